@@ -1,0 +1,3 @@
+from koban_cli.cli.app import main
+
+main()

@@ -1,0 +1,1 @@
+"""Typer sub-apps, one per noun. Commands parse, call one service, print."""

@@ -1,0 +1,60 @@
+"""`koban company`: the seller printed on every document."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Optional
+
+import typer
+
+from koban_cli.cli import output, state
+from koban_cli.cli.params import FORMAT_DEFAULT, FormatOpt, percent
+from koban_cli.errors import InvalidValue
+
+app = typer.Typer(no_args_is_help=True, help="The company: identity, bank details, terms, numbering.")
+
+Text = Annotated[Optional[str], typer.Option()]
+
+
+@app.command("set")
+def set_(
+    name: Text = None, address: Text = None, postcode: Text = None, city: Text = None, country: Text = None,
+    siren: Text = None, vat_number: Text = None, iban: Text = None, bic: Text = None, email: Text = None,
+    phone: Text = None, legal_form: Text = None, capital: Text = None, rcs: Text = None,
+    logo: Annotated[Optional[str], typer.Option(help="Logo image file.")] = None,
+    payment_terms_days: Annotated[Optional[int], typer.Option(min=0, max=365, help="Default payment terms.")] = None,
+    late_penalty_rate: Annotated[Optional[Decimal], typer.Option(parser=percent("--late-penalty-rate"), metavar="PERCENT",
+                                                                 help="Late-payment penalty rate in %.")] = None,
+    vat_exempt: Annotated[Optional[bool], typer.Option("--vat-exempt/--no-vat-exempt",
+                                                       help="Franchise en base (art. 293 B du CGI).")] = None,
+    allow_negative_stock: Annotated[Optional[bool], typer.Option("--allow-negative-stock/--no-negative-stock")] = None,
+    number_pattern: Annotated[Optional[str], typer.Option(help="e.g. {prefix}-{year}-{seq:04d}")] = None,
+    prefix: Annotated[Optional[list[str]], typer.Option(metavar="KIND=PREFIX", help="e.g. invoice=FAC")] = None,
+    template_dir: Annotated[Optional[str], typer.Option(help="Folder of your own document templates.")] = None,
+    fmt: FormatOpt = FORMAT_DEFAULT,
+) -> None:
+    """Set the company's details (only the options given change).
+
+    Example: koban company set --name "Atelier Durand" --siren 123456789 --vat-number FR32123456789
+    """
+    fields = {k: v for k, v in locals().items() if k not in ("fmt", "prefix")}
+    from koban_cli.services import parties
+
+    prefixes = {}
+    for item in prefix or []:
+        kind, sep, value = item.partition("=")
+        if not sep:
+            raise InvalidValue(f'--prefix "{item}" must be KIND=PREFIX (e.g. invoice=FAC)')
+        prefixes[kind] = value
+    output.show_record(parties.set_company(state.ledger(), prefixes=prefixes, **fields), fmt)
+
+
+@app.command()
+def show(fmt: FormatOpt = FORMAT_DEFAULT) -> None:
+    """Show the company's details.
+
+    Example: koban company show --format json
+    """
+    from koban_cli.services import parties
+
+    output.show_record(parties.show_company(state.ledger()), fmt)

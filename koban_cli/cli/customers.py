@@ -1,0 +1,75 @@
+"""`koban customer`: who buys."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from koban_cli.cli import output, state
+from koban_cli.cli.output import Col
+from koban_cli.cli.params import FORMAT_DEFAULT, FormatOpt
+
+app = typer.Typer(no_args_is_help=True, help="Customers.")
+
+Text = Annotated[Optional[str], typer.Option()]
+Terms = Annotated[Optional[int], typer.Option(min=0, max=365, help="Payment terms in days.")]
+COLUMNS = [Col("code", "Code"), Col("name", "Name"), Col("email", "Email"), Col("siren", "SIREN"),
+           Col("vat_number", "VAT number"), Col("payment_terms_days", "Terms", numeric=True)]
+
+
+@app.command()
+def add(
+    code: Annotated[str, typer.Argument(help="Customer code, e.g. ACME.")],
+    name: Annotated[str, typer.Option(help="Legal name.")],
+    email: Text = None, address: Text = None, postcode: Text = None, city: Text = None, country: Text = None,
+    siren: Text = None, vat_number: Text = None, payment_terms_days: Terms = None,
+    fmt: FormatOpt = FORMAT_DEFAULT,
+) -> None:
+    """Add a customer.
+
+    Example: koban customer add ACME --name "ACME SAS" --siren 552100554 --city Lyon
+    """
+    fields = {k: v for k, v in locals().items() if k not in ("fmt", "code")}
+    from koban_cli.services import parties
+
+    output.created(parties.add_customer(state.ledger(), code, **fields), fmt, code)
+
+
+@app.command()
+def edit(
+    code: Annotated[str, typer.Argument(help="Customer code.")],
+    name: Text = None, email: Text = None, address: Text = None, postcode: Text = None, city: Text = None,
+    country: Text = None, siren: Text = None, vat_number: Text = None, payment_terms_days: Terms = None,
+    fmt: FormatOpt = FORMAT_DEFAULT,
+) -> None:
+    """Change a customer's details (only the options given change).
+
+    Example: koban customer edit ACME --payment-terms-days 45
+    """
+    fields = {k: v for k, v in locals().items() if k not in ("fmt", "code")}
+    from koban_cli.services import parties
+
+    output.show_record(parties.edit_customer(state.ledger(), code, **fields), fmt)
+
+
+@app.command("list")
+def list_(fmt: FormatOpt = FORMAT_DEFAULT) -> None:
+    """List customers.
+
+    Example: koban customer list --format csv
+    """
+    from koban_cli.services import parties
+
+    output.show_rows(parties.list_customers(state.ledger()), COLUMNS, fmt, "Customers")
+
+
+@app.command()
+def show(code: Annotated[str, typer.Argument(help="Customer code.")], fmt: FormatOpt = FORMAT_DEFAULT) -> None:
+    """Show one customer.
+
+    Example: koban customer show ACME
+    """
+    from koban_cli.services import parties
+
+    output.show_record(parties.show_customer(state.ledger(), code), fmt)

@@ -1,0 +1,52 @@
+"""`koban demo`: a sample ledger and the whole cycle, printed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from koban_cli.cli import output, state
+from koban_cli.cli.params import Format
+from koban_cli.errors import KobanError
+
+
+def demo(
+    db: Annotated[Optional[str], typer.Option("--db", help="Ledger to fill (must be empty).")] = None,
+    outdir: Annotated[Path, typer.Option("--outdir", help="Folder for the demo ledger and documents.")]
+    = Path("koban-demo"),
+) -> None:
+    """Build a sample ledger and walk quote -> order -> deposit -> intermediate -> balance -> credit note.
+
+    Without --db the ledger is OUTDIR/koban-demo.db, made anew at each run.
+
+    Example: koban demo --outdir /tmp/koban-demo
+    """
+    from koban_cli.cli import invoices, orders
+    from koban_cli.db.engine import Ledger, ledger_url
+    from koban_cli.services import demo as story
+    from koban_cli.services import invoices as invoice_service
+    from koban_cli.services import orders as order_service
+
+    outdir.mkdir(parents=True, exist_ok=True)
+    target = db or state.explicit_db()
+    if target is None:
+        target = str(outdir / "koban-demo.db")
+        for suffix in ("", "-wal", "-shm"):
+            Path(target + suffix).unlink(missing_ok=True)
+    ledger = Ledger(ledger_url(target))
+    if order_service.list_orders(ledger):
+        raise KobanError(f'ledger "{target}" already has orders; the demo needs an empty one (give another --db)')
+    today = dt.date.today()
+    made = story.build(ledger, today)
+    console = output.console()
+    console.print(f"[bold]Demo ledger:[/] {target}")
+    console.print(f"Quote {made['quote']} accepted as order {made['orders'][0]}; "
+                  f"invoices {', '.join(made['invoices'])}; credit note {', '.join(made['credit_notes'])}.")
+    output.show_rows(order_service.list_orders(ledger), orders.BASE_COLUMNS + orders.AMOUNT_COLUMNS,
+                     Format.table, "Remaining to invoice")
+    output.show_rows(invoice_service.list_invoices(ledger, today), invoices.COLUMNS, Format.table, "Invoices",
+                     negative=invoices.is_credit_note)
+    console.print(f"Try: koban --db {target} order show {made['orders'][0]}")

@@ -1,0 +1,48 @@
+"""Table view of a quote, order or invoice: header, lines, VAT and totals."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+
+LINE_COLUMNS = (("#", "position"), ("Product", "product"), ("Description", "description"), ("Qty", "qty"),
+                ("Unit price", "unit_price"), ("Disc. %", "discount"), ("VAT %", "vat_rate"), ("Net", "net"))
+HEADER_SKIP = {"lines", "vat", "net", "tax", "gross"}
+
+
+def render(console, view: dict, extra_columns: tuple[tuple[str, str], ...] = ()) -> None:
+    title = view.get("number") or view.get("ref")
+    facts = [f"[bold]{k.replace('_', ' ')}[/]: {escape(_text(v))}"
+             for k, v in view.items() if k not in HEADER_SKIP and v not in (None, [], "")]
+    console.print(Panel("\n".join(facts), title=f"[bold]{escape(str(title))}[/]", expand=False))
+    lines = Table(header_style="bold", show_lines=False)
+    columns = LINE_COLUMNS + extra_columns
+    for header, key in columns:
+        numeric = key not in ("product", "description")
+        lines.add_column(header, justify="right" if numeric else "left", no_wrap=numeric)
+    for line in view["lines"]:
+        if line["kind"] == "text":
+            cells = [str(line["position"]), "", f"[italic]{escape(line['description'])}[/]"]
+            cells += [""] * (len(columns) - 3)
+        else:
+            cells = [escape(_text(line.get(key))) for _, key in columns]
+            comment = f"\n[dim]{escape(line['comment'])}[/]" if line.get("comment") else ""
+            cells[2] = escape(line["description"]) + comment
+        lines.add_row(*cells)
+    console.print(lines)
+    totals = Table(show_header=True, header_style="bold", box=None)
+    for header in ("VAT %", "Base", "VAT"):
+        totals.add_column(header, justify="right")
+    for row in view["vat"]:
+        totals.add_row(row["rate"], row["base"], row["amount"])
+    totals.add_row("", "[bold]Net[/]", f"[bold]{view['net']}[/]")
+    totals.add_row("", "VAT", view["tax"])
+    totals.add_row("", "[bold]Gross[/]", f"[bold]{view['gross']}[/]")
+    console.print(totals)
+
+
+def _text(value) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return "" if value is None else str(value)

@@ -1,0 +1,163 @@
+"""`koban invoice`: deposits, intermediate and balance invoices, credit notes, payments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Optional
+
+import typer
+
+from koban_cli.cli import lines, output, state
+from koban_cli.cli.output import Col
+from koban_cli.cli.params import (
+    FORMAT_DEFAULT, Amount, AsOfOpt, DateOpt, FormatOpt, Lines, Percent, date, money, parse_picks,
+)
+
+app = typer.Typer(no_args_is_help=True, help="Invoices and credit notes (factures, avoirs).")
+Ref = Annotated[str, typer.Argument(help="Invoice number (FA-…, AV-…) or draft reference PROV-<id>.")]
+Order = Annotated[str, typer.Argument(help="Order number, e.g. CO-2026-0001.")]
+COLUMNS = [Col("ref", "Invoice"), Col("kind", "Kind"), Col("customer", "Customer"), Col("order", "Order"),
+           Col("date", "Date"), Col("due_date", "Due"), Col("payment_status", "Payment"),
+           Col("days_late", "Days late", numeric=True), Col("net", "Net", numeric=True, total=True),
+           Col("gross", "Gross", numeric=True, total=True), Col("paid", "Paid", numeric=True, total=True)]
+
+
+def _drafting():
+    from koban_cli.services import invoicing
+
+    return invoicing
+
+
+def _lifecycle():
+    from koban_cli.services import invoices
+
+    return invoices
+
+
+lines.register(app, "invoice", "PROV-12", _drafting)
+
+
+def _drafted(result: dict, fmt) -> None:
+    output.created(result, fmt, f"{result['ref']} (draft, net {result['net']}, gross {result['gross']})")
+
+
+@app.command()
+def deposit(order: Order, percent: Percent = None, amount: Amount = None, date: DateOpt = "today",
+            fmt: FormatOpt = FORMAT_DEFAULT) -> None:
+    """Draft a deposit invoice (acompte), split over the order's VAT rates.
+
+    Example: koban invoice deposit CO-2026-0001 --percent 30
+    """
+    _drafted(_drafting().deposit(state.ledger(), order, date, percent, amount), fmt)
+
+
+@app.command()
+def partial(order: Order, percent: Percent = None, amount: Amount = None, line: Lines = None,
+            date: DateOpt = "today", fmt: FormatOpt = FORMAT_DEFAULT) -> None:
+    """Draft an intermediate invoice: a share of every line, or chosen quantities.
+
+    Example: koban invoice partial CO-2026-0001 --line 1=2 --line 3=1
+    """
+    _drafted(_drafting().partial(state.ledger(), order, date, percent, amount, parse_picks(line)), fmt)
+
+
+@app.command()
+def balance(order: Order, date: DateOpt = "today", fmt: FormatOpt = FORMAT_DEFAULT) -> None:
+    """Draft the final invoice: all that remains, less the deposits not yet deducted.
+
+    Example: koban invoice balance CO-2026-0001
+    """
+    _drafted(_drafting().balance(state.ledger(), order, date), fmt)
+
+
+@app.command()
+def create(customer: Annotated[str, typer.Option(help="Customer code.")], date: DateOpt = "today",
+           note: Annotated[str, typer.Option(help="Note printed on the invoice.")] = "",
+           fmt: FormatOpt = FORMAT_DEFAULT) -> None:
+    """Draft a standalone invoice (not linked to an order); add lines with add-line.
+
+    Example: koban invoice create --customer ACME
+    """
+    _drafted(_drafting().create(state.ledger(), customer, date, note), fmt)
+
+
+@app.command()
+def validate(ref: Ref, date: DateOpt = "today", fmt: FormatOpt = FORMAT_DEFAULT) -> None:
+    """Validate a draft: definitive gapless number, frozen totals, due date.
+
+    Example: koban invoice validate PROV-3 --date 2026-11-27
+    """
+    output.created(_lifecycle().validate(state.ledger(), ref, date), fmt)
+
+
+@app.command()
+def delete(ref: Ref) -> None:
+    """Delete a draft invoice (a validated one is corrected by a credit note).
+
+    Example: koban invoice delete PROV-3
+    """
+    _lifecycle().delete(state.ledger(), ref)
+    typer.echo(f"{ref} deleted")
+
+
+@app.command()
+def credit(ref: Ref, amount: Amount = None, line: Lines = None,
+           reason: Annotated[str, typer.Option(help="Why the invoice is corrected.")] = "",
+           date: DateOpt = "today", fmt: FormatOpt = FORMAT_DEFAULT) -> None:
+    """Draft a credit note (avoir) for a validated invoice: all of it, an amount, or lines.
+
+    Example: koban invoice credit FA-2026-0002 --amount 150.00 --reason "Remise commerciale"
+    """
+    _drafted(_lifecycle().credit(state.ledger(), ref, date, amount, parse_picks(line), reason), fmt)
+
+
+@app.command()
+def pay(ref: Ref, amount: Annotated[Decimal, typer.Option(parser=money("--amount", allow_zero=False), metavar="AMOUNT",
+                                                        help="Amount received.")],
+        date: DateOpt = "today", method: Annotated[str, typer.Option(help="e.g. transfer, card, cheque.")] = "",
+        fmt: FormatOpt = FORMAT_DEFAULT) -> None:
+    """Record a payment received on a validated invoice.
+
+    Example: koban invoice pay FA-2026-0001 --amount 1200.00 --method transfer
+    """
+    result = _lifecycle().pay(state.ledger(), ref, amount, date, method)
+    output.created(result, fmt, f"{ref}: paid {result['paid']} ({result['payment_status']})")
+
+
+@app.command()
+def show(ref: Ref, as_of: AsOfOpt = "today", fmt: FormatOpt = FORMAT_DEFAULT) -> None:
+    """Show an invoice or credit note with its lines, VAT and payments.
+
+    Example: koban invoice show FA-2026-0001 --format json
+    """
+    from koban_cli.cli.documents import render
+
+    output.show_record(_lifecycle().show(state.ledger(), ref, as_of), fmt, render)
+
+
+@app.command("list")
+def list_(
+    order: Annotated[Optional[str], typer.Option(help="Order number.")] = None,
+    customer: Annotated[Optional[str], typer.Option(help="Customer code.")] = None,
+    status: Annotated[Optional[str], typer.Option(help="draft or validated.")] = None,
+    kind: Annotated[Optional[str], typer.Option(help="standard, deposit, intermediate, balance, credit_note…")] = None,
+    date_from: Annotated[Optional[dt.date], typer.Option("--from", parser=date("--from"), metavar="DATE")] = None,
+    date_to: Annotated[Optional[dt.date], typer.Option("--to", parser=date("--to"), metavar="DATE")] = None,
+    unpaid: Annotated[bool, typer.Option("--unpaid", help="Only validated invoices not fully paid.")] = False,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only unpaid invoices past their due date.")] = False,
+    as_of: AsOfOpt = "today",
+    fmt: FormatOpt = FORMAT_DEFAULT,
+) -> None:
+    """List invoices and credit notes with due dates and days late.
+
+    Example: koban invoice list --overdue --as-of 2026-12-31
+    """
+    rows = _lifecycle().list_invoices(state.ledger(), as_of, order, customer, status, kind, date_from, date_to,
+                                      unpaid, overdue)
+    output.show_rows(rows, COLUMNS, fmt, "Invoices", negative=is_credit_note)
+
+
+def is_credit_note(row: dict) -> bool:
+    """Credit notes show positive amounts but count negative in totals."""
+    return row["kind"] == "credit_note"

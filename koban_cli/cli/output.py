@@ -1,0 +1,114 @@
+"""The one way results reach stdout: a Rich table or panel, JSON, or CSV."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from dataclasses import dataclass
+from decimal import Decimal
+
+from koban_cli.cli.params import Format
+
+
+@dataclass(frozen=True)
+class Col:
+    key: str
+    header: str
+    numeric: bool = False
+    total: bool = False  # summed on the total row
+
+
+def console():
+    """Rich console; when piped, wide enough that tables are never squeezed."""
+    from rich.console import Console
+
+    width = None if sys.stdout.isatty() else 200
+    return Console(soft_wrap=False, width=width)
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _scalars(row: dict) -> dict:
+    return {k: v for k, v in row.items() if not isinstance(v, (list, dict))}
+
+
+def emit_json(data) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def emit_csv(rows: list[dict]) -> None:
+    rows = [_scalars(row) for row in rows]
+    fields = list(rows[0]) if rows else []
+    writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: _cell(v) for k, v in row.items()})
+
+
+def table(rows: list[dict], columns: list[Col], title: str | None = None, negative=None):
+    """A Rich table; amounts right-aligned, summed on a total row (`negative(row)` subtracts a row)."""
+    from rich.table import Table
+
+    grid = Table(title=title, show_footer=any(col.total for col in columns), header_style="bold")
+    for col in columns:
+        footer = ""
+        if col.total:
+            amounts = (Decimal(row[col.key]) * (-1 if negative and negative(row) else 1)
+                       for row in rows if row.get(col.key))
+            footer = f"{sum(amounts, Decimal(0)):.2f}"
+        elif col is columns[0]:
+            footer = "Total"
+        grid.add_column(col.header, justify="right" if col.numeric else "left", footer=footer,
+                        no_wrap=col.numeric)
+    for row in rows:
+        grid.add_row(*(_cell(row.get(col.key)) for col in columns))
+    return grid
+
+
+def show_rows(rows: list[dict], columns: list[Col], fmt: Format, title: str | None = None,
+              empty: str = "Nothing to show.", negative=None) -> None:
+    """Every list command prints through here."""
+    if fmt == Format.json:
+        emit_json(rows)
+    elif fmt == Format.csv:
+        emit_csv(rows)
+    elif not rows:
+        console().print(empty)
+    else:
+        console().print(table(rows, columns, title, negative))
+
+
+def show_record(record: dict, fmt: Format, render=None) -> None:
+    """Every show command prints through here; `render` draws the table view."""
+    if fmt == Format.json:
+        emit_json(record)
+    elif fmt == Format.csv:
+        emit_csv([record])
+    elif render is not None:
+        render(console(), record)
+    else:
+        from rich.panel import Panel
+
+        body = "\n".join(f"[bold]{k}[/]: {_escape(_cell(v))}" for k, v in _scalars(record).items())
+        console().print(Panel(body, expand=False))
+
+
+def created(result: dict, fmt: Format, message: str | None = None) -> None:
+    """What a command that creates or numbers a document prints."""
+    if fmt == Format.json:
+        emit_json(result)
+    else:
+        sys.stdout.write((message or result.get("number") or result.get("ref") or "") + "\n")
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)

@@ -1,0 +1,1 @@
+"""The ledger: SQLModel tables, the engine and its pragmas, migrations."""

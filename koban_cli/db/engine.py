@@ -1,0 +1,112 @@
+"""Opening a ledger: the URL, SQLite pragmas, transactions, automatic migration."""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
+
+from koban_cli.errors import KobanError
+
+SCHEMA_HEAD = "0001"  # the newest migration in db/migrations/versions
+
+
+def default_ledger_path() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("koban", appauthor=False)) / "koban.db"
+
+
+def ledger_url(db: str | None) -> str:
+    """`--db`, else `KOBAN_DB`, else the user data directory; a path or a SQLAlchemy URL."""
+    target = db or os.environ.get("KOBAN_DB") or str(default_ledger_path())
+    if "://" in target:
+        return target
+    path = Path(target).expanduser().resolve()
+    if not path.parent.is_dir():
+        if db or os.environ.get("KOBAN_DB"):
+            raise KobanError(f'cannot open ledger "{target}": folder {path.parent} does not exist')
+        path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
+
+
+def _sqlite_setup(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy's "begin" event decide how a transaction starts.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):
+        # A writer takes the write lock up front: two processes numbering
+        # invoices queue on the lock instead of failing mid-transaction.
+        immediate = connection.get_execution_options().get("koban_write")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+class Ledger:
+    """One ledger file (or database URL) and its transactions."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        connect_args = {"timeout": 30} if self.is_sqlite else {}
+        self.engine = create_engine(url, connect_args=connect_args)
+        if self.is_sqlite:
+            _sqlite_setup(self.engine)
+        self._writer = self.engine.execution_options(koban_write=True)
+        try:
+            ensure_schema(self.engine)
+        except OperationalError as exc:
+            raise KobanError(f"cannot open ledger {url}: {exc.orig}") from None
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One transaction: everything in the block is written, or nothing."""
+        with Session(self._writer, expire_on_commit=False) as session:
+            with session.begin():
+                yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with Session(self.engine) as session:
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def schema_version(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        try:
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except OperationalError:
+            return None
+        except Exception:  # other backends raise their own "no such table"
+            return None
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Create or upgrade the schema; Alembic is imported only when needed."""
+    if schema_version(engine) == SCHEMA_HEAD:
+        return
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")

@@ -1,0 +1,173 @@
+"""The ledger's tables.
+
+Documents share their header fields (`DocumentFields`) and their lines share
+their amount fields (`LineFields`), so a quote line, an order line and an
+invoice line are the same thing in three places, with only their links added.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Optional
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from koban_cli.db.types import Money, Quantity, Rate
+
+ZERO = Decimal(0)
+
+
+class Company(SQLModel, table=True):
+    id: int = Field(default=1, primary_key=True)
+    name: str = ""
+    address: str = ""
+    postcode: str = ""
+    city: str = ""
+    country: str = "FR"
+    siren: str = ""
+    vat_number: str = ""
+    iban: str = ""
+    bic: str = ""
+    email: str = ""
+    phone: str = ""
+    legal_form: str = ""
+    capital: str = ""
+    rcs: str = ""
+    logo: Optional[str] = None
+    payment_terms_days: int = 30
+    late_penalty_rate: Optional[Decimal] = Field(default=None, sa_type=Rate)
+    vat_exempt: bool = False
+    allow_negative_stock: bool = False
+    number_pattern: str = "{prefix}-{year}-{seq:04d}"
+    prefixes: str = "{}"  # JSON: {"invoice": "FA", ...} overriding the defaults
+    template_dir: Optional[str] = None
+
+
+class Customer(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    code: str = Field(unique=True)
+    name: str
+    email: str = ""
+    address: str = ""
+    postcode: str = ""
+    city: str = ""
+    country: str = "FR"
+    siren: str = ""
+    vat_number: str = ""
+    payment_terms_days: Optional[int] = None
+
+
+class Supplier(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    code: str = Field(unique=True)
+    name: str
+    email: str = ""
+
+
+class Product(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    ref: str = Field(unique=True)
+    name: str
+    kind: str = "goods"  # goods | service | subscription
+    price: Decimal = Field(default=ZERO, sa_type=Money)
+    vat_rate: Decimal = Field(default=Decimal(20), sa_type=Rate)
+    unit: str = "u"
+    deliverable: bool = True
+    stock_tracked: bool = True
+    period: Optional[str] = None
+    cost: Optional[Decimal] = Field(default=None, sa_type=Money)
+    alert_below: Optional[Decimal] = Field(default=None, sa_type=Quantity)
+
+
+class NumberSequence(SQLModel, table=True):
+    """The last number taken per document kind and year; the row is the lock."""
+
+    __tablename__ = "number_sequence"
+    kind: str = Field(primary_key=True)
+    year: int = Field(primary_key=True)
+    last: int = 0
+    last_date: Optional[dt.date] = None
+
+
+class DocumentFields(SQLModel):
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    date: dt.date
+    status: str = "draft"
+    note: str = ""
+    net: Decimal = Field(default=ZERO, sa_type=Money)
+    tax: Decimal = Field(default=ZERO, sa_type=Money)
+    gross: Decimal = Field(default=ZERO, sa_type=Money)
+
+
+class LineFields(SQLModel):
+    position: int
+    kind: str = "free"  # product | free | text
+    product_id: Optional[int] = Field(default=None, foreign_key="product.id")
+    description: str = ""
+    qty: Decimal = Field(default=ZERO, sa_type=Quantity)
+    unit_price: Decimal = Field(default=ZERO, sa_type=Money)
+    discount: Decimal = Field(default=ZERO, sa_type=Rate)
+    vat_rate: Decimal = Field(default=ZERO, sa_type=Rate)
+    net: Decimal = Field(default=ZERO, sa_type=Money)
+    comment: Optional[str] = None
+
+
+class Quote(DocumentFields, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    number: str = Field(unique=True)
+    valid_until: Optional[dt.date] = None
+
+
+class QuoteLine(LineFields, table=True):
+    __tablename__ = "quote_line"
+    __table_args__ = (UniqueConstraint("quote_id", "position"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    quote_id: int = Field(foreign_key="quote.id")
+
+
+class SalesOrder(DocumentFields, table=True):
+    __tablename__ = "sales_order"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    number: str = Field(unique=True)
+    customer_ref: str = ""
+    quote_id: Optional[int] = Field(default=None, foreign_key="quote.id", unique=True)  # accepted once
+    import_key: Optional[str] = Field(default=None, unique=True)
+
+
+class OrderLine(LineFields, table=True):
+    __tablename__ = "order_line"
+    __table_args__ = (UniqueConstraint("order_id", "position"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="sales_order.id")
+
+
+class Invoice(DocumentFields, table=True):
+    __table_args__ = (Index("ix_invoice_order_status", "order_id", "status"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    number: Optional[str] = Field(default=None, unique=True)
+    kind: str = "standard"  # standard|deposit|intermediate|balance|subscription|credit_note
+    order_id: Optional[int] = Field(default=None, foreign_key="sales_order.id")
+    credited_invoice_id: Optional[int] = Field(default=None, foreign_key="invoice.id", index=True)
+    due_date: Optional[dt.date] = None
+
+
+class InvoiceLine(LineFields, table=True):
+    __tablename__ = "invoice_line"
+    __table_args__ = (UniqueConstraint("invoice_id", "position"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    invoice_id: int = Field(foreign_key="invoice.id")
+    order_line_id: Optional[int] = Field(default=None, foreign_key="order_line.id", index=True)
+    deposit_line_id: Optional[int] = Field(default=None, foreign_key="invoice_line.id", index=True)
+    source_line_id: Optional[int] = Field(default=None, foreign_key="invoice_line.id", index=True)
+    period_start: Optional[dt.date] = None
+    period_end: Optional[dt.date] = None
+
+
+class Payment(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    invoice_id: int = Field(foreign_key="invoice.id", index=True)
+    date: dt.date
+    amount: Decimal = Field(sa_type=Money)
+    method: str = ""

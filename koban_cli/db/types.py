@@ -1,0 +1,39 @@
+"""Exact decimals in SQLite: scaled integers, never floats.
+
+Money is stored in cents, quantities in thousandths, rates in hundredths of a
+percent. Integers keep SUM() exact in SQL, so reports aggregate in the
+database without losing a cent.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy.types import BigInteger, TypeDecorator
+
+
+class Scaled(TypeDecorator):
+    impl = BigInteger
+    cache_ok = True
+
+    def __init__(self, places: int):
+        super().__init__()
+        self.places = places
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        scaled = Decimal(value).scaleb(self.places)
+        if scaled != scaled.to_integral_value():
+            raise ValueError(f"{value} has more than {self.places} decimals")
+        return int(scaled)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return Decimal(int(value)).scaleb(-self.places)
+
+
+Money = Scaled(2)
+Quantity = Scaled(3)
+Rate = Scaled(2)

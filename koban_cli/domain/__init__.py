@@ -1,0 +1,1 @@
+"""Pure business rules on plain values: no database, no CLI, no rendering."""

@@ -1,0 +1,1 @@
+"""Use cases. Each public function taking a `Ledger` is one transaction."""

@@ -1,0 +1,73 @@
+"""A sample ledger that walks the whole cycle, for a new user's first run."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal as D
+
+from koban_cli.db.engine import Ledger
+from koban_cli.services import invoices, invoicing, orders, parties, products, quotes
+from koban_cli.services.lines import LineInput
+
+
+def build(ledger: Ledger, today: dt.date) -> dict:
+    """Fill an empty ledger; returns the references of what the story made."""
+    day = lambda n: today - dt.timedelta(days=n)  # noqa: E731 - a story told in days before today
+    parties.set_company(
+        ledger, name="Atelier Lumière SARL", address="12 rue des Artisans", postcode="69002", city="Lyon",
+        siren="123456789", vat_number="FR32123456789", iban="FR7630006000011234567890189", bic="AGRIFRPPXXX",
+        email="contact@atelier-lumiere.example", phone="04 78 00 00 00", legal_form="SARL",
+        capital="10 000 €", rcs="RCS Lyon 123 456 789", payment_terms_days=30, late_penalty_rate=D("12.37"),
+    )
+    parties.add_customer(ledger, "ACME", name="ACME Industries SAS", email="compta@acme.example",
+                         address="5 avenue de la Gare", postcode="75010", city="Paris", siren="552100554",
+                         vat_number="FR40552100554", payment_terms_days=45)
+    parties.add_customer(ledger, "BISTRO", name="Le Petit Bistro", email="patron@bistro.example",
+                         address="3 place du Marché", postcode="69001", city="Lyon")
+    parties.add_supplier(ledger, "ECRANS", "Écrans & Co", "ventes@ecrans.example")
+    products.add_product(ledger, "CONSEIL", "Journée de conseil", D("650.00"), D(20), "service", unit="day", cost=D("300"))
+    products.add_product(ledger, "DEV", "Développement sur mesure", D("500.00"), D(20), "service", unit="day")
+    products.add_product(ledger, "ECRAN", "Écran 27 pouces", D("249.90"), D(20), "goods", cost=D("180.00"),
+                         alert_below=D(5))
+    products.add_product(ledger, "LIVRE", "Manuel utilisateur imprimé", D("35.00"), D("5.5"), "goods")
+    products.add_product(ledger, "HEBERG", "Hébergement et maintenance", D("49.00"), D(20), "subscription",
+                         period="monthly")
+
+    quote = quotes.create(ledger, "ACME", day(60), note="Équipement et accompagnement du bureau d'études")["number"]
+    for spec in (
+        LineInput(text="Phase 1 : matériel"),
+        LineInput(product="ECRAN", qty=D(4), discount=D(10), comment="Livrés et installés sur site"),
+        LineInput(product="LIVRE", qty=D(10)),
+        LineInput(text="Phase 2 : accompagnement"),
+        LineInput(product="CONSEIL", qty=D(5)),
+        LineInput(product="HEBERG", qty=D(1)),
+    ):
+        quotes.add_line(ledger, quote, spec)
+    quotes.send(ledger, quote)
+    order = quotes.accept(ledger, quote, day(55))["number"]
+
+    made = []
+    deposit = invoicing.deposit(ledger, order, day(55), percent=D(30))["ref"]
+    made.append(invoices.validate(ledger, deposit, day(54))["number"])
+    invoices.pay(ledger, made[-1], _gross(ledger, made[-1]), day(50), "virement")
+    partial = invoicing.partial(ledger, order, day(30), picks={2: D(2), 5: D(3)})["ref"]
+    made.append(invoices.validate(ledger, partial, day(30))["number"])
+    other = orders.create(ledger, "BISTRO", day(40), customer_ref="BC-2026-17")["number"]
+    orders.add_line(ledger, other, LineInput(product="DEV", qty=D(8)))
+    orders.add_line(ledger, other, LineInput(description="Formation de l'équipe", price=D("400.00"), vat=D(20)))
+    orders.validate(ledger, other)
+    progress = invoicing.partial(ledger, other, day(20), percent=D(40))["ref"]
+    made.append(invoices.validate(ledger, progress, day(20))["number"])
+    final = invoicing.balance(ledger, order, day(5))["ref"]
+    made.append(invoices.validate(ledger, final, day(5))["number"])
+    correction = invoices.credit(ledger, made[-2], day(3), amount=D("100.00"), reason="Geste commercial")["ref"]
+    credit_note = invoices.validate(ledger, correction, day(3))["number"]
+
+    standalone = invoicing.create(ledger, "BISTRO", today)["ref"]
+    invoicing.add_line(ledger, standalone, LineInput(product="CONSEIL", qty=D("0.5")))
+    made.append(invoices.validate(ledger, standalone, today)["number"])
+    return {"quote": quote, "orders": [order, other], "invoices": made, "credit_notes": [credit_note]}
+
+
+def _gross(ledger: Ledger, number: str) -> D:
+    return D(invoices.show(ledger, number, dt.date.today())["gross"])

@@ -1,0 +1,233 @@
+"""The life of an invoice after drafting: validation, deletion, credit notes, payments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import func, type_coerce
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, select
+
+from koban_cli.db.models import Customer, Invoice, InvoiceLine, Payment, SalesOrder
+from koban_cli.db.engine import Ledger
+from koban_cli.db.types import Money
+from koban_cli.domain import billing
+from koban_cli.domain.payments import days_late, payment_status
+from koban_cli.domain.values import ZERO, date_str, money_str
+from koban_cli.errors import InvalidState, InvalidValue, OverCrediting, OverInvoicing
+from koban_cli.services import billed, lookup, orders, views
+from koban_cli.services import lines as doc_lines
+from koban_cli.services.invoicing import draft
+from koban_cli.services.numbering import take_number
+
+KINDS = ("standard", "deposit", "intermediate", "balance", "subscription", "credit_note")
+
+
+def validate(ledger: Ledger, ref: str, date: dt.date) -> dict:
+    """Give the definitive number, freeze the totals and set the due date."""
+    with ledger.write() as session:
+        invoice = lookup.invoice(session, ref)
+        if invoice.status != "draft":
+            raise InvalidState(f"{ref} is already validated as {invoice.number}")
+        lines = doc_lines.lines_of(session, invoice)
+        if not any(line.kind != "text" for line in lines):
+            raise InvalidState(f"{ref} has no priced line; add one with: koban invoice add-line {ref} …")
+        doc_lines.refresh_totals(session, invoice, lines)
+        if invoice.kind == "credit_note":
+            _check_credit_room(session, invoice, ref)
+        elif invoice.order_id:
+            _check_order_room(session, invoice, ref)
+        credit = invoice.kind == "credit_note"
+        invoice.number = take_number(session, "credit_note" if credit else "invoice", date, chronological=True)
+        invoice.date = date
+        invoice.status = "validated"
+        if not credit:
+            customer = session.get(Customer, invoice.customer_id)
+            terms = customer.payment_terms_days
+            terms = lookup.company(session).payment_terms_days if terms is None else terms
+            invoice.due_date = date + dt.timedelta(days=terms)
+        session.add(invoice)
+        session.flush()
+        if invoice.order_id:
+            orders.refresh_status(session, session.get(SalesOrder, invoice.order_id))
+        return {"ref": invoice.number, "number": invoice.number, "provisional_ref": ref,
+                "date": date_str(invoice.date), "due_date": date_str(invoice.due_date),
+                "net": money_str(invoice.net), "gross": money_str(invoice.gross)}
+
+
+def _check_order_room(session: Session, invoice: Invoice, ref: str) -> None:
+    order = session.get(SalesOrder, invoice.order_id)
+    if order.status not in ("validated", "invoiced"):
+        raise InvalidState(f"{ref} bills {order.number}, which is {order.status}")
+    done = billed.invoiced(session, order)
+    if done + invoice.net > order.net:
+        raise OverInvoicing(f"{ref} ({invoice.net:.2f}) would take {order.number} to {done + invoice.net:.2f}, "
+                            f"above its net {order.net:.2f}; delete the draft")
+
+
+def _check_credit_room(session: Session, credit: Invoice, ref: str) -> None:
+    source = session.get(Invoice, credit.credited_invoice_id)
+    others = session.exec(
+        select(type_coerce(func.coalesce(func.sum(Invoice.net), 0), Money))
+        .where(Invoice.credited_invoice_id == source.id, Invoice.status == "validated")
+    ).one()
+    if others + credit.net > source.net:
+        raise OverCrediting(f"{ref} would credit {others + credit.net:.2f} on {source.number}, "
+                            f"more than its net {source.net:.2f}")
+
+
+def delete(ledger: Ledger, ref: str) -> None:
+    with ledger.write() as session:
+        invoice = lookup.invoice(session, ref)
+        if invoice.status != "draft":
+            raise InvalidState(f"{ref} is validated and can never be deleted; "
+                               f"correct it with a credit note (koban invoice credit {ref})")
+        for line in doc_lines.lines_of(session, invoice):
+            session.delete(line)
+        session.flush()
+        session.delete(invoice)
+
+
+def credit(ledger: Ledger, ref: str, date: dt.date, amount: Decimal | None = None,
+           picks: dict[int, Decimal] | None = None, reason: str = "") -> dict:
+    """Draft a credit note (avoir) for all, an amount, or chosen lines of a validated invoice."""
+    if amount is not None and picks:
+        raise InvalidValue("give --amount or --line, not both")
+    with ledger.write() as session:
+        source = lookup.invoice(session, ref)
+        if source.kind == "credit_note":
+            raise InvalidState(f"{ref} is a credit note; credit the invoice it corrects instead")
+        if source.status != "validated":
+            raise InvalidState(f"{ref} is a draft; change or delete it instead (koban invoice delete {ref})")
+        used = billed.credit_usage(session, source)
+        lines = [
+            billing.Billable(
+                line_id=line.id, position=line.position, description=line.description, qty=line.qty,
+                unit_price=line.unit_price, discount=line.discount, vat_rate=line.vat_rate, net=line.net,
+                qty_used=used.get(line.id, (ZERO, ZERO))[0], net_used=used.get(line.id, (ZERO, ZERO))[1],
+                product_id=line.product_id, order_line_id=line.order_line_id,
+                deposit_line_id=line.id if source.kind == "deposit" else line.deposit_line_id,
+                source_line_id=line.id,
+            )
+            for line in doc_lines.lines_of(session, source)
+            if line.kind != "text"
+        ]
+        new_lines = billing.credit_lines(lines, ref, amount=amount, picks=picks)
+        order = session.get(SalesOrder, source.order_id) if source.order_id else None
+        note = reason or f"Avoir sur facture {source.number}"
+        credit_note = draft(session, source.customer_id, "credit_note", date, new_lines, order, note, source)
+        return {"ref": lookup.invoice_ref(credit_note), "number": None, "kind": "credit_note",
+                "credits": source.number, "net": money_str(credit_note.net), "gross": money_str(credit_note.gross)}
+
+
+def pay(ledger: Ledger, ref: str, amount: Decimal, date: dt.date, method: str = "") -> dict:
+    with ledger.write() as session:
+        invoice = lookup.invoice(session, ref)
+        if invoice.status != "validated":
+            raise InvalidState(f"{ref} is a draft; validate it before recording a payment")
+        paid = billed.paid_by_invoice(session, [invoice.id]).get(invoice.id, ZERO)
+        if paid + amount > invoice.gross:
+            raise InvalidValue(f"{amount:.2f} is more than the {invoice.gross - paid:.2f} left to pay on {ref}")
+        session.add(Payment(invoice_id=invoice.id, date=date, amount=amount, method=method or ""))
+        return {"ref": ref, "number": invoice.number, "paid": money_str(paid + amount),
+                "payment_status": payment_status(invoice.gross, paid + amount)}
+
+
+def show(ledger: Ledger, ref: str, as_of: dt.date) -> dict:
+    with ledger.read() as session:
+        invoice = lookup.invoice(session, ref)
+        customer = session.get(Customer, invoice.customer_id)
+        order = session.get(SalesOrder, invoice.order_id) if invoice.order_id else None
+        credited = session.get(Invoice, invoice.credited_invoice_id) if invoice.credited_invoice_id else None
+        lines = doc_lines.lines_of(session, invoice)
+        refs = views.product_refs(session, lines)
+        paid = billed.paid_by_invoice(session, [invoice.id]).get(invoice.id, ZERO)
+        credit_notes = session.exec(select(Invoice).where(Invoice.credited_invoice_id == invoice.id)
+                                    .order_by(Invoice.id)).all()
+        deposits = _deducted_deposits(session, lines)
+        settled = paid >= invoice.gross
+        return {
+            "ref": lookup.invoice_ref(invoice),
+            "number": invoice.number,
+            "kind": invoice.kind,
+            "status": invoice.status,
+            "payment_status": payment_status(invoice.gross, paid),
+            "order": order.number if order else None,
+            "contract": None,
+            "customer": customer.code,
+            "customer_name": customer.name,
+            "date": date_str(invoice.date),
+            "due_date": date_str(invoice.due_date),
+            "days_late": days_late(invoice.due_date, as_of, settled) if invoice.status == "validated" else 0,
+            **views.amounts_view(invoice),
+            "paid": money_str(paid),
+            "lines": [
+                views.line_view(line, refs) | {"period_start": date_str(line.period_start),
+                                               "period_end": date_str(line.period_end)}
+                for line in lines
+            ],
+            "vat": views.vat_view(lines),
+            "credits": credited.number if credited else None,
+            "credit_notes": [lookup.invoice_ref(c) for c in credit_notes],
+            "deposits_deducted": deposits,
+            "note": invoice.note or None,
+        }
+
+
+def _deducted_deposits(session: Session, lines: list[InvoiceLine]) -> list[str]:
+    ids = {line.deposit_line_id for line in lines if line.deposit_line_id}
+    if not ids:
+        return []
+    query = (select(Invoice.number).join(InvoiceLine, InvoiceLine.invoice_id == Invoice.id)
+             .where(InvoiceLine.id.in_(ids)).distinct().order_by(Invoice.number))
+    return list(session.exec(query))
+
+
+def list_invoices(ledger: Ledger, as_of: dt.date, order: str | None = None, customer: str | None = None,
+                  status: str | None = None, kind: str | None = None, date_from: dt.date | None = None,
+                  date_to: dt.date | None = None, unpaid: bool = False, overdue: bool = False) -> list[dict]:
+    if status and status not in ("draft", "validated"):
+        raise InvalidValue(f'status "{status}" is not one of draft, validated')
+    if kind and kind not in KINDS:
+        raise InvalidValue(f'kind "{kind}" is not one of {", ".join(KINDS)}')
+    paid = (select(Payment.invoice_id.label("invoice_id"), func.sum(Payment.amount).label("amount"))
+            .group_by(Payment.invoice_id).subquery())
+    paid_amount = type_coerce(func.coalesce(paid.c.amount, 0), Money)
+    order_alias = aliased(SalesOrder)
+    query = (
+        select(Invoice, Customer.code, order_alias.number, paid_amount)
+        .join(Customer, Customer.id == Invoice.customer_id)
+        .outerjoin(order_alias, order_alias.id == Invoice.order_id)
+        .outerjoin(paid, paid.c.invoice_id == Invoice.id)
+        .order_by(Invoice.date, Invoice.id)
+    )
+    if status:
+        query = query.where(Invoice.status == status)
+    if kind:
+        query = query.where(Invoice.kind == kind)
+    if date_from:
+        query = query.where(Invoice.date >= date_from)
+    if date_to:
+        query = query.where(Invoice.date <= date_to)
+    if unpaid or overdue:
+        query = query.where(Invoice.status == "validated", Invoice.kind != "credit_note", paid_amount < Invoice.gross)
+    if overdue:
+        query = query.where(Invoice.due_date < as_of)
+    with ledger.read() as session:
+        if order:
+            query = query.where(Invoice.order_id == lookup.order(session, order).id)
+        if customer:
+            query = query.where(Invoice.customer_id == lookup.customer(session, customer).id)
+        rows = []
+        for invoice, code, order_number, paid_so_far in session.exec(query):
+            settled = paid_so_far >= invoice.gross
+            rows.append({
+                "ref": lookup.invoice_ref(invoice), "number": invoice.number, "kind": invoice.kind,
+                "status": invoice.status, "payment_status": payment_status(invoice.gross, paid_so_far),
+                "customer": code, "order": order_number, "date": date_str(invoice.date),
+                "due_date": date_str(invoice.due_date), "net": money_str(invoice.net),
+                "gross": money_str(invoice.gross), "paid": money_str(paid_so_far),
+                "days_late": days_late(invoice.due_date, as_of, settled) if invoice.status == "validated" else 0,
+            })
+        return rows

@@ -1,0 +1,152 @@
+"""Drafting invoices: from an order (deposit, intermediate, balance) or standalone.
+
+Every function here creates a draft; numbers come only at validation
+(services/invoices.py). Over-invoicing is checked against what is already
+committed (validated invoices and other drafts), so two drafts can never
+bill the same thing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlmodel import Session, select
+
+from koban_cli.db.engine import Ledger
+from koban_cli.db.models import Invoice, SalesOrder
+from koban_cli.domain import billing
+from koban_cli.domain.values import ZERO, number_str
+from koban_cli.errors import InvalidState, InvalidValue, OverInvoicing
+from koban_cli.services import billed, lookup
+from koban_cli.services import lines as doc_lines
+
+
+def _billable_order(session: Session, number: str) -> SalesOrder:
+    order = lookup.order(session, number)
+    if order.status == "draft":
+        raise InvalidState(f"{number} is a draft; validate it first (koban order validate {number})")
+    if order.status == "cancelled":
+        raise InvalidState(f"{number} is cancelled; nothing can be invoiced on it")
+    if order.status == "invoiced":
+        raise InvalidState(f"{number} is fully invoiced; nothing remains to invoice")
+    return order
+
+
+def _check_room(session: Session, order: SalesOrder, net: Decimal) -> None:
+    committed = billed.invoiced(session, order, committed=True)
+    if committed + net > order.net:
+        raise OverInvoicing(
+            f"{order.number}: {net:.2f} more would invoice {committed + net:.2f}, above the order's net "
+            f"{order.net:.2f} ({order.net - committed:.2f} left, drafts included)"
+        )
+
+
+def draft(session: Session, customer_id: int, kind: str, date: dt.date, new_lines: list[billing.NewLine],
+          order: SalesOrder | None = None, note: str = "", credited: Invoice | None = None) -> Invoice:
+    """Write a draft invoice (or credit note) with its lines, totals computed."""
+    invoice = Invoice(customer_id=customer_id, kind=kind, date=date, order_id=order.id if order else None,
+                      credited_invoice_id=credited.id if credited else None, note=note or "")
+    session.add(invoice)
+    session.flush()
+    doc_lines.append(session, invoice, [
+        {"kind": "product" if line.product_id else "free", "product_id": line.product_id,
+         "description": line.description, "qty": line.qty, "unit_price": line.unit_price,
+         "discount": line.discount, "vat_rate": line.vat_rate, "net": line.net,
+         "order_line_id": line.order_line_id, "deposit_line_id": line.deposit_line_id,
+         "source_line_id": line.source_line_id}
+        for line in new_lines
+    ])
+    return invoice
+
+
+def _one_of(**given) -> str:
+    chosen = [name for name, value in given.items() if value]
+    if len(chosen) != 1:
+        raise InvalidValue(f"give exactly one of {', '.join('--' + n for n in given)}")
+    return chosen[0]
+
+
+def _result(invoice: Invoice) -> dict:
+    return {"ref": lookup.invoice_ref(invoice), "number": invoice.number, "kind": invoice.kind,
+            "net": f"{invoice.net:.2f}", "gross": f"{invoice.gross:.2f}"}
+
+
+def deposit(ledger: Ledger, number: str, date: dt.date, percent: Decimal | None = None,
+            amount: Decimal | None = None) -> dict:
+    """Facture d'acompte: one line per VAT rate, pro rata of the order's net per rate."""
+    _one_of(percent=percent, amount=amount)
+    with ledger.write() as session:
+        order = _billable_order(session, number)
+        value = billing.percent_of(order.net, percent) if percent else amount
+        if value <= 0:
+            raise InvalidValue(f"a deposit of {value:.2f} on {number} would be empty")
+        _check_room(session, order, value)
+        by_rate: dict[Decimal, Decimal] = {}
+        for line in doc_lines.lines_of(session, order):
+            if line.kind != "text":
+                by_rate[line.vat_rate] = by_rate.get(line.vat_rate, ZERO) + line.net
+        label = f"Acompte {number_str(percent)} % sur commande {number}" if percent else \
+            f"Acompte sur commande {number}"
+        invoice = draft(session, order.customer_id, "deposit", date,
+                        billing.deposit_lines(by_rate, value, label), order)
+        return _result(invoice)
+
+
+def partial(ledger: Ledger, number: str, date: dt.date, percent: Decimal | None = None,
+            amount: Decimal | None = None, picks: dict[int, Decimal] | None = None) -> dict:
+    """Intermediate invoice: a share of every line, or chosen quantities of chosen lines."""
+    _one_of(percent=percent, amount=amount, line=picks)
+    with ledger.write() as session:
+        order = _billable_order(session, number)
+        lines = billed.billables(session, order, doc_lines.lines_of(session, order))
+        if picks:
+            new_lines = billing.picked_lines(lines, picks, number)
+        else:
+            value = billing.percent_of(order.net, percent) if percent else amount
+            _check_room(session, order, value)
+            new_lines = billing.progress_lines(lines, value, order.net)
+        _check_room(session, order, sum((line.net for line in new_lines), ZERO))
+        return _result(draft(session, order.customer_id, "intermediate", date, new_lines, order))
+
+
+def balance(ledger: Ledger, number: str, date: dt.date) -> dict:
+    """Final invoice: everything left on each line, less the deposits not yet deducted."""
+    with ledger.write() as session:
+        order = _billable_order(session, number)
+        pending = session.exec(select(Invoice.id).where(Invoice.order_id == order.id, Invoice.status == "draft")).first()
+        if pending:
+            raise InvalidState(f"{number} has draft invoice PROV-{pending}; validate or delete it before the balance")
+        lines = billed.billables(session, order, doc_lines.lines_of(session, order))
+        new_lines = billing.balance_lines(lines, billed.open_deposits(session, order))
+        if not new_lines:
+            raise InvalidState(f"{number} has nothing left to invoice")
+        _check_room(session, order, sum((line.net for line in new_lines), ZERO))
+        return _result(draft(session, order.customer_id, "balance", date, new_lines, order))
+
+
+def create(ledger: Ledger, customer: str, date: dt.date, note: str = "") -> dict:
+    with ledger.write() as session:
+        buyer = lookup.customer(session, customer)
+        return _result(draft(session, buyer.id, "standard", date, [], note=note))
+
+
+def _editable(session: Session, ref: str) -> Invoice:
+    invoice = lookup.invoice(session, ref)
+    if invoice.status != "draft":
+        raise InvalidState(f"{ref} is validated; correct it with a credit note (koban invoice credit {ref})")
+    if invoice.order_id or invoice.kind == "credit_note":
+        raise InvalidState(f"{ref} was computed from its order or invoice; delete it and draft it again")
+    return invoice
+
+
+def add_line(ledger: Ledger, ref: str, spec: doc_lines.LineInput) -> dict:
+    with ledger.write() as session:
+        invoice = _editable(session, ref)
+        (line,) = doc_lines.append(session, invoice, [doc_lines.resolve(session, spec)])
+        return {"ref": ref, "position": line.position}
+
+
+def remove_line(ledger: Ledger, ref: str, position: int) -> None:
+    with ledger.write() as session:
+        doc_lines.remove(session, _editable(session, ref), position, ref)

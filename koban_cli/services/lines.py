@@ -1,0 +1,123 @@
+"""Editing the lines of a draft document, the same way on quotes, orders and invoices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Iterable
+
+from sqlmodel import Session, select
+
+from koban_cli.db.models import Invoice, InvoiceLine, OrderLine, Quote, QuoteLine, SalesOrder
+from koban_cli.domain.amounts import line_net, totals
+from koban_cli.domain.values import ZERO
+from koban_cli.errors import InvalidValue, NotADraft
+from koban_cli.services import lookup
+
+Document = Quote | SalesOrder | Invoice
+Line = QuoteLine | OrderLine | InvoiceLine
+
+LINE_TABLE = {Quote: (QuoteLine, "quote_id"), SalesOrder: (OrderLine, "order_id"), Invoice: (InvoiceLine, "invoice_id")}
+
+
+@dataclass(frozen=True)
+class LineInput:
+    """A line as the user describes it: a product, a free line, or a text line."""
+
+    product: str | None = None
+    description: str | None = None
+    price: Decimal | None = None
+    vat: Decimal | None = None
+    qty: Decimal = Decimal(1)
+    discount: Decimal = ZERO
+    comment: str | None = None
+    text: str | None = None
+
+
+def resolve(session: Session, spec: LineInput) -> dict:
+    """The stored fields of a line: product values copied, then overridden by what was typed."""
+    if spec.text is not None:
+        if spec.product or spec.price is not None:
+            raise InvalidValue("a text line has no product or price; use --text alone")
+        return {"kind": "text", "description": spec.text, "qty": ZERO, "comment": spec.comment}
+    if spec.product:
+        product = lookup.product(session, spec.product)
+        kind, product_id = "product", product.id
+        description = spec.description or product.name
+        price = product.price if spec.price is None else spec.price
+        vat = product.vat_rate if spec.vat is None else spec.vat
+    else:
+        missing = [name for name, value in (("--description", spec.description), ("--price", spec.price),
+                                            ("--vat", spec.vat)) if value in (None, "")]
+        if missing:
+            raise InvalidValue(f"a free line needs {', '.join(missing)} (or use --product REF, or --text for a comment)")
+        kind, product_id, description, price, vat = "free", None, spec.description, spec.price, spec.vat
+    if lookup.company(session).vat_exempt:
+        vat = ZERO
+    return {
+        "kind": kind,
+        "product_id": product_id,
+        "description": description,
+        "qty": spec.qty,
+        "unit_price": price,
+        "discount": spec.discount,
+        "vat_rate": vat,
+        "net": line_net(spec.qty, price, spec.discount),
+        "comment": spec.comment,
+    }
+
+
+def lines_of(session: Session, doc: Document) -> list:
+    table, key = LINE_TABLE[type(doc)]
+    return list(session.exec(select(table).where(getattr(table, key) == doc.id).order_by(table.position)))
+
+
+def require_draft(doc: Document, ref: str) -> None:
+    if doc.status != "draft":
+        raise NotADraft(f"{ref} is {doc.status}; only a draft can be changed")
+
+
+def append(session: Session, doc: Document, values: Iterable[dict]) -> list:
+    """Add lines after the last one and refresh the document's totals."""
+    table, key = LINE_TABLE[type(doc)]
+    existing = lines_of(session, doc)
+    position = existing[-1].position if existing else 0
+    added = []
+    for fields in values:
+        position += 1
+        line = table(**fields, position=position, **{key: doc.id})
+        session.add(line)
+        added.append(line)
+    session.flush()
+    refresh_totals(session, doc, existing + added)
+    return added
+
+
+def remove(session: Session, doc: Document, position: int, ref: str) -> None:
+    lines = lines_of(session, doc)
+    target = next((line for line in lines if line.position == position), None)
+    if target is None:
+        raise InvalidValue(f"{ref} has no line {position} (it has {len(lines)})")
+    session.delete(target)
+    session.flush()
+    kept = [line for line in lines if line is not target]
+    for line in kept:
+        if line.position > position:
+            line.position -= 1
+            session.add(line)
+            session.flush()  # one at a time: (document, position) is unique
+    refresh_totals(session, doc, kept)
+
+
+def refresh_totals(session: Session, doc: Document, lines: list) -> None:
+    result = totals((line.vat_rate, line.net) for line in lines if line.kind != "text")
+    doc.net, doc.tax, doc.gross = result.net, result.tax, result.gross
+    session.add(doc)
+
+
+def copy_fields(line: Line) -> dict:
+    """What a line carries over when a quote becomes an order."""
+    return {
+        name: getattr(line, name)
+        for name in ("kind", "product_id", "description", "qty", "unit_price", "discount", "vat_rate", "net", "comment")
+    }

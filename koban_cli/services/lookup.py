@@ -1,0 +1,66 @@
+"""Finding things by the names users type, with errors that say what exists."""
+
+from __future__ import annotations
+
+import re
+
+from sqlmodel import Session, select
+
+from koban_cli.db.models import Company, Customer, Invoice, Product, Quote, SalesOrder, Supplier
+from koban_cli.errors import NotFound
+
+
+def company(session: Session) -> Company:
+    return session.get(Company, 1) or Company()
+
+
+def customer(session: Session, code: str) -> Customer:
+    found = session.exec(select(Customer).where(Customer.code == code)).first()
+    if found is None:
+        raise NotFound(f'customer "{code}" does not exist (see: koban customer list)')
+    return found
+
+
+def supplier(session: Session, code: str) -> Supplier:
+    found = session.exec(select(Supplier).where(Supplier.code == code)).first()
+    if found is None:
+        raise NotFound(f'supplier "{code}" does not exist (see: koban supplier list)')
+    return found
+
+
+def product(session: Session, ref: str) -> Product:
+    found = session.exec(select(Product).where(Product.ref == ref)).first()
+    if found is None:
+        raise NotFound(f'product "{ref}" does not exist (see: koban product list)')
+    return found
+
+
+def quote(session: Session, number: str) -> Quote:
+    found = session.exec(select(Quote).where(Quote.number == number)).first()
+    if found is None:
+        raise NotFound(f'quote "{number}" does not exist (see: koban quote list)')
+    return found
+
+
+def order(session: Session, number: str) -> SalesOrder:
+    found = session.exec(select(SalesOrder).where(SalesOrder.number == number)).first()
+    if found is None:
+        raise NotFound(f'order "{number}" does not exist (see: koban order list)')
+    return found
+
+
+def invoice(session: Session, ref: str) -> Invoice:
+    """An invoice or credit note by its number, or a draft by `PROV-<id>`."""
+    draft = re.fullmatch(r"PROV-(\d+)", ref.strip(), flags=re.IGNORECASE)
+    if draft:
+        found = session.get(Invoice, int(draft.group(1)))
+        found = found if found is not None and found.number is None else None
+    else:
+        found = session.exec(select(Invoice).where(Invoice.number == ref)).first()
+    if found is None:
+        raise NotFound(f'invoice "{ref}" does not exist (see: koban invoice list)')
+    return found
+
+
+def invoice_ref(invoice: Invoice) -> str:
+    return invoice.number or f"PROV-{invoice.id}"

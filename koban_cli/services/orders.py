@@ -1,0 +1,153 @@
+"""Sales orders: made directly or from a quote, then invoiced and delivered."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, type_coerce
+from sqlmodel import Session, select
+
+from koban_cli.db.engine import Ledger
+from koban_cli.db.models import Customer, Invoice, Product, Quote, SalesOrder
+from koban_cli.db.types import Money
+from koban_cli.domain.delivery import delivery_status
+from koban_cli.domain.values import ZERO, money_str, number_str
+from koban_cli.errors import InvalidState, InvalidValue
+from koban_cli.services import billed, lookup, views
+from koban_cli.services import lines as doc_lines
+from koban_cli.services.numbering import take_number
+
+STATUSES = ("draft", "validated", "invoiced", "cancelled")
+
+
+def create(ledger: Ledger, customer: str, date: dt.date, customer_ref: str = "", note: str = "") -> dict:
+    with ledger.write() as session:
+        buyer = lookup.customer(session, customer)
+        order = SalesOrder(number=take_number(session, "order", date), customer_id=buyer.id, date=date,
+                           customer_ref=customer_ref or "", note=note or "")
+        session.add(order)
+        return {"ref": order.number, "number": order.number}
+
+
+def add_line(ledger: Ledger, number: str, spec: doc_lines.LineInput) -> dict:
+    with ledger.write() as session:
+        order = lookup.order(session, number)
+        _require_draft(order)
+        (line,) = doc_lines.append(session, order, [doc_lines.resolve(session, spec)])
+        return {"ref": number, "position": line.position}
+
+
+def remove_line(ledger: Ledger, number: str, position: int) -> None:
+    with ledger.write() as session:
+        order = lookup.order(session, number)
+        _require_draft(order)
+        doc_lines.remove(session, order, position, number)
+
+
+def _require_draft(order: SalesOrder) -> None:
+    if order.status != "draft":
+        raise InvalidState(f"{order.number} is {order.status}: its lines, prices and quantities are locked")
+
+
+def validate(ledger: Ledger, number: str) -> dict:
+    with ledger.write() as session:
+        order = lookup.order(session, number)
+        _require_draft(order)
+        if not any(line.kind != "text" for line in doc_lines.lines_of(session, order)):
+            raise InvalidState(f"{number} has no priced line; add one with: koban order add-line {number} …")
+        order.status = "validated"
+        session.add(order)
+        return {"ref": number, "number": number, "status": order.status}
+
+
+def cancel(ledger: Ledger, number: str) -> dict:
+    with ledger.write() as session:
+        order = lookup.order(session, number)
+        if order.status == "cancelled":
+            raise InvalidState(f"{number} is already cancelled")
+        drafts = session.exec(select(Invoice.id).where(Invoice.order_id == order.id, Invoice.status == "draft")).all()
+        if drafts:
+            raise InvalidState(f"{number} has draft invoice PROV-{drafts[0]}; delete it first (koban invoice delete)")
+        done = billed.invoiced(session, order)
+        if done:
+            raise InvalidState(f"{number} has {done:.2f} invoiced; credit its invoices first (koban invoice credit)")
+        order.status = "cancelled"
+        session.add(order)
+        return {"ref": number, "number": number, "status": order.status}
+
+
+def refresh_status(session: Session, order: SalesOrder) -> None:
+    """`invoiced` (soldée) when nothing remains, back to `validated` after a credit."""
+    if order.status not in ("validated", "invoiced"):
+        return
+    order.status = "invoiced" if billed.invoiced(session, order) == order.net else "validated"
+    session.add(order)
+
+
+def show(ledger: Ledger, number: str) -> dict:
+    with ledger.read() as session:
+        order = lookup.order(session, number)
+        customer = session.get(Customer, order.customer_id)
+        lines = doc_lines.lines_of(session, order)
+        usage = billed.line_usage(session, order, committed=False)
+        refs = views.product_refs(session, lines)
+        deliverable = {p.id for p in session.exec(select(Product).where(Product.deliverable))} if refs else set()
+        invoiced = billed.invoiced(session, order)
+        invoices = session.exec(select(Invoice).where(Invoice.order_id == order.id).order_by(Invoice.id)).all()
+        quote = session.get(Quote, order.quote_id) if order.quote_id else None
+        line_views = []
+        for line in lines:
+            view = views.line_view(line, refs)
+            priced = line.kind != "text"
+            view["qty_invoiced"] = number_str(usage.get(line.id, (ZERO, ZERO))[0]) if priced else None
+            view["qty_delivered"] = "0" if line.product_id in deliverable else None
+            line_views.append(view)
+        return {
+            "number": order.number,
+            **views.header_view(order, customer.code),
+            "customer_name": customer.name,
+            "customer_ref": order.customer_ref or None,
+            "quote": quote.number if quote else None,
+            **views.amounts_view(order),
+            "invoiced": money_str(invoiced),
+            "remaining": money_str(order.net - invoiced),
+            "delivery_status": delivery_status(
+                [(line.qty, ZERO) for line in lines if line.product_id in deliverable]
+            ),
+            "lines": line_views,
+            "vat": views.vat_view(lines),
+            "invoices": [lookup.invoice_ref(inv) for inv in invoices],
+            "deliveries": [],
+        }
+
+
+def list_orders(ledger: Ledger, status: str | None = None, open_only: bool = False,
+                customer: str | None = None) -> list[dict]:
+    """Every order with net, invoiced and remaining: one aggregate query, whatever the ledger's size."""
+    if status and status not in STATUSES:
+        raise InvalidValue(f'status "{status}" is not one of {", ".join(STATUSES)}')
+    invoiced = (
+        select(Invoice.order_id.label("order_id"), billed.signed_sum(Invoice.net, Money).label("amount"))
+        .where(Invoice.order_id.is_not(None), billed.REPORTED)
+        .group_by(Invoice.order_id)
+        .subquery()
+    )
+    amount = type_coerce(func.coalesce(invoiced.c.amount, 0), Money)
+    query = (
+        select(SalesOrder.number, Customer.code, SalesOrder.status, SalesOrder.date, SalesOrder.net, amount)
+        .join(Customer, Customer.id == SalesOrder.customer_id)
+        .outerjoin(invoiced, invoiced.c.order_id == SalesOrder.id)
+        .order_by(SalesOrder.id)
+    )
+    if status:
+        query = query.where(SalesOrder.status == status)
+    if open_only:
+        query = query.where(SalesOrder.status == "validated")
+    with ledger.read() as session:
+        if customer:
+            query = query.where(SalesOrder.customer_id == lookup.customer(session, customer).id)
+        return [
+            {"number": number, "customer": code, "status": status_, "date": date.isoformat(),
+             "net": money_str(net), "invoiced": money_str(done), "remaining": money_str(net - done)}
+            for number, code, status_, date, net, done in session.exec(query)
+        ]

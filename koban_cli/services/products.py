@@ -1,0 +1,96 @@
+"""The product catalogue: goods, services and subscriptions."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlmodel import select
+
+from koban_cli.db.engine import Ledger
+from koban_cli.db.models import Product
+from koban_cli.domain.values import money_str, number_str
+from koban_cli.errors import AlreadyExists, InvalidValue
+from koban_cli.services import checks, lookup
+
+KINDS = ("goods", "service", "subscription")
+UNITS = ("u", "h", "day", "month", "kg", "m", "l", "year")
+PERIODS = ("monthly", "quarterly", "semiannual", "yearly")
+
+# What each kind is unless told otherwise: goods are delivered from stock.
+KIND_DEFAULTS = {
+    "goods": {"deliverable": True, "stock_tracked": True, "unit": "u", "period": None},
+    "service": {"deliverable": False, "stock_tracked": False, "unit": "h", "period": None},
+    "subscription": {"deliverable": False, "stock_tracked": False, "unit": "month", "period": "monthly"},
+}
+
+
+def _check_choice(value: str | None, choices: tuple[str, ...], what: str) -> str | None:
+    if value is not None and value not in choices:
+        raise InvalidValue(f'{what} "{value}" is not one of {", ".join(choices)}')
+    return value
+
+
+def _checked(product: Product) -> Product:
+    _check_choice(product.kind, KINDS, "kind")
+    _check_choice(product.unit, UNITS, "unit")
+    _check_choice(product.period, PERIODS, "period")
+    if product.kind == "subscription" and (product.deliverable or product.stock_tracked):
+        raise InvalidValue(f'subscription "{product.ref}" cannot be delivered or kept in stock')
+    if product.stock_tracked and not product.deliverable:
+        raise InvalidValue(f'product "{product.ref}" is kept in stock, so it must be deliverable')
+    if product.kind != "subscription" and product.period:
+        raise InvalidValue(f'only a subscription has a billing period ("{product.ref}" is {product.kind})')
+    return product
+
+
+def add_product(ledger: Ledger, ref: str, name: str, price: Decimal, vat: Decimal, kind: str = "goods",
+                **options) -> dict:
+    ref = checks.code(ref, "product reference")
+    _check_choice(kind, KINDS, "kind")
+    fields = KIND_DEFAULTS[kind] | {k: v for k, v in options.items() if v is not None}
+    with ledger.write() as session:
+        if session.exec(select(Product).where(Product.ref == ref)).first():
+            raise AlreadyExists(f'product "{ref}" already exists (use: koban product edit {ref} …)')
+        product = _checked(Product(ref=ref, name=checks.name(name), price=price, vat_rate=vat, kind=kind, **fields))
+        session.add(product)
+        return product_view(product)
+
+
+def edit_product(ledger: Ledger, ref: str, **changes) -> dict:
+    if changes.get("name") is not None:
+        changes["name"] = checks.name(changes["name"])
+    with ledger.write() as session:
+        product = lookup.product(session, ref)
+        checks.apply(product, changes)
+        session.add(_checked(product))
+        return product_view(product)
+
+
+def show_product(ledger: Ledger, ref: str) -> dict:
+    with ledger.read() as session:
+        return product_view(lookup.product(session, ref))
+
+
+def list_products(ledger: Ledger, kind: str | None = None) -> list[dict]:
+    _check_choice(kind, KINDS, "kind")
+    with ledger.read() as session:
+        query = select(Product).order_by(Product.ref)
+        if kind:
+            query = query.where(Product.kind == kind)
+        return [product_view(p) for p in session.exec(query)]
+
+
+def product_view(product: Product) -> dict:
+    return {
+        "ref": product.ref,
+        "name": product.name,
+        "kind": product.kind,
+        "price": money_str(product.price),
+        "vat_rate": number_str(product.vat_rate),
+        "unit": product.unit,
+        "period": product.period,
+        "cost": money_str(product.cost),
+        "deliverable": product.deliverable,
+        "stock_tracked": product.stock_tracked,
+        "alert_below": number_str(product.alert_below),
+    }
