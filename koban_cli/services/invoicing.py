@@ -104,6 +104,8 @@ def partial(ledger: Ledger, number: str, date: dt.date, percent: Decimal | None 
             new_lines = billing.picked_lines(lines, picks, number)
         else:
             value = billing.percent_of(order.net, percent) if percent else amount
+            if value <= 0:
+                raise InvalidValue(f"a share of {value:.2f} of {number} (net {order.net:.2f}) would be empty")
             _check_room(session, order, value)
             new_lines = billing.progress_lines(lines, value, order.net)
         _check_room(session, order, sum((line.net for line in new_lines), ZERO))
