@@ -54,7 +54,8 @@ def invoice(session: Session, ref: str) -> Invoice:
     draft = re.fullmatch(r"PROV-(\d+)", ref.strip(), flags=re.IGNORECASE)
     if draft:
         found = session.get(Invoice, int(draft.group(1)))
-        found = found if found is not None and found.number is None else None
+        if found is not None and found.number is not None:
+            raise NotFound(f"{ref} was validated as {found.number}; use that number")
     else:
         found = session.exec(select(Invoice).where(Invoice.number == ref)).first()
     if found is None:

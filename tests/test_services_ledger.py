@@ -1,0 +1,91 @@
+"""Services on a temporary SQLite file: transactions, drafts, credits, schema."""
+
+import datetime as dt
+import sqlite3
+from decimal import Decimal as D
+
+import pytest
+
+from koban_cli.db.engine import SCHEMA_HEAD, Ledger, ledger_url, schema_version
+from koban_cli.errors import InvalidState, OverInvoicing
+from koban_cli.services import invoices, invoicing, orders
+from koban_cli.services.lines import LineInput
+from conftest import TODAY
+
+
+@pytest.fixture
+def order(catalogue):
+    number = orders.create(catalogue, "ACME", TODAY)["number"]
+    orders.add_line(catalogue, number, LineInput(product="SCREEN", qty=D(4)))
+    orders.add_line(catalogue, number, LineInput(product="BOOK", qty=D(10)))
+    orders.validate(catalogue, number)
+    return number
+
+
+def test_a_new_ledger_is_at_the_newest_migration(ledger):
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+    from pathlib import Path
+
+    import koban_cli.db.engine as engine
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(engine.__file__).parent / "migrations"))
+    assert ScriptDirectory.from_config(config).get_current_head() == SCHEMA_HEAD
+    assert schema_version(ledger.engine) == SCHEMA_HEAD
+
+
+def test_money_is_stored_as_integer_cents_never_float(catalogue, order, db_path):
+    with sqlite3.connect(db_path) as conn:
+        kinds = conn.execute("SELECT DISTINCT typeof(net), typeof(unit_price), typeof(qty) FROM order_line").fetchall()
+    assert kinds == [("integer", "integer", "integer")]
+
+
+def test_two_drafts_can_never_bill_the_same_quantities(catalogue, order):
+    invoicing.partial(catalogue, order, TODAY, picks={1: D(3)})
+    with pytest.raises(OverInvoicing, match="1 left to invoice"):
+        invoicing.partial(catalogue, order, TODAY, picks={1: D(2)})
+
+
+def test_a_refused_action_leaves_no_trace(catalogue, order):
+    before = invoices.list_invoices(catalogue, TODAY)
+    with pytest.raises(OverInvoicing):
+        invoicing.partial(catalogue, order, TODAY, picks={1: D(1), 2: D(11)})  # line 1 fine, line 2 too much
+    assert invoices.list_invoices(catalogue, TODAY) == before
+
+
+def test_crediting_a_deposit_gives_its_amount_back_to_the_order_and_the_balance_deducts_only_the_rest(
+        catalogue, order):
+    deposit = invoices.validate(catalogue, invoicing.deposit(catalogue, order, TODAY, amount=D(300))["ref"], TODAY)
+    credit = invoices.credit(catalogue, deposit["number"], TODAY, amount=D(100))["ref"]
+    invoices.validate(catalogue, credit, TODAY)
+    assert orders.show(catalogue, order)["invoiced"] == "200.00"
+    balance = invoicing.balance(catalogue, order, TODAY)
+    assert D(balance["net"]) == D(orders.show(catalogue, order)["remaining"])
+    invoices.validate(catalogue, balance["ref"], TODAY)
+    assert orders.show(catalogue, order)["status"] == "invoiced"
+
+
+def test_a_cancelled_order_needs_its_invoices_credited_first(catalogue, order):
+    ref = invoicing.deposit(catalogue, order, TODAY, percent=D(10))["ref"]
+    with pytest.raises(InvalidState, match=f"has draft invoice {ref}"):
+        orders.cancel(catalogue, order)
+    number = invoices.validate(catalogue, ref, TODAY)["number"]
+    with pytest.raises(InvalidState, match="credit its invoices first"):
+        orders.cancel(catalogue, order)
+    invoices.validate(catalogue, invoices.credit(catalogue, number, TODAY)["ref"], TODAY)
+    assert orders.cancel(catalogue, order)["status"] == "cancelled"
+
+
+def test_the_sequence_restarts_each_year(catalogue):
+    for day in (dt.date(2026, 12, 31), dt.date(2027, 1, 2)):
+        ref = invoicing.create(catalogue, "BOB", day)["ref"]
+        invoicing.add_line(catalogue, ref, LineInput(product="DAY"))
+        invoices.validate(catalogue, ref, day)
+    assert [r["number"] for r in invoices.list_invoices(catalogue, TODAY)] == ["FA-2026-0001", "FA-2027-0001"]
+
+
+def test_reopening_an_existing_ledger_keeps_everything(catalogue, order, db_path):
+    catalogue.close()
+    again = Ledger(ledger_url(db_path))
+    assert orders.show(again, order)["net"] == "1349.60"
