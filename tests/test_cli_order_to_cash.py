@@ -94,3 +94,16 @@ def test_due_date_follows_customer_terms_and_overdue_lists_days_late(koban):
         ("FA-2026-0001", "partially_paid", "200.00", 10)]
     koban("invoice", "pay", "FA-2026-0001", "--amount", "1000")
     assert koban.json("invoice", "list", "--unpaid") == []
+
+
+def test_the_readme_tour_script_runs_end_to_end(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).parents[1] / "examples" / "order-to-cash.sh"
+    env = {"KOBAN": f"{sys.executable} -m koban_cli", "PATH": "/usr/bin:/bin",
+           "PYTHONPATH": str(script.parents[1])}
+    run = subprocess.run(["bash", str(script), str(tmp_path / "tour.db")], capture_output=True, text=True, env=env)
+    assert run.returncode == 0, run.stderr
+    assert "AV-2026-0001" in run.stdout and "Remaining to invoice" in run.stdout
