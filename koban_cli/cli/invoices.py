@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -11,7 +12,7 @@ import typer
 from koban_cli.cli import lines, output, state
 from koban_cli.cli.output import Col
 from koban_cli.cli.params import (
-    FORMAT_DEFAULT, Amount, AsOfOpt, DateOpt, FormatOpt, Lines, Percent, date, money, parse_picks,
+    FORMAT_DEFAULT, LangOpt, Amount, AsOfOpt, DateOpt, FormatOpt, Lines, Percent, date, money, parse_picks,
 )
 
 app = typer.Typer(no_args_is_help=True, help="Invoices and credit notes (factures, avoirs).")
@@ -134,6 +135,20 @@ def show(ref: Ref, as_of: AsOfOpt = "today", fmt: FormatOpt = FORMAT_DEFAULT) ->
     from koban_cli.cli.documents import render
 
     output.show_record(_lifecycle().show(state.ledger(), ref, as_of), fmt, render)
+
+
+@app.command()
+def pdf(ref: Ref, output_file: Annotated[Optional[Path], typer.Option("-o", "--output", help="Default: <number>.pdf")] = None,
+        lang: LangOpt = "fr",
+        facturx: Annotated[bool, typer.Option("--facturx/--no-facturx", help="Embed the EN 16931 XML.")] = True) -> None:
+    """Render an invoice or credit note to PDF; validated ones are Factur-X (PDF/A-3b + XML).
+
+    Example: koban invoice pdf FA-2026-0001 -o facture.pdf
+    """
+    from koban_cli.cli.pdfs import write_pdf
+    from koban_cli.services.documents import invoice_context
+
+    write_pdf(invoice_context(state.ledger(), ref), output_file, lang, facturx)
 
 
 @app.command("list")

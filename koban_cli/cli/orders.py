@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from koban_cli.cli import lines, output, state
 from koban_cli.cli.output import Col
-from koban_cli.cli.params import FORMAT_DEFAULT, DateOpt, Format, FormatOpt
+from koban_cli.cli.params import FORMAT_DEFAULT, LangOpt, DateOpt, Format, FormatOpt
 
 app = typer.Typer(no_args_is_help=True, help="Sales orders (commandes).")
 Ref = Annotated[str, typer.Argument(help="Order number, e.g. CO-2026-0001.")]
@@ -71,6 +72,19 @@ def show(ref: Ref, fmt: FormatOpt = FORMAT_DEFAULT) -> None:
         render(console, view, (("Invoiced", "qty_invoiced"), ("Delivered", "qty_delivered")))
 
     output.show_record(_service().show(state.ledger(), ref), fmt, draw)
+
+
+@app.command()
+def pdf(ref: Ref, output_file: Annotated[Optional[Path], typer.Option("-o", "--output", help="Default: <number>.pdf")] = None,
+        lang: LangOpt = "fr") -> None:
+    """Render the order to PDF.
+
+    Example: koban order pdf CO-2026-0001 --lang en
+    """
+    from koban_cli.cli.pdfs import write_pdf
+    from koban_cli.services.documents import order_context
+
+    write_pdf(order_context(state.ledger(), ref), output_file, lang)
 
 
 @app.command("list")

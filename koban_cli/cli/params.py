@@ -63,6 +63,8 @@ Amount = Annotated[Optional[Decimal], typer.Option("--amount", parser=money("--a
 Percent = Annotated[Optional[Decimal], typer.Option("--percent", parser=percent("--percent", allow_zero=False),
                                                     metavar="PERCENT", help="Share of the order's net.")]
 Lines = Annotated[Optional[list[str]], typer.Option("--line", metavar="N=QTY", help="Line N, quantity QTY (repeat).")]
+LangOpt = Annotated[str, typer.Option("--lang", parser=_parser(values.parse_lang, "--lang"), metavar="fr|en",
+                                      help="Document language.")]
 FORMAT_DEFAULT = Format.table
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from koban_cli.cli import lines, output, state
 from koban_cli.cli.output import Col
-from koban_cli.cli.params import FORMAT_DEFAULT, AsOfOpt, DateOpt, FormatOpt, date
+from koban_cli.cli.params import FORMAT_DEFAULT, LangOpt, AsOfOpt, DateOpt, FormatOpt, date
 
 app = typer.Typer(no_args_is_help=True, help="Quotes (devis).")
 Ref = Annotated[str, typer.Argument(help="Quote number, e.g. DE-2026-0001.")]
@@ -52,6 +53,19 @@ def show(ref: Ref, as_of: AsOfOpt = "today", fmt: FormatOpt = FORMAT_DEFAULT) ->
     from koban_cli.cli.documents import render
 
     output.show_record(_service().show(state.ledger(), ref, as_of), fmt, render)
+
+
+@app.command()
+def pdf(ref: Ref, output_file: Annotated[Optional[Path], typer.Option("-o", "--output", help="Default: <number>.pdf")] = None,
+        lang: LangOpt = "fr") -> None:
+    """Render the quote to PDF.
+
+    Example: koban quote pdf DE-2026-0001 --lang en
+    """
+    from koban_cli.cli.pdfs import write_pdf
+    from koban_cli.services.documents import quote_context
+
+    write_pdf(quote_context(state.ledger(), ref), output_file, lang)
 
 
 @app.command("list")

@@ -108,6 +108,12 @@ def parse_int(text: object, what: str, minimum: int = 0, maximum: int = 3650) ->
     return int(raw)
 
 
+def parse_lang(text: str, what: str = "--lang") -> str:
+    if text not in ("fr", "en"):
+        raise InvalidValue(f'{what} "{text}" is not one of fr, en')
+    return text
+
+
 def round_money(value: Decimal) -> Decimal:
     """Half-up to the cent, the rounding of every amount on a document."""
     return value.quantize(CENT, rounding=ROUND_HALF_UP)

@@ -1,0 +1,46 @@
+"""Jinja2 documents: autoescaped, formatted with Babel for the document's language."""
+
+from __future__ import annotations
+
+from functools import partial
+from importlib import resources
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+
+from koban_cli.render import formatting
+from koban_cli.render.labels import LABELS, TITLES_EN
+
+
+def template_dir() -> Path:
+    """The shipped templates: inside the wheel, or the checkout's templates/ folder."""
+    try:
+        shipped = resources.files("koban_cli.templates")
+        if shipped.joinpath("base.html").is_file():
+            return Path(str(shipped))
+    except ModuleNotFoundError:
+        pass
+    return Path(__file__).resolve().parents[2] / "templates"
+
+
+def environment(lang: str, own_templates: str | None = None) -> Environment:
+    folders = [FileSystemLoader(own_templates)] if own_templates else []
+    env = Environment(loader=ChoiceLoader(folders + [FileSystemLoader(str(template_dir()))]),
+                      autoescape=select_autoescape(["html"], default=True))
+    env.filters["money"] = partial(formatting.money, lang=lang)
+    env.filters["number"] = partial(formatting.number, lang=lang)
+    env.filters["date"] = partial(formatting.date, lang=lang)
+    return env
+
+
+def render_html(context: dict, lang: str = "fr") -> str:
+    company = context["company"]
+    env = environment(lang, company.get("template_dir"))
+    stylesheet = env.loader.get_source(env, "style.css")[0]
+    doc = context["doc"]
+    title = context["title"] if lang == "fr" else TITLES_EN.get(context["title"], context["title"])
+    logo = Path(company["logo"]).resolve().as_uri() if company.get("logo") else None
+    return env.get_template(f"{context['kind']}.html").render(
+        **(context | {"title": title}), lang=lang, L=LABELS[lang], ref=doc.get("number") or doc.get("ref"),
+        draft=doc.get("status") == "draft", stylesheet=stylesheet, logo=logo,
+    )

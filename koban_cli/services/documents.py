@@ -1,0 +1,44 @@
+"""The plain context a document is printed from: the document, its seller and its buyer.
+
+Rendering (koban_cli/render) receives only this dict, never a session.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from koban_cli.db.engine import Ledger
+from koban_cli.services import invoices, lookup, orders, parties, quotes
+
+TITLES = {
+    "quote": "Devis",
+    "order": "Commande",
+    "standard": "Facture",
+    "deposit": "Facture d'acompte",
+    "intermediate": "Facture intermédiaire",
+    "balance": "Facture de solde",
+    "subscription": "Facture",
+    "credit_note": "Avoir",
+}
+
+
+def _parties(ledger: Ledger, customer_code: str) -> dict:
+    with ledger.read() as session:
+        company = parties.company_view(lookup.company(session))
+        customer = parties.customer_view(lookup.customer(session, customer_code))
+    return {"company": company, "customer": customer}
+
+
+def invoice_context(ledger: Ledger, ref: str) -> dict:
+    doc = invoices.show(ledger, ref, dt.date.today())
+    return {"kind": "invoice", "title": TITLES[doc["kind"]], "doc": doc, **_parties(ledger, doc["customer"])}
+
+
+def quote_context(ledger: Ledger, number: str) -> dict:
+    doc = quotes.show(ledger, number, dt.date.today())
+    return {"kind": "quote", "title": TITLES["quote"], "doc": doc, **_parties(ledger, doc["customer"])}
+
+
+def order_context(ledger: Ledger, number: str) -> dict:
+    doc = orders.show(ledger, number)
+    return {"kind": "order", "title": TITLES["order"], "doc": doc, **_parties(ledger, doc["customer"])}

@@ -1,0 +1,88 @@
+"""PDF documents: French mentions, escaping, draft marks, and Factur-X XML equal to the ledger."""
+
+import io
+
+import pytest
+from facturx import get_xml_from_pdf, xml_check_xsd
+from lxml import etree
+from pypdf import PdfReader
+
+NS = {"rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
+      "ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"}
+
+
+def text_of(path):
+    text = " ".join(page.extract_text() for page in PdfReader(str(path)).pages)
+    return text.replace("\u202f", " ").replace("\xa0", " ")
+
+
+@pytest.fixture
+def billed(koban):
+    koban("company", "set", "--name", "Atelier Test SARL", "--address", "1 rue A", "--postcode", "69001",
+          "--city", "Lyon", "--iban", "FR7630006000011234567890189", "--late-penalty-rate", "12.37")
+    koban("customer", "edit", "BOB", "--name", "<b>Evil</b> & Co", "--siren", "552100554")
+    order = koban.json("order", "create", "--customer", "BOB", "--date", "2026-11-02")["number"]
+    koban("order", "add-line", order, "--product", "DAY", "--qty", "3", "--discount", "10")
+    koban("order", "add-line", order, "--product", "BOOK", "--qty", "7")
+    koban("order", "validate", order)
+    deposit = koban.json("invoice", "deposit", order, "--percent", "30")["ref"]
+    koban("invoice", "validate", deposit, "--date", "2026-11-27")
+    balance = koban.json("invoice", "balance", order)["ref"]
+    return order, balance
+
+
+def xml_of(path):
+    _, xml = get_xml_from_pdf(path.read_bytes(), check_xsd=False)
+    return etree.fromstring(xml), xml
+
+
+def test_a_validated_invoice_is_factur_x_with_totals_equal_to_the_ledger(koban, billed, tmp_path):
+    out = tmp_path / "fa.pdf"
+    koban("invoice", "pdf", "FA-2026-0001", "-o", str(out))
+    root, xml = xml_of(out)
+    assert xml_check_xsd(xml, flavor="factur-x", level="en16931")
+    assert root.findtext(".//rsm:ExchangedDocument/ram:TypeCode", namespaces=NS) == "386"  # deposit
+    view = koban.json("invoice", "show", "FA-2026-0001")
+    summary = root.find(".//ram:SpecifiedTradeSettlementHeaderMonetarySummation", NS)
+    assert summary.findtext("ram:TaxBasisTotalAmount", namespaces=NS) == view["net"]
+    assert summary.findtext("ram:TaxTotalAmount", namespaces=NS) == view["tax"]
+    assert summary.findtext("ram:GrandTotalAmount", namespaces=NS) == view["gross"]
+    siren = root.find(".//ram:BuyerTradeParty/ram:SpecifiedLegalOrganization/ram:ID", NS)
+    assert (siren.text, siren.get("schemeID")) == ("552100554", "0002")
+    subjects = {n.findtext("ram:SubjectCode", namespaces=NS) for n in root.findall(".//ram:IncludedNote", NS)}
+    assert {"PMT", "PMD", "AAB"} <= subjects
+
+
+def test_invoice_pdf_carries_the_french_mentions_and_prints_html_literally(koban, billed, tmp_path):
+    out = tmp_path / "fa.pdf"
+    koban("invoice", "pdf", "FA-2026-0001", "-o", str(out))
+    text = text_of(out)
+    for mention in ("Facture d'acompte", "FA-2026-0001", "<b>Evil</b> & Co", "Échéance", "27 novembre 2026",
+                    "12,37 %", "40 €", "Pas d'escompte", "Taux de TVA"):
+        assert mention in text, mention
+
+
+def test_a_draft_shows_its_provisional_reference_and_a_draft_mark_and_no_xml(koban, billed, tmp_path):
+    out = tmp_path / "draft.pdf"
+    koban("invoice", "pdf", billed[1], "-o", str(out))
+    text = text_of(out)
+    assert "BROUILLON" in text and billed[1] in text and "FA-2026-0002" not in text
+    with pytest.raises(Exception):
+        get_xml_from_pdf(out.read_bytes(), check_xsd=False)[1].decode()
+
+
+def test_a_credit_note_is_type_381_and_names_the_invoice_it_corrects(koban, billed, tmp_path):
+    credit = koban.json("invoice", "credit", "FA-2026-0001", "--amount", "50")["ref"]
+    koban("invoice", "validate", credit, "--date", "2026-11-28")
+    out = tmp_path / "av.pdf"
+    koban("invoice", "pdf", "AV-2026-0001", "-o", str(out), "--lang", "en")
+    root, _ = xml_of(out)
+    assert root.findtext(".//rsm:ExchangedDocument/ram:TypeCode", namespaces=NS) == "381"
+    assert root.findtext(".//ram:InvoiceReferencedDocument/ram:IssuerAssignedID", namespaces=NS) == "FA-2026-0001"
+    assert "Credit note for invoice FA-2026-0001" in text_of(out)
+
+
+def test_quote_and_order_render_with_babel_formatting(koban, billed, tmp_path):
+    out = tmp_path / "co.pdf"
+    koban("order", "pdf", billed[0], "-o", str(out))
+    assert "1 755,00 €" in text_of(out)  # 3 x 650 - 10 %
