@@ -107,3 +107,18 @@ def test_the_readme_tour_script_runs_end_to_end(tmp_path):
     run = subprocess.run(["bash", str(script), str(tmp_path / "tour.db")], capture_output=True, text=True, env=env)
     assert run.returncode == 0, run.stderr
     assert "AV-2026-0001" in run.stdout and "Remaining to invoice" in run.stdout
+
+
+def test_demo_builds_its_ledger_and_writes_every_document(tmp_path):
+    from typer.testing import CliRunner
+
+    from koban_cli.cli import state
+    from koban_cli.cli.app import app
+
+    result = CliRunner().invoke(app, ["demo", "--outdir", str(tmp_path)])
+    state.choose(None)
+    assert result.exit_code == 0, result.output
+    assert "Remaining to invoice" in result.stdout
+    names = sorted(p.name for p in tmp_path.glob("*.pdf"))
+    kinds = {name.split("-")[0] for name in names}
+    assert kinds == {"AV", "CO", "DE", "FA"} and len(names) == 1 + 2 + 5 + 1

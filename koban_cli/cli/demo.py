@@ -49,4 +49,9 @@ def demo(
                      Format.table, "Remaining to invoice")
     output.show_rows(invoice_service.list_invoices(ledger, today), invoices.COLUMNS, Format.table, "Invoices",
                      negative=invoices.is_credit_note)
+    from koban_cli.cli.pdfs import write_pdf
+
+    for context in story.documents(ledger, made):
+        write_pdf(context, outdir / f"{context['doc']['number']}.pdf", "fr", echo=False)
+    console.print(f"PDF documents written to {outdir}/ (invoices and credit notes are Factur-X).")
     console.print(f"Try: koban --db {target} order show {made['orders'][0]}")

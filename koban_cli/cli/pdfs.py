@@ -9,7 +9,7 @@ import typer
 from koban_cli.errors import KobanError
 
 
-def write_pdf(context: dict, output_file: Path | None, lang: str, facturx: bool = True) -> Path:
+def write_pdf(context: dict, output_file: Path | None, lang: str, facturx: bool = True, echo: bool = True) -> Path:
     from koban_cli.render.pdf import render_pdf
 
     doc = context["doc"]
@@ -19,5 +19,6 @@ def write_pdf(context: dict, output_file: Path | None, lang: str, facturx: bool 
         target.write_bytes(data)
     except OSError as exc:
         raise KobanError(f'cannot write "{target}": {exc.strerror}') from None
-    typer.echo(str(target))
+    if echo:
+        typer.echo(str(target))
     return target

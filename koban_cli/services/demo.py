@@ -69,5 +69,14 @@ def build(ledger: Ledger, today: dt.date) -> dict:
     return {"quote": quote, "orders": [order, other], "invoices": made, "credit_notes": [credit_note]}
 
 
+def documents(ledger: Ledger, made: dict) -> list[dict]:
+    """The context of every document the story made, ready to render."""
+    from koban_cli.services import documents as contexts
+
+    return ([contexts.quote_context(ledger, made["quote"])]
+            + [contexts.order_context(ledger, number) for number in made["orders"]]
+            + [contexts.invoice_context(ledger, number) for number in made["invoices"] + made["credit_notes"]])
+
+
 def _gross(ledger: Ledger, number: str) -> D:
     return D(invoices.show(ledger, number, dt.date.today())["gross"])
