@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from functools import partial
-from importlib import resources
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
@@ -13,14 +12,10 @@ from koban_cli.render.labels import LABELS, TITLES_EN
 
 
 def template_dir() -> Path:
-    """The shipped templates: inside the wheel, or the checkout's templates/ folder."""
-    try:
-        shipped = resources.files("koban_cli.templates")
-        if shipped.joinpath("base.html").is_file():
-            return Path(str(shipped))
-    except ModuleNotFoundError:
-        pass
-    return Path(__file__).resolve().parents[2] / "templates"
+    """The shipped templates: inside the installed package, or the checkout's templates/ folder."""
+    package = Path(__file__).resolve().parents[1]
+    installed = package / "templates"
+    return installed if (installed / "base.html").is_file() else package.parent / "templates"
 
 
 def environment(lang: str, own_templates: str | None = None) -> Environment:
