@@ -86,3 +86,29 @@ def test_quote_and_order_render_with_babel_formatting(koban, billed, tmp_path):
     out = tmp_path / "co.pdf"
     koban("order", "pdf", billed[0], "-o", str(out))
     assert "1 755,00 €" in text_of(out)  # 3 x 650 - 10 %
+
+
+def test_pdf_all_renders_every_validated_invoice_of_the_period(koban, billed, tmp_path):
+    koban("invoice", "validate", billed[1], "--date", "2026-12-01")
+    result = koban("invoice", "pdf", "--all", "--from", "2026-11-01", "--to", "2026-11-30", "--outdir",
+                   str(tmp_path / "out"))
+    assert result.stdout.strip().endswith("1 PDF files written to " + str(tmp_path / "out"))
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["FA-2026-0001.pdf"]
+    koban("invoice", "pdf", "--all", "--outdir", str(tmp_path / "every"))
+    assert sorted(p.name for p in (tmp_path / "every").iterdir()) == ["FA-2026-0001.pdf", "FA-2026-0002.pdf"]
+
+
+def test_a_forty_line_invoice_runs_over_pages_with_its_totals_on_the_last(koban, tmp_path):
+    ref = koban.json("invoice", "create", "--customer", "ACME")["ref"]
+    for n in range(40):
+        koban("invoice", "add-line", ref, "--description", f"Prestation n°{n + 1} " + "détaillée " * 12,
+              "--price", "10.10", "--vat", "20", "--qty", str(n + 1))
+    koban("invoice", "validate", ref)
+    out = tmp_path / "long.pdf"
+    koban("invoice", "pdf", "FA-2026-0001", "-o", str(out))
+    pages = [page.extract_text() for page in PdfReader(str(out)).pages]
+    assert len(pages) >= 2
+    assert all("Désignation" in page for page in pages[:-1])  # the table header repeats
+    assert "Total TTC" in pages[-1] and "Prestation n°40" in " ".join(pages)
+    assert xml_check_xsd(get_xml_from_pdf(out.read_bytes(), check_xsd=False)[1], flavor="factur-x",
+                         level="en16931")

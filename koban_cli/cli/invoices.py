@@ -11,6 +11,7 @@ import typer
 
 from koban_cli.cli import lines, output, state
 from koban_cli.cli.output import Col
+from koban_cli.errors import InvalidValue
 from koban_cli.cli.params import (
     FORMAT_DEFAULT, LangOpt, Amount, AsOfOpt, DateOpt, FormatOpt, Lines, Percent, date, money, parse_picks,
 )
@@ -138,17 +139,33 @@ def show(ref: Ref, as_of: AsOfOpt = "today", fmt: FormatOpt = FORMAT_DEFAULT) ->
 
 
 @app.command()
-def pdf(ref: Ref, output_file: Annotated[Optional[Path], typer.Option("-o", "--output", help="Default: <number>.pdf")] = None,
-        lang: LangOpt = "fr",
-        facturx: Annotated[bool, typer.Option("--facturx/--no-facturx", help="Embed the EN 16931 XML.")] = True) -> None:
+def pdf(
+    ref: Annotated[Optional[str], typer.Argument(help="Invoice number or PROV-<id>; omit with --all.")] = None,
+    output_file: Annotated[Optional[Path], typer.Option("-o", "--output", help="Default: <number>.pdf")] = None,
+    lang: LangOpt = "fr",
+    facturx: Annotated[bool, typer.Option("--facturx/--no-facturx", help="Embed the EN 16931 XML.")] = True,
+    all_: Annotated[bool, typer.Option("--all", help="Every validated invoice and credit note.")] = False,
+    date_from: Annotated[Optional[dt.date], typer.Option("--from", parser=date("--from"), metavar="DATE")] = None,
+    date_to: Annotated[Optional[dt.date], typer.Option("--to", parser=date("--to"), metavar="DATE")] = None,
+    outdir: Annotated[Path, typer.Option("--outdir", help="Folder for --all.")] = Path("."),
+) -> None:
     """Render an invoice or credit note to PDF; validated ones are Factur-X (PDF/A-3b + XML).
+
+    With --all, every validated invoice and credit note of the period, in parallel over the CPU cores.
 
     Example: koban invoice pdf FA-2026-0001 -o facture.pdf
     """
-    from koban_cli.cli.pdfs import write_pdf
-    from koban_cli.services.documents import invoice_context
+    from koban_cli.cli import pdfs
+    from koban_cli.services import documents
 
-    write_pdf(invoice_context(state.ledger(), ref), output_file, lang, facturx)
+    if all_ == (ref is not None):
+        raise InvalidValue("give an invoice reference, or --all (with --from/--to) to render many")
+    if ref:
+        pdfs.write_pdf(documents.invoice_context(state.ledger(), ref), output_file, lang, facturx)
+    else:
+        contexts = documents.invoice_contexts(state.ledger(), date_from, date_to)
+        count = pdfs.write_many(contexts, outdir, lang, facturx)
+        typer.echo(f"{count} PDF files written to {outdir}")
 
 
 @app.command("list")

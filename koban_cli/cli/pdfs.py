@@ -22,3 +22,23 @@ def write_pdf(context: dict, output_file: Path | None, lang: str, facturx: bool 
     if echo:
         typer.echo(str(target))
     return target
+
+
+def write_many(contexts: list[dict], outdir: Path, lang: str, facturx: bool = True) -> int:
+    """Render many documents over every CPU core, with a progress bar on a terminal."""
+    import sys
+
+    from koban_cli.render.batch import render_many
+
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise KobanError(f'cannot create "{outdir}": {exc.strerror}') from None
+    jobs = [(context, outdir / f"{context['doc']['number']}.pdf") for context in contexts]
+    if not sys.stdout.isatty():
+        return render_many(jobs, lang, facturx)
+    from rich.progress import Progress
+
+    with Progress() as progress:
+        task = progress.add_task("Rendering PDF", total=len(jobs))
+        return render_many(jobs, lang, facturx, on_done=lambda: progress.advance(task))

@@ -42,3 +42,9 @@ def quote_context(ledger: Ledger, number: str) -> dict:
 def order_context(ledger: Ledger, number: str) -> dict:
     doc = orders.show(ledger, number)
     return {"kind": "order", "title": TITLES["order"], "doc": doc, **_parties(ledger, doc["customer"])}
+
+
+def invoice_contexts(ledger: Ledger, date_from: dt.date | None, date_to: dt.date | None) -> list[dict]:
+    """Contexts of every validated invoice and credit note dated in the period."""
+    rows = invoices.list_invoices(ledger, dt.date.today(), status="validated", date_from=date_from, date_to=date_to)
+    return [invoice_context(ledger, row["number"]) for row in rows]
