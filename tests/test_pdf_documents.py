@@ -112,3 +112,29 @@ def test_a_forty_line_invoice_runs_over_pages_with_its_totals_on_the_last(koban,
     assert "Total TTC" in pages[-1] and "Prestation n°40" in " ".join(pages)
     assert xml_check_xsd(get_xml_from_pdf(out.read_bytes(), check_xsd=False)[1], flavor="factur-x",
                          level="en16931")
+
+
+def test_a_company_template_folder_overrides_the_shipped_templates(koban, billed, tmp_path):
+    own = tmp_path / "mine"
+    own.mkdir()
+    (own / "quote.html").write_text('{% extends "base.html" %}{% block mentions %}<p>Notre devis maison</p>'
+                                    '{% endblock %}')
+    koban("company", "set", "--template-dir", str(own))
+    quote = koban.json("quote", "create", "--customer", "ACME")["number"]
+    koban("quote", "add-line", quote, "--product", "DAY")
+    out = tmp_path / "de.pdf"
+    koban("quote", "pdf", quote, "-o", str(out))
+    assert "Notre devis maison" in text_of(out) and "BROUILLON" in text_of(out)
+    missing = koban("company", "set", "--logo", str(tmp_path / "nope.png"), ok=False)
+    assert missing.stderr == f'Error: --logo "{tmp_path / "nope.png"}" is not an existing file\n'
+
+
+def test_the_pdf_benchmark_still_runs_at_a_small_scale():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).parents[1] / "benchmarks" / "pdf.py"
+    run = subprocess.run([sys.executable, str(script), "--invoices", "3"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "one Factur-X invoice, one core" in run.stdout

@@ -51,6 +51,16 @@ def days(value: int | None, what: str = "payment terms") -> int | None:
     return value
 
 
+def existing_path(value: str, what: str, kind: str) -> str:
+    """An absolute path to an existing file or folder, so documents find it from anywhere."""
+    from pathlib import Path
+
+    path = Path(value).expanduser().resolve()
+    if not (path.is_file() if kind == "file" else path.is_dir()):
+        raise InvalidValue(f'--{what} "{value}" is not an existing {kind}')
+    return str(path)
+
+
 def apply(record, changes: dict) -> None:
     """Set every given field (None means "not given")."""
     for key, value in changes.items():

@@ -38,6 +38,9 @@ def set_company(ledger: Ledger, prefixes: dict[str, str] | None = None, **change
     changes = _checked_identity(changes)
     if changes.get("number_pattern") is not None:
         check_pattern(changes["number_pattern"])
+    for key, kind in (("logo", "file"), ("template_dir", "folder")):
+        if changes.get(key):
+            changes[key] = checks.existing_path(changes[key], key.replace("_", "-"), kind)
     with ledger.write() as session:
         company = session.get(Company, 1) or Company(id=1)
         checks.apply(company, changes)
