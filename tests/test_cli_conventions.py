@@ -49,3 +49,9 @@ def test_python_dash_m_runs_the_same_cli():
     out = subprocess.run([sys.executable, "-m", "koban_cli", "--version"], capture_output=True, text=True,
                          check=True, cwd=PACKAGE.parent).stdout
     assert out.startswith("koban ")
+
+
+def test_the_readme_command_reference_lists_every_command():
+    readme = (PACKAGE.parent / "README.md").read_text()
+    root = typer.main.get_command(app)
+    assert [name for name, _ in all_commands(root) if f"| `{name}` |" not in readme] == []

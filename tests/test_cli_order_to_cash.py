@@ -112,6 +112,8 @@ def test_the_readme_tour_script_runs_end_to_end(tmp_path):
 def test_demo_builds_its_ledger_and_writes_every_document(tmp_path):
     from typer.testing import CliRunner
 
+    from conftest import TODAY
+
     from koban_cli.cli import state
     from koban_cli.cli.app import app
 
@@ -122,3 +124,17 @@ def test_demo_builds_its_ledger_and_writes_every_document(tmp_path):
     names = sorted(p.name for p in tmp_path.glob("*.pdf"))
     kinds = {name.split("-")[0] for name in names}
     assert kinds == {"AV", "CO", "DE", "FA"} and len(names) == 1 + 2 + 5 + 1
+    from facturx import get_xml_from_pdf, xml_check_xsd
+    from lxml import etree
+
+    from koban_cli.db.engine import Ledger, ledger_url
+    from koban_cli.services import invoices
+
+    ledger = Ledger(ledger_url(str(tmp_path / "koban-demo.db")))
+    grand = "{urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100}GrandTotalAmount"
+    for pdf in tmp_path.glob("[FA][AV]-*.pdf"):
+        _, xml = get_xml_from_pdf(pdf.read_bytes(), check_xsd=False)
+        assert xml_check_xsd(xml, flavor="factur-x", level="en16931"), pdf.name
+        gross = invoices.show(ledger, pdf.stem, TODAY)["gross"]
+        assert etree.fromstring(xml).find(f".//{grand}").text == gross, pdf.name
+    ledger.close()
