@@ -1,0 +1,55 @@
+"""Contract periods: month arithmetic, tiling, pro rata, renewals (pure)."""
+
+import datetime as dt
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from koban_cli.domain.periods import current_term_end, engagement_end, next_period, periods_until
+
+D = dt.date
+
+
+def test_twelve_months_from_the_31st_of_january_end_on_the_30th():
+    assert engagement_end(D(2026, 1, 31), 12) == D(2027, 1, 30)
+
+
+def test_monthly_periods_from_the_31st_go_back_to_the_31st_where_it_exists():
+    periods = periods_until(D(2026, 1, 31), 1, None, True, D(2026, 4, 29))
+    assert [(p.start, p.end) for p in periods] == [
+        (D(2026, 1, 31), D(2026, 2, 27)), (D(2026, 2, 28), D(2026, 3, 30)), (D(2026, 3, 31), D(2026, 4, 29))]
+
+
+def test_in_arrears_a_period_is_due_the_day_after_its_last():
+    periods = periods_until(D(2026, 1, 1), 1, None, False, D(2026, 3, 1))
+    assert [(p.start, p.due) for p in periods] == [(D(2026, 1, 1), D(2026, 2, 1)), (D(2026, 2, 1), D(2026, 3, 1))]
+
+
+def test_a_period_cut_by_the_end_is_billed_pro_rata_of_its_days():
+    periods = periods_until(D(2026, 1, 1), 3, D(2026, 5, 15), True, D(2026, 12, 31))
+    last = periods[-1]
+    assert (last.start, last.end, last.days, last.full_days) == (D(2026, 4, 1), D(2026, 5, 15), 45, 91)
+
+
+def test_tacit_renewal_extends_the_term_by_the_renewal_length():
+    assert current_term_end(D(2026, 1, 1), 12, 12, D(2027, 3, 1)) == D(2027, 12, 31)
+    assert current_term_end(D(2026, 1, 1), 12, None, D(2027, 3, 1)) == D(2026, 12, 31)
+
+
+dates = st.dates(min_value=D(2024, 1, 1), max_value=D(2030, 12, 31))
+
+
+@given(start=dates, every=st.sampled_from([1, 3, 6, 12]), months=st.integers(1, 36),
+       as_of=dates, in_advance=st.booleans())
+def test_billed_periods_tile_the_engagement_with_no_gap_and_no_overlap(start, every, months, as_of, in_advance):
+    end = engagement_end(start, months)
+    periods = periods_until(start, every, end, in_advance, as_of)
+    for before, after in zip(periods, periods[1:]):
+        assert after.start == before.end + dt.timedelta(days=1)
+    if periods:
+        assert periods[0].start == start and periods[-1].end <= end
+    everything = periods_until(start, every, end, in_advance, D(2040, 1, 1))
+    assert everything[-1].end == end
+    billed = {p.start for p in periods}
+    following = next_period(start, every, end, in_advance, billed)
+    assert following is None or (following.start not in billed and following.due > as_of)
