@@ -32,8 +32,8 @@ def test_a_period_cut_by_the_end_is_billed_pro_rata_of_its_days():
 
 
 def test_tacit_renewal_extends_the_term_by_the_renewal_length():
-    assert current_term_end(D(2026, 1, 1), 12, 12, D(2027, 3, 1)) == D(2027, 12, 31)
-    assert current_term_end(D(2026, 1, 1), 12, None, D(2027, 3, 1)) == D(2026, 12, 31)
+    assert current_term_end(D(2026, 12, 31), 12, D(2027, 3, 1)) == D(2027, 12, 31)
+    assert current_term_end(D(2026, 12, 31), None, D(2027, 3, 1)) == D(2026, 12, 31)
 
 
 dates = st.dates(min_value=D(2024, 1, 1), max_value=D(2030, 12, 31))

@@ -89,3 +89,32 @@ def test_reopening_an_existing_ledger_keeps_everything(catalogue, order, db_path
     catalogue.close()
     again = Ledger(ledger_url(db_path))
     assert orders.show(again, order)["net"] == "1349.60"
+
+
+def test_a_ledger_made_at_the_first_migration_is_upgraded_keeping_every_row(tmp_path):
+    from pathlib import Path
+
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    import koban_cli.db.engine as engine
+
+    path = tmp_path / "old.db"
+    old = create_engine(f"sqlite:///{path}")
+    config = Config()
+    config.set_main_option("script_location", str(Path(engine.__file__).parent / "migrations"))
+    with old.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+    with old.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO customer (code, name, email, address, postcode, city, country, siren, "
+                             "vat_number) VALUES ('OLD', 'Old client', '', '', '', '', 'FR', '', '')")
+        conn.exec_driver_sql("INSERT INTO invoice (customer_id, date, status, note, net, tax, gross, kind, number) "
+                             "VALUES (1, '2026-01-02', 'validated', '', 12345, 2469, 14814, 'standard', 'FA-2026-0001')")
+    old.dispose()
+    upgraded = Ledger(ledger_url(str(path)))
+    assert schema_version(upgraded.engine) == SCHEMA_HEAD
+    rows = invoices.list_invoices(upgraded, TODAY)
+    assert [(r["number"], r["customer"], r["net"], r["gross"]) for r in rows] == [
+        ("FA-2026-0001", "OLD", "123.45", "148.14")]

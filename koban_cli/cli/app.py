@@ -8,7 +8,7 @@ import typer
 from typer.core import TyperGroup
 
 from koban_cli import __version__
-from koban_cli.cli import company, customers, demo, invoices, orders, products, quotes, state, suppliers
+from koban_cli.cli import company, contracts, customers, demo, invoices, orders, products, quotes, state, suppliers
 from koban_cli.errors import KobanError
 
 
@@ -62,6 +62,7 @@ app.add_typer(products.app, name="product")
 app.add_typer(quotes.app, name="quote")
 app.add_typer(orders.app, name="order")
 app.add_typer(invoices.app, name="invoice")
+app.add_typer(contracts.app, name="contract")
 app.command("demo")(demo.demo)
 
 

@@ -150,6 +150,7 @@ class Invoice(DocumentFields, table=True):
     kind: str = "standard"  # standard|deposit|intermediate|balance|subscription|credit_note
     order_id: Optional[int] = Field(default=None, foreign_key="sales_order.id")
     credited_invoice_id: Optional[int] = Field(default=None, foreign_key="invoice.id", index=True)
+    contract_id: Optional[int] = Field(default=None, foreign_key="contract.id", index=True)
     due_date: Optional[dt.date] = None
 
 
@@ -171,3 +172,56 @@ class Payment(SQLModel, table=True):
     date: dt.date
     amount: Decimal = Field(sa_type=Money)
     method: str = ""
+
+
+class Contract(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    number: str = Field(unique=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    order_id: Optional[int] = Field(default=None, foreign_key="sales_order.id")
+    start: dt.date
+    end: dt.date  # last day of the first engagement (inclusive)
+    every: str = "monthly"
+    in_advance: bool = True
+    renew: bool = True
+    renew_months: int = 12
+    notice_days: int = 30
+    auto: bool = False
+    status: str = "active"  # active | terminated
+    terminated_on: Optional[dt.date] = None  # last day covered after a termination
+
+
+class ContractLine(SQLModel, table=True):
+    __tablename__ = "contract_line"
+    __table_args__ = (UniqueConstraint("contract_id", "position"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    contract_id: int = Field(foreign_key="contract.id")
+    position: int
+    product_id: Optional[int] = Field(default=None, foreign_key="product.id")
+    description: str
+    qty: Decimal = Field(sa_type=Quantity)
+    unit_price: Decimal = Field(sa_type=Money)  # per `price_months`
+    price_months: int = 1
+    discount: Decimal = Field(default=ZERO, sa_type=Rate)
+    vat_rate: Decimal = Field(sa_type=Rate)
+    order_line_id: Optional[int] = Field(default=None, foreign_key="order_line.id")
+
+
+class ContractPeriod(SQLModel, table=True):
+    """One billed period; the unique (contract, start) makes a second billing impossible."""
+
+    __tablename__ = "contract_period"
+    __table_args__ = (UniqueConstraint("contract_id", "start"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    contract_id: int = Field(foreign_key="contract.id")
+    start: dt.date
+    end: dt.date
+    invoice_id: int = Field(foreign_key="invoice.id", unique=True)
+
+
+class ContractReprice(SQLModel, table=True):
+    __tablename__ = "contract_reprice"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    contract_id: int = Field(foreign_key="contract.id", index=True)
+    from_date: dt.date
+    percent: Decimal = Field(sa_type=Rate)

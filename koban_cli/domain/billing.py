@@ -9,6 +9,7 @@ functions take those sums as input and return the lines of the new document.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -31,6 +32,8 @@ class NewLine:
     order_line_id: int | None = None
     deposit_line_id: int | None = None
     source_line_id: int | None = None
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
 
 
 @dataclass(frozen=True)

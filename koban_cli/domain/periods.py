@@ -87,11 +87,9 @@ def next_period(start: dt.date, every_months: int, end: dt.date | None, in_advan
     return None
 
 
-def current_term_end(start: dt.date, months: int, renew_months: int | None, as_of: dt.date) -> dt.date:
+def current_term_end(first_end: dt.date, renew_months: int | None, as_of: dt.date) -> dt.date:
     """The end of the engagement running on `as_of`, tacit renewals included."""
-    end = engagement_end(start, months)
-    total = months
+    end = first_end
     while renew_months and end < as_of:
-        total += renew_months
-        end = engagement_end(start, total)
+        end = add_months(end + ONE_DAY, renew_months) - ONE_DAY
     return end

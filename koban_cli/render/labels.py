@@ -16,6 +16,10 @@ LABELS = {
         "indemnity": "Indemnité forfaitaire pour frais de recouvrement : 40 € (art. L441-10 et D441-5 du Code de commerce).",
         "no_discount": "Pas d'escompte pour paiement anticipé.",
         "agreement": "Bon pour accord : date, signature et cachet.",
+        "start": "Début", "term_end": "Fin d'engagement", "every": "Facturation", "per_period": "Montants par période",
+        "renewal": "Renouvellement tacite par période de", "months": "mois", "notice": "Préavis de résiliation :",
+        "days": "jours", "in_advance": "terme à échoir", "in_arrears": "terme échu",
+        "periods_billed": "Périodes facturées",
     },
     "en": {
         "draft": "DRAFT", "description": "Description", "qty": "Qty", "unit_price": "Unit price",
@@ -31,9 +35,12 @@ LABELS = {
         "indemnity": "Fixed recovery indemnity: EUR 40 (French Commercial Code, art. L441-10, D441-5).",
         "no_discount": "No discount for early payment.",
         "agreement": "Accepted: date, signature and stamp.",
+        "start": "Start", "term_end": "Engagement end", "every": "Billing", "per_period": "Amounts per period",
+        "renewal": "Tacit renewal for", "months": "months", "notice": "Termination notice:", "days": "days",
+        "in_advance": "in advance", "in_arrears": "in arrears", "periods_billed": "Periods billed",
     },
 }
 
 TITLES_EN = {"Devis": "Quote", "Commande": "Order", "Facture": "Invoice", "Facture d'acompte": "Deposit invoice",
              "Facture intermédiaire": "Interim invoice", "Facture de solde": "Final invoice",
-             "Avoir": "Credit note"}
+             "Avoir": "Credit note", "Contrat d'abonnement": "Subscription contract"}

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from koban_cli.db.engine import Ledger
-from koban_cli.services import invoices, lookup, orders, parties, quotes
+from koban_cli.services import contracts, invoices, lookup, orders, parties, quotes
 
 TITLES = {
     "quote": "Devis",
@@ -19,6 +19,7 @@ TITLES = {
     "balance": "Facture de solde",
     "subscription": "Facture",
     "credit_note": "Avoir",
+    "contract": "Contrat d'abonnement",
 }
 
 
@@ -48,3 +49,8 @@ def invoice_contexts(ledger: Ledger, date_from: dt.date | None, date_to: dt.date
     """Contexts of every validated invoice and credit note dated in the period."""
     rows = invoices.list_invoices(ledger, dt.date.today(), status="validated", date_from=date_from, date_to=date_to)
     return [invoice_context(ledger, row["number"]) for row in rows]
+
+
+def contract_context(ledger: Ledger, number: str) -> dict:
+    doc = contracts.show(ledger, number, dt.date.today())
+    return {"kind": "contract", "title": TITLES["contract"], "doc": doc, **_parties(ledger, doc["customer"])}

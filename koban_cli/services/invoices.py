@@ -9,7 +9,7 @@ from sqlalchemy import func, type_coerce
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from koban_cli.db.models import Customer, Invoice, InvoiceLine, Payment, SalesOrder
+from koban_cli.db.models import Contract, Customer, Invoice, InvoiceLine, Payment, SalesOrder
 from koban_cli.db.engine import Ledger
 from koban_cli.db.types import Money
 from koban_cli.domain import billing
@@ -28,32 +28,37 @@ def validate(ledger: Ledger, ref: str, date: dt.date) -> dict:
     """Give the definitive number, freeze the totals and set the due date."""
     with ledger.write() as session:
         invoice = lookup.invoice(session, ref)
-        if invoice.status != "draft":
-            raise InvalidState(f"{ref} is already validated as {invoice.number}")
-        lines = doc_lines.lines_of(session, invoice)
-        if not any(line.kind != "text" for line in lines):
-            raise InvalidState(f"{ref} has no priced line; add one with: koban invoice add-line {ref} …")
-        doc_lines.refresh_totals(session, invoice, lines)
-        if invoice.kind == "credit_note":
-            _check_credit_room(session, invoice, ref)
-        elif invoice.order_id:
-            _check_order_room(session, invoice, ref)
-        credit = invoice.kind == "credit_note"
-        invoice.number = take_number(session, "credit_note" if credit else "invoice", date, chronological=True)
-        invoice.date = date
-        invoice.status = "validated"
-        if not credit:
-            customer = session.get(Customer, invoice.customer_id)
-            terms = customer.payment_terms_days
-            terms = lookup.company(session).payment_terms_days if terms is None else terms
-            invoice.due_date = date + dt.timedelta(days=terms)
-        session.add(invoice)
-        session.flush()
-        if invoice.order_id:
-            orders.refresh_status(session, session.get(SalesOrder, invoice.order_id))
+        validate_draft(session, invoice, ref, date)
         return {"ref": invoice.number, "number": invoice.number, "provisional_ref": ref,
                 "date": date_str(invoice.date), "due_date": date_str(invoice.due_date),
                 "net": money_str(invoice.net), "gross": money_str(invoice.gross)}
+
+
+def validate_draft(session: Session, invoice: Invoice, ref: str, date: dt.date) -> None:
+    """Validation inside the caller's transaction (also used by contract bill-due)."""
+    if invoice.status != "draft":
+        raise InvalidState(f"{ref} is already validated as {invoice.number}")
+    lines = doc_lines.lines_of(session, invoice)
+    if not any(line.kind != "text" for line in lines):
+        raise InvalidState(f"{ref} has no priced line; add one with: koban invoice add-line {ref} …")
+    doc_lines.refresh_totals(session, invoice, lines)
+    if invoice.kind == "credit_note":
+        _check_credit_room(session, invoice, ref)
+    elif invoice.order_id:
+        _check_order_room(session, invoice, ref)
+    credit = invoice.kind == "credit_note"
+    invoice.number = take_number(session, "credit_note" if credit else "invoice", date, chronological=True)
+    invoice.date = date
+    invoice.status = "validated"
+    if not credit:
+        customer = session.get(Customer, invoice.customer_id)
+        terms = customer.payment_terms_days
+        terms = lookup.company(session).payment_terms_days if terms is None else terms
+        invoice.due_date = date + dt.timedelta(days=terms)
+    session.add(invoice)
+    session.flush()
+    if invoice.order_id:
+        orders.refresh_status(session, session.get(SalesOrder, invoice.order_id))
 
 
 def _check_order_room(session: Session, invoice: Invoice, ref: str) -> None:
@@ -154,7 +159,7 @@ def show(ledger: Ledger, ref: str, as_of: dt.date) -> dict:
             "status": invoice.status,
             "payment_status": payment_status(invoice.gross, paid),
             "order": order.number if order else None,
-            "contract": None,
+            "contract": session.get(Contract, invoice.contract_id).number if invoice.contract_id else None,
             "customer": customer.code,
             "customer_name": customer.name,
             "date": date_str(invoice.date),

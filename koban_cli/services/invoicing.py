@@ -43,10 +43,12 @@ def _check_room(session: Session, order: SalesOrder, net: Decimal) -> None:
 
 
 def draft(session: Session, customer_id: int, kind: str, date: dt.date, new_lines: list[billing.NewLine],
-          order: SalesOrder | None = None, note: str = "", credited: Invoice | None = None) -> Invoice:
+          order: SalesOrder | None = None, note: str = "", credited: Invoice | None = None,
+          contract_id: int | None = None) -> Invoice:
     """Write a draft invoice (or credit note) with its lines, totals computed."""
     invoice = Invoice(customer_id=customer_id, kind=kind, date=date, order_id=order.id if order else None,
-                      credited_invoice_id=credited.id if credited else None, note=note or "")
+                      credited_invoice_id=credited.id if credited else None, note=note or "",
+                      contract_id=contract_id)
     session.add(invoice)
     session.flush()
     doc_lines.append(session, invoice, [
@@ -54,7 +56,8 @@ def draft(session: Session, customer_id: int, kind: str, date: dt.date, new_line
          "description": line.description, "qty": line.qty, "unit_price": line.unit_price,
          "discount": line.discount, "vat_rate": line.vat_rate, "net": line.net,
          "order_line_id": line.order_line_id, "deposit_line_id": line.deposit_line_id,
-         "source_line_id": line.source_line_id}
+         "source_line_id": line.source_line_id, "period_start": line.period_start,
+         "period_end": line.period_end}
         for line in new_lines
     ])
     return invoice

@@ -1,0 +1,185 @@
+"""`koban contract`: subscriptions billed period by period, by cron."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from koban_cli.cli import output, state
+from koban_cli.cli.output import Col
+from koban_cli.cli.params import FORMAT_DEFAULT, AsOfOpt, Format, FormatOpt, LangOpt, date, money, percent, qty, vat
+
+app = typer.Typer(no_args_is_help=True, help="Subscription contracts (abonnements).")
+Ref = Annotated[str, typer.Argument(help="Contract number, e.g. AB-2026-0001.")]
+COLUMNS = [Col("number", "Contract"), Col("customer", "Customer"), Col("status", "Status"), Col("start", "Start"),
+           Col("end", "End"), Col("every", "Every"), Col("mode", "Mode"), Col("next_due", "Next due")]
+BILL_COLUMNS = [Col("contract", "Contract"), Col("period_start", "From"), Col("period_end", "To"),
+                Col("invoice", "Invoice"), Col("status", "Status"), Col("net", "Net", numeric=True, total=True)]
+
+
+def _service():
+    from koban_cli.services import contracts
+
+    return contracts
+
+
+@app.command()
+def create(
+    from_order: Annotated[Optional[str], typer.Option("--from-order", help="Order whose subscription lines to take.")] = None,
+    customer: Annotated[Optional[str], typer.Option(help="Customer code (then add lines with add-line).")] = None,
+    start: Annotated[dt.date, typer.Option(parser=date("--start"), metavar="DATE", help="First day.")] = "today",
+    months: Annotated[Optional[int], typer.Option(help="Engagement length (default 12).")] = None,
+    end: Annotated[Optional[dt.date], typer.Option(parser=date("--end"), metavar="DATE",
+                                                   help="Last day of the engagement.")] = None,
+    every: Annotated[Optional[str], typer.Option(help="monthly, quarterly, semiannual, yearly.")] = None,
+    in_advance: Annotated[bool, typer.Option("--in-advance/--in-arrears")] = True,
+    renew: Annotated[bool, typer.Option("--renew/--no-renew", help="Tacit renewal.")] = True,
+    renew_months: Annotated[Optional[int], typer.Option(help="Renewal length (default: the engagement's).")] = None,
+    notice_days: Annotated[int, typer.Option(help="Notice before the end.")] = 30,
+    auto: Annotated[bool, typer.Option("--auto/--manual", help="Validate bill-due invoices automatically.")] = False,
+    fmt: FormatOpt = FORMAT_DEFAULT,
+) -> None:
+    """Create a contract from an order's subscription lines, or for a customer.
+
+    Example: koban contract create --from-order CO-2026-0001 --start 2026-12-01 --every quarterly --auto
+    """
+    result = _service().create(state.ledger(), start, from_order, customer, months, end, every, in_advance, renew,
+                               renew_months, notice_days, auto)
+    output.created(result, fmt)
+
+
+@app.command("add-line")
+def add_line(
+    ref: Ref,
+    product: Annotated[Optional[str], typer.Option(help="Product reference.")] = None,
+    description: Annotated[Optional[str], typer.Option(help="Line text.")] = None,
+    price: Annotated[Optional[Decimal], typer.Option(parser=money("--price"),
+                                                     metavar="AMOUNT", help="Price per billing period.")] = None,
+    vat: Annotated[Optional[Decimal], typer.Option(parser=vat(),
+                                                   metavar="RATE")] = None,
+    qty: Annotated[Decimal, typer.Option(parser=qty("--qty"),
+                                         metavar="QTY")] = Decimal(1),
+    discount: Annotated[Decimal, typer.Option(parser=percent("--discount"), metavar="PERCENT")] = Decimal(0),
+    fmt: FormatOpt = FORMAT_DEFAULT,
+) -> None:
+    """Add a subscription line to a contract (a product's price is per its own period).
+
+    Example: koban contract add-line AB-2026-0001 --product HEBERG --qty 2
+    """
+    from koban_cli.services.lines import LineInput
+
+    result = _service().add_line(state.ledger(), ref, LineInput(product, description, price, vat, qty, discount))
+    output.created(result, fmt, f"{ref} line {result['position']}")
+
+
+@app.command("bill-due")
+def bill_due(
+    as_of: AsOfOpt = "today",
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be billed; write nothing.")] = False,
+    fmt: FormatOpt = FORMAT_DEFAULT,
+) -> None:
+    """Bill every period due on or before the as-of date, once, oldest first (the cron job).
+
+    Example: koban contract bill-due --as-of 2026-12-01 --format json
+    """
+    from koban_cli.services import bill_due as job
+
+    ledger = state.ledger()
+    if sys.stdout.isatty() and fmt == Format.table:
+        from rich.progress import Progress
+
+        due = len(job.due_contracts(ledger, as_of))
+        with Progress(transient=True) as progress:
+            task = progress.add_task("Billing contracts", total=due)
+            run = job.bill_due(ledger, as_of, dry_run, on_contract=lambda: progress.advance(task))
+    else:
+        run = job.bill_due(ledger, as_of, dry_run)
+    title = "Would bill (dry run)" if dry_run else "Billed"
+    output.show_rows(run.made, BILL_COLUMNS, fmt, title, empty="Nothing due.")
+    for number, message in run.failed:
+        typer.echo(f"Error: {number}: {message}", err=True)
+    if run.failed:
+        raise typer.Exit(1)
+
+
+@app.command("list")
+def list_(status: Annotated[Optional[str], typer.Option(help="active, terminated, ended.")] = None,
+          as_of: AsOfOpt = "today", fmt: FormatOpt = FORMAT_DEFAULT) -> None:
+    """List contracts with their next due date.
+
+    Example: koban contract list --status active
+    """
+    output.show_rows(_service().list_contracts(state.ledger(), as_of, status), COLUMNS, fmt, "Contracts")
+
+
+@app.command()
+def show(ref: Ref, as_of: AsOfOpt = "today", fmt: FormatOpt = FORMAT_DEFAULT) -> None:
+    """Show a contract: lines per period, periods billed, next due.
+
+    Example: koban contract show AB-2026-0001
+    """
+    from koban_cli.cli.documents import render
+
+    def draw(console, view):
+        render(console, view)
+        output.show_rows(view["periods"], [Col("start", "From"), Col("end", "To"), Col("invoice", "Invoice")],
+                         Format.table, "Periods billed", empty="No period billed yet.")
+
+    output.show_record(_service().show(state.ledger(), ref, as_of), fmt, draw)
+
+
+@app.command()
+def renewals(within: Annotated[int, typer.Option(help="Days ahead.")] = 60, as_of: AsOfOpt = "today",
+             fmt: FormatOpt = FORMAT_DEFAULT) -> None:
+    """Engagement ends coming up, with the notice deadline (flagged when passed).
+
+    Example: koban contract renewals --within 90
+    """
+    columns = [Col("contract", "Contract"), Col("customer", "Customer"), Col("end", "Ends"),
+               Col("notice_deadline", "Notice by"), Col("notice_passed", "Notice passed"), Col("renews", "Renews")]
+    output.show_rows(_service().renewals(state.ledger(), as_of, within), columns, fmt, "Renewals",
+                     empty="No engagement ends in that window.")
+
+
+@app.command()
+def terminate(ref: Ref, on: Annotated[dt.date, typer.Option("--on", parser=date("--on"), metavar="DATE",
+                                                            help="Last day covered.")],
+              force: Annotated[bool, typer.Option("--force", help="Ignore the notice period.")] = False,
+              as_of: AsOfOpt = "today", fmt: FormatOpt = FORMAT_DEFAULT) -> None:
+    """Terminate a contract; no period after its last day is billed.
+
+    Example: koban contract terminate AB-2026-0001 --on 2027-06-30
+    """
+    output.created(_service().terminate(state.ledger(), ref, on, as_of, force), fmt, f"{ref} terminated")
+
+
+@app.command()
+def reprice(ref: Ref,
+            pct: Annotated[Decimal, typer.Option("--percent", parser=percent("--percent", allow_zero=False),
+                                                 metavar="PERCENT", help="Increase in %.")],
+            from_date: Annotated[dt.date, typer.Option("--from", parser=date("--from"), metavar="DATE",
+                                                       help="First period start repriced.")] = "today",
+            fmt: FormatOpt = FORMAT_DEFAULT) -> None:
+    """Index the prices of the periods starting on or after a date (annual indexation).
+
+    Example: koban contract reprice AB-2026-0001 --percent 3.5 --from 2027-01-01
+    """
+    output.created(_service().reprice(state.ledger(), ref, pct, from_date), fmt, f"{ref} repriced")
+
+
+@app.command()
+def pdf(ref: Ref, output_file: Annotated[Optional[Path], typer.Option("-o", "--output")] = None,
+        lang: LangOpt = "fr") -> None:
+    """Render the contract to PDF.
+
+    Example: koban contract pdf AB-2026-0001
+    """
+    from koban_cli.cli.pdfs import write_pdf
+    from koban_cli.services.documents import contract_context
+
+    write_pdf(contract_context(state.ledger(), ref), output_file, lang)

@@ -1,0 +1,123 @@
+"""`contract bill-due`: the cron job that bills every due period exactly once.
+
+Each contract is billed in its own transaction, so one failure leaves the
+others billed. Inside the transaction the billed periods are read again and
+every new period is inserted into contract_period, whose unique (contract,
+start) makes a second billing impossible even when two runs overlap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Callable
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from koban_cli.db.engine import Ledger
+from koban_cli.db.models import Contract, ContractLine, ContractPeriod, ContractReprice
+from koban_cli.domain import periods as P
+from koban_cli.domain.amounts import line_net
+from koban_cli.domain.billing import NewLine
+from koban_cli.domain.values import date_str, money_str, round_qty
+from koban_cli.errors import KobanError
+from koban_cli.services import contracts
+from koban_cli.services.invoices import validate_draft
+from koban_cli.services.invoicing import draft
+
+
+@dataclass
+class Run:
+    made: list[dict] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _due(contract: Contract, billed: set[dt.date], as_of: dt.date) -> list[P.Period]:
+    every = P.months_of(contract.every)
+    return [period for period in P.periods_until(contract.start, every, contracts.billing_end(contract),
+                                                 contract.in_advance, as_of)
+            if period.start not in billed]
+
+
+def period_lines(contract: Contract, lines: list[ContractLine], reprices: list[ContractReprice],
+                 period: P.Period) -> list[NewLine]:
+    every = P.months_of(contract.every)
+    new = []
+    for line in lines:
+        price = contracts.period_price(line, every, reprices, period.start)
+        qty = line.qty if period.days == period.full_days else round_qty(line.qty * period.ratio)
+        label = f"{line.description} — du {period.start:%d/%m/%Y} au {period.end:%d/%m/%Y}"
+        if period.days != period.full_days:
+            label += f" (prorata {period.days}/{period.full_days} jours)"
+        new.append(NewLine(label, qty, price, line.vat_rate, line_net(qty, price, line.discount),
+                           discount=line.discount, product_id=line.product_id,
+                           period_start=period.start, period_end=period.end))
+    return new
+
+
+def due_contracts(ledger: Ledger, as_of: dt.date) -> list[tuple[Contract, list[P.Period]]]:
+    """Every contract with periods to bill, read in three queries."""
+    with ledger.read() as session:
+        billed = contracts.billed_starts(session)
+        found = []
+        for contract in session.exec(select(Contract).order_by(Contract.number)):
+            due = _due(contract, billed.get(contract.id, set()), as_of)
+            if due:
+                found.append((contract, due))
+        return found
+
+
+def bill_due(ledger: Ledger, as_of: dt.date, dry_run: bool = False,
+             on_contract: Callable[[], None] | None = None) -> Run:
+    run = Run()
+    for contract, due in due_contracts(ledger, as_of):
+        if dry_run:
+            run.made += _plan(ledger, contract, due)
+        else:
+            try:
+                with ledger.write() as session:
+                    run.made += _bill(session, contract.id, as_of)
+            except IntegrityError:
+                pass  # another run billed these periods first: nothing is lost, nothing doubled
+            except KobanError as exc:
+                run.failed.append((contract.number, str(exc)))
+        if on_contract:
+            on_contract()
+    return run
+
+
+def _bill(session: Session, contract_id: int, as_of: dt.date) -> list[dict]:
+    contract = session.get(Contract, contract_id)
+    billed = contracts.billed_starts(session, [contract.id]).get(contract.id, set())
+    lines = contracts.lines_of(session, contract)
+    if not lines:
+        raise KobanError(f"{contract.number} has no line to bill (koban contract add-line {contract.number} …)")
+    reprices = list(session.exec(select(ContractReprice).where(ContractReprice.contract_id == contract.id)))
+    made = []
+    for period in _due(contract, billed, as_of):
+        invoice = draft(session, contract.customer_id, "subscription", as_of,
+                        period_lines(contract, lines, reprices, period), contract_id=contract.id,
+                        note=f"Abonnement {contract.number}")
+        session.add(ContractPeriod(contract_id=contract.id, start=period.start, end=period.end, invoice_id=invoice.id))
+        session.flush()
+        if contract.auto:
+            validate_draft(session, invoice, f"PROV-{invoice.id}", as_of)
+        made.append(_row(contract, period, invoice.number or f"PROV-{invoice.id}", invoice.net, invoice.status))
+    return made
+
+
+def _plan(ledger: Ledger, contract: Contract, due: list[P.Period]) -> list[dict]:
+    """What a real run would bill, written nowhere."""
+    with ledger.read() as session:
+        lines = contracts.lines_of(session, contract)
+        reprices = list(session.exec(select(ContractReprice).where(ContractReprice.contract_id == contract.id)))
+    return [_row(contract, period, None, sum((l.net for l in period_lines(contract, lines, reprices, period)),
+                                             Decimal(0)), "planned")
+            for period in due]
+
+
+def _row(contract: Contract, period: P.Period, ref: str | None, net: Decimal, status: str) -> dict:
+    return {"contract": contract.number, "period_start": date_str(period.start), "period_end": date_str(period.end),
+            "invoice": ref, "net": money_str(net), "status": status}
