@@ -53,7 +53,7 @@ class Koban:
         result = self.runner.invoke(app, ["--db", self.db, *args])
         state.choose(None)  # close the ledger like a finished process would
         if ok and result.exit_code != 0:
-            raise AssertionError(f"koban {' '.join(args)} exited {result.exit_code}: {result.output}")
+            raise AssertionError(f"koban {' '.join(args)} exited {result.exit_code}: {result.output} {result.stderr}")
         return result
 
     def json(self, *args: str):

@@ -112,9 +112,14 @@ def test_a_ledger_made_at_the_first_migration_is_upgraded_keeping_every_row(tmp_
                              "vat_number) VALUES ('OLD', 'Old client', '', '', '', '', 'FR', '', '')")
         conn.exec_driver_sql("INSERT INTO invoice (customer_id, date, status, note, net, tax, gross, kind, number) "
                              "VALUES (1, '2026-01-02', 'validated', '', 12345, 2469, 14814, 'standard', 'FA-2026-0001')")
+        conn.exec_driver_sql("INSERT INTO invoice_line (invoice_id, position, kind, description, qty, unit_price, "
+                             "discount, vat_rate, net) VALUES (1, 1, 'free', 'Audit', 1000, 12345, 0, 2000, 12345)")
     old.dispose()
+    with old.connect() as conn:
+        conn.exec_driver_sql("PRAGMA foreign_keys=ON")
     upgraded = Ledger(ledger_url(str(path)))
     assert schema_version(upgraded.engine) == SCHEMA_HEAD
     rows = invoices.list_invoices(upgraded, TODAY)
     assert [(r["number"], r["customer"], r["net"], r["gross"]) for r in rows] == [
         ("FA-2026-0001", "OLD", "123.45", "148.14")]
+    assert invoices.show(upgraded, "FA-2026-0001", TODAY)["lines"][0]["description"] == "Audit"

@@ -81,6 +81,8 @@ def add_line(
 def bill_due(
     as_of: AsOfOpt = "today",
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be billed; write nothing.")] = False,
+    send: Annotated[bool, typer.Option("--send", help="Email the validated invoices (when email is configured).")]
+    = False,
     fmt: FormatOpt = FORMAT_DEFAULT,
 ) -> None:
     """Bill every period due on or before the as-of date, once, oldest first (the cron job).
@@ -103,7 +105,14 @@ def bill_due(
     output.show_rows(run.made, BILL_COLUMNS, fmt, title, empty="Nothing due.")
     for number, message in run.failed:
         typer.echo(f"Error: {number}: {message}", err=True)
-    if run.failed:
+    sent = True
+    if send and not dry_run:
+        from koban_cli.cli.sending import send_invoices
+
+        validated = [row["invoice"] for row in run.made if row["status"] == "validated"]
+        # With --format json|csv, stdout holds the bill-due rows only; send errors still go to stderr.
+        sent = send_invoices(validated, fmt if fmt == Format.table else None, required=False)
+    if run.failed or not sent:
         raise typer.Exit(1)
 
 

@@ -24,8 +24,9 @@ def demo(
 
     Example: koban demo --outdir /tmp/koban-demo
     """
-    from koban_cli.cli import invoices, orders
+    from koban_cli.cli import contracts, invoices, orders
     from koban_cli.db.engine import Ledger, ledger_url
+    from koban_cli.services import contracts as contract_service
     from koban_cli.services import demo as story
     from koban_cli.services import invoices as invoice_service
     from koban_cli.services import orders as order_service
@@ -43,12 +44,14 @@ def demo(
     made = story.build(ledger, today)
     console = output.console()
     console.print(f"[bold]Demo ledger:[/] {target}")
-    console.print(f"Quote {made['quote']} accepted as order {made['orders'][0]}; "
-                  f"invoices {', '.join(made['invoices'])}; credit note {', '.join(made['credit_notes'])}.")
+    console.print(f"Quote {made['quote']} accepted as order {made['orders'][0]}; contract {made['contracts'][0]} "
+                  f"billed three months by bill-due; invoices {', '.join(made['invoices'])}; "
+                  f"credit note {', '.join(made['credit_notes'])}.")
     output.show_rows(order_service.list_orders(ledger), orders.BASE_COLUMNS + orders.AMOUNT_COLUMNS,
                      Format.table, "Remaining to invoice")
     output.show_rows(invoice_service.list_invoices(ledger, today), invoices.COLUMNS, Format.table, "Invoices",
                      negative=invoices.is_credit_note)
+    output.show_rows(contract_service.list_contracts(ledger, today), contracts.COLUMNS, Format.table, "Contracts")
     from koban_cli.cli.pdfs import write_pdf
 
     for context in story.documents(ledger, made):

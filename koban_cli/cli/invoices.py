@@ -168,6 +168,25 @@ def pdf(
         typer.echo(f"{count} PDF files written to {outdir}")
 
 
+@app.command()
+def send(
+    ref: Annotated[Optional[str], typer.Argument(help="Invoice number; omit with --unsent.")] = None,
+    unsent: Annotated[bool, typer.Option("--unsent", help="Every validated invoice not sent yet.")] = False,
+    fmt: FormatOpt = FORMAT_DEFAULT,
+) -> None:
+    """Email a validated invoice with its PDF to the customer (SMTP from config or KOBAN_SMTP_*).
+
+    Example: koban invoice send --unsent
+    """
+    from koban_cli.cli.sending import send_invoices
+    from koban_cli.services.sending import unsent as unsent_refs
+
+    if unsent == (ref is not None):
+        raise InvalidValue("give an invoice number, or --unsent to retry every invoice not sent yet")
+    if not send_invoices([ref] if ref else unsent_refs(state.ledger()), fmt):
+        raise typer.Exit(1)
+
+
 @app.command("list")
 def list_(
     order: Annotated[Optional[str], typer.Option(help="Order number.")] = None,

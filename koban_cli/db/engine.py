@@ -99,7 +99,11 @@ def schema_version(engine: Engine) -> str | None:
 
 
 def ensure_schema(engine: Engine) -> None:
-    """Create or upgrade the schema; Alembic is imported only when needed."""
+    """Create or upgrade the schema; Alembic is imported only when needed.
+
+    SQLite migrations rebuild tables (batch mode), so foreign keys are off
+    while they run and checked once they are done.
+    """
     if schema_version(engine) == SCHEMA_HEAD:
         return
     from alembic import command
@@ -107,6 +111,16 @@ def ensure_schema(engine: Engine) -> None:
 
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    with engine.connect() as connection:
+        raw = connection.connection.driver_connection if engine.dialect.name == "sqlite" else None
+        if raw is not None:
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+            if raw is not None and raw.execute("PRAGMA foreign_key_check").fetchall():
+                raise KobanError("the schema upgrade left broken references; restore your backup")
+        finally:
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys=ON")

@@ -152,6 +152,8 @@ class Invoice(DocumentFields, table=True):
     credited_invoice_id: Optional[int] = Field(default=None, foreign_key="invoice.id", index=True)
     contract_id: Optional[int] = Field(default=None, foreign_key="contract.id", index=True)
     due_date: Optional[dt.date] = None
+    sent_at: Optional[dt.datetime] = None
+    send_error: Optional[str] = None
 
 
 class InvoiceLine(LineFields, table=True):

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal as D
 
+from dateutil.relativedelta import relativedelta
+
 from koban_cli.db.engine import Ledger
-from koban_cli.services import invoices, invoicing, orders, parties, products, quotes
+from koban_cli.services import bill_due, contracts, invoices, invoicing, orders, parties, products, quotes
 from koban_cli.services.lines import LineInput
 
 
@@ -33,23 +35,27 @@ def build(ledger: Ledger, today: dt.date) -> dict:
     products.add_product(ledger, "HEBERG", "Hébergement et maintenance", D("49.00"), D(20), "subscription",
                          period="monthly")
 
-    quote = quotes.create(ledger, "ACME", day(60), note="Équipement et accompagnement du bureau d'études")["number"]
+    quote = quotes.create(ledger, "ACME", day(125), note="Équipement et accompagnement du bureau d'études")["number"]
     for spec in (
         LineInput(text="Phase 1 : matériel"),
         LineInput(product="ECRAN", qty=D(4), discount=D(10), comment="Livrés et installés sur site"),
         LineInput(product="LIVRE", qty=D(10)),
         LineInput(text="Phase 2 : accompagnement"),
         LineInput(product="CONSEIL", qty=D(5)),
-        LineInput(product="HEBERG", qty=D(1)),
+        LineInput(product="HEBERG", qty=D(1), comment="Premier mois, avec la commande ; la suite par abonnement"),
     ):
         quotes.add_line(ledger, quote, spec)
     quotes.send(ledger, quote)
-    order = quotes.accept(ledger, quote, day(55))["number"]
-
+    accepted = day(115)
+    order = quotes.accept(ledger, quote, accepted)["number"]
     made = []
-    deposit = invoicing.deposit(ledger, order, day(55), percent=D(30))["ref"]
-    made.append(invoices.validate(ledger, deposit, day(54))["number"])
-    invoices.pay(ledger, made[-1], _gross(ledger, made[-1]), day(50), "virement")
+    deposit = invoicing.deposit(ledger, order, accepted, percent=D(30))["ref"]
+    made.append(invoices.validate(ledger, deposit, day(114))["number"])
+    invoices.pay(ledger, made[-1], _gross(ledger, made[-1]), day(100), "virement")
+    # The order bills the first month; the contract bills the months after it.
+    contract = contracts.create(ledger, accepted + relativedelta(months=1), from_order=order, auto=True)["number"]
+    made += [row["invoice"] for row in bill_due.bill_due(ledger, day(80)).made]
+    made += [row["invoice"] for row in bill_due.bill_due(ledger, day(50)).made]
     partial = invoicing.partial(ledger, order, day(30), picks={2: D(2), 5: D(3)})["ref"]
     made.append(invoices.validate(ledger, partial, day(30))["number"])
     other = orders.create(ledger, "BISTRO", day(40), customer_ref="BC-2026-17")["number"]
@@ -57,16 +63,19 @@ def build(ledger: Ledger, today: dt.date) -> dict:
     orders.add_line(ledger, other, LineInput(description="Formation de l'équipe", price=D("400.00"), vat=D(20)))
     orders.validate(ledger, other)
     progress = invoicing.partial(ledger, other, day(20), percent=D(40))["ref"]
-    made.append(invoices.validate(ledger, progress, day(20))["number"])
+    progress_number = invoices.validate(ledger, progress, day(20))["number"]
+    made.append(progress_number)
+    made += [row["invoice"] for row in bill_due.bill_due(ledger, day(20)).made]
     final = invoicing.balance(ledger, order, day(5))["ref"]
     made.append(invoices.validate(ledger, final, day(5))["number"])
-    correction = invoices.credit(ledger, made[-2], day(3), amount=D("100.00"), reason="Geste commercial")["ref"]
+    correction = invoices.credit(ledger, progress_number, day(3), amount=D("100.00"), reason="Geste commercial")["ref"]
     credit_note = invoices.validate(ledger, correction, day(3))["number"]
 
     standalone = invoicing.create(ledger, "BISTRO", today)["ref"]
     invoicing.add_line(ledger, standalone, LineInput(product="CONSEIL", qty=D("0.5")))
     made.append(invoices.validate(ledger, standalone, today)["number"])
-    return {"quote": quote, "orders": [order, other], "invoices": made, "credit_notes": [credit_note]}
+    return {"quote": quote, "orders": [order, other], "invoices": made, "credit_notes": [credit_note],
+            "contracts": [contract]}
 
 
 def documents(ledger: Ledger, made: dict) -> list[dict]:
@@ -75,7 +84,8 @@ def documents(ledger: Ledger, made: dict) -> list[dict]:
 
     return ([contexts.quote_context(ledger, made["quote"])]
             + [contexts.order_context(ledger, number) for number in made["orders"]]
-            + [contexts.invoice_context(ledger, number) for number in made["invoices"] + made["credit_notes"]])
+            + [contexts.invoice_context(ledger, number) for number in made["invoices"] + made["credit_notes"]]
+            + [contexts.contract_context(ledger, number) for number in made["contracts"]])
 
 
 def _gross(ledger: Ledger, number: str) -> D:

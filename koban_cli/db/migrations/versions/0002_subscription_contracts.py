@@ -1,4 +1,4 @@
-"""subscription contracts
+"""subscription contracts and invoice sending
 
 Revision ID: 0002
 Revises: 0001
@@ -83,6 +83,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('invoice', schema=None) as batch_op:
         batch_op.add_column(sa.Column('contract_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('sent_at', sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column('send_error', sqlmodel.sql.sqltypes.AutoString(), nullable=True))
         batch_op.create_index(batch_op.f('ix_invoice_contract_id'), ['contract_id'], unique=False)
         batch_op.create_foreign_key('fk_invoice_contract_id', 'contract', ['contract_id'], ['id'])
 
@@ -97,6 +99,8 @@ def downgrade() -> None:
         # https://alembic.sqlalchemy.org/en/latest/naming.html
         batch_op.drop_constraint('fk_invoice_contract_id', type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_invoice_contract_id'))
+        batch_op.drop_column('send_error')
+        batch_op.drop_column('sent_at')
         batch_op.drop_column('contract_id')
 
     op.drop_table('contract_period')

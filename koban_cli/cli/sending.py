@@ -1,0 +1,33 @@
+"""Emailing invoices from `invoice send` and `contract bill-due --send`."""
+
+from __future__ import annotations
+
+import typer
+
+from koban_cli.cli import output, state
+from koban_cli.cli.output import Col
+from koban_cli.cli.params import Format
+from koban_cli.errors import KobanError
+
+COLUMNS = [Col("invoice", "Invoice"), Col("to", "To"), Col("error", "Error")]
+
+
+def send_invoices(refs: list[str], fmt: Format | None, required: bool = True) -> bool:
+    """Send, print one row per invoice (unless `fmt` is None), and say whether all went out."""
+    from koban_cli import mail
+    from koban_cli.render.pdf import render_pdf
+    from koban_cli.services import sending
+
+    config = mail.settings()
+    if config is None:
+        if required:
+            raise KobanError("email is not configured: set KOBAN_SMTP_HOST and KOBAN_SMTP_FROM "
+                             f"(or [smtp] in {mail.config_path()})")
+        return True
+    results = sending.deliver(state.ledger(), refs, config, render_pdf)
+    if fmt is not None:
+        output.show_rows(results, COLUMNS, fmt, "Sent", empty="Nothing to send.")
+    for row in results:
+        if row["error"]:
+            typer.echo(f"Error: {row['invoice']}: {row['error']} (retry with: koban invoice send --unsent)", err=True)
+    return not any(row["error"] for row in results)

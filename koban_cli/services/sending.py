@@ -1,0 +1,66 @@
+"""Emailing validated invoices: sent ones are marked, failed ones stay unsent for a retry."""
+
+from __future__ import annotations
+
+import datetime as dt
+import smtplib
+from typing import Callable
+
+from sqlmodel import select
+
+from koban_cli import mail
+from koban_cli.db.engine import Ledger
+from koban_cli.db.models import Customer, Invoice
+from koban_cli.errors import InvalidState, KobanError
+from koban_cli.services import documents, lookup
+
+
+def unsent(ledger: Ledger) -> list[str]:
+    with ledger.read() as session:
+        return list(session.exec(select(Invoice.number).where(Invoice.status == "validated",
+                                                               Invoice.sent_at.is_(None)).order_by(Invoice.id)))
+
+
+def deliver(ledger: Ledger, refs: list[str], config: mail.SmtpSettings,
+            render: Callable[[dict], bytes]) -> list[dict]:
+    """Send each invoice with its PDF; returns one result per invoice (`error` is None when sent)."""
+    results = []
+    for ref in refs:
+        try:
+            results.append(_deliver_one(ledger, ref, config, render))
+        except KobanError as exc:
+            results.append({"invoice": ref, "to": None, "error": str(exc)})
+    return results
+
+
+def _deliver_one(ledger: Ledger, ref: str, config: mail.SmtpSettings, render: Callable[[dict], bytes]) -> dict:
+    with ledger.read() as session:
+        invoice = lookup.invoice(session, ref)
+        if invoice.status != "validated":
+            raise InvalidState(f"{ref} is a draft; validate it before sending it")
+        to = session.get(Customer, invoice.customer_id).email
+    if not to:
+        _mark(ledger, ref, "the customer has no email address")
+        return {"invoice": ref, "to": None, "error": "the customer has no email address"}
+    context = documents.invoice_context(ledger, ref)
+    company = context["company"]["name"]
+    body = (f"Bonjour,\n\nVeuillez trouver ci-joint {context['title'].lower()} {ref} "
+            f"d'un montant de {context['doc']['gross']} € TTC.\n\nCordialement,\n{company}\n")
+    message = mail.message(config.sender, to, f"{context['title']} {ref} – {company}", body, render(context),
+                           f"{ref}.pdf")
+    try:
+        mail.send(config, message)
+    except (OSError, smtplib.SMTPException) as exc:
+        error = f"not sent: {exc}"
+        _mark(ledger, ref, error)
+        return {"invoice": ref, "to": to, "error": error}
+    _mark(ledger, ref, None)
+    return {"invoice": ref, "to": to, "error": None}
+
+
+def _mark(ledger: Ledger, ref: str, error: str | None) -> None:
+    with ledger.write() as session:
+        invoice = lookup.invoice(session, ref)
+        invoice.send_error = error
+        invoice.sent_at = None if error else dt.datetime.now(dt.timezone.utc)
+        session.add(invoice)
