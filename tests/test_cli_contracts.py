@@ -130,3 +130,16 @@ def test_contract_pdf_renders(koban, order, tmp_path):
 
     text = " ".join(p.extract_text() for p in PdfReader(str(out)).pages)
     assert "Contrat d'abonnement" in text and number in text and "Préavis" in text
+
+
+def test_a_failing_contract_is_reported_and_the_others_are_still_billed(koban):
+    koban("contract", "create", "--customer", "ACME", "--start", "2026-01-01", "--auto")  # no line: fails
+    koban("contract", "create", "--customer", "BOB", "--start", "2026-01-01", "--auto")
+    koban("contract", "add-line", "AB-2026-0002", "--product", "HOST")
+    result = koban("contract", "bill-due", "--as-of", "2026-01-01", "--format", "json", ok=False)
+    assert result.exit_code == 1
+    assert result.stderr == ("Error: AB-2026-0001: AB-2026-0001 has no line to bill "
+                             "(koban contract add-line AB-2026-0001 …)\n")
+    import json
+
+    assert [row["contract"] for row in json.loads(result.stdout)] == ["AB-2026-0002"]

@@ -129,12 +129,16 @@ def test_a_company_template_folder_overrides_the_shipped_templates(koban, billed
     assert missing.stderr == f'Error: --logo "{tmp_path / "nope.png"}" is not an existing file\n'
 
 
-def test_the_pdf_benchmark_still_runs_at_a_small_scale():
+@pytest.mark.parametrize("script, args, figure", [
+    ("pdf.py", ["--invoices", "3"], "one Factur-X invoice, one core"),
+    ("bill_due.py", ["--contracts", "5"], "bill-due, 5 contracts, 5 validated invoices"),
+])
+def test_the_benchmarks_still_run_at_a_small_scale(script, args, figure):
     import subprocess
     import sys
     from pathlib import Path
 
-    script = Path(__file__).parents[1] / "benchmarks" / "pdf.py"
-    run = subprocess.run([sys.executable, str(script), "--invoices", "3"], capture_output=True, text=True)
+    path = Path(__file__).parents[1] / "benchmarks" / script
+    run = subprocess.run([sys.executable, str(path), *args], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
-    assert "one Factur-X invoice, one core" in run.stdout
+    assert figure in run.stdout

@@ -69,23 +69,38 @@ def due_contracts(ledger: Ledger, as_of: dt.date) -> list[tuple[Contract, list[P
         return found
 
 
+BATCH = 100  # contracts per transaction; each contract has its own savepoint
+
+
 def bill_due(ledger: Ledger, as_of: dt.date, dry_run: bool = False,
              on_contract: Callable[[], None] | None = None) -> Run:
     run = Run()
-    for contract, due in due_contracts(ledger, as_of):
+    due = due_contracts(ledger, as_of)
+    for first in range(0, len(due), BATCH):
+        batch = due[first:first + BATCH]
         if dry_run:
-            run.made += _plan(ledger, contract, due)
+            for contract, periods in batch:
+                run.made += _plan(ledger, contract, periods)
         else:
+            _bill_batch(ledger, batch, as_of, run)
+        if on_contract:
+            for _ in batch:
+                on_contract()
+    return run
+
+
+def _bill_batch(ledger: Ledger, batch: list[tuple[Contract, list[P.Period]]], as_of: dt.date, run: Run) -> None:
+    """One transaction for the batch; a contract that fails rolls back to its savepoint only."""
+    with ledger.write() as session:
+        for contract, _ in batch:
             try:
-                with ledger.write() as session:
-                    run.made += _bill(session, contract.id, as_of)
+                with session.begin_nested():
+                    made = _bill(session, contract.id, as_of)
+                run.made += made
             except IntegrityError:
-                pass  # another run billed these periods first: nothing is lost, nothing doubled
+                continue  # the period was billed by another run: nothing lost, nothing doubled
             except KobanError as exc:
                 run.failed.append((contract.number, str(exc)))
-        if on_contract:
-            on_contract()
-    return run
 
 
 def _bill(session: Session, contract_id: int, as_of: dt.date) -> list[dict]:

@@ -59,7 +59,7 @@ def draft(session: Session, customer_id: int, kind: str, date: dt.date, new_line
          "source_line_id": line.source_line_id, "period_start": line.period_start,
          "period_end": line.period_end}
         for line in new_lines
-    ])
+    ], new_document=True)
     return invoice
 
 

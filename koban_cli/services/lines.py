@@ -77,10 +77,10 @@ def require_draft(doc: Document, ref: str) -> None:
         raise NotADraft(f"{ref} is {doc.status}; only a draft can be changed")
 
 
-def append(session: Session, doc: Document, values: Iterable[dict]) -> list:
+def append(session: Session, doc: Document, values: Iterable[dict], new_document: bool = False) -> list:
     """Add lines after the last one and refresh the document's totals."""
     table, key = LINE_TABLE[type(doc)]
-    existing = lines_of(session, doc)
+    existing = [] if new_document else lines_of(session, doc)
     position = existing[-1].position if existing else 0
     added = []
     for fields in values:

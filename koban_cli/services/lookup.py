@@ -11,7 +11,10 @@ from koban_cli.errors import NotFound
 
 
 def company(session: Session) -> Company:
-    return session.get(Company, 1) or Company()
+    """The company, read once per transaction (numbering asks for it often)."""
+    if "company" not in session.info:
+        session.info["company"] = session.get(Company, 1) or Company()
+    return session.info["company"]
 
 
 def customer(session: Session, code: str) -> Customer:
