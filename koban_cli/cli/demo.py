@@ -26,7 +26,11 @@ def demo(
     """
     from koban_cli.cli import contracts, invoices, orders
     from koban_cli.db.engine import Ledger, ledger_url
+    from dateutil.relativedelta import relativedelta
+
+    from koban_cli.cli.forecast import render as render_forecast
     from koban_cli.services import contracts as contract_service
+    from koban_cli.services import planning
     from koban_cli.services import demo as story
     from koban_cli.services import invoices as invoice_service
     from koban_cli.services import orders as order_service
@@ -52,6 +56,7 @@ def demo(
     output.show_rows(invoice_service.list_invoices(ledger, today), invoices.COLUMNS, Format.table, "Invoices",
                      negative=invoices.is_credit_note)
     output.show_rows(contract_service.list_contracts(ledger, today), contracts.COLUMNS, Format.table, "Contracts")
+    render_forecast(console, planning.forecast(ledger, today, today.replace(day=1) - relativedelta(months=1)))
     from koban_cli.cli.pdfs import write_pdf
 
     for context in story.documents(ledger, made):

@@ -13,7 +13,7 @@ from koban_cli.cli import lines, output, state
 from koban_cli.cli.output import Col
 from koban_cli.errors import InvalidValue
 from koban_cli.cli.params import (
-    FORMAT_DEFAULT, LangOpt, Amount, AsOfOpt, DateOpt, FormatOpt, Lines, Percent, date, money, parse_picks,
+    FORMAT_DEFAULT, Format, LangOpt, Amount, AsOfOpt, DateOpt, FormatOpt, Lines, Percent, date, money, parse_picks,
 )
 
 app = typer.Typer(no_args_is_help=True, help="Invoices and credit notes (factures, avoirs).")
@@ -185,6 +185,46 @@ def send(
         raise InvalidValue("give an invoice number, or --unsent to retry every invoice not sent yet")
     if not send_invoices([ref] if ref else unsent_refs(state.ledger()), fmt):
         raise typer.Exit(1)
+
+
+@app.command("from-plan")
+def from_plan(order: Order, as_of: AsOfOpt = "today", fmt: FormatOpt = FORMAT_DEFAULT) -> None:
+    """Draft the invoices of the order's planned entries that are due.
+
+    Example: koban invoice from-plan CO-2026-0001 --as-of 2027-01-31
+    """
+    from koban_cli.services import planning
+
+    made = planning.from_plan(state.ledger(), order, as_of)
+    if fmt == Format.table:
+        for result in made:
+            _drafted(result, fmt)
+    else:
+        output.show_rows(made, [], fmt)
+
+
+@app.command()
+def forecast(
+    date_from: Annotated[Optional[dt.date], typer.Option("--from", parser=date("--from"), metavar="DATE")] = None,
+    date_to: Annotated[Optional[dt.date], typer.Option("--to", parser=date("--to"), metavar="DATE")] = None,
+    by: Annotated[str, typer.Option(help="month or week.")] = "month",
+    as_of: AsOfOpt = "today",
+    fmt: FormatOpt = FORMAT_DEFAULT,
+) -> None:
+    """Billing forecast: planned order invoices and contract invoices per period, and late entries.
+
+    Example: koban invoice forecast --from 2027-01-01 --to 2027-06-30 --by month
+    """
+    from koban_cli.cli.forecast import render
+    from koban_cli.services import planning
+
+    result = planning.forecast(state.ledger(), as_of, date_from, date_to, by)
+    if fmt == Format.json:
+        output.emit_json(result)
+    elif fmt == Format.csv:
+        output.emit_csv(result["periods"])
+    else:
+        render(output.console(), result)
 
 
 @app.command("list")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -9,7 +11,8 @@ import typer
 
 from koban_cli.cli import lines, output, state
 from koban_cli.cli.output import Col
-from koban_cli.cli.params import FORMAT_DEFAULT, LangOpt, DateOpt, Format, FormatOpt
+from koban_cli.errors import InvalidValue
+from koban_cli.cli.params import FORMAT_DEFAULT, Amount, AsOfOpt, date, percent, LangOpt, DateOpt, Format, FormatOpt
 
 app = typer.Typer(no_args_is_help=True, help="Sales orders (commandes).")
 Ref = Annotated[str, typer.Argument(help="Order number, e.g. CO-2026-0001.")]
@@ -85,6 +88,52 @@ def pdf(ref: Ref, output_file: Annotated[Optional[Path], typer.Option("-o", "--o
     from koban_cli.services.documents import order_context
 
     write_pdf(order_context(state.ledger(), ref), output_file, lang)
+
+
+@app.command()
+def schedule(
+    ref: Ref,
+    date_: Annotated[Optional[dt.date], typer.Option("--date", parser=date("--date"), metavar="DATE",
+                                                     help="Planned invoice date (may be past: then late).")] = None,
+    pct: Annotated[Optional[Decimal], typer.Option("--percent", parser=percent("--percent", allow_zero=False),
+                                                   metavar="PERCENT")] = None,
+    amount: Amount = None,
+    label: Annotated[str, typer.Option(help="What the invoice is for.")] = "",
+    kind: Annotated[str, typer.Option(help="deposit, intermediate or balance.")] = "intermediate",
+    list_: Annotated[bool, typer.Option("--list", help="Show the plan against what was invoiced.")] = False,
+    remove: Annotated[Optional[int], typer.Option(help="Remove planned entry N.", min=1)] = None,
+    move: Annotated[Optional[int], typer.Option(help="Move planned entry N to --date.", min=1)] = None,
+    as_of: AsOfOpt = "today",
+    fmt: FormatOpt = FORMAT_DEFAULT,
+) -> None:
+    """Plan an invoice of the order (billing forecast), or list, move or remove planned entries.
+
+    Example: koban order schedule CO-2026-0001 --date 2027-01-15 --percent 40 --label "Livraison phase 1"
+    """
+    from koban_cli.services import planning
+
+    ledger = state.ledger()
+    if list_:
+        output.show_rows(planning.plan(ledger, ref, as_of), PLAN_COLUMNS, fmt, f"Billing plan of {ref}",
+                         empty="Nothing planned.")
+    elif remove is not None:
+        planning.remove(ledger, ref, remove)
+        typer.echo(f"{ref} planned entry {remove} removed")
+    elif move is not None:
+        if date_ is None:
+            raise InvalidValue("--move needs the new --date")
+        planning.move(ledger, ref, move, date_)
+        typer.echo(f"{ref} planned entry {move} moved to {date_}")
+    else:
+        if date_ is None:
+            raise InvalidValue("a planned invoice needs --date (or use --list)")
+        result = planning.schedule(ledger, ref, date_, pct, amount, label, kind)
+        output.created(result, fmt, f"{ref} entry {result['position']}: {result['amount']} on {result['date']}")
+
+
+PLAN_COLUMNS = [Col("position", "#", numeric=True), Col("date", "Date"), Col("kind", "Kind"), Col("label", "Label"),
+                Col("amount", "Planned", numeric=True, total=True), Col("invoice", "Invoice"),
+                Col("invoiced", "Invoiced", numeric=True, total=True), Col("late", "Late")]
 
 
 @app.command("list")

@@ -227,3 +227,17 @@ class ContractReprice(SQLModel, table=True):
     contract_id: int = Field(foreign_key="contract.id", index=True)
     from_date: dt.date
     percent: Decimal = Field(sa_type=Rate)
+
+
+class ScheduleEntry(SQLModel, table=True):
+    """A planned invoice of an order (prévisionnel de facturation)."""
+
+    __tablename__ = "schedule_entry"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="sales_order.id", index=True)
+    date: dt.date
+    amount: Decimal = Field(sa_type=Money)
+    percent: Optional[Decimal] = Field(default=None, sa_type=Rate)
+    kind: str = "intermediate"  # deposit | intermediate | balance
+    label: str = ""
+    invoice_id: Optional[int] = Field(default=None, foreign_key="invoice.id")

@@ -8,7 +8,7 @@ from decimal import Decimal as D
 from dateutil.relativedelta import relativedelta
 
 from koban_cli.db.engine import Ledger
-from koban_cli.services import bill_due, contracts, invoices, invoicing, orders, parties, products, quotes
+from koban_cli.services import bill_due, contracts, invoices, invoicing, orders, parties, planning, products, quotes
 from koban_cli.services.lines import LineInput
 
 
@@ -62,7 +62,11 @@ def build(ledger: Ledger, today: dt.date) -> dict:
     orders.add_line(ledger, other, LineInput(product="DEV", qty=D(8)))
     orders.add_line(ledger, other, LineInput(description="Formation de l'équipe", price=D("400.00"), vat=D(20)))
     orders.validate(ledger, other)
-    progress = invoicing.partial(ledger, other, day(20), percent=D(40))["ref"]
+    planning.schedule(ledger, other, day(20), percent=D(40), label="Livraison du module 1")
+    planning.schedule(ledger, other, day(10), amount=D("1200.00"), label="Recette du module 2")
+    planning.schedule(ledger, other, today + relativedelta(months=2), kind="balance", amount=D("1440.00"),
+                      label="Solde après formation")
+    (progress,) = [made["ref"] for made in planning.from_plan(ledger, other, day(20))]
     progress_number = invoices.validate(ledger, progress, day(20))["number"]
     made.append(progress_number)
     made += [row["invoice"] for row in bill_due.bill_due(ledger, day(20)).made]
