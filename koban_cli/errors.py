@@ -40,3 +40,11 @@ class OverCrediting(KobanError):
 
 class SequenceOrder(KobanError):
     """Validating would put an invoice date before the previous number's."""
+
+
+class OverDelivery(KobanError):
+    """The delivery would deliver more than the order line has left."""
+
+
+class InsufficientStock(KobanError):
+    """Not enough goods on hand, and the company does not allow negative stock."""

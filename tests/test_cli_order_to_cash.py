@@ -123,7 +123,7 @@ def test_demo_builds_its_ledger_and_writes_every_document(tmp_path):
     assert "Remaining to invoice" in result.stdout
     names = sorted(p.name for p in tmp_path.glob("*.pdf"))
     kinds = {name.split("-")[0] for name in names}
-    assert kinds == {"AB", "AV", "CO", "DE", "FA"} and len(names) == 1 + 2 + 8 + 1 + 1
+    assert kinds == {"AB", "AV", "BL", "CO", "DE", "FA"} and len(names) == 1 + 2 + 8 + 1 + 1 + 1
     assert "Contracts" in result.stdout
     from facturx import get_xml_from_pdf, xml_check_xsd
     from lxml import etree

@@ -8,7 +8,8 @@ import typer
 from typer.core import TyperGroup
 
 from koban_cli import __version__
-from koban_cli.cli import company, contracts, customers, demo, invoices, orders, products, quotes, state, suppliers
+from koban_cli.cli import (company, contracts, customers, deliveries, demo, invoices, orders, products, quotes,
+                           state, stock, suppliers)
 from koban_cli.errors import KobanError
 
 
@@ -63,6 +64,8 @@ app.add_typer(quotes.app, name="quote")
 app.add_typer(orders.app, name="order")
 app.add_typer(invoices.app, name="invoice")
 app.add_typer(contracts.app, name="contract")
+app.add_typer(deliveries.app, name="delivery")
+app.add_typer(stock.app, name="stock")
 app.command("demo")(demo.demo)
 
 

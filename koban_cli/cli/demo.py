@@ -24,13 +24,14 @@ def demo(
 
     Example: koban demo --outdir /tmp/koban-demo
     """
-    from koban_cli.cli import contracts, invoices, orders
+    from koban_cli.cli import contracts, invoices, orders, stock
     from koban_cli.db.engine import Ledger, ledger_url
     from dateutil.relativedelta import relativedelta
 
     from koban_cli.cli.forecast import render as render_forecast
     from koban_cli.services import contracts as contract_service
     from koban_cli.services import planning
+    from koban_cli.services import stock as stock_service
     from koban_cli.services import demo as story
     from koban_cli.services import invoices as invoice_service
     from koban_cli.services import orders as order_service
@@ -49,13 +50,14 @@ def demo(
     console = output.console()
     console.print(f"[bold]Demo ledger:[/] {target}")
     console.print(f"Quote {made['quote']} accepted as order {made['orders'][0]}; contract {made['contracts'][0]} "
-                  f"billed three months by bill-due; invoices {', '.join(made['invoices'])}; "
+                  f"billed three months by bill-due; delivery {made['deliveries'][0]}; invoices {', '.join(made['invoices'])}; "
                   f"credit note {', '.join(made['credit_notes'])}.")
     output.show_rows(order_service.list_orders(ledger), orders.BASE_COLUMNS + orders.AMOUNT_COLUMNS,
                      Format.table, "Remaining to invoice")
     output.show_rows(invoice_service.list_invoices(ledger, today), invoices.COLUMNS, Format.table, "Invoices",
                      negative=invoices.is_credit_note)
     output.show_rows(contract_service.list_contracts(ledger, today), contracts.COLUMNS, Format.table, "Contracts")
+    output.show_rows(stock_service.levels(ledger), stock.LEVELS, Format.table, "Stock")
     render_forecast(console, planning.forecast(ledger, today, today.replace(day=1) - relativedelta(months=1)))
     from koban_cli.cli.pdfs import write_pdf
 

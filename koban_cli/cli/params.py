@@ -35,6 +35,11 @@ def qty(option: str):
     return _parser(values.parse_qty, option)
 
 
+def count(option: str):
+    """A counted quantity: zero allowed, never negative, three decimals at most."""
+    return _parser(values.parse_count, option)
+
+
 def percent(option: str, allow_zero: bool = True):
     return _parser(lambda v, w: values.parse_percent(v, w, allow_zero), option)
 

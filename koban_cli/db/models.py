@@ -241,3 +241,39 @@ class ScheduleEntry(SQLModel, table=True):
     kind: str = "intermediate"  # deposit | intermediate | balance
     label: str = ""
     invoice_id: Optional[int] = Field(default=None, foreign_key="invoice.id")
+
+
+class Delivery(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    number: Optional[str] = Field(default=None, unique=True)
+    order_id: int = Field(foreign_key="sales_order.id", index=True)
+    date: dt.date
+    status: str = "draft"  # draft | validated | cancelled
+    note: str = ""
+
+
+class DeliveryLine(SQLModel, table=True):
+    __tablename__ = "delivery_line"
+    __table_args__ = (UniqueConstraint("delivery_id", "position"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    delivery_id: int = Field(foreign_key="delivery.id")
+    position: int
+    order_line_id: int = Field(foreign_key="order_line.id", index=True)
+    product_id: int = Field(foreign_key="product.id")
+    qty: Decimal = Field(sa_type=Quantity)
+
+
+class StockMove(SQLModel, table=True):
+    """One movement of stock; the level of a product is the sum of its movements."""
+
+    __tablename__ = "stock_move"
+    __table_args__ = (UniqueConstraint("delivery_line_id", "kind"),)  # a delivery line moves stock once
+    id: Optional[int] = Field(default=None, primary_key=True)
+    product_id: int = Field(foreign_key="product.id", index=True)
+    date: dt.date
+    qty: Decimal = Field(sa_type=Quantity)  # signed: + in, - out
+    kind: str  # receipt | delivery | adjustment | return | purchase
+    ref: str = ""
+    note: str = ""
+    cost: Optional[Decimal] = Field(default=None, sa_type=Money)
+    delivery_line_id: Optional[int] = Field(default=None, foreign_key="delivery_line.id")

@@ -68,6 +68,14 @@ def parse_qty(text: object, what: str = "quantity") -> Decimal:
     return value
 
 
+def parse_count(text: object, what: str = "count") -> Decimal:
+    """Zero or a positive quantity (an inventory count)."""
+    value = _check_places(parse_decimal(text, what), 3, what)
+    if value < 0 or value > MAX_QTY:
+        raise InvalidValue(f'{what} "{text}" must be from 0 to {MAX_QTY}')
+    return value
+
+
 def parse_percent(text: object, what: str = "percentage", allow_zero: bool = True) -> Decimal:
     """A percentage from 0 to 100 with at most two decimals (discounts, VAT, shares)."""
     value = _check_places(parse_decimal(text, what), 2, what)

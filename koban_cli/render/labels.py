@@ -20,6 +20,8 @@ LABELS = {
         "renewal": "Renouvellement tacite par période de", "months": "mois", "notice": "Préavis de résiliation :",
         "days": "jours", "in_advance": "terme à échoir", "in_arrears": "terme échu",
         "periods_billed": "Périodes facturées",
+        "product_ref": "Référence", "ordered": "Commandé", "delivered": "Livré",
+        "received": "Marchandises reçues en bon état : date, nom et signature du destinataire.",
     },
     "en": {
         "draft": "DRAFT", "description": "Description", "qty": "Qty", "unit_price": "Unit price",
@@ -38,9 +40,12 @@ LABELS = {
         "start": "Start", "term_end": "Engagement end", "every": "Billing", "per_period": "Amounts per period",
         "renewal": "Tacit renewal for", "months": "months", "notice": "Termination notice:", "days": "days",
         "in_advance": "in advance", "in_arrears": "in arrears", "periods_billed": "Periods billed",
+        "product_ref": "Reference", "ordered": "Ordered", "delivered": "Delivered",
+        "received": "Goods received in good condition: date, name and signature.",
     },
 }
 
 TITLES_EN = {"Devis": "Quote", "Commande": "Order", "Facture": "Invoice", "Facture d'acompte": "Deposit invoice",
              "Facture intermédiaire": "Interim invoice", "Facture de solde": "Final invoice",
-             "Avoir": "Credit note", "Contrat d'abonnement": "Subscription contract"}
+             "Avoir": "Credit note", "Contrat d'abonnement": "Subscription contract",
+             "Bon de livraison": "Delivery note"}

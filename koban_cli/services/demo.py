@@ -8,7 +8,8 @@ from decimal import Decimal as D
 from dateutil.relativedelta import relativedelta
 
 from koban_cli.db.engine import Ledger
-from koban_cli.services import bill_due, contracts, invoices, invoicing, orders, parties, planning, products, quotes
+from koban_cli.services import (bill_due, contracts, deliveries, invoices, invoicing, orders, parties, planning,
+                               products, quotes, stock)
 from koban_cli.services.lines import LineInput
 
 
@@ -56,6 +57,10 @@ def build(ledger: Ledger, today: dt.date) -> dict:
     contract = contracts.create(ledger, accepted + relativedelta(months=1), from_order=order, auto=True)["number"]
     made += [row["invoice"] for row in bill_due.bill_due(ledger, day(80)).made]
     made += [row["invoice"] for row in bill_due.bill_due(ledger, day(50)).made]
+    stock.move_in(ledger, "ECRAN", D(10), day(118), cost=D("180.00"), note="Réception fournisseur")
+    stock.move_in(ledger, "LIVRE", D(40), day(118), note="Imprimeur")
+    shipped = deliveries.create(ledger, order, day(31), picks={2: D(2), 3: D(10)})["ref"]
+    delivery = deliveries.validate(ledger, shipped, day(31))["number"]
     partial = invoicing.partial(ledger, order, day(30), picks={2: D(2), 5: D(3)})["ref"]
     made.append(invoices.validate(ledger, partial, day(30))["number"])
     other = orders.create(ledger, "BISTRO", day(40), customer_ref="BC-2026-17")["number"]
@@ -79,7 +84,7 @@ def build(ledger: Ledger, today: dt.date) -> dict:
     invoicing.add_line(ledger, standalone, LineInput(product="CONSEIL", qty=D("0.5")))
     made.append(invoices.validate(ledger, standalone, today)["number"])
     return {"quote": quote, "orders": [order, other], "invoices": made, "credit_notes": [credit_note],
-            "contracts": [contract]}
+            "contracts": [contract], "deliveries": [delivery]}
 
 
 def documents(ledger: Ledger, made: dict) -> list[dict]:
@@ -89,7 +94,8 @@ def documents(ledger: Ledger, made: dict) -> list[dict]:
     return ([contexts.quote_context(ledger, made["quote"])]
             + [contexts.order_context(ledger, number) for number in made["orders"]]
             + [contexts.invoice_context(ledger, number) for number in made["invoices"] + made["credit_notes"]]
-            + [contexts.contract_context(ledger, number) for number in made["contracts"]])
+            + [contexts.contract_context(ledger, number) for number in made["contracts"]]
+            + [contexts.delivery_context(ledger, number) for number in made["deliveries"]])
 
 
 def _gross(ledger: Ledger, number: str) -> D:

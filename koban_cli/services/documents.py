@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from koban_cli.db.engine import Ledger
-from koban_cli.services import contracts, invoices, lookup, orders, parties, quotes
+from koban_cli.services import contracts, deliveries, invoices, lookup, orders, parties, quotes
 
 TITLES = {
     "quote": "Devis",
@@ -20,6 +20,7 @@ TITLES = {
     "subscription": "Facture",
     "credit_note": "Avoir",
     "contract": "Contrat d'abonnement",
+    "delivery": "Bon de livraison",
 }
 
 
@@ -54,3 +55,8 @@ def invoice_contexts(ledger: Ledger, date_from: dt.date | None, date_to: dt.date
 def contract_context(ledger: Ledger, number: str) -> dict:
     doc = contracts.show(ledger, number, dt.date.today())
     return {"kind": "contract", "title": TITLES["contract"], "doc": doc, **_parties(ledger, doc["customer"])}
+
+
+def delivery_context(ledger: Ledger, ref: str) -> dict:
+    doc = deliveries.show(ledger, ref)
+    return {"kind": "delivery", "title": TITLES["delivery"], "doc": doc, **_parties(ledger, doc["customer"])}

@@ -8,12 +8,12 @@ from sqlalchemy import func, type_coerce
 from sqlmodel import Session, select
 
 from koban_cli.db.engine import Ledger
-from koban_cli.db.models import Customer, Invoice, Product, Quote, SalesOrder
+from koban_cli.db.models import Customer, Delivery, Invoice, Product, Quote, SalesOrder
 from koban_cli.db.types import Money
 from koban_cli.domain.delivery import delivery_status
 from koban_cli.domain.values import ZERO, money_str, number_str
 from koban_cli.errors import InvalidState, InvalidValue
-from koban_cli.services import billed, lookup, views
+from koban_cli.services import billed, deliveries, lookup, stock, views
 from koban_cli.services import lines as doc_lines
 from koban_cli.services.numbering import take_number
 
@@ -71,6 +71,11 @@ def cancel(ledger: Ledger, number: str) -> dict:
         done = billed.invoiced(session, order)
         if done:
             raise InvalidState(f"{number} has {done:.2f} invoiced; credit its invoices first (koban invoice credit)")
+        notes = session.exec(select(Delivery).where(Delivery.order_id == order.id,
+                                                    Delivery.status.in_(("draft", "validated")))).first()
+        if notes:
+            raise InvalidState(f"{number} has delivery {deliveries.ref_of(notes)}; cancel it first "
+                               f"(koban delivery cancel {deliveries.ref_of(notes)})")
         order.status = "cancelled"
         session.add(order)
         return {"ref": number, "number": number, "status": order.status}
@@ -95,12 +100,14 @@ def show(ledger: Ledger, number: str) -> dict:
         invoiced = billed.invoiced(session, order)
         invoices = session.exec(select(Invoice).where(Invoice.order_id == order.id).order_by(Invoice.id)).all()
         quote = session.get(Quote, order.quote_id) if order.quote_id else None
+        shipped = stock.delivered(session, [line.id for line in lines])
+        notes = session.exec(select(Delivery).where(Delivery.order_id == order.id).order_by(Delivery.id)).all()
         line_views = []
         for line in lines:
             view = views.line_view(line, refs)
             priced = line.kind != "text"
             view["qty_invoiced"] = number_str(usage.get(line.id, (ZERO, ZERO))[0]) if priced else None
-            view["qty_delivered"] = "0" if line.product_id in deliverable else None
+            view["qty_delivered"] = number_str(shipped.get(line.id, ZERO)) if line.product_id in deliverable else None
             line_views.append(view)
         return {
             "number": order.number,
@@ -112,12 +119,12 @@ def show(ledger: Ledger, number: str) -> dict:
             "invoiced": money_str(invoiced),
             "remaining": money_str(order.net - invoiced),
             "delivery_status": delivery_status(
-                [(line.qty, ZERO) for line in lines if line.product_id in deliverable]
+                [(line.qty, shipped.get(line.id, ZERO)) for line in lines if line.product_id in deliverable]
             ),
             "lines": line_views,
             "vat": views.vat_view(lines),
             "invoices": [lookup.invoice_ref(inv) for inv in invoices],
-            "deliveries": [],
+            "deliveries": [deliveries.ref_of(note) for note in notes if note.status != "cancelled"],
         }
 
 

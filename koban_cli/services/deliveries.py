@@ -1,0 +1,217 @@
+"""Delivery notes: deliverable order lines leave stock when the note is validated."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+from sqlmodel import Session, select
+
+from koban_cli.db.engine import Ledger
+from koban_cli.db.models import Customer, Delivery, DeliveryLine, OrderLine, Product, SalesOrder, StockMove
+from koban_cli.domain.values import ZERO, date_str, number_str
+from koban_cli.errors import InsufficientStock, InvalidState, InvalidValue, NotFound, OverDelivery
+from koban_cli.services import lookup, stock
+from koban_cli.services.numbering import take_number
+
+STATUSES = ("draft", "validated", "cancelled")
+
+
+def ref_of(delivery: Delivery) -> str:
+    return delivery.number or f"PROV-BL-{delivery.id}"
+
+
+def get(session: Session, ref: str) -> Delivery:
+    draft = re.fullmatch(r"PROV-BL-(\d+)", ref.strip(), flags=re.IGNORECASE)
+    found = session.get(Delivery, int(draft.group(1))) if draft else \
+        session.exec(select(Delivery).where(Delivery.number == ref)).first()
+    if found is None or (draft and found.number):
+        raise NotFound(f'delivery "{ref}" does not exist (see: koban delivery list)')
+    return found
+
+
+def _lines(session: Session, delivery: Delivery) -> list[DeliveryLine]:
+    return list(session.exec(select(DeliveryLine).where(DeliveryLine.delivery_id == delivery.id)
+                             .order_by(DeliveryLine.position)))
+
+
+def _deliverable(session: Session, order: SalesOrder) -> list[tuple[OrderLine, Product]]:
+    return list(session.exec(select(OrderLine, Product).join(Product, Product.id == OrderLine.product_id)
+                             .where(OrderLine.order_id == order.id, Product.deliverable)
+                             .order_by(OrderLine.position)).all())
+
+
+def _left(session: Session, line: OrderLine, exclude: DeliveryLine | None = None) -> Decimal:
+    """Quantity still to deliver on an order line, draft notes counted (except `exclude`)."""
+    done = stock.delivered(session, [line.id], ("draft", "validated")).get(line.id, ZERO)
+    return line.qty - done + (exclude.qty if exclude else ZERO)
+
+
+def create(ledger: Ledger, number: str, date: dt.date, picks: dict[int, Decimal] | None = None) -> dict:
+    with ledger.write() as session:
+        order = lookup.order(session, number)
+        if order.status not in ("validated", "invoiced"):
+            raise InvalidState(f"{number} is {order.status}; only a validated order is delivered")
+        lines = {line.position: (line, product) for line, product in _deliverable(session, order)}
+        wanted = []
+        if picks:
+            for position, qty in picks.items():
+                if position not in lines:
+                    raise InvalidValue(f"line {position} of {number} is not a deliverable product line "
+                                       f"(deliverable lines: {', '.join(map(str, lines)) or 'none'})")
+                line, product = lines[position]
+                left = _left(session, line)
+                if qty > left:
+                    raise OverDelivery(f"line {position} of {number}: {number_str(qty)} asked, "
+                                       f"{number_str(left)} left to deliver")
+                wanted.append((line, product, qty))
+        else:
+            wanted = [(line, product, _left(session, line)) for line, product in lines.values()]
+            wanted = [item for item in wanted if item[2] > 0]
+        if not wanted:
+            raise InvalidState(f"{number} has nothing left to deliver")
+        delivery = Delivery(order_id=order.id, date=date)
+        session.add(delivery)
+        session.flush()
+        for position, (line, product, qty) in enumerate(wanted, start=1):
+            session.add(DeliveryLine(delivery_id=delivery.id, position=position, order_line_id=line.id,
+                                     product_id=product.id, qty=qty))
+        return {"ref": ref_of(delivery), "number": None, "order": number, "lines": len(wanted)}
+
+
+def _draft_line(session: Session, ref: str, position: int) -> tuple[Delivery, DeliveryLine]:
+    delivery = get(session, ref)
+    if delivery.status != "draft":
+        raise InvalidState(f"{ref} is {delivery.status}; only a draft delivery can be changed")
+    line = next((l for l in _lines(session, delivery) if l.position == position), None)
+    if line is None:
+        raise InvalidValue(f"{ref} has no line {position}")
+    return delivery, line
+
+
+def set_qty(ledger: Ledger, ref: str, position: int, qty: Decimal) -> dict:
+    with ledger.write() as session:
+        _, line = _draft_line(session, ref, position)
+        order_line = session.get(OrderLine, line.order_line_id)
+        left = _left(session, order_line, exclude=line)
+        if qty > left:
+            raise OverDelivery(f"line {position} of {ref}: {number_str(qty)} asked, {number_str(left)} left to deliver")
+        line.qty = qty
+        session.add(line)
+        return {"ref": ref, "position": position, "qty": number_str(qty)}
+
+
+def remove_line(ledger: Ledger, ref: str, position: int) -> None:
+    with ledger.write() as session:
+        delivery, line = _draft_line(session, ref, position)
+        session.delete(line)
+        session.flush()
+        for later in _lines(session, delivery):
+            if later.position > position:
+                later.position -= 1
+                session.add(later)
+                session.flush()
+
+
+def validate(ledger: Ledger, ref: str, date: dt.date) -> dict:
+    """Number the note, record what left, and write one stock exit per stock-tracked line."""
+    with ledger.write() as session:
+        delivery = get(session, ref)
+        if delivery.status != "draft":
+            raise InvalidState(f"{ref} is {delivery.status}; only a draft delivery is validated")
+        lines = _lines(session, delivery)
+        if not lines:
+            raise InvalidState(f"{ref} has no line")
+        done = stock.delivered(session, [l.order_line_id for l in lines])
+        asked: dict[int, Decimal] = {}
+        for line in lines:
+            order_line = session.get(OrderLine, line.order_line_id)
+            asked[line.order_line_id] = asked.get(line.order_line_id, ZERO) + line.qty
+            if done.get(line.order_line_id, ZERO) + asked[line.order_line_id] > order_line.qty:
+                raise OverDelivery(f"line {line.position} of {ref} would deliver more than the "
+                                   f"{number_str(order_line.qty)} ordered")
+        products = {p.id: p for p in session.exec(select(Product).where(
+            Product.id.in_([l.product_id for l in lines])))}
+        _check_stock(session, lines, products)
+        delivery.number = take_number(session, "delivery", date)
+        delivery.date, delivery.status = date, "validated"
+        session.add(delivery)
+        for line in lines:
+            if products[line.product_id].stock_tracked:
+                session.add(StockMove(product_id=line.product_id, date=date, qty=-line.qty, kind="delivery",
+                                      ref=delivery.number, delivery_line_id=line.id))
+        return {"ref": delivery.number, "number": delivery.number, "date": date_str(date)}
+
+
+def _check_stock(session: Session, lines: list[DeliveryLine], products: dict[int, Product]) -> None:
+    if lookup.company(session).allow_negative_stock:
+        return
+    needed: dict[int, Decimal] = {}
+    for line in lines:  # the same product on two lines counts once, in total
+        if products[line.product_id].stock_tracked:
+            needed[line.product_id] = needed.get(line.product_id, ZERO) + line.qty
+    have = stock.on_hand(session, needed)
+    for product_id, qty in needed.items():
+        if have.get(product_id, ZERO) < qty:
+            product = products[product_id]
+            raise InsufficientStock(
+                f'not enough "{product.ref}" in stock: {number_str(qty)} to deliver, '
+                f"{number_str(have.get(product_id, ZERO))} on hand (koban stock in {product.ref} QTY, "
+                f"or company set --allow-negative-stock)")
+
+
+def cancel(ledger: Ledger, ref: str, date: dt.date) -> dict:
+    """A draft is dropped; a validated note is cancelled and its goods come back (return movements)."""
+    with ledger.write() as session:
+        delivery = get(session, ref)
+        lines = _lines(session, delivery)
+        if delivery.status == "cancelled":
+            raise InvalidState(f"{ref} is already cancelled")
+        if delivery.status == "draft":
+            for line in lines:
+                session.delete(line)
+            session.flush()
+            session.delete(delivery)
+            return {"ref": ref, "status": "deleted"}
+        exits = session.exec(select(StockMove).where(StockMove.delivery_line_id.in_([l.id for l in lines]),
+                                                     StockMove.kind == "delivery")).all()
+        for move in exits:
+            session.add(StockMove(product_id=move.product_id, date=date, qty=-move.qty, kind="return",
+                                  ref=delivery.number, note=f"Annulation de {delivery.number}",
+                                  delivery_line_id=move.delivery_line_id))
+        delivery.status = "cancelled"
+        session.add(delivery)
+        return {"ref": ref, "number": delivery.number, "status": "cancelled"}
+
+
+def show(ledger: Ledger, ref: str) -> dict:
+    with ledger.read() as session:
+        delivery = get(session, ref)
+        order = session.get(SalesOrder, delivery.order_id)
+        customer = session.get(Customer, order.customer_id)
+        rows = session.exec(select(DeliveryLine, OrderLine, Product)
+                            .join(OrderLine, OrderLine.id == DeliveryLine.order_line_id)
+                            .join(Product, Product.id == DeliveryLine.product_id)
+                            .where(DeliveryLine.delivery_id == delivery.id).order_by(DeliveryLine.position)).all()
+        return {"number": delivery.number, "ref": ref_of(delivery), "status": delivery.status, "order": order.number,
+                "customer": customer.code, "customer_name": customer.name, "date": date_str(delivery.date),
+                "customer_ref": order.customer_ref or None,
+                "lines": [{"position": line.position, "order_line": order_line.position, "product": product.ref,
+                           "description": order_line.description, "qty": number_str(line.qty),
+                           "ordered": number_str(order_line.qty), "unit": product.unit}
+                          for line, order_line, product in rows]}
+
+
+def list_deliveries(ledger: Ledger, order: str | None = None, status: str | None = None) -> list[dict]:
+    if status and status not in STATUSES:
+        raise InvalidValue(f'status "{status}" is not one of {", ".join(STATUSES)}')
+    query = (select(Delivery, SalesOrder.number, Customer.code).join(SalesOrder, SalesOrder.id == Delivery.order_id)
+             .join(Customer, Customer.id == SalesOrder.customer_id).order_by(Delivery.id))
+    if status:
+        query = query.where(Delivery.status == status)
+    with ledger.read() as session:
+        if order:
+            query = query.where(Delivery.order_id == lookup.order(session, order).id)
+        return [{"ref": ref_of(d), "number": d.number, "status": d.status, "order": number, "customer": code,
+                 "date": date_str(d.date)} for d, number, code in session.exec(query)]
