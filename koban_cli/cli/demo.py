@@ -30,7 +30,9 @@ def demo(
 
     from koban_cli.cli.forecast import render as render_forecast
     from koban_cli.services import contracts as contract_service
+    from koban_cli.cli.projects_panel import render as render_project
     from koban_cli.services import planning
+    from koban_cli.services import projects as project_service
     from koban_cli.services import stock as stock_service
     from koban_cli.services import demo as story
     from koban_cli.services import invoices as invoice_service
@@ -58,6 +60,7 @@ def demo(
                      negative=invoices.is_credit_note)
     output.show_rows(contract_service.list_contracts(ledger, today), contracts.COLUMNS, Format.table, "Contracts")
     output.show_rows(stock_service.levels(ledger), stock.LEVELS, Format.table, "Stock")
+    render_project(console, project_service.show(ledger, made["projects"][0], today))
     render_forecast(console, planning.forecast(ledger, today, today.replace(day=1) - relativedelta(months=1)))
     from koban_cli.cli.pdfs import write_pdf
 

@@ -277,3 +277,68 @@ class StockMove(SQLModel, table=True):
     note: str = ""
     cost: Optional[Decimal] = Field(default=None, sa_type=Money)
     delivery_line_id: Optional[int] = Field(default=None, foreign_key="delivery_line.id")
+
+
+class Project(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    number: str = Field(unique=True)
+    name: str
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    order_id: Optional[int] = Field(default=None, foreign_key="sales_order.id")
+    budget: Optional[Decimal] = Field(default=None, sa_type=Money)  # sale price when there is no order
+    date: dt.date
+
+
+class ProjectTask(SQLModel, table=True):
+    __tablename__ = "project_task"
+    __table_args__ = (UniqueConstraint("project_id", "position"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id")
+    position: int
+    title: str
+    due: Optional[dt.date] = None
+    assignee: str = ""
+    hours: Optional[Decimal] = Field(default=None, sa_type=Quantity)  # planned
+    done_on: Optional[dt.date] = None
+
+
+class TimeEntry(SQLModel, table=True):
+    __tablename__ = "time_entry"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    task_id: Optional[int] = Field(default=None, foreign_key="project_task.id")
+    date: dt.date
+    who: str = ""
+    hours: Decimal = Field(sa_type=Quantity)
+    rate: Decimal = Field(sa_type=Money)  # hourly cost
+    note: str = ""
+
+
+class PersonRate(SQLModel, table=True):
+    """Default hourly cost of a person, used when a time entry gives no rate."""
+
+    __tablename__ = "person_rate"
+    name: str = Field(primary_key=True)
+    rate: Decimal = Field(sa_type=Money)
+
+
+class Purchase(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    number: str = Field(unique=True)
+    supplier_id: int = Field(foreign_key="supplier.id")
+    project_id: Optional[int] = Field(default=None, foreign_key="project.id", index=True)
+    date: dt.date
+    supplier_ref: str = ""
+    status: str = "ordered"  # ordered | received
+    amount: Decimal = Field(default=ZERO, sa_type=Money)
+
+
+class PurchaseLine(SQLModel, table=True):
+    __tablename__ = "purchase_line"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    purchase_id: int = Field(foreign_key="purchase.id", index=True)
+    product_id: Optional[int] = Field(default=None, foreign_key="product.id")
+    description: str
+    qty: Decimal = Field(sa_type=Quantity)
+    cost: Decimal = Field(sa_type=Money)
+    amount: Decimal = Field(sa_type=Money)

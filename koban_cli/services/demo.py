@@ -9,7 +9,7 @@ from dateutil.relativedelta import relativedelta
 
 from koban_cli.db.engine import Ledger
 from koban_cli.services import (bill_due, contracts, deliveries, invoices, invoicing, orders, parties, planning,
-                               products, quotes, stock)
+                               products, projects, purchases, quotes, stock)
 from koban_cli.services.lines import LineInput
 
 
@@ -57,7 +57,18 @@ def build(ledger: Ledger, today: dt.date) -> dict:
     contract = contracts.create(ledger, accepted + relativedelta(months=1), from_order=order, auto=True)["number"]
     made += [row["invoice"] for row in bill_due.bill_due(ledger, day(80)).made]
     made += [row["invoice"] for row in bill_due.bill_due(ledger, day(50)).made]
-    stock.move_in(ledger, "ECRAN", D(10), day(118), cost=D("180.00"), note="Réception fournisseur")
+    project = projects.create(ledger, accepted, from_order=order, name="Bureau d'études ACME")["number"]
+    projects.add_task(ledger, project, "Installer les écrans", due=day(60), assignee="Marie", hours=D(6))
+    projects.add_task(ledger, project, "Former l'équipe", due=today + relativedelta(days=10), assignee="Paul",
+                      hours=D(14))
+    projects.set_rate(ledger, "Marie", D("42.00"))
+    projects.log_time(ledger, project, D("5.5"), day(60), who="Marie", task=1, note="Installation")
+    projects.done(ledger, project, 1, day(60))
+    projects.log_time(ledger, project, D(7), day(30), rate=D("55.00"), who="Paul", task=2)
+    purchase = purchases.create(ledger, project, "ECRANS", day(118), product="ECRAN", qty=D(4), cost=D("180.00"),
+                                supplier_ref="ECR-88121")["number"]
+    purchases.receive(ledger, purchase, day(112))
+    stock.move_in(ledger, "ECRAN", D(6), day(118), cost=D("180.00"), note="Stock de départ")
     stock.move_in(ledger, "LIVRE", D(40), day(118), note="Imprimeur")
     shipped = deliveries.create(ledger, order, day(31), picks={2: D(2), 3: D(10)})["ref"]
     delivery = deliveries.validate(ledger, shipped, day(31))["number"]
@@ -84,7 +95,7 @@ def build(ledger: Ledger, today: dt.date) -> dict:
     invoicing.add_line(ledger, standalone, LineInput(product="CONSEIL", qty=D("0.5")))
     made.append(invoices.validate(ledger, standalone, today)["number"])
     return {"quote": quote, "orders": [order, other], "invoices": made, "credit_notes": [credit_note],
-            "contracts": [contract], "deliveries": [delivery]}
+            "contracts": [contract], "deliveries": [delivery], "projects": [project]}
 
 
 def documents(ledger: Ledger, made: dict) -> list[dict]:

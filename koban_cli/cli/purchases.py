@@ -1,0 +1,50 @@
+"""`koban purchase`: supplier purchase orders."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from koban_cli.cli import output, state
+from koban_cli.cli.output import Col
+from koban_cli.cli.params import FORMAT_DEFAULT, DateOpt, FormatOpt
+
+app = typer.Typer(no_args_is_help=True, help="Supplier purchase orders (commandes fournisseur).")
+Ref = Annotated[str, typer.Argument(help="Purchase order number, e.g. CF-2026-0001.")]
+COLUMNS = [Col("number", "Purchase"), Col("supplier", "Supplier"), Col("project", "Project"), Col("date", "Date"),
+           Col("status", "Status"), Col("amount", "Amount", numeric=True, total=True)]
+
+
+def _service():
+    from koban_cli.services import purchases
+
+    return purchases
+
+
+@app.command("list")
+def list_(project: Annotated[Optional[str], typer.Option(help="Project number.")] = None,
+          fmt: FormatOpt = FORMAT_DEFAULT) -> None:
+    """List purchase orders.
+
+    Example: koban purchase list --project AF-2026-0001
+    """
+    output.show_rows(_service().list_purchases(state.ledger(), project), COLUMNS, fmt, "Purchases")
+
+
+@app.command()
+def show(ref: Ref, fmt: FormatOpt = FORMAT_DEFAULT) -> None:
+    """Show a purchase order.
+
+    Example: koban purchase show CF-2026-0001
+    """
+    output.show_record(_service().show(state.ledger(), ref), fmt)
+
+
+@app.command()
+def receive(ref: Ref, date_: DateOpt = "today", fmt: FormatOpt = FORMAT_DEFAULT) -> None:
+    """Receive a purchase order: its stock-tracked goods come into stock.
+
+    Example: koban purchase receive CF-2026-0001
+    """
+    output.created(_service().receive(state.ledger(), ref, date_), fmt, f"{ref} received")

@@ -1,0 +1,97 @@
+"""Supplier purchase orders (CF-…), linked to a project; receiving brings goods into stock."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlmodel import Session, select
+
+from koban_cli.db.engine import Ledger
+from koban_cli.db.models import Product, Project, Purchase, PurchaseLine, StockMove, Supplier
+from koban_cli.domain.amounts import line_net
+from koban_cli.domain.values import date_str, money_str, number_str
+from koban_cli.errors import InvalidState, InvalidValue, NotFound
+from koban_cli.services import lookup, projects
+from koban_cli.services.numbering import take_number
+
+
+def get(session: Session, number: str) -> Purchase:
+    found = session.exec(select(Purchase).where(Purchase.number == number)).first()
+    if found is None:
+        raise NotFound(f'purchase order "{number}" does not exist (see: koban purchase list)')
+    return found
+
+
+def create(ledger: Ledger, project: str, supplier: str, date: dt.date, amount: Decimal | None = None,
+           product: str | None = None, qty: Decimal | None = None, cost: Decimal | None = None,
+           supplier_ref: str = "", description: str = "") -> dict:
+    if (amount is None) == (product is None):
+        raise InvalidValue("give --amount, or --product with --qty and --cost")
+    with ledger.write() as session:
+        owner = projects.get(session, project)
+        seller = lookup.supplier(session, supplier)
+        if product:
+            item = lookup.product(session, product)
+            unit_cost = cost if cost is not None else item.cost
+            if unit_cost is None:
+                raise InvalidValue(f'give --cost: product "{product}" has no purchase cost')
+            qty = qty or Decimal(1)
+            line = PurchaseLine(purchase_id=0, product_id=item.id, description=description or item.name, qty=qty,
+                                cost=unit_cost, amount=line_net(qty, unit_cost))
+        else:
+            line = PurchaseLine(purchase_id=0, description=description or f"Achat pour {project}", qty=Decimal(1),
+                                cost=amount, amount=amount)
+        purchase = Purchase(number=take_number(session, "purchase", date), supplier_id=seller.id,
+                            project_id=owner.id, date=date, supplier_ref=supplier_ref or "", amount=line.amount)
+        session.add(purchase)
+        session.flush()
+        line.purchase_id = purchase.id
+        session.add(line)
+        return {"ref": purchase.number, "number": purchase.number, "amount": money_str(purchase.amount)}
+
+
+def receive(ledger: Ledger, number: str, date: dt.date) -> dict:
+    """Stock-tracked goods of the purchase come into stock (purchase movements)."""
+    with ledger.write() as session:
+        purchase = get(session, number)
+        if purchase.status == "received":
+            raise InvalidState(f"{number} was already received")
+        lines = session.exec(select(PurchaseLine, Product).join(Product, Product.id == PurchaseLine.product_id)
+                             .where(PurchaseLine.purchase_id == purchase.id)).all()
+        moved = 0
+        for line, product in lines:
+            if product.stock_tracked:
+                session.add(StockMove(product_id=product.id, date=date, qty=line.qty, kind="purchase",
+                                      ref=number, cost=line.cost))
+                moved += 1
+        purchase.status = "received"
+        session.add(purchase)
+        return {"ref": number, "number": number, "status": "received", "stock_moves": moved}
+
+
+def _row(purchase: Purchase, supplier: str, project: str | None) -> dict:
+    return {"number": purchase.number, "supplier": supplier, "project": project, "date": date_str(purchase.date),
+            "supplier_ref": purchase.supplier_ref or None, "status": purchase.status,
+            "amount": money_str(purchase.amount)}
+
+
+def list_purchases(ledger: Ledger, project: str | None = None) -> list[dict]:
+    query = (select(Purchase, Supplier.code, Project.number).join(Supplier)
+             .outerjoin(Project, Project.id == Purchase.project_id).order_by(Purchase.id))
+    with ledger.read() as session:
+        if project:
+            query = query.where(Purchase.project_id == projects.get(session, project).id)
+        return [_row(p, code, proj) for p, code, proj in session.exec(query)]
+
+
+def show(ledger: Ledger, number: str) -> dict:
+    with ledger.read() as session:
+        purchase = get(session, number)
+        supplier = session.get(Supplier, purchase.supplier_id)
+        project = session.get(Project, purchase.project_id) if purchase.project_id else None
+        lines = session.exec(select(PurchaseLine).where(PurchaseLine.purchase_id == purchase.id)).all()
+        refs = dict(session.exec(select(Product.id, Product.ref)).all())
+        return _row(purchase, supplier.code, project.number if project else None) | {
+            "lines": [{"product": refs.get(l.product_id), "description": l.description, "qty": number_str(l.qty),
+                       "cost": money_str(l.cost), "amount": money_str(l.amount)} for l in lines]}
