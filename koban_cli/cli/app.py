@@ -8,8 +8,8 @@ import typer
 from typer.core import TyperGroup
 
 from koban_cli import __version__
-from koban_cli.cli import (company, contracts, customers, deliveries, demo, invoices, orders, products, projects,
-                           purchases, quotes, state, stock, suppliers)
+from koban_cli.cli import (company, contracts, customers, deliveries, demo, imports, invoices, orders, products,
+                           projects, purchases, quotes, state, stock, suppliers)
 from koban_cli.errors import KobanError
 
 
@@ -68,6 +68,7 @@ app.add_typer(deliveries.app, name="delivery")
 app.add_typer(stock.app, name="stock")
 app.add_typer(projects.app, name="project")
 app.add_typer(purchases.app, name="purchase")
+app.command("import")(imports.import_)
 app.command("demo")(demo.demo)
 
 

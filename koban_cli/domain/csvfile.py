@@ -1,0 +1,110 @@
+"""Reading CSV files as spreadsheets write them.
+
+UTF-8 with or without BOM, else Windows-1252; `,` `;` or tab, detected from
+the header line; header names in English or French, case, accents and
+spacing ignored; numbers with a decimal comma or point and thousands
+separators; dates ISO or DD/MM/YYYY. Line numbers are those a spreadsheet
+shows: the header is line 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+
+from koban_cli.errors import InvalidValue
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f'line {self.line}, column "{self.column}"' if self.column else f"line {self.line}"
+        return f"{where}: {self.message}"
+
+
+def normalize(name: str) -> str:
+    """`Prix unitaire HT` -> `prix_unitaire_ht`; `Référence` -> `reference`."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "_", plain.lower()).strip("_")
+
+
+def decode(data: bytes, encoding: str | None = None) -> str:
+    if b"\x00" in data[:4096]:
+        raise InvalidValue("the file is not a CSV text file (it holds binary data)")
+    if encoding:
+        try:
+            return data.decode(encoding)
+        except LookupError:
+            raise InvalidValue(f'--encoding "{encoding}" is not an encoding Python knows') from None
+        except UnicodeDecodeError as exc:
+            raise InvalidValue(f"the file is not {encoding}: byte {exc.start} cannot be read") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def rows(text: str, delimiter: str | None = None) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and the data rows with their spreadsheet line numbers (empty rows skipped)."""
+    lines = text.splitlines()
+    first = next((line for line in lines if line.strip()), "")
+    if not first:
+        raise InvalidValue("the file is empty")
+    if delimiter is None:
+        delimiter = max((",", ";", "\t"), key=first.count)
+        if first.count(delimiter) == 0:
+            delimiter = ","
+    elif len(delimiter) != 1:
+        raise InvalidValue(f'--delimiter "{delimiter}" must be one character')
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        table = list(reader)
+    except csv.Error as exc:
+        raise InvalidValue(f"the file is not a readable CSV: {exc}") from None
+    numbered = [(n, row) for n, row in enumerate(table, start=1) if any(cell.strip() for cell in row)]
+    header_line, header = numbered[0]
+    return [cell.strip() for cell in header], [(n, row) for n, row in numbered[1:]]
+
+
+def number(text: str) -> Decimal:
+    """`1 250,00`, `1.250,00`, `1,250.00`, `12.5` -> Decimal; ValueError otherwise."""
+    raw = re.sub(r"[\s\u00a0\u202f'€]", "", text)
+    if "," in raw and "." in raw:
+        decimal_mark = "," if raw.rfind(",") > raw.rfind(".") else "."
+        raw = raw.replace("." if decimal_mark == "," else ",", "")
+    raw = raw.replace(",", ".")
+    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", raw):
+        raise ValueError(f'"{text}" is not a number')
+    return Decimal(raw)
+
+
+def day(text: str) -> dt.date:
+    raw = text.strip()
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(raw, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(f'"{text}" is not a date (YYYY-MM-DD or DD/MM/YYYY)')
+
+
+TRUE = {"1", "yes", "y", "oui", "o", "true", "vrai", "x"}
+FALSE = {"0", "no", "n", "non", "false", "faux", ""}
+
+
+def flag(text: str) -> bool:
+    value = normalize(text)
+    if value in TRUE:
+        return True
+    if value in FALSE:
+        return False
+    raise ValueError(f'"{text}" is not yes or no')

@@ -1,0 +1,259 @@
+"""What each kind of CSV import checks and writes (see services/imports.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from sqlalchemy import insert
+from sqlmodel import Session, select
+
+from koban_cli.db.models import Contract, ContractLine, Customer, OrderLine, Product, Project, ProjectTask, \
+    SalesOrder, StockMove, TimeEntry
+from koban_cli.domain import periods as P
+from koban_cli.domain.amounts import line_net, totals
+from koban_cli.domain.csvfile import Problem
+from koban_cli.errors import KobanError
+from koban_cli.services import checks, contracts, products, stock
+from koban_cli.services.imports import Row
+from koban_cli.services.numbering import take_number
+
+
+def _by(session: Session, model, key: str) -> dict:
+    return {getattr(item, key): item for item in session.exec(select(model))}
+
+
+def _checked(problems: list[Problem], line: int, column: str | None, action) -> object:
+    """Run a check; a KobanError becomes a problem of that line and column."""
+    try:
+        return action()
+    except KobanError as exc:
+        problems.append(Problem(line, column, str(exc)))
+        return None
+
+
+class Parties:
+    """Customers: create, or update with --update."""
+
+    def check(self, session, rows: list[Row], update: bool):
+        existing, seen, plan, problems = _by(session, Customer, "code"), {}, [], []
+        for line, row in rows:
+            code = _checked(problems, line, "code", lambda: checks.code(row["code"], "customer code"))
+            for column, check in (("siren", checks.siren), ("vat_number", checks.vat_number), ("email", checks.email)):
+                if row.get(column):
+                    row[column] = _checked(problems, line, column, lambda c=check, v=row[column]: c(v))
+            if code in seen:
+                problems.append(Problem(line, "code", f'"{code}" is already on line {seen[code]}'))
+            elif code in existing and not update:
+                problems.append(Problem(line, "code", f'customer "{code}" already exists (use --update)'))
+            seen[code] = line
+            plan.append({"existing": existing.get(code), "fields": row})
+        return plan, problems
+
+    def write(self, session, plan):
+        for item in plan:
+            customer = item["existing"] or Customer(code=item["fields"]["code"], name=item["fields"]["name"])
+            checks.apply(customer, item["fields"])
+            session.add(customer)
+        updated = sum(1 for item in plan if item["existing"])
+        return len(plan) - updated, updated
+
+
+class Catalogue:
+    """Products, with the same defaults and rules as `product add`."""
+
+    def check(self, session, rows: list[Row], update: bool):
+        existing, seen, plan, problems = _by(session, Product, "ref"), {}, [], []
+        for line, row in rows:
+            ref = _checked(problems, line, "ref", lambda: checks.code(row["ref"], "product reference"))
+            kind = row.get("kind", existing[ref].kind if ref in existing else "goods").lower()
+            if kind not in products.KINDS:
+                problems.append(Problem(line, "kind", f'"{kind}" is not one of {", ".join(products.KINDS)}'))
+                continue
+            fields = {"name": row["name"], "price": row["price"], "vat_rate": row["vat"], "kind": kind,
+                      "unit": row.get("unit"), "period": row.get("period"), "cost": row.get("cost"),
+                      "deliverable": row.get("deliverable"), "stock_tracked": row.get("stock"),
+                      "alert_below": row.get("alert_below")}
+            product = existing.get(ref)
+            candidate = Product(ref=ref, **(products.KIND_DEFAULTS[kind] if product is None else {}))
+            if product is not None:
+                checks.apply(candidate, {k: getattr(product, k) for k in products.KIND_DEFAULTS["goods"]})
+            checks.apply(candidate, fields)
+            _checked(problems, line, None, lambda: products._checked(candidate))
+            if ref in seen:
+                problems.append(Problem(line, "ref", f'"{ref}" is already on line {seen[ref]}'))
+            elif product is not None and not update:
+                problems.append(Problem(line, "ref", f'product "{ref}" already exists (use --update)'))
+            seen[ref] = line
+            plan.append({"existing": product, "fields": fields, "ref": ref})
+        return plan, problems
+
+    def write(self, session, plan):
+        for item in plan:
+            product = item["existing"] or Product(ref=item["ref"], name=item["fields"]["name"],
+                                                  **products.KIND_DEFAULTS[item["fields"]["kind"]])
+            checks.apply(product, item["fields"])
+            session.add(product)
+        updated = sum(1 for item in plan if item["existing"])
+        return len(plan) - updated, updated
+
+
+class Orders:
+    """Validated orders, one row per line, grouped by order_key; a key is imported once."""
+
+    def check(self, session, rows: list[Row], update: bool):
+        customers, catalogue = _by(session, Customer, "code"), _by(session, Product, "ref")
+        imported = dict(session.exec(select(SalesOrder.import_key, SalesOrder.number)
+                                     .where(SalesOrder.import_key.is_not(None))).all())
+        groups: dict[str, list[Row]] = defaultdict(list)
+        for line, row in rows:
+            groups[row.get("order_key", "")].append((line, row))
+        plan, problems = [], []
+        for key, group in groups.items():
+            first_line, first = group[0]
+            if key in imported:
+                problems.append(Problem(first_line, "order_key", f'"{key}" was already imported as {imported[key]}'))
+            customer = customers.get(first.get("customer"))
+            if customer is None:
+                problems.append(Problem(first_line, "customer", f'customer "{first.get("customer")}" does not exist'))
+            lines = []
+            for line, row in group:
+                if row.get("customer") != first.get("customer"):
+                    problems.append(Problem(line, "customer", f'order "{key}" has another customer on line {first_line}'))
+                lines.append(self._line(line, row, catalogue, problems))
+            plan.append({"key": key, "customer": customer, "date": first.get("date"),
+                         "customer_ref": first.get("customer_ref", ""), "lines": lines})
+        return plan, problems
+
+    @staticmethod
+    def _line(line: int, row: dict, catalogue: dict, problems: list[Problem]) -> dict:
+        product = catalogue.get(row.get("product")) if row.get("product") else None
+        if row.get("product") and product is None:
+            problems.append(Problem(line, "product", f'product "{row["product"]}" does not exist'))
+        elif product is None and not row.get("description"):
+            problems.append(Problem(line, "product", "give a product or a description"))
+        price = row.get("unit_price", product.price if product else None)
+        vat = row.get("vat", product.vat_rate if product else None)
+        for column, value in (("unit_price", price), ("vat", vat)):
+            if value is None and product is None and row.get("description"):
+                problems.append(Problem(line, column, "is needed on a line without a product"))
+        qty, discount = row.get("qty", Decimal(1)), row.get("discount", Decimal(0))
+        return {"kind": "product" if product else "free", "product_id": product.id if product else None,
+                "description": row.get("description") or (product.name if product else ""), "qty": qty,
+                "unit_price": price or Decimal(0), "discount": discount, "vat_rate": vat or Decimal(0),
+                "net": line_net(qty, price or Decimal(0), discount)}
+
+    def write(self, session, plan):
+        today = dt.date.today()
+        orders = []
+        for item in plan:
+            result = totals((line["vat_rate"], line["net"]) for line in item["lines"])
+            day = item["date"] or today
+            orders.append(SalesOrder(number=take_number(session, "order", day), customer_id=item["customer"].id,
+                                     date=day, status="validated", customer_ref=item["customer_ref"] or "",
+                                     import_key=item["key"], net=result.net, tax=result.tax, gross=result.gross))
+        session.add_all(orders)
+        session.flush()
+        session.execute(insert(OrderLine), [
+            {**line, "order_id": order.id, "position": position, "comment": None}
+            for order, item in zip(orders, plan) for position, line in enumerate(item["lines"], start=1)
+        ])
+        return len(orders), 0
+
+
+class Subscriptions:
+    """One contract per row, with the rules of `contract create`."""
+
+    def check(self, session, rows: list[Row], update: bool):
+        customers, catalogue = _by(session, Customer, "code"), _by(session, Product, "ref")
+        plan, problems = [], []
+        for line, row in rows:
+            customer, product = customers.get(row["customer"]), catalogue.get(row["product"])
+            if customer is None:
+                problems.append(Problem(line, "customer", f'customer "{row["customer"]}" does not exist'))
+            if product is None:
+                problems.append(Problem(line, "product", f'product "{row["product"]}" does not exist'))
+                continue
+            every = (row.get("every") or product.period or "monthly").lower()
+            _checked(problems, line, "every", lambda: P.months_of(every))
+            mode = (row.get("mode") or "manual").lower()
+            if mode not in ("auto", "manual"):
+                problems.append(Problem(line, "mode", f'"{mode}" is not auto or manual'))
+            end = _checked(problems, line, "end", lambda: contracts._terms(row["start"], row.get("months"),
+                                                                          row.get("end")))
+            plan.append({"customer": customer, "product": product, "start": row["start"], "end": end,
+                         "every": every, "auto": mode == "auto", "qty": row.get("qty", Decimal(1)),
+                         "price": row.get("unit_price", product.price), "in_advance": row.get("in_advance", True),
+                         "renew": row.get("renew", True), "notice_days": row.get("notice_days", 30)})
+        return plan, problems
+
+    def write(self, session, plan):
+        for item in plan:
+            product = item["product"]
+            contract = Contract(number=take_number(session, "contract", item["start"]), customer_id=item["customer"].id,
+                                start=item["start"], end=item["end"], every=item["every"],
+                                in_advance=item["in_advance"], renew=item["renew"],
+                                renew_months=contracts._months_between(item["start"], item["end"]),
+                                notice_days=item["notice_days"], auto=item["auto"])
+            session.add(contract)
+            session.flush()
+            session.add(ContractLine(contract_id=contract.id, position=1, product_id=product.id,
+                                     description=product.name, qty=item["qty"], unit_price=item["price"],
+                                     price_months=P.months_of(product.period or item["every"]),
+                                     vat_rate=product.vat_rate))
+        return len(plan), 0
+
+
+class Counts:
+    """Inventory counts: each row sets a product's level through an adjustment."""
+
+    def check(self, session, rows: list[Row], update: bool):
+        catalogue, plan, problems = _by(session, Product, "ref"), [], []
+        levels = stock.on_hand(session)
+        for line, row in rows:
+            product = catalogue.get(row["ref"])
+            if product is None or not product.stock_tracked:
+                problems.append(Problem(line, "ref", f'"{row["ref"]}" is not a stock-tracked product'))
+                continue
+            moved = row["qty"] - levels.get(product.id, Decimal(0))
+            if moved:
+                plan.append({"product": product, "moved": moved, "existing": product})
+        return plan, problems
+
+    def write(self, session, plan):
+        today = dt.date.today()
+        for item in plan:
+            session.add(StockMove(product_id=item["product"].id, date=today, qty=item["moved"], kind="adjustment",
+                                      note="Inventaire (import)"))
+        return 0, sum(1 for item in plan if item["moved"])
+
+
+class Timesheets:
+    """Time entries on projects."""
+
+    def check(self, session, rows: list[Row], update: bool):
+        projects, plan, problems = _by(session, Project, "number"), [], []
+        tasks = {(t.project_id, t.position): t for t in session.exec(select(ProjectTask))}
+        for line, row in rows:
+            project = projects.get(row["project"])
+            if project is None:
+                problems.append(Problem(line, "project", f'project "{row["project"]}" does not exist'))
+                continue
+            task = tasks.get((project.id, row["task"])) if row.get("task") else None
+            if row.get("task") and task is None:
+                problems.append(Problem(line, "task", f'{row["project"]} has no task {row["task"]}'))
+            if row["hours"] > 24:
+                problems.append(Problem(line, "hours", f'"{row["hours"]}" is more than a day'))
+            plan.append({"entry": {"project_id": project.id, "task_id": task.id if task else None,
+                                   "date": row["date"], "who": row["who"], "hours": row["hours"],
+                                   "rate": row["rate"], "note": row.get("note", "")}})
+        return plan, problems
+
+    def write(self, session, plan):
+        session.execute(insert(TimeEntry), [item["entry"] for item in plan])
+        return len(plan), 0
+
+
+IMPORTERS = {"customers": Parties(), "products": Catalogue(), "orders": Orders(), "contracts": Subscriptions(),
+             "stock": Counts(), "time": Timesheets()}

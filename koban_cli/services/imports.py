@@ -1,0 +1,198 @@
+"""CSV imports: every row is checked first; if any is wrong nothing is written.
+
+Each kind declares its columns (English names and French aliases) and two
+steps: `check` turns parsed rows into a plan and problems without writing,
+`write` applies the plan in one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Callable, Protocol
+
+from sqlmodel import Session
+
+from koban_cli.db.engine import Ledger
+from koban_cli.domain import csvfile, values
+from koban_cli.domain.csvfile import Problem
+from koban_cli.errors import KobanError
+
+
+def _text(raw: str) -> str:
+    return raw.strip()
+
+
+def _money(raw: str) -> Decimal:
+    return values.parse_money(csvfile.number(raw), "value")
+
+
+def _qty(raw: str) -> Decimal:
+    return values.parse_qty(csvfile.number(raw), "value")
+
+
+def _count(raw: str) -> Decimal:
+    return values.parse_count(csvfile.number(raw), "value")
+
+
+def _percent(raw: str) -> Decimal:
+    return values.parse_percent(csvfile.number(raw.replace("%", "")), "value")
+
+
+def _vat(raw: str) -> Decimal:
+    return values.parse_vat_rate(csvfile.number(raw.replace("%", "")))
+
+
+def _days(raw: str) -> int:
+    return values.parse_int(raw, "value", 0, 365)
+
+
+def _months(raw: str) -> int:
+    return values.parse_int(raw, "value", 1, 120)
+
+
+def _position(raw: str) -> int:
+    return values.parse_int(raw, "value", 1, 100000)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    parse: Callable[[str], Any] = _text
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass
+class Result:
+    created: int = 0
+    updated: int = 0
+    errors: list[Problem] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"created": self.created, "updated": self.updated,
+                "errors": [{"line": p.line, "column": p.column, "message": p.message} for p in self.errors]}
+
+
+Row = tuple[int, dict[str, Any]]  # spreadsheet line, parsed values by column name
+
+
+SCHEMAS: dict[str, list[Column]] = {
+    "customers": [
+        Column("code", required=True, aliases=("code_client", "client")), Column("name", required=True, aliases=("nom", "raison_sociale")),
+        Column("email", aliases=("courriel", "mail")), Column("address", aliases=("adresse",)),
+        Column("postcode", aliases=("code_postal", "cp")), Column("city", aliases=("ville",)),
+        Column("country", aliases=("pays",)), Column("siren", aliases=("siret",)),
+        Column("vat_number", aliases=("tva_intracommunautaire", "numero_tva", "n_tva", "tva_intra")),
+        Column("payment_terms_days", _days, aliases=("delai_de_paiement", "delai_paiement", "echeance_jours")),
+    ],
+    "products": [
+        Column("ref", required=True, aliases=("reference", "code", "sku")),
+        Column("name", required=True, aliases=("nom", "libelle", "designation")),
+        Column("price", _money, True, ("prix", "prix_ht", "prix_unitaire_ht", "unit_price", "prix_unitaire")),
+        Column("vat", _vat, True, ("tva", "taux_tva", "vat_rate")), Column("kind", aliases=("type", "nature")),
+        Column("unit", aliases=("unite",)), Column("period", aliases=("periode", "periodicite")),
+        Column("cost", _money, aliases=("cout", "prix_achat", "cout_achat")),
+        Column("deliverable", csvfile.flag, aliases=("livrable",)), Column("stock", csvfile.flag, aliases=("suivi_stock", "stocke")),
+        Column("alert_below", _qty, aliases=("seuil_alerte", "alerte")),
+    ],
+    "orders": [
+        Column("order_key", required=True, aliases=("cle_commande", "commande", "order", "n_commande")),
+        Column("customer", required=True, aliases=("client", "code_client")),
+        Column("product", aliases=("produit", "ref", "reference")), Column("description", aliases=("designation", "libelle")),
+        Column("qty", _qty, aliases=("quantite", "qte", "quantity")),
+        Column("unit_price", _money, aliases=("prix_unitaire_ht", "prix_unitaire", "prix_ht", "prix", "price")),
+        Column("discount", _percent, aliases=("remise",)), Column("vat", _vat, aliases=("tva", "taux_tva")),
+        Column("date", csvfile.day, aliases=("date_commande",)),
+        Column("customer_ref", aliases=("ref_client", "reference_client", "bon_de_commande")),
+    ],
+    "contracts": [
+        Column("customer", required=True, aliases=("client", "code_client")),
+        Column("product", required=True, aliases=("produit", "ref", "reference")),
+        Column("start", csvfile.day, True, ("debut", "date_debut")), Column("qty", _qty, aliases=("quantite", "qte")),
+        Column("unit_price", _money, aliases=("prix_unitaire_ht", "prix_unitaire", "prix")),
+        Column("months", _months, aliases=("mois", "duree", "duree_mois")), Column("end", csvfile.day, aliases=("fin", "date_fin")),
+        Column("every", aliases=("periodicite", "facturation")), Column("in_advance", csvfile.flag, aliases=("a_echoir", "terme_a_echoir")),
+        Column("mode", aliases=("mode_facturation",)), Column("renew", csvfile.flag, aliases=("renouvellement", "tacite_reconduction")),
+        Column("notice_days", _days, aliases=("preavis", "preavis_jours")),
+    ],
+    "stock": [Column("ref", required=True, aliases=("reference", "produit", "product")),
+              Column("qty", _count, True, ("quantite", "qte", "stock", "quantite_comptee"))],
+    "time": [
+        Column("project", required=True, aliases=("affaire", "projet")), Column("date", csvfile.day, True),
+        Column("who", required=True, aliases=("qui", "intervenant", "personne")),
+        Column("hours", _qty, True, ("heures", "duree")), Column("rate", _money, True, ("taux", "taux_horaire", "cout_horaire")),
+        Column("task", _position, aliases=("tache",)), Column("note", aliases=("commentaire",)),
+    ],
+}
+
+
+def template(kind: str) -> str:
+    return ",".join(column.name for column in _schema(kind))
+
+
+def _schema(kind: str) -> list[Column]:
+    if kind not in SCHEMAS:
+        raise KobanError(f'cannot import "{kind}": choose one of {", ".join(SCHEMAS)}')
+    return SCHEMAS[kind]
+
+
+def parse(kind: str, data: bytes, delimiter: str | None = None, encoding: str | None = None
+          ) -> tuple[list[Row], list[Problem]]:
+    """Decode, map the header and parse every cell; problems name line and column."""
+    schema = _schema(kind)
+    header, body = csvfile.rows(csvfile.decode(data, encoding), delimiter)
+    names = {csvfile.normalize(c.name): c for c in schema} | {a: c for c in schema for a in c.aliases}
+    columns = [names.get(csvfile.normalize(cell)) for cell in header]
+    problems = [Problem(1, c.name, f"missing column (expected in the header: {template(kind)})")
+                for c in schema if c.required and c not in columns]
+    if problems:
+        return [], problems
+    parsed = []
+    for line, cells in body:
+        row: dict[str, Any] = {}
+        for column, cell in zip(columns, cells):
+            if column is None or not cell.strip():
+                continue
+            try:
+                row[column.name] = column.parse(cell)
+            except (ValueError, KobanError) as exc:
+                message = str(exc).replace("value ", "", 1) if str(exc).startswith("value ") else str(exc)
+                problems.append(Problem(line, column.name, message if cell in message else f'"{cell}": {message}'))
+        for column in schema:
+            if column.required and column.name not in row and not any(
+                    p.line == line and p.column == column.name for p in problems):
+                problems.append(Problem(line, column.name, "is empty"))
+        parsed.append((line, row))
+    return parsed, problems
+
+
+class Importer(Protocol):
+    """One kind of import: `check` plans without writing, `write` applies the plan."""
+
+    def check(self, session: Session, rows: list[Row], update: bool) -> tuple[list[dict], list[Problem]]: ...
+
+    def write(self, session: Session, plan: list[dict]) -> tuple[int, int]: ...
+
+
+def count(plan: list[dict]) -> tuple[int, int]:
+    """What a write would create and update (for --dry-run)."""
+    updates = sum(1 for item in plan if item.get("existing") is not None)
+    return len(plan) - updates, updates
+
+
+def run(ledger: Ledger, kind: str, data: bytes, dry_run: bool = False, update: bool = False,
+        delimiter: str | None = None, encoding: str | None = None) -> Result:
+    """Import a file: all rows or none."""
+    from koban_cli.services.import_kinds import IMPORTERS
+
+    rows, problems = parse(kind, data, delimiter, encoding)
+    if problems:
+        return Result(errors=problems)
+    importer = IMPORTERS[kind]
+    with (ledger.read() if dry_run else ledger.write()) as session:
+        plan, problems = importer.check(session, rows, update)
+        if problems:
+            return Result(errors=sorted(problems, key=lambda p: p.line))
+        created, updated = count(plan) if dry_run else importer.write(session, plan)
+        return Result(created, updated)
