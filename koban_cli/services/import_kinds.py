@@ -17,7 +17,7 @@ from koban_cli.domain.csvfile import Problem
 from koban_cli.errors import KobanError
 from koban_cli.services import checks, contracts, products, stock
 from koban_cli.services.imports import Row
-from koban_cli.services.numbering import take_number
+from koban_cli.services.numbering import take_number, take_numbers
 
 
 def _by(session: Session, model, key: str) -> dict:
@@ -146,20 +146,22 @@ class Orders:
 
     def write(self, session, plan):
         today = dt.date.today()
-        orders = []
-        for item in plan:
-            result = totals((line["vat_rate"], line["net"]) for line in item["lines"])
-            day = item["date"] or today
-            orders.append(SalesOrder(number=take_number(session, "order", day), customer_id=item["customer"].id,
-                                     date=day, status="validated", customer_ref=item["customer_ref"] or "",
-                                     import_key=item["key"], net=result.net, tax=result.tax, gross=result.gross))
-        session.add_all(orders)
+        days = [item["date"] or today for item in plan]
+        numbers = take_numbers(session, "order", days)
         session.flush()
+        headers = []
+        for item, day, number in zip(plan, days, numbers):
+            result = totals((line["vat_rate"], line["net"]) for line in item["lines"])
+            headers.append({"number": number, "customer_id": item["customer"].id, "date": day, "status": "validated",
+                            "customer_ref": item["customer_ref"] or "", "import_key": item["key"], "note": "",
+                            "net": result.net, "tax": result.tax, "gross": result.gross})
+        ids = session.execute(insert(SalesOrder).returning(SalesOrder.id, sort_by_parameter_order=True),
+                              headers).scalars().all()
         session.execute(insert(OrderLine), [
-            {**line, "order_id": order.id, "position": position, "comment": None}
-            for order, item in zip(orders, plan) for position, line in enumerate(item["lines"], start=1)
+            {**line, "order_id": order_id, "position": position, "comment": None}
+            for order_id, item in zip(ids, plan) for position, line in enumerate(item["lines"], start=1)
         ])
-        return len(orders), 0
+        return len(ids), 0
 
 
 class Subscriptions:

@@ -25,21 +25,33 @@ def prefix_for(session: Session, kind: str) -> str:
 
 
 def take_number(session: Session, kind: str, date: dt.date, chronological: bool = False) -> str:
-    row = session.exec(
-        select(NumberSequence)
-        .where(NumberSequence.kind == kind, NumberSequence.year == date.year)
-        .with_for_update()
-    ).first()
-    if row is None:
-        row = NumberSequence(kind=kind, year=date.year)
+    return take_numbers(session, kind, [date], chronological)[0]
+
+
+def take_numbers(session: Session, kind: str, dates: list[dt.date], chronological: bool = False) -> list[str]:
+    """The next numbers for documents dated `dates`, in order, each year's sequence bumped once."""
+    pattern, prefix = lookup.company(session).number_pattern, prefix_for(session, kind)
+    numbers: list[str] = []
+    rows: dict[int, NumberSequence] = {}
+    for date in dates:
+        row = rows.get(date.year) or _sequence(session, kind, date.year)
+        rows[date.year] = row
+        if chronological and row.last_date and date < row.last_date:
+            previous = format_number(pattern, prefix, date.year, row.last)
+            raise SequenceOrder(
+                f"date {date.isoformat()} is before {row.last_date.isoformat()}, the date of {previous}; "
+                f"numbers follow dates: use --date {row.last_date.isoformat()} or later"
+            )
+        row.last += 1
+        row.last_date = max(date, row.last_date) if row.last_date else date
+        numbers.append(format_number(pattern, prefix, date.year, row.last))
+    for row in rows.values():
         session.add(row)
-    if chronological and row.last_date and date < row.last_date:
-        previous = format_number(lookup.company(session).number_pattern, prefix_for(session, kind), date.year, row.last)
-        raise SequenceOrder(
-            f"date {date.isoformat()} is before {row.last_date.isoformat()}, the date of {previous}; "
-            f"numbers follow dates: use --date {row.last_date.isoformat()} or later"
-        )
-    row.last += 1
-    row.last_date = max(date, row.last_date) if row.last_date else date
-    pattern = lookup.company(session).number_pattern
-    return format_number(pattern, prefix_for(session, kind), date.year, row.last)
+    return numbers
+
+
+def _sequence(session: Session, kind: str, year: int) -> NumberSequence:
+    row = session.exec(
+        select(NumberSequence).where(NumberSequence.kind == kind, NumberSequence.year == year).with_for_update()
+    ).first()
+    return row or NumberSequence(kind=kind, year=year)
