@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -39,7 +40,15 @@ def import_(
         data = file.read_bytes()
     except OSError as exc:
         raise KobanError(f'cannot read "{file}": {exc.strerror}') from None
-    result = imports.run(state.ledger(), kind, data, dry_run, update, delimiter, encoding)
+    if sys.stdout.isatty() and data.count(b"\n") > 2000:
+        from rich.progress import Progress
+
+        with Progress(transient=True) as bar:
+            task = bar.add_task(f"Checking {file.name}", total=None)
+            result = imports.run(state.ledger(), kind, data, dry_run, update, delimiter, encoding,
+                                 progress=lambda done, total: bar.update(task, completed=done, total=total))
+    else:
+        result = imports.run(state.ledger(), kind, data, dry_run, update, delimiter, encoding)
     if fmt == Format.json:
         output.emit_json(result.as_dict())
     elif not result.errors:

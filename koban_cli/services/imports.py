@@ -137,8 +137,8 @@ def _schema(kind: str) -> list[Column]:
     return SCHEMAS[kind]
 
 
-def parse(kind: str, data: bytes, delimiter: str | None = None, encoding: str | None = None
-          ) -> tuple[list[Row], list[Problem]]:
+def parse(kind: str, data: bytes, delimiter: str | None = None, encoding: str | None = None,
+          progress: Callable[[int, int], None] | None = None) -> tuple[list[Row], list[Problem]]:
     """Decode, map the header and parse every cell; problems name line and column."""
     schema = _schema(kind)
     header, body = csvfile.rows(csvfile.decode(data, encoding), delimiter)
@@ -149,7 +149,9 @@ def parse(kind: str, data: bytes, delimiter: str | None = None, encoding: str | 
     if problems:
         return [], problems
     parsed = []
-    for line, cells in body:
+    for done, (line, cells) in enumerate(body, start=1):
+        if progress and done % 1000 == 0:
+            progress(done, len(body))
         row: dict[str, Any] = {}
         for column, cell in zip(columns, cells):
             if column is None or not cell.strip():
@@ -182,11 +184,12 @@ def count(plan: list[dict]) -> tuple[int, int]:
 
 
 def run(ledger: Ledger, kind: str, data: bytes, dry_run: bool = False, update: bool = False,
-        delimiter: str | None = None, encoding: str | None = None) -> Result:
+        delimiter: str | None = None, encoding: str | None = None,
+        progress: Callable[[int, int], None] | None = None) -> Result:
     """Import a file: all rows or none."""
     from koban_cli.services.import_kinds import IMPORTERS
 
-    rows, problems = parse(kind, data, delimiter, encoding)
+    rows, problems = parse(kind, data, delimiter, encoding, progress)
     if problems:
         return Result(errors=problems)
     importer = IMPORTERS[kind]
