@@ -19,12 +19,25 @@ def test_every_command_has_help_with_an_example():
     assert missing == []
 
 
-def test_help_and_list_modules_import_no_database_or_pdf_library():
-    code = ("import sys; from typer.main import get_command; from koban_cli.cli.app import app; "
-            "get_command(app); print(sorted(m for m in ('sqlmodel', 'sqlalchemy', 'weasyprint', 'alembic') "
-            "if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "[]"
+def imported_by(args: list[str]) -> list[str]:
+    """Which heavy libraries a real `koban …` process imported."""
+    code = ("import sys; from koban_cli.cli.app import app\n"
+            f"try: app({args!r}, prog_name='koban')\n"
+            "except SystemExit: pass\n"
+            "print(sorted(m for m in ('sqlmodel', 'sqlalchemy', 'weasyprint', 'alembic', 'babel', 'facturx')"
+            " if m in sys.modules), file=sys.stderr)")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PACKAGE.parent)
+    return eval(run.stderr.strip().splitlines()[-1])  # noqa: S307 - our own printed list
+
+
+def test_help_imports_no_database_or_pdf_library():
+    assert imported_by(["--help"]) == []
+
+
+def test_list_commands_import_no_pdf_library(tmp_path):
+    db = str(tmp_path / "ledger.db")
+    for args in (["order", "list", "--open"], ["invoice", "list", "--format", "json"], ["stock", "show"]):
+        assert "weasyprint" not in imported_by(["--db", db, *args]), args
 
 
 def test_domain_imports_no_framework():

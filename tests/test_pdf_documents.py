@@ -142,3 +142,15 @@ def test_the_benchmarks_still_run_at_a_small_scale(script, args, figure):
     run = subprocess.run([sys.executable, str(path), *args], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert figure in run.stdout
+
+
+def test_the_scale_benchmark_still_runs_at_a_small_scale():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    path = Path(__file__).parents[1] / "benchmarks" / "run.py"
+    run = subprocess.run([sys.executable, str(path), "--scale", "0.002"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    for figure in ("import orders", "order list --open", "contract bill-due", "koban --help", "invoice pdf --all"):
+        assert figure in run.stdout

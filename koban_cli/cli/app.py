@@ -1,20 +1,38 @@
-"""The root command: assembles the sub-apps and turns errors into `Error: …`."""
+"""The root command: finds the sub-apps lazily and turns errors into `Error: …`."""
 
 from __future__ import annotations
 
+import importlib
 from typing import Annotated, Optional
 
 import typer
 from typer.core import TyperGroup
 
 from koban_cli import __version__
-from koban_cli.cli import (company, contracts, customers, deliveries, demo, imports, invoices, orders, products,
-                           projects, purchases, quotes, state, stock, suppliers)
+from koban_cli.cli import demo, imports, state
+from koban_cli.cli.nouns import NOUNS
 from koban_cli.errors import KobanError
 
 
 class KobanGroup(TyperGroup):
-    """Every foreseeable failure ends as one line on stderr and exit status 1."""
+    """Loads a noun's module only when it runs, and reports every foreseeable failure as one line."""
+
+    def list_commands(self, ctx):
+        return list(super().list_commands(ctx)) + list(NOUNS)
+
+    def get_command(self, ctx, name):
+        if name not in NOUNS:
+            return super().get_command(ctx, name)
+        command = typer.main.get_command(importlib.import_module(NOUNS[name][0]).app)
+        command.name = name
+        return command
+
+    def format_commands(self, ctx, formatter):
+        rows = [(name, super(KobanGroup, self).get_command(ctx, name).get_short_help_str(60))
+                for name in super().list_commands(ctx)]
+        rows += [(name, help_text) for name, (_, help_text) in NOUNS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx):
         try:
@@ -32,6 +50,7 @@ class KobanGroup(TyperGroup):
 app = typer.Typer(
     cls=KobanGroup,
     no_args_is_help=True,
+    rich_markup_mode=None,
     pretty_exceptions_show_locals=False,
     help="Order-to-cash for small businesses: quotes, orders, invoices, contracts, projects, deliveries.",
 )
@@ -45,7 +64,8 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root(
-    db: Annotated[Optional[str], typer.Option("--db", help="Ledger file or SQLAlchemy URL (else $KOBAN_DB).")] = None,
+    db: Annotated[Optional[str], typer.Option("--db", metavar="PATH|URL",
+                                              help="Ledger file or SQLAlchemy URL (else $KOBAN_DB).")] = None,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Print the version.")] = False,
 ) -> None:
@@ -56,20 +76,8 @@ def root(
     state.choose(db)
 
 
-app.add_typer(company.app, name="company")
-app.add_typer(customers.app, name="customer")
-app.add_typer(suppliers.app, name="supplier")
-app.add_typer(products.app, name="product")
-app.add_typer(quotes.app, name="quote")
-app.add_typer(orders.app, name="order")
-app.add_typer(invoices.app, name="invoice")
-app.add_typer(contracts.app, name="contract")
-app.add_typer(deliveries.app, name="delivery")
-app.add_typer(stock.app, name="stock")
-app.add_typer(projects.app, name="project")
-app.add_typer(purchases.app, name="purchase")
-app.command("import")(imports.import_)
 app.command("demo")(demo.demo)
+app.command("import")(imports.import_)
 
 
 def main() -> None:

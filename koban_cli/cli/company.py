@@ -7,11 +7,12 @@ from typing import Annotated, Optional
 
 import typer
 
+from koban_cli.cli.nouns import noun_app
 from koban_cli.cli import output, state
 from koban_cli.cli.params import FORMAT_DEFAULT, FormatOpt, percent
 from koban_cli.errors import InvalidValue
 
-app = typer.Typer(no_args_is_help=True, help="The company: identity, bank details, terms, numbering.")
+app = noun_app("company")
 
 Text = Annotated[Optional[str], typer.Option()]
 

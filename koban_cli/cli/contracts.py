@@ -10,11 +10,12 @@ from typing import Annotated, Optional
 
 import typer
 
+from koban_cli.cli.nouns import noun_app
 from koban_cli.cli import output, state
 from koban_cli.cli.output import Col
 from koban_cli.cli.params import FORMAT_DEFAULT, AsOfOpt, Format, FormatOpt, LangOpt, date, money, percent, qty, vat
 
-app = typer.Typer(no_args_is_help=True, help="Subscription contracts (abonnements).")
+app = noun_app("contract")
 Ref = Annotated[str, typer.Argument(help="Contract number, e.g. AB-2026-0001.")]
 COLUMNS = [Col("number", "Contract"), Col("customer", "Customer"), Col("status", "Status"), Col("start", "Start"),
            Col("end", "End"), Col("every", "Every"), Col("mode", "Mode"), Col("next_due", "Next due")]

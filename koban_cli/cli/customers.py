@@ -6,11 +6,12 @@ from typing import Annotated, Optional
 
 import typer
 
+from koban_cli.cli.nouns import noun_app
 from koban_cli.cli import output, state
 from koban_cli.cli.output import Col
 from koban_cli.cli.params import FORMAT_DEFAULT, FormatOpt
 
-app = typer.Typer(no_args_is_help=True, help="Customers.")
+app = noun_app("customer")
 
 Text = Annotated[Optional[str], typer.Option()]
 Terms = Annotated[Optional[int], typer.Option(min=0, max=365, help="Payment terms in days.")]

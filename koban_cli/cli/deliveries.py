@@ -8,11 +8,12 @@ from typing import Annotated, Optional
 
 import typer
 
+from koban_cli.cli.nouns import noun_app
 from koban_cli.cli import output, state
 from koban_cli.cli.output import Col
 from koban_cli.cli.params import FORMAT_DEFAULT, DateOpt, FormatOpt, LangOpt, Lines, parse_picks, qty
 
-app = typer.Typer(no_args_is_help=True, help="Delivery notes (bons de livraison).")
+app = noun_app("delivery")
 Ref = Annotated[str, typer.Argument(help="Delivery number BL-… or draft reference PROV-BL-<id>.")]
 COLUMNS = [Col("ref", "Delivery"), Col("status", "Status"), Col("order", "Order"), Col("customer", "Customer"),
            Col("date", "Date")]

@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from koban_cli.cli.nouns import noun_app
 from koban_cli.cli import lines, output, state
 from koban_cli.cli.output import Col
 from koban_cli.errors import InvalidValue
@@ -16,7 +17,7 @@ from koban_cli.cli.params import (
     FORMAT_DEFAULT, Format, LangOpt, Amount, AsOfOpt, DateOpt, FormatOpt, Lines, Percent, date, money, parse_picks,
 )
 
-app = typer.Typer(no_args_is_help=True, help="Invoices and credit notes (factures, avoirs).")
+app = noun_app("invoice")
 Ref = Annotated[str, typer.Argument(help="Invoice number (FA-…, AV-…) or draft reference PROV-<id>.")]
 Order = Annotated[str, typer.Argument(help="Order number, e.g. CO-2026-0001.")]
 COLUMNS = [Col("ref", "Invoice"), Col("kind", "Kind"), Col("customer", "Customer"), Col("order", "Order"),

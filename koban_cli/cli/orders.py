@@ -9,12 +9,13 @@ from typing import Annotated, Optional
 
 import typer
 
+from koban_cli.cli.nouns import noun_app
 from koban_cli.cli import lines, output, state
 from koban_cli.cli.output import Col
 from koban_cli.errors import InvalidValue
 from koban_cli.cli.params import FORMAT_DEFAULT, Amount, AsOfOpt, date, percent, LangOpt, DateOpt, Format, FormatOpt
 
-app = typer.Typer(no_args_is_help=True, help="Sales orders (commandes).")
+app = noun_app("order")
 Ref = Annotated[str, typer.Argument(help="Order number, e.g. CO-2026-0001.")]
 BASE_COLUMNS = [Col("number", "Order"), Col("customer", "Customer"), Col("date", "Date"), Col("status", "Status")]
 AMOUNT_COLUMNS = [Col("net", "Net", numeric=True, total=True), Col("invoiced", "Invoiced", numeric=True, total=True),

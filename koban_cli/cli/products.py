@@ -7,11 +7,12 @@ from typing import Annotated, Optional
 
 import typer
 
+from koban_cli.cli.nouns import noun_app
 from koban_cli.cli import output, state
 from koban_cli.cli.output import Col
 from koban_cli.cli.params import FORMAT_DEFAULT, FormatOpt, money, qty, vat
 
-app = typer.Typer(no_args_is_help=True, help="Products: goods, services, subscriptions.")
+app = noun_app("product")
 
 Kind = Annotated[Optional[str], typer.Option(help="goods, service or subscription.")]
 Unit = Annotated[Optional[str], typer.Option(help="u, h, day, month, kg, m, l, year.")]

@@ -8,13 +8,14 @@ from typing import Annotated, Optional
 
 import typer
 
+from koban_cli.cli.nouns import new_app, noun_app
 from koban_cli.cli import output, state
 from koban_cli.cli.output import Col
 from koban_cli.cli.params import FORMAT_DEFAULT, AsOfOpt, DateOpt, FormatOpt, date, money, qty
 
-app = typer.Typer(no_args_is_help=True, help="Projects (affaires): tasks, time, purchases, margin.")
-task_app = typer.Typer(no_args_is_help=True, help="Planned actions of a project.")
-rate_app = typer.Typer(no_args_is_help=True, help="Default hourly cost per person.")
+app = noun_app("project")
+task_app = new_app("Planned actions of a project.")
+rate_app = new_app("Default hourly cost per person.")
 app.add_typer(task_app, name="task")
 app.add_typer(rate_app, name="rate")
 Ref = Annotated[str, typer.Argument(help="Project number, e.g. AF-2026-0001.")]

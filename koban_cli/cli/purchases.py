@@ -6,11 +6,12 @@ from typing import Annotated, Optional
 
 import typer
 
+from koban_cli.cli.nouns import noun_app
 from koban_cli.cli import output, state
 from koban_cli.cli.output import Col
 from koban_cli.cli.params import FORMAT_DEFAULT, DateOpt, FormatOpt
 
-app = typer.Typer(no_args_is_help=True, help="Supplier purchase orders (commandes fournisseur).")
+app = noun_app("purchase")
 Ref = Annotated[str, typer.Argument(help="Purchase order number, e.g. CF-2026-0001.")]
 COLUMNS = [Col("number", "Purchase"), Col("supplier", "Supplier"), Col("project", "Project"), Col("date", "Date"),
            Col("status", "Status"), Col("amount", "Amount", numeric=True, total=True)]

@@ -8,11 +8,12 @@ from typing import Annotated, Optional
 
 import typer
 
+from koban_cli.cli.nouns import noun_app
 from koban_cli.cli import lines, output, state
 from koban_cli.cli.output import Col
 from koban_cli.cli.params import FORMAT_DEFAULT, LangOpt, AsOfOpt, DateOpt, FormatOpt, date
 
-app = typer.Typer(no_args_is_help=True, help="Quotes (devis).")
+app = noun_app("quote")
 Ref = Annotated[str, typer.Argument(help="Quote number, e.g. DE-2026-0001.")]
 COLUMNS = [Col("number", "Quote"), Col("customer", "Customer"), Col("date", "Date"),
            Col("valid_until", "Valid until"), Col("status", "Status"), Col("net", "Net", numeric=True, total=True),

@@ -11,8 +11,10 @@ HEADER = "| Command | What it does | Example |\n| --- | --- | --- |\n"
 
 
 def commands(group, path=()):
-    for name, command in group.commands.items():
-        if hasattr(command, "commands"):
+    """Every leaf command, loading lazy groups as they come."""
+    for name in group.list_commands(None):
+        command = group.get_command(None, name)
+        if hasattr(command, "list_commands"):
             yield from commands(command, path + (name,))
         else:
             yield " ".join(path + (name,)), command

@@ -8,11 +8,12 @@ from typing import Annotated, Optional
 
 import typer
 
+from koban_cli.cli.nouns import noun_app
 from koban_cli.cli import output, state
 from koban_cli.cli.output import Col
 from koban_cli.cli.params import FORMAT_DEFAULT, DateOpt, FormatOpt, count, date, money, qty
 
-app = typer.Typer(no_args_is_help=True, help="Stock of goods.")
+app = noun_app("stock")
 Product = Annotated[str, typer.Argument(help="Product reference.")]
 LEVELS = [Col("product", "Product"), Col("name", "Name"), Col("on_hand", "On hand", numeric=True),
           Col("reserved", "Reserved", numeric=True), Col("available", "Available", numeric=True),

@@ -6,11 +6,12 @@ from typing import Annotated, Optional
 
 import typer
 
+from koban_cli.cli.nouns import noun_app
 from koban_cli.cli import output, state
 from koban_cli.cli.output import Col
 from koban_cli.cli.params import FORMAT_DEFAULT, FormatOpt
 
-app = typer.Typer(no_args_is_help=True, help="Suppliers.")
+app = noun_app("supplier")
 
 
 @app.command()

@@ -71,7 +71,9 @@ def rows(text: str, delimiter: str | None = None) -> tuple[list[str], list[tuple
     except csv.Error as exc:
         raise InvalidValue(f"the file is not a readable CSV: {exc}") from None
     numbered = [(n, row) for n, row in enumerate(table, start=1) if any(cell.strip() for cell in row)]
-    header_line, header = numbered[0]
+    if not numbered:
+        raise InvalidValue("the file has no header line (it holds only separators)")
+    _, header = numbered[0]
     return [cell.strip() for cell in header], [(n, row) for n, row in numbered[1:]]
 
 

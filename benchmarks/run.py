@@ -1,0 +1,147 @@
+"""koban at scale: builds a synthetic ledger through koban's own import and times what users run.
+
+    python benchmarks/run.py            # 1,000 customers, 500 products, 50,000 orders of 5 lines, 2,000 contracts
+    python benchmarks/run.py --scale 0.01   # the same, a hundred times smaller (what CI runs)
+
+Every command runs as a separate `koban` process, as in cron or a script, and
+its peak memory is read with wait4(). Figures are given as ratios where the
+machine's speed cancels out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+KOBAN = [sys.executable, "-m", "koban_cli"]
+ENV = os.environ | {"PYTHONPATH": str(ROOT)}
+
+
+def run(args: list[str], check: bool = True) -> tuple[float, float, str]:
+    """Seconds, peak memory in MB (wait4 of this very process), and stdout of one process."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(args, stdout=out, stderr=err, env=ENV, cwd=ROOT)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if check and process.returncode:
+            raise SystemExit(f"{' '.join(args[2:])} failed: {err.read().decode()[-500:]}")
+        return seconds, usage.ru_maxrss / 1024, out.read().decode()
+
+
+def koban(db: Path, *args: str) -> tuple[float, float, str]:
+    return run([*KOBAN, "--db", str(db), *args])
+
+
+def best(times: int, args: list[str]) -> float:
+    return min(run(args)[0] for _ in range(times))
+
+
+def write_csvs(folder: Path, customers: int, products: int, orders: int, contracts: int) -> dict[str, Path]:
+    rng = random.Random(7)
+    files = {name: folder / f"{name}.csv" for name in ("customers", "products", "orders", "contracts")}
+    files["customers"].write_text("code,name,city\n" + "".join(f"C{n:05d},Client {n},Lyon\n" for n in range(customers)))
+    kinds = ["goods", "service"]
+    files["products"].write_text("ref,name,price,vat,kind\n" + "".join(
+        f"P{n:04d},Produit {n},{rng.randint(100, 99999) / 100:.2f},{rng.choice(['20', '10', '5.5'])},"
+        f"{kinds[n % 2]}\n" for n in range(products)) + "SUB,Abonnement,49.00,20,subscription\n")
+    with files["orders"].open("w") as out:
+        out.write("order_key,customer,product,qty,discount,date\n")
+        for n in range(orders):
+            customer, day = f"C{rng.randrange(customers):05d}", f"2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+            for _ in range(5):
+                out.write(f"K{n},{customer},P{rng.randrange(products):04d},{rng.randint(1, 20)},"
+                          f"{rng.choice(['0', '5', '10'])},{day}\n")
+    files["contracts"].write_text("customer,product,start,months,mode\n" + "".join(
+        f"C{rng.randrange(customers):05d},SUB,2027-01-01,12,auto\n" for _ in range(contracts)))
+    return files
+
+
+def raw_remaining(db: Path) -> float:
+    """The remaining-to-invoice aggregate in plain sqlite3, as a floor to compare with."""
+    start = time.perf_counter()
+    conn = sqlite3.connect(db)
+    rows = conn.execute(
+        "SELECT o.number, c.code, o.status, o.net, COALESCE(i.amount, 0) FROM sales_order o "
+        "JOIN customer c ON c.id = o.customer_id LEFT JOIN (SELECT order_id, SUM(CASE WHEN kind = 'credit_note' "
+        "THEN -net ELSE net END) AS amount FROM invoice WHERE status = 'validated' AND order_id IS NOT NULL "
+        "GROUP BY order_id) i ON i.order_id = o.id WHERE o.status = 'validated' ORDER BY o.id").fetchall()
+    json.dumps([{"number": r[0], "customer": r[1], "status": r[2], "net": f"{r[3] / 100:.2f}",
+                 "invoiced": f"{r[4] / 100:.2f}", "remaining": f"{(r[3] - r[4]) / 100:.2f}"} for r in rows])
+    conn.close()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", type=float, default=1.0)
+    args = parser.parse_args()
+    n = lambda count: max(2, int(count * args.scale))  # noqa: E731
+    customers, products, orders, contracts, pdfs = n(1000), n(500), n(50000), n(2000), n(200)
+    table: list[tuple[str, str, str, str]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder, db = Path(tmp), Path(tmp) / "bench.db"
+        files = write_csvs(folder, customers, products, orders, contracts)
+        koban(db, "company", "set", "--name", "Bench SARL", "--siren", "123456789", "--vat-number", "FR32123456789")
+        koban(db, "import", "customers", str(files["customers"]))
+        koban(db, "import", "products", str(files["products"]))
+        seconds, peak, _ = koban(db, "import", "orders", str(files["orders"]))
+        rate = orders * 5 / seconds
+        table.append(("import orders", f"{orders * 5:,} rows in {seconds:.1f} s", f"{rate:,.0f} rows/s",
+                      f"{peak:.0f} MB"))
+        koban(db, "import", "contracts", str(files["contracts"]))
+
+        list_seconds = min(koban(db, "order", "list", "--open", "--format", "json")[0] for _ in range(3))
+        peak = koban(db, "order", "list", "--open", "--format", "json")[1]
+        baseline = min(raw_remaining(db) for _ in range(3))
+        table.append(("order list --open --format json", f"{list_seconds:.2f} s ({orders:,} orders)",
+                      f"{list_seconds / baseline:.1f}x raw sqlite3 ({baseline:.2f} s)", f"{peak:.0f} MB"))
+
+        seconds, peak, out = koban(db, "contract", "bill-due", "--as-of", "2027-01-01", "--format", "json")
+        made = len(json.loads(out))
+        table.append(("contract bill-due", f"{made:,} invoices in {seconds:.1f} s", f"{made / seconds:,.0f} invoices/s",
+                      f"{peak:.0f} MB"))
+
+        bare = best(5, [sys.executable, "-c", "import typer, rich"])
+        help_time = best(5, [*KOBAN, "--help"])
+        table.append(("koban --help", f"{help_time * 1000:.0f} ms", f"{help_time / bare:.1f}x bare typer+rich "
+                      f"({bare * 1000:.0f} ms)", ""))
+
+        one, peak, _ = koban(db, "invoice", "pdf", "FA-2027-0001", "-o", str(folder / "one.pdf"))
+        table.append(("invoice pdf (one, whole process)", f"{one:.2f} s", "", f"{peak:.0f} MB"))
+        last = f"FA-2027-{pdfs:04d}"
+        koban(db, "invoice", "validate", "--help")  # warm the file cache
+        subset = folder / "subset.db"
+        conn = sqlite3.connect(db)
+        conn.execute(f"VACUUM INTO '{subset}'")
+        conn.close()
+        sub = sqlite3.connect(subset)
+        sub.execute("UPDATE invoice SET date = '2027-01-02' WHERE number > ?", (last,))
+        sub.commit()
+        sub.close()
+        seconds, peak, _ = koban(subset, "invoice", "pdf", "--all", "--from", "2027-01-01", "--to", "2027-01-01",
+                                 "--outdir", str(folder / "pdf"))
+        table.append((f"invoice pdf --all ({pdfs} invoices, {os.cpu_count()} cores)", f"{seconds:.1f} s",
+                      f"{pdfs / seconds:.1f} PDF/s", f"{peak:.0f} MB (main process)"))
+    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"{platform.system()} {platform.release()}\n")
+    print("| what | measured | rate or ratio | peak memory |\n| --- | --- | --- | --- |")
+    for row in table:
+        print("| " + " | ".join(row) + " |")
+
+
+if __name__ == "__main__":
+    main()
