@@ -40,7 +40,12 @@ def _scalars(row: dict) -> dict:
 
 
 def emit_json(data) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    """An object pretty-printed; a list one row per line (the C encoder keeps big lists fast)."""
+    if isinstance(data, list):
+        rows = ",\n".join("  " + json.dumps(row, ensure_ascii=False, default=str) for row in data)
+        sys.stdout.write(f"[\n{rows}\n]\n" if data else "[]\n")
+    else:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
 def emit_csv(rows: list[dict]) -> None:

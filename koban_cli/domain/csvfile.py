@@ -16,6 +16,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
+from typing import Iterator
 
 from koban_cli.errors import InvalidValue
 
@@ -53,10 +55,9 @@ def decode(data: bytes, encoding: str | None = None) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def rows(text: str, delimiter: str | None = None) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """The header and the data rows with their spreadsheet line numbers (empty rows skipped)."""
-    lines = text.splitlines()
-    first = next((line for line in lines if line.strip()), "")
+def rows(text: str, delimiter: str | None = None) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """The header, and the data rows streamed with their spreadsheet line numbers (empty rows skipped)."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
     if not first:
         raise InvalidValue("the file is empty")
     if delimiter is None:
@@ -65,33 +66,47 @@ def rows(text: str, delimiter: str | None = None) -> tuple[list[str], list[tuple
             delimiter = ","
     elif len(delimiter) != 1:
         raise InvalidValue(f'--delimiter "{delimiter}" must be one character')
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    records = _records(csv.reader(io.StringIO(text), delimiter=delimiter))
+    header = next(records, None)
+    if header is None:
+        raise InvalidValue("the file has no header line (it holds only separators)")
+    return [cell.strip() for cell in header[1]], records
+
+
+def _records(reader) -> Iterator[tuple[int, list[str]]]:
     try:
-        table = list(reader)
+        for number, record in enumerate(reader, start=1):
+            if any(cell.strip() for cell in record):
+                yield number, record
     except csv.Error as exc:
         raise InvalidValue(f"the file is not a readable CSV: {exc}") from None
-    numbered = [(n, row) for n, row in enumerate(table, start=1) if any(cell.strip() for cell in row)]
-    if not numbered:
-        raise InvalidValue("the file has no header line (it holds only separators)")
-    _, header = numbered[0]
-    return [cell.strip() for cell in header], [(n, row) for n, row in numbered[1:]]
+
+
+_SPACES = re.compile(r"[\s\u00a0\u202f'€]")
+_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 
 def number(text: str) -> Decimal:
     """`1 250,00`, `1.250,00`, `1,250.00`, `12.5` -> Decimal; ValueError otherwise."""
-    raw = re.sub(r"[\s\u00a0\u202f'€]", "", text)
+    raw = _SPACES.sub("", text)
     if "," in raw and "." in raw:
         decimal_mark = "," if raw.rfind(",") > raw.rfind(".") else "."
         raw = raw.replace("." if decimal_mark == "," else ",", "")
     raw = raw.replace(",", ".")
-    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", raw):
+    if not _DECIMAL.fullmatch(raw):
         raise ValueError(f'"{text}" is not a number')
     return Decimal(raw)
 
 
+@lru_cache(maxsize=4096)
 def day(text: str) -> dt.date:
     raw = text.strip()
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y"):
+    if len(raw) == 10 and raw[4] == "-":
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            pass
+    for pattern in ("%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y"):
         try:
             return dt.datetime.strptime(raw, pattern).date()
         except ValueError:

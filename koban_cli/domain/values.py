@@ -136,6 +136,13 @@ def money_str(value: Decimal | None) -> str | None:
     return None if value is None else f"{round_money(value):.2f}"
 
 
+def cents_str(cents: int) -> str:
+    """Integer cents as money text, exactly (`123450` -> `"1234.50"`), for reports over many rows."""
+    sign = "-" if cents < 0 else ""
+    whole, part = divmod(abs(cents), 100)
+    return f"{sign}{whole}.{part:02d}"
+
+
 def number_str(value: Decimal | None) -> str | None:
     """A quantity or rate without useless zeros: `2.000` -> `"2"`, `5.50` -> `"5.5"`."""
     if value is None:

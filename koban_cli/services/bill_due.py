@@ -9,6 +9,7 @@ start) makes a second billing impossible even when two runs overlap.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable
@@ -92,10 +93,20 @@ def bill_due(ledger: Ledger, as_of: dt.date, dry_run: bool = False,
 def _bill_batch(ledger: Ledger, batch: list[tuple[Contract, list[P.Period]]], as_of: dt.date, run: Run) -> None:
     """One transaction for the batch; a contract that fails rolls back to its savepoint only."""
     with ledger.write() as session:
+        ids = [contract.id for contract, _ in batch]
+        billed = contracts.billed_starts(session, ids)  # read again under the write lock
+        lines: dict[int, list[ContractLine]] = defaultdict(list)
+        for line in session.exec(select(ContractLine).where(ContractLine.contract_id.in_(ids))
+                                 .order_by(ContractLine.position)):
+            lines[line.contract_id].append(line)
+        reprices: dict[int, list[ContractReprice]] = defaultdict(list)
+        for change in session.exec(select(ContractReprice).where(ContractReprice.contract_id.in_(ids))):
+            reprices[change.contract_id].append(change)
         for contract, _ in batch:
             try:
                 with session.begin_nested():
-                    made = _bill(session, contract.id, as_of)
+                    made = _bill(session, session.get(Contract, contract.id), billed.get(contract.id, set()),
+                                 lines[contract.id], reprices[contract.id], as_of)
                 run.made += made
             except IntegrityError:
                 continue  # the period was billed by another run: nothing lost, nothing doubled
@@ -103,13 +114,10 @@ def _bill_batch(ledger: Ledger, batch: list[tuple[Contract, list[P.Period]]], as
                 run.failed.append((contract.number, str(exc)))
 
 
-def _bill(session: Session, contract_id: int, as_of: dt.date) -> list[dict]:
-    contract = session.get(Contract, contract_id)
-    billed = contracts.billed_starts(session, [contract.id]).get(contract.id, set())
-    lines = contracts.lines_of(session, contract)
+def _bill(session: Session, contract: Contract, billed: set[dt.date], lines: list[ContractLine],
+          reprices: list[ContractReprice], as_of: dt.date) -> list[dict]:
     if not lines:
         raise KobanError(f"{contract.number} has no line to bill (koban contract add-line {contract.number} …)")
-    reprices = list(session.exec(select(ContractReprice).where(ContractReprice.contract_id == contract.id)))
     made = []
     for period in _due(contract, billed, as_of):
         invoice = draft(session, contract.customer_id, "subscription", as_of,

@@ -51,7 +51,7 @@ class Parties:
             plan.append({"existing": existing.get(code), "fields": row})
         return plan, problems
 
-    def write(self, session, plan):
+    def write(self, session, plan, rows):
         for item in plan:
             customer = item["existing"] or Customer(code=item["fields"]["code"], name=item["fields"]["name"])
             checks.apply(customer, item["fields"])
@@ -89,7 +89,7 @@ class Catalogue:
             plan.append({"existing": product, "fields": fields, "ref": ref})
         return plan, problems
 
-    def write(self, session, plan):
+    def write(self, session, plan, rows):
         for item in plan:
             product = item["existing"] or Product(ref=item["ref"], name=item["fields"]["name"],
                                                   **products.KIND_DEFAULTS[item["fields"]["kind"]])
@@ -100,31 +100,48 @@ class Catalogue:
 
 
 class Orders:
-    """Validated orders, one row per line, grouped by order_key; a key is imported once."""
+    """Validated orders, one row per line, grouped by order_key; a key is imported once.
 
-    def check(self, session, rows: list[Row], update: bool):
+    Orders files are the large ones: checking keeps one small header per order
+    (its totals added up line by line), and writing streams the file again in
+    chunks, so memory does not grow with the number of lines.
+    """
+
+    CHUNK = 2000
+
+    def check(self, session, rows, update: bool):
         customers, catalogue = _by(session, Customer, "code"), _by(session, Product, "ref")
         imported = dict(session.exec(select(SalesOrder.import_key, SalesOrder.number)
                                      .where(SalesOrder.import_key.is_not(None))).all())
-        groups: dict[str, list[Row]] = defaultdict(list)
+        headers: dict[str, dict] = {}
+        problems: list[Problem] = []
+        last_key = None
         for line, row in rows:
-            groups[row.get("order_key", "")].append((line, row))
-        plan, problems = [], []
-        for key, group in groups.items():
-            first_line, first = group[0]
-            if key in imported:
-                problems.append(Problem(first_line, "order_key", f'"{key}" was already imported as {imported[key]}'))
-            customer = customers.get(first.get("customer"))
-            if customer is None:
-                problems.append(Problem(first_line, "customer", f'customer "{first.get("customer")}" does not exist'))
-            lines = []
-            for line, row in group:
-                if row.get("customer") != first.get("customer"):
-                    problems.append(Problem(line, "customer", f'order "{key}" has another customer on line {first_line}'))
-                lines.append(self._line(line, row, catalogue, problems))
-            plan.append({"key": key, "customer": customer, "date": first.get("date"),
-                         "customer_ref": first.get("customer_ref", ""), "lines": lines})
-        return plan, problems
+            key = row["order_key"]
+            header = headers.get(key)
+            if header is None:
+                header = headers[key] = self._header(line, row, customers, imported, problems)
+            elif key != last_key:
+                problems.append(Problem(line, "order_key", f'the lines of "{key}" must follow each other '
+                                                           f"(it starts on line {header['line']})"))
+            elif row["customer"] != header["customer_code"]:
+                problems.append(Problem(line, "customer", f'order "{key}" has another customer on line {header["line"]}'))
+            last_key = key
+            values = self._line(line, row, catalogue, problems)
+            header["by_rate"][values["vat_rate"]] = header["by_rate"].get(values["vat_rate"], Decimal(0)) + values["net"]
+        return list(headers.values()), problems
+
+    @staticmethod
+    def _header(line: int, row: dict, customers: dict, imported: dict, problems: list[Problem]) -> dict:
+        if row["order_key"] in imported:
+            problems.append(Problem(line, "order_key",
+                                    f'"{row["order_key"]}" was already imported as {imported[row["order_key"]]}'))
+        customer = customers.get(row["customer"])
+        if customer is None:
+            problems.append(Problem(line, "customer", f'customer "{row["customer"]}" does not exist'))
+        return {"key": row["order_key"], "line": line, "customer_code": row["customer"],
+                "customer": customer, "date": row.get("date"), "customer_ref": row.get("customer_ref", ""),
+                "by_rate": {}}
 
     @staticmethod
     def _line(line: int, row: dict, catalogue: dict, problems: list[Problem]) -> dict:
@@ -142,26 +159,38 @@ class Orders:
         return {"kind": "product" if product else "free", "product_id": product.id if product else None,
                 "description": row.get("description") or (product.name if product else ""), "qty": qty,
                 "unit_price": price or Decimal(0), "discount": discount, "vat_rate": vat or Decimal(0),
-                "net": line_net(qty, price or Decimal(0), discount)}
+                "net": line_net(qty, price or Decimal(0), discount), "comment": None}
 
-    def write(self, session, plan):
+    def write(self, session, plan, rows):
         today = dt.date.today()
-        days = [item["date"] or today for item in plan]
+        days = [header["date"] or today for header in plan]
         numbers = take_numbers(session, "order", days)
-        session.flush()
-        headers = []
-        for item, day, number in zip(plan, days, numbers):
-            result = totals((line["vat_rate"], line["net"]) for line in item["lines"])
-            headers.append({"number": number, "customer_id": item["customer"].id, "date": day, "status": "validated",
-                            "customer_ref": item["customer_ref"] or "", "import_key": item["key"], "note": "",
-                            "net": result.net, "tax": result.tax, "gross": result.gross})
-        ids = session.execute(insert(SalesOrder).returning(SalesOrder.id, sort_by_parameter_order=True),
-                              headers).scalars().all()
-        session.execute(insert(OrderLine), [
-            {**line, "order_id": order_id, "position": position, "comment": None}
-            for order_id, item in zip(ids, plan) for position, line in enumerate(item["lines"], start=1)
-        ])
-        return len(ids), 0
+        ids: dict[str, int] = {}
+        for first in range(0, len(plan), self.CHUNK):
+            chunk = []
+            for header, day, number in zip(plan[first:first + self.CHUNK], days[first:first + self.CHUNK],
+                                           numbers[first:first + self.CHUNK]):
+                result = totals(header["by_rate"].items())
+                chunk.append({"number": number, "customer_id": header["customer"].id, "date": day,
+                              "status": "validated", "customer_ref": header["customer_ref"] or "",
+                              "import_key": header["key"], "note": "", "net": result.net, "tax": result.tax,
+                              "gross": result.gross})
+            made = session.connection().execute(
+                insert(SalesOrder.__table__).returning(SalesOrder.__table__.c.id, sort_by_parameter_order=True), chunk)
+            ids.update(zip((header["key"] for header in plan[first:first + self.CHUNK]), made.scalars()))
+        catalogue = _by(session, Product, "ref")
+        positions: dict[str, int] = defaultdict(int)
+        batch = []
+        for line, row in rows():
+            positions[row["order_key"]] += 1
+            batch.append({**self._line(line, row, catalogue, []), "order_id": ids[row["order_key"]],
+                          "position": positions[row["order_key"]]})
+            if len(batch) >= self.CHUNK * 5:
+                session.connection().execute(insert(OrderLine.__table__), batch)
+                batch = []
+        if batch:
+            session.connection().execute(insert(OrderLine.__table__), batch)
+        return len(plan), 0
 
 
 class Subscriptions:
@@ -190,7 +219,7 @@ class Subscriptions:
                          "renew": row.get("renew", True), "notice_days": row.get("notice_days", 30)})
         return plan, problems
 
-    def write(self, session, plan):
+    def write(self, session, plan, rows):
         for item in plan:
             product = item["product"]
             contract = Contract(number=take_number(session, "contract", item["start"]), customer_id=item["customer"].id,
@@ -223,7 +252,7 @@ class Counts:
                 plan.append({"product": product, "moved": moved, "existing": product})
         return plan, problems
 
-    def write(self, session, plan):
+    def write(self, session, plan, rows):
         today = dt.date.today()
         for item in plan:
             session.add(StockMove(product_id=item["product"].id, date=today, qty=item["moved"], kind="adjustment",
@@ -252,7 +281,7 @@ class Timesheets:
                                    "rate": row["rate"], "note": row.get("note", "")}})
         return plan, problems
 
-    def write(self, session, plan):
+    def write(self, session, plan, rows):
         session.execute(insert(TimeEntry), [item["entry"] for item in plan])
         return len(plan), 0
 

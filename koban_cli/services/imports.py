@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Callable, Protocol
+from typing import Any, Callable, Iterator, Protocol
 
 from sqlmodel import Session
 
@@ -137,36 +137,48 @@ def _schema(kind: str) -> list[Column]:
     return SCHEMAS[kind]
 
 
-def parse(kind: str, data: bytes, delimiter: str | None = None, encoding: str | None = None,
-          progress: Callable[[int, int], None] | None = None) -> tuple[list[Row], list[Problem]]:
-    """Decode, map the header and parse every cell; problems name line and column."""
-    schema = _schema(kind)
-    header, body = csvfile.rows(csvfile.decode(data, encoding), delimiter)
-    names = {csvfile.normalize(c.name): c for c in schema} | {a: c for c in schema for a in c.aliases}
-    columns = [names.get(csvfile.normalize(cell)) for cell in header]
-    problems = [Problem(1, c.name, f"missing column (expected in the header: {template(kind)})")
-                for c in schema if c.required and c not in columns]
-    if problems:
-        return [], problems
-    parsed = []
-    for done, (line, cells) in enumerate(body, start=1):
-        if progress and done % 1000 == 0:
-            progress(done, len(body))
+class Parsed:
+    """A file's header mapped to the kind's columns, and its rows parsed as they stream by."""
+
+    def __init__(self, kind: str, data: bytes, delimiter: str | None = None, encoding: str | None = None):
+        self.schema = _schema(kind)
+        self.text = csvfile.decode(data, encoding)
+        self.delimiter = delimiter
+        header, _ = csvfile.rows(self.text, delimiter)
+        names = {csvfile.normalize(c.name): c for c in self.schema} | {a: c for c in self.schema for a in c.aliases}
+        self.columns = [names.get(csvfile.normalize(cell)) for cell in header]
+        self.problems = [Problem(1, c.name, f"missing column (expected in the header: {template(kind)})")
+                         for c in self.schema if c.required and c not in self.columns]
+        self.total = self.text.count("\n")
+
+    def stream(self, progress: Callable[[int, int], None] | None = None, record: bool = True) -> Iterator[Row]:
+        """Rows whose every cell parsed; the others become problems (when `record`)."""
+        _, body = csvfile.rows(self.text, self.delimiter)
+        for line, cells in body:
+            if progress and line % 1000 == 0:
+                progress(line, self.total)
+            row, problems = self._parse(line, cells)
+            if problems:
+                if record:
+                    self.problems += problems
+            else:
+                yield line, row
+
+    def _parse(self, line: int, cells: list[str]) -> tuple[dict[str, Any], list[Problem]]:
         row: dict[str, Any] = {}
-        for column, cell in zip(columns, cells):
+        problems = []
+        for column, cell in zip(self.columns, cells):
             if column is None or not cell.strip():
                 continue
             try:
                 row[column.name] = column.parse(cell)
             except (ValueError, KobanError) as exc:
-                message = str(exc).replace("value ", "", 1) if str(exc).startswith("value ") else str(exc)
+                message = str(exc).removeprefix("value ")
                 problems.append(Problem(line, column.name, message if cell in message else f'"{cell}": {message}'))
-        for column in schema:
-            if column.required and column.name not in row and not any(
-                    p.line == line and p.column == column.name for p in problems):
-                problems.append(Problem(line, column.name, "is empty"))
-        parsed.append((line, row))
-    return parsed, problems
+        broken = {p.column for p in problems}
+        problems += [Problem(line, c.name, "is empty") for c in self.schema
+                     if c.required and c.name not in row and c.name not in broken]
+        return row, problems
 
 
 class Importer(Protocol):
@@ -174,7 +186,8 @@ class Importer(Protocol):
 
     def check(self, session: Session, rows: list[Row], update: bool) -> tuple[list[dict], list[Problem]]: ...
 
-    def write(self, session: Session, plan: list[dict]) -> tuple[int, int]: ...
+    def write(self, session: Session, plan: list[dict], rows: Callable[[], Iterator[Row]]) -> tuple[int, int]:
+        """Apply the plan; `rows()` streams the file again for kinds too large to keep in the plan."""
 
 
 def count(plan: list[dict]) -> tuple[int, int]:
@@ -186,16 +199,18 @@ def count(plan: list[dict]) -> tuple[int, int]:
 def run(ledger: Ledger, kind: str, data: bytes, dry_run: bool = False, update: bool = False,
         delimiter: str | None = None, encoding: str | None = None,
         progress: Callable[[int, int], None] | None = None) -> Result:
-    """Import a file: all rows or none."""
+    """Import a file: all rows or none. The file is read twice, never held as parsed rows."""
     from koban_cli.services.import_kinds import IMPORTERS
 
-    rows, problems = parse(kind, data, delimiter, encoding, progress)
-    if problems:
-        return Result(errors=problems)
+    parsed = Parsed(kind, data, delimiter, encoding)
+    if parsed.problems:
+        return Result(errors=parsed.problems)
     importer = IMPORTERS[kind]
     with (ledger.read() if dry_run else ledger.write()) as session:
-        plan, problems = importer.check(session, rows, update)
+        plan, problems = importer.check(session, parsed.stream(progress), update)
+        problems = sorted(parsed.problems + problems, key=lambda p: p.line)
         if problems:
-            return Result(errors=sorted(problems, key=lambda p: p.line))
-        created, updated = count(plan) if dry_run else importer.write(session, plan)
-        return Result(created, updated)
+            return Result(errors=problems)
+        if dry_run:
+            return Result(*count(plan))
+        return Result(*importer.write(session, plan, lambda: parsed.stream(record=False)))

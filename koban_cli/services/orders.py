@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, type_coerce
+from sqlalchemy import BigInteger, func, type_coerce
 from sqlmodel import Session, select
 
 from koban_cli.db.engine import Ledger
 from koban_cli.db.models import Customer, Delivery, Invoice, Product, Quote, SalesOrder
-from koban_cli.db.types import Money
 from koban_cli.domain.delivery import delivery_status
-from koban_cli.domain.values import ZERO, money_str, number_str
+from koban_cli.domain.values import ZERO, cents_str, money_str, number_str
 from koban_cli.errors import InvalidState, InvalidValue
 from koban_cli.services import billed, deliveries, lookup, stock, views
 from koban_cli.services import lines as doc_lines
@@ -133,15 +132,17 @@ def list_orders(ledger: Ledger, status: str | None = None, open_only: bool = Fal
     """Every order with net, invoiced and remaining: one aggregate query, whatever the ledger's size."""
     if status and status not in STATUSES:
         raise InvalidValue(f'status "{status}" is not one of {", ".join(STATUSES)}')
+    # Money stays in integer cents from SQL to text here: 100,000 orders without a Decimal in between.
+    cents = billed.signed_sum(Invoice.net, BigInteger)
     invoiced = (
-        select(Invoice.order_id.label("order_id"), billed.signed_sum(Invoice.net, Money).label("amount"))
+        select(Invoice.order_id.label("order_id"), cents.label("amount"))
         .where(Invoice.order_id.is_not(None), billed.REPORTED)
         .group_by(Invoice.order_id)
         .subquery()
     )
-    amount = type_coerce(func.coalesce(invoiced.c.amount, 0), Money)
     query = (
-        select(SalesOrder.number, Customer.code, SalesOrder.status, SalesOrder.date, SalesOrder.net, amount)
+        select(SalesOrder.number, Customer.code, SalesOrder.status, SalesOrder.date,
+               type_coerce(SalesOrder.net, BigInteger), func.coalesce(invoiced.c.amount, 0))
         .join(Customer, Customer.id == SalesOrder.customer_id)
         .outerjoin(invoiced, invoiced.c.order_id == SalesOrder.id)
         .order_by(SalesOrder.id)
@@ -155,6 +156,6 @@ def list_orders(ledger: Ledger, status: str | None = None, open_only: bool = Fal
             query = query.where(SalesOrder.customer_id == lookup.customer(session, customer).id)
         return [
             {"number": number, "customer": code, "status": status_, "date": date.isoformat(),
-             "net": money_str(net), "invoiced": money_str(done), "remaining": money_str(net - done)}
+             "net": cents_str(net), "invoiced": cents_str(done), "remaining": cents_str(net - done)}
             for number, code, status_, date, net, done in session.exec(query)
         ]
