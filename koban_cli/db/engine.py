@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from koban_cli.errors import KobanError
 
-SCHEMA_HEAD = "0005"  # the newest migration in db/migrations/versions
+SCHEMA_HEAD = "0006"  # the newest migration in db/migrations/versions
 
 
 def default_ledger_path() -> Path:

@@ -154,6 +154,8 @@ class Invoice(DocumentFields, table=True):
     due_date: Optional[dt.date] = None
     sent_at: Optional[dt.datetime] = None
     send_error: Optional[str] = None
+    chain_index: Optional[int] = Field(default=None, unique=True)  # order of validation
+    chain_hash: Optional[str] = None  # sha256 of the previous hash and this invoice's content
 
 
 class InvoiceLine(LineFields, table=True):

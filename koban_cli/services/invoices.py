@@ -11,8 +11,10 @@ from sqlmodel import Session, select
 
 from koban_cli.db.models import Contract, Customer, Invoice, InvoiceLine, Payment, SalesOrder
 from koban_cli.db.engine import Ledger
+from koban_cli.db.integrity_sql import stored_content
 from koban_cli.db.types import Money
 from koban_cli.domain import billing
+from koban_cli.domain.integrity import link
 from koban_cli.domain.payments import days_late, payment_status
 from koban_cli.domain.values import ZERO, date_str, money_str
 from koban_cli.errors import InvalidState, InvalidValue, OverCrediting, OverInvoicing
@@ -49,7 +51,6 @@ def validate_draft(session: Session, invoice: Invoice, ref: str, date: dt.date) 
     credit = invoice.kind == "credit_note"
     invoice.number = take_number(session, "credit_note" if credit else "invoice", date, chronological=True)
     invoice.date = date
-    invoice.status = "validated"
     if not credit:
         customer = session.get(Customer, invoice.customer_id)
         terms = customer.payment_terms_days
@@ -57,8 +58,20 @@ def validate_draft(session: Session, invoice: Invoice, ref: str, date: dt.date) 
         invoice.due_date = date + dt.timedelta(days=terms)
     session.add(invoice)
     session.flush()
+    _chain(session, invoice)
+    invoice.status = "validated"
+    session.add(invoice)
+    session.flush()
     if invoice.order_id:
         orders.refresh_status(session, session.get(SalesOrder, invoice.order_id))
+
+
+def _chain(session: Session, invoice: Invoice) -> None:
+    """Link the invoice to the previous one: its hash covers the stored values (see `koban verify`)."""
+    previous = session.exec(select(Invoice.chain_index, Invoice.chain_hash).where(Invoice.chain_index.is_not(None))
+                            .order_by(Invoice.chain_index.desc()).limit(1)).first()
+    invoice.chain_index = (previous[0] if previous else 0) + 1
+    invoice.chain_hash = link(previous[1] if previous else None, stored_content(session.connection(), invoice.id))
 
 
 def _check_order_room(session: Session, invoice: Invoice, ref: str) -> None:
