@@ -9,7 +9,7 @@ import typer
 from typer.core import TyperGroup
 
 from koban_cli import __version__
-from koban_cli.cli import demo, imports, state
+from koban_cli.cli import demo, imports, maintenance, state
 from koban_cli.cli.nouns import NOUNS
 from koban_cli.errors import KobanError
 
@@ -78,6 +78,10 @@ def root(
 
 app.command("demo")(demo.demo)
 app.command("import")(imports.import_)
+app.command("verify")(maintenance.verify)
+app.command("backup")(maintenance.backup)
+app.command("restore")(maintenance.restore)
+app.command("info")(maintenance.info)
 
 
 def main() -> None:

@@ -1,0 +1,67 @@
+"""`koban verify`, `backup`, `restore` and `info`: looking after the ledger."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from koban_cli.cli import output, state
+from koban_cli.cli.output import Col
+from koban_cli.cli.params import FORMAT_DEFAULT, Format, FormatOpt
+
+Force = Annotated[bool, typer.Option("--force", help="Overwrite what is there.")]
+
+
+def verify(fmt: FormatOpt = FORMAT_DEFAULT) -> None:
+    """Check the ledger's invariants (sequences, frozen totals, orders, stock, periods, hash chain).
+
+    Example: koban verify
+    """
+    from koban_cli.services import maintenance
+
+    findings = [finding.as_dict() for finding in maintenance.verify(state.ledger())]
+    if fmt == Format.table and not findings:
+        typer.echo("The ledger is sound: every check passed.")
+    else:
+        output.show_rows(findings, [Col("check", "Check"), Col("ref", "Document"), Col("message", "Problem")], fmt,
+                         "Problems")
+    for finding in findings:
+        typer.echo(f"Error: {finding['check']}: {finding['ref']}: {finding['message']}", err=True)
+    if findings:
+        raise typer.Exit(1)
+
+
+def backup(destination: Annotated[Path, typer.Argument(help="File to write the copy to.")], force: Force = False) -> None:
+    """Copy the ledger consistently while it is in use (SQLite online backup).
+
+    Example: koban backup /srv/backups/koban-$(date +%F).db
+    """
+    from koban_cli.services import maintenance
+
+    result = maintenance.backup(state.ledger(), destination, force)
+    typer.echo(f"{result['backup']} ({result['bytes']} bytes)")
+
+
+def restore(source: Annotated[Path, typer.Argument(help="The backup to restore.")], force: Force = False) -> None:
+    """Replace the ledger with a backup (refused over an existing ledger without --force).
+
+    Example: koban restore /srv/backups/koban-2026-11-27.db --force
+    """
+    from koban_cli.db.engine import ledger_url
+    from koban_cli.services import maintenance
+
+    url = ledger_url(state.explicit_db())
+    result = maintenance.restore(Path(url.removeprefix("sqlite:///")), source, force)
+    typer.echo(f"{result['ledger']} restored from {result['restored']} (schema {result['schema']})")
+
+
+def info(fmt: FormatOpt = FORMAT_DEFAULT) -> None:
+    """The ledger in use, its schema version and what it holds.
+
+    Example: koban info
+    """
+    from koban_cli.services import maintenance
+
+    output.show_record(maintenance.info(state.ledger()), fmt)
