@@ -109,9 +109,16 @@ def _bill_batch(ledger: Ledger, batch: list[tuple[Contract, list[P.Period]]], as
                                  lines[contract.id], reprices[contract.id], as_of)
                 run.made += made
             except IntegrityError:
-                continue  # the period was billed by another run: nothing lost, nothing doubled
+                _forget_rolled_back(session)  # the period was billed by another run: nothing lost, nothing doubled
             except KobanError as exc:
+                _forget_rolled_back(session)
                 run.failed.append((contract.number, str(exc)))
+
+
+def _forget_rolled_back(session: Session) -> None:
+    """After a savepoint rollback, the cached sequence rows and chain head may be ahead of the database."""
+    session.info.pop("sequences", None)
+    session.info.pop("chain_head", None)
 
 
 def _bill(session: Session, contract: Contract, billed: set[dt.date], lines: list[ContractLine],

@@ -68,10 +68,12 @@ def validate_draft(session: Session, invoice: Invoice, ref: str, date: dt.date) 
 
 def _chain(session: Session, invoice: Invoice) -> None:
     """Link the invoice to the previous one: its hash covers the stored values (see `koban verify`)."""
-    previous = session.exec(select(Invoice.chain_index, Invoice.chain_hash).where(Invoice.chain_index.is_not(None))
-                            .order_by(Invoice.chain_index.desc()).limit(1)).first()
+    previous = session.info.get("chain_head") or session.exec(
+        select(Invoice.chain_index, Invoice.chain_hash).where(Invoice.chain_index.is_not(None))
+        .order_by(Invoice.chain_index.desc()).limit(1)).first()
     invoice.chain_index = (previous[0] if previous else 0) + 1
     invoice.chain_hash = link(previous[1] if previous else None, stored_content(session.connection(), invoice.id))
+    session.info["chain_head"] = (invoice.chain_index, invoice.chain_hash)  # the head, within this transaction
 
 
 def _check_order_room(session: Session, invoice: Invoice, ref: str) -> None:

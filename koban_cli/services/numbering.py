@@ -51,7 +51,11 @@ def take_numbers(session: Session, kind: str, dates: list[dt.date], chronologica
 
 
 def _sequence(session: Session, kind: str, year: int) -> NumberSequence:
-    row = session.exec(
-        select(NumberSequence).where(NumberSequence.kind == kind, NumberSequence.year == year).with_for_update()
-    ).first()
-    return row or NumberSequence(kind=kind, year=year)
+    """The sequence row, locked and read once per transaction (bill-due numbers thousands in one)."""
+    cache = session.info.setdefault("sequences", {})
+    if (kind, year) not in cache:
+        row = session.exec(
+            select(NumberSequence).where(NumberSequence.kind == kind, NumberSequence.year == year).with_for_update()
+        ).first()
+        cache[(kind, year)] = row or NumberSequence(kind=kind, year=year)
+    return cache[(kind, year)]
