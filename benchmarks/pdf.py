@@ -61,7 +61,7 @@ def main() -> None:
             render_many([(c, out / f"{c['doc']['number']}.pdf") for c in contexts], "fr", workers=workers)
             timings[workers] = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"| figure | value |\n| --- | --- |")
+    print("| figure | value |\n| --- | --- |")
     print(f"| one Factur-X invoice, one core | {one * 1000:.0f} ms |")
     for workers, seconds in timings.items():
         print(f"| invoice pdf --all, {len(contexts)} invoices, {workers} worker(s) | {seconds:.1f} s "

@@ -63,3 +63,19 @@ class Koban:
 @pytest.fixture
 def koban(db_path, catalogue):
     return Koban(db_path)
+
+
+def dump(db_path: str) -> list[str]:
+    """The whole ledger as SQL text: equal dumps mean nothing changed."""
+    import sqlite3
+
+    with sqlite3.connect(db_path) as conn:
+        return list(conn.iterdump())
+
+
+def refused(koban: Koban, args: list[str], message: str) -> None:
+    """The command fails with exactly `Error: message`, exit 1, and the ledger is untouched."""
+    before = dump(koban.db)
+    result = koban(*args, ok=False)
+    assert (result.exit_code, result.stderr, result.stdout) == (1, f"Error: {message}\n", "")
+    assert dump(koban.db) == before

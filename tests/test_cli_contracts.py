@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import refused
+
 
 @pytest.fixture
 def order(koban):
@@ -17,9 +19,6 @@ def order(koban):
     return number
 
 
-def refused(koban, args, message):
-    result = koban(*args, ok=False)
-    assert (result.exit_code, result.stderr) == (1, f"Error: {message}\n")
 
 
 def test_a_contract_takes_only_the_order_subscription_lines(koban, order):

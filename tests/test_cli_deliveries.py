@@ -2,6 +2,8 @@
 
 import pytest
 
+from conftest import refused
+
 
 @pytest.fixture
 def order(koban):
@@ -14,15 +16,6 @@ def order(koban):
     koban("order", "add-line", number, "--product", "BOOK", "--qty", "10")
     koban("order", "validate", number)
     return number
-
-
-def refused(koban, args, message):
-    from test_cli_errors import dump
-
-    before = dump(koban.db)
-    result = koban(*args, ok=False)
-    assert (result.exit_code, result.stderr) == (1, f"Error: {message}\n")
-    assert dump(koban.db) == before
 
 
 def levels(koban):

@@ -1,13 +1,10 @@
 """Bad input as a new user types it: one clear `Error:` line, exit 1, ledger untouched."""
 
-import sqlite3
 
 import pytest
 
+from conftest import refused
 
-def dump(db_path):
-    with sqlite3.connect(db_path) as conn:
-        return list(conn.iterdump())
 
 
 @pytest.fixture
@@ -18,11 +15,6 @@ def order(koban):
     return number
 
 
-def refused(koban, args, message):
-    before = dump(koban.db)
-    result = koban(*args, ok=False)
-    assert (result.exit_code, result.stderr, result.stdout) == (1, f"Error: {message}\n", "")
-    assert dump(koban.db) == before
 
 
 @pytest.mark.parametrize("args, message", [

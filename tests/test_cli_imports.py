@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from test_cli_errors import dump
+from conftest import dump
 
 EXAMPLES = Path(__file__).parents[1] / "examples"
 

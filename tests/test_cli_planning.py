@@ -2,6 +2,8 @@
 
 import pytest
 
+from conftest import refused
+
 
 @pytest.fixture
 def order(koban):
@@ -12,9 +14,6 @@ def order(koban):
     return number
 
 
-def refused(koban, args, message):
-    result = koban(*args, ok=False)
-    assert (result.exit_code, result.stderr) == (1, f"Error: {message}\n")
 
 
 def test_a_plan_and_a_contract_show_in_the_right_months_with_the_right_amounts(koban, order):

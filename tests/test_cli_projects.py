@@ -2,6 +2,8 @@
 
 import pytest
 
+from conftest import refused
+
 
 @pytest.fixture
 def project(koban):
@@ -13,9 +15,6 @@ def project(koban):
     return koban.json("project", "create", "--from-order", order, "--name", "Bureau d'études")["number"], order
 
 
-def refused(koban, args, message):
-    result = koban(*args, ok=False)
-    assert (result.exit_code, result.stderr) == (1, f"Error: {message}\n")
 
 
 def test_a_project_from_an_order_shows_the_exact_margin_after_time_and_a_purchase(koban, project):

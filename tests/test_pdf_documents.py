@@ -1,6 +1,5 @@
 """PDF documents: French mentions, escaping, draft marks, and Factur-X XML equal to the ledger."""
 
-import io
 
 import pytest
 from facturx import get_xml_from_pdf, xml_check_xsd

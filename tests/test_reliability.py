@@ -1,7 +1,6 @@
 """Nothing lost, nothing doubled: tampering, crashes, backups, concurrent writers, random operations."""
 
 import datetime as dt
-import json
 import os
 import random
 import signal

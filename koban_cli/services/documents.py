@@ -24,39 +24,36 @@ TITLES = {
 }
 
 
-def _parties(ledger: Ledger, customer_code: str) -> dict:
+def _context(ledger: Ledger, kind: str, doc: dict, title: str | None = None) -> dict:
+    """A document with its seller and buyer, as the templates expect it."""
     with ledger.read() as session:
         company = parties.company_view(lookup.company(session))
-        customer = parties.customer_view(lookup.customer(session, customer_code))
-    return {"company": company, "customer": customer}
+        customer = parties.customer_view(lookup.customer(session, doc["customer"]))
+    return {"kind": kind, "title": title or TITLES[kind], "doc": doc, "company": company, "customer": customer}
 
 
 def invoice_context(ledger: Ledger, ref: str) -> dict:
     doc = invoices.show(ledger, ref, dt.date.today())
-    return {"kind": "invoice", "title": TITLES[doc["kind"]], "doc": doc, **_parties(ledger, doc["customer"])}
+    return _context(ledger, "invoice", doc, TITLES[doc["kind"]])
 
 
 def quote_context(ledger: Ledger, number: str) -> dict:
-    doc = quotes.show(ledger, number, dt.date.today())
-    return {"kind": "quote", "title": TITLES["quote"], "doc": doc, **_parties(ledger, doc["customer"])}
+    return _context(ledger, "quote", quotes.show(ledger, number, dt.date.today()))
 
 
 def order_context(ledger: Ledger, number: str) -> dict:
-    doc = orders.show(ledger, number)
-    return {"kind": "order", "title": TITLES["order"], "doc": doc, **_parties(ledger, doc["customer"])}
+    return _context(ledger, "order", orders.show(ledger, number))
+
+
+def contract_context(ledger: Ledger, number: str) -> dict:
+    return _context(ledger, "contract", contracts.show(ledger, number, dt.date.today()))
+
+
+def delivery_context(ledger: Ledger, ref: str) -> dict:
+    return _context(ledger, "delivery", deliveries.show(ledger, ref))
 
 
 def invoice_contexts(ledger: Ledger, date_from: dt.date | None, date_to: dt.date | None) -> list[dict]:
     """Contexts of every validated invoice and credit note dated in the period."""
     rows = invoices.list_invoices(ledger, dt.date.today(), status="validated", date_from=date_from, date_to=date_to)
     return [invoice_context(ledger, row["number"]) for row in rows]
-
-
-def contract_context(ledger: Ledger, number: str) -> dict:
-    doc = contracts.show(ledger, number, dt.date.today())
-    return {"kind": "contract", "title": TITLES["contract"], "doc": doc, **_parties(ledger, doc["customer"])}
-
-
-def delivery_context(ledger: Ledger, ref: str) -> dict:
-    doc = deliveries.show(ledger, ref)
-    return {"kind": "delivery", "title": TITLES["delivery"], "doc": doc, **_parties(ledger, doc["customer"])}

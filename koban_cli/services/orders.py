@@ -8,7 +8,8 @@ from sqlalchemy import BigInteger, func, type_coerce
 from sqlmodel import Session, select
 
 from koban_cli.db.engine import Ledger
-from koban_cli.db.models import Customer, Delivery, Invoice, Product, Quote, SalesOrder
+from koban_cli.db.models import Contract, Customer, Delivery, Invoice, Product, Project, Quote, SalesOrder, \
+    ScheduleEntry
 from koban_cli.domain.delivery import delivery_status
 from koban_cli.domain.values import ZERO, cents_str, money_str, number_str
 from koban_cli.errors import InvalidState, InvalidValue
@@ -124,6 +125,12 @@ def show(ledger: Ledger, number: str) -> dict:
             "vat": views.vat_view(lines),
             "invoices": [lookup.invoice_ref(inv) for inv in invoices],
             "deliveries": [deliveries.ref_of(note) for note in notes if note.status != "cancelled"],
+            "contracts": list(session.exec(select(Contract.number).where(Contract.order_id == order.id))),
+            "project": session.exec(select(Project.number).where(Project.order_id == order.id)).first(),
+            "schedule": [{"date": entry.date.isoformat(), "kind": entry.kind, "label": entry.label,
+                          "amount": money_str(entry.amount)}
+                         for entry in session.exec(select(ScheduleEntry).where(ScheduleEntry.order_id == order.id)
+                                                   .order_by(ScheduleEntry.date, ScheduleEntry.id))],
         }
 
 
