@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import uuid
 from decimal import Decimal as D
 
 import pytest
@@ -17,9 +19,29 @@ from koban_cli.services import parties, products
 TODAY = dt.date(2026, 11, 27)
 
 
+# Set KOBAN_TEST_DB to a PostgreSQL server URL (…/postgres) to run the suite there: each test gets a
+# database of its own. Tests about SQLite files themselves are skipped then.
+SERVER = os.environ.get("KOBAN_TEST_DB")
+sqlite_only = pytest.mark.skipif(bool(SERVER), reason="about the SQLite ledger file itself")
+
+
 @pytest.fixture
 def db_path(tmp_path):
-    return str(tmp_path / "ledger.db")
+    if not SERVER:
+        yield str(tmp_path / "ledger.db")
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"koban_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(SERVER, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(SERVER).set(database=name).render_as_string(hide_password=False)
+    state.choose(None)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 @pytest.fixture
@@ -65,12 +87,17 @@ def koban(db_path, catalogue):
     return Koban(db_path)
 
 
-def dump(db_path: str) -> list[str]:
-    """The whole ledger as SQL text: equal dumps mean nothing changed."""
-    import sqlite3
+def dump(db: str) -> list[str]:
+    """Every row of every table as text: equal dumps mean nothing changed (on SQLite or PostgreSQL)."""
+    from sqlalchemy import create_engine, select
+    from sqlmodel import SQLModel
 
-    with sqlite3.connect(db_path) as conn:
-        return list(conn.iterdump())
+    engine = create_engine(ledger_url(db))
+    with engine.connect() as conn:
+        rows = [f"{table.name}: {row}" for table in SQLModel.metadata.sorted_tables
+                for row in conn.execute(select(table).order_by(*table.primary_key.columns))]
+    engine.dispose()
+    return rows
 
 
 def refused(koban: Koban, args: list[str], message: str) -> None:

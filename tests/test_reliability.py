@@ -19,7 +19,7 @@ from koban_cli.db.engine import Ledger, ledger_url
 from koban_cli.errors import KobanError
 from koban_cli.services import demo, deliveries, invoices, invoicing, maintenance, orders, stock
 from koban_cli.services.lines import LineInput
-from conftest import TODAY
+from conftest import TODAY, sqlite_only
 
 ENV = os.environ | {"PYTHONPATH": str(Path(__file__).parents[1])}
 
@@ -42,6 +42,7 @@ def cli(db_path):
     return Koban(db_path)
 
 
+@sqlite_only
 def test_verify_is_clean_on_the_demo_ledger_and_sees_an_invoice_changed_behind_its_back(cli, story, db_path):
     koban = cli
     assert maintenance.verify(story) == []
@@ -57,11 +58,13 @@ def test_verify_is_clean_on_the_demo_ledger_and_sees_an_invoice_changed_behind_i
         in result.stderr
 
 
+@sqlite_only
 def test_deleting_a_validated_invoice_is_refused_by_the_database(story, db_path):
     with sqlite3.connect(db_path) as conn, pytest.raises(sqlite3.IntegrityError):
         conn.execute("DELETE FROM invoice WHERE number = 'FA-2026-0001'")
 
 
+@sqlite_only
 def test_backup_restore_and_info(cli, story, tmp_path):
     koban = cli
     copy = tmp_path / "copy.db"
@@ -111,6 +114,7 @@ def test_bill_due_killed_at_random_moments_bills_every_period_exactly_once_when_
     ledger.close()
 
 
+@sqlite_only
 def test_a_killed_import_is_never_half_applied(koban, tmp_path):
     rows = ["order_key,customer,product,qty"] + [f"K{n},ACME,DAY,{n % 9 + 1}" for n in range(30000)]
     big = tmp_path / "orders.csv"

@@ -10,7 +10,7 @@ from koban_cli.db.engine import SCHEMA_HEAD, Ledger, ledger_url, schema_version
 from koban_cli.errors import InvalidState, OverInvoicing
 from koban_cli.services import invoices, invoicing, orders
 from koban_cli.services.lines import LineInput
-from conftest import TODAY
+from conftest import TODAY, sqlite_only
 
 
 @pytest.fixture
@@ -35,6 +35,7 @@ def test_a_new_ledger_is_at_the_newest_migration(ledger):
     assert schema_version(ledger.engine) == SCHEMA_HEAD
 
 
+@sqlite_only
 def test_money_is_stored_as_integer_cents_never_float(catalogue, order, db_path):
     with sqlite3.connect(db_path) as conn:
         kinds = conn.execute("SELECT DISTINCT typeof(net), typeof(unit_price), typeof(qty) FROM order_line").fetchall()
@@ -91,6 +92,7 @@ def test_reopening_an_existing_ledger_keeps_everything(catalogue, order, db_path
     assert orders.show(again, order)["net"] == "1349.60"
 
 
+@sqlite_only
 def test_a_ledger_made_at_the_first_migration_is_upgraded_keeping_every_row(tmp_path):
     from pathlib import Path
 

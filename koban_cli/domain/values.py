@@ -138,6 +138,7 @@ def money_str(value: Decimal | None) -> str | None:
 
 def cents_str(cents: int) -> str:
     """Integer cents as money text, exactly (`123450` -> `"1234.50"`), for reports over many rows."""
+    cents = int(cents)  # PostgreSQL sums integers as NUMERIC
     sign = "-" if cents < 0 else ""
     whole, part = divmod(abs(cents), 100)
     return f"{sign}{whole}.{part:02d}"

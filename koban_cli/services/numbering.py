@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
 from koban_cli.db.models import NumberSequence
@@ -45,8 +47,6 @@ def take_numbers(session: Session, kind: str, dates: list[dt.date], chronologica
         row.last += 1
         row.last_date = max(date, row.last_date) if row.last_date else date
         numbers.append(format_number(pattern, prefix, date.year, row.last))
-    for row in rows.values():
-        session.add(row)
     return numbers
 
 
@@ -54,8 +54,13 @@ def _sequence(session: Session, kind: str, year: int) -> NumberSequence:
     """The sequence row, locked and read once per transaction (bill-due numbers thousands in one)."""
     cache = session.info.setdefault("sequences", {})
     if (kind, year) not in cache:
-        row = session.exec(
-            select(NumberSequence).where(NumberSequence.kind == kind, NumberSequence.year == year).with_for_update()
-        ).first()
-        cache[(kind, year)] = row or NumberSequence(kind=kind, year=year)
+        locked = select(NumberSequence).where(NumberSequence.kind == kind, NumberSequence.year == year)
+        row = session.exec(locked.with_for_update()).first()
+        if row is None:  # the year's first number: create the row, even if another process races to it
+            dialect = session.get_bind().dialect.name
+            insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+            session.execute(insert(NumberSequence.__table__).values(kind=kind, year=year, last=0)
+                            .on_conflict_do_nothing())
+            row = session.exec(locked.with_for_update()).one()
+        cache[(kind, year)] = row
     return cache[(kind, year)]
