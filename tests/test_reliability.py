@@ -221,3 +221,25 @@ def test_random_operations_always_leave_verify_clean(tmp_path_factory, plan):
             pass
         assert maintenance.verify(ledger) == [], (action, value)
     ledger.close()
+
+
+def test_a_ledger_copied_to_another_database_lists_the_same_orders_and_invoices(tmp_path, db_path):
+    from conftest import Koban
+
+    source = tmp_path / "source.db"
+    ledger = Ledger(ledger_url(str(source)))
+    demo.build(ledger, TODAY)
+    ledger.close()
+    original, copy = Koban(str(source)), Koban(db_path)  # db_path is PostgreSQL when KOBAN_TEST_DB is set
+    result = original.json("db", "copy", "--to", db_path)
+    assert result["tables"] > 20 and result["rows"] > 80
+    for args in (["order", "list"], ["invoice", "list"], ["stock", "show"], ["contract", "list"]):
+        assert copy.json(*args) == original.json(*args), args
+    assert copy("verify").exit_code == 0
+    again = original("db", "copy", "--to", db_path, ok=False)
+    assert again.stderr.startswith("Error: the target ledger is not empty")
+    back = tmp_path / "back.db"  # and back again
+    copy("db", "copy", "--to", str(back))
+    assert Koban(str(back)).json("invoice", "list") == original.json("invoice", "list")
+    ref = copy.json("invoice", "create", "--customer", "ACME")["ref"]  # ids go on after the copied ones
+    assert ref == "PROV-10"

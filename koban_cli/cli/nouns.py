@@ -17,6 +17,7 @@ NOUNS: dict[str, tuple[str, str]] = {
     "stock": ("koban_cli.cli.stock", "Stock of goods."),
     "project": ("koban_cli.cli.projects", "Projects (affaires): tasks, time, purchases, margin."),
     "purchase": ("koban_cli.cli.purchases", "Supplier purchase orders (commandes fournisseur)."),
+    "db": ("koban_cli.cli.ledger_copy", "Move the ledger to another database (SQLite, PostgreSQL)."),
 }
 
 
