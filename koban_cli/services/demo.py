@@ -18,7 +18,7 @@ def build(ledger: Ledger, today: dt.date) -> dict:
     day = lambda n: today - dt.timedelta(days=n)  # noqa: E731 - a story told in days before today
     parties.set_company(
         ledger, name="Atelier Lumière SARL", address="12 rue des Artisans", postcode="69002", city="Lyon",
-        siren="123456789", vat_number="FR32123456789", iban="FR7630006000011234567890189", bic="AGRIFRPPXXX",
+        siren="123456789", vat_number="FR32123456789", iban="FR7630006000011234567890189", bic="AGRIFRPP",
         email="contact@atelier-lumiere.example", phone="04 78 00 00 00", legal_form="SARL",
         capital="10 000 €", rcs="RCS Lyon 123 456 789", payment_terms_days=30, late_penalty_rate=D("12.37"),
     )
