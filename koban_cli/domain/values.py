@@ -139,9 +139,8 @@ def money_str(value: Decimal | None) -> str | None:
 def cents_str(cents: int) -> str:
     """Integer cents as money text, exactly (`123450` -> `"1234.50"`), for reports over many rows."""
     cents = int(cents)  # PostgreSQL sums integers as NUMERIC
-    sign = "-" if cents < 0 else ""
-    whole, part = divmod(abs(cents), 100)
-    return f"{sign}{whole}.{part:02d}"
+    digits = "%03d" % abs(cents)
+    return ("-" if cents < 0 else "") + digits[:-2] + "." + digits[-2:]
 
 
 def number_str(value: Decimal | None) -> str | None:
