@@ -153,3 +153,18 @@ def test_the_scale_benchmark_still_runs_at_a_small_scale():
     assert run.returncode == 0, run.stderr
     for figure in ("import orders", "order list --open", "contract bill-due", "koban --help", "invoice pdf --all"):
         assert figure in run.stdout
+
+
+def test_a_vat_exempt_company_invoices_at_zero_with_the_article_293_b_mention(koban, tmp_path):
+    koban("company", "set", "--vat-exempt")
+    ref = koban.json("invoice", "create", "--customer", "ACME")["ref"]
+    koban("invoice", "add-line", ref, "--product", "DAY")
+    koban("invoice", "validate", ref)
+    view = koban.json("invoice", "show", "FA-2026-0001")
+    assert (view["net"], view["tax"], view["gross"]) == ("650.00", "0.00", "650.00")
+    out = tmp_path / "exempt.pdf"
+    koban("invoice", "pdf", "FA-2026-0001", "-o", str(out))
+    assert "TVA non applicable, art. 293 B du CGI" in text_of(out)
+    root, xml = xml_of(out)
+    assert root.findtext(".//ram:ApplicableTradeTax/ram:CategoryCode", namespaces=NS) == "E"
+    assert xml_check_xsd(xml, flavor="factur-x", level="en16931")

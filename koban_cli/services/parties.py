@@ -76,7 +76,7 @@ def add_customer(ledger: Ledger, code: str, **fields) -> dict:
             raise AlreadyExists(f'customer "{code}" already exists (use: koban customer edit {code} …)')
         customer = Customer(code=code, **fields)
         session.add(customer)
-        return customer_view(customer)
+        return {"ref": code} | customer_view(customer)
 
 
 def edit_customer(ledger: Ledger, code: str, **changes) -> dict:
@@ -109,7 +109,7 @@ def add_supplier(ledger: Ledger, code: str, name: str, email: str | None = None)
             raise AlreadyExists(f'supplier "{code}" already exists')
         supplier = Supplier(code=code, name=checks.name(name), email=checks.email(email or ""))
         session.add(supplier)
-        return {"code": supplier.code, "name": supplier.name, "email": supplier.email}
+        return {"ref": supplier.code, "code": supplier.code, "name": supplier.name, "email": supplier.email}
 
 
 def list_suppliers(ledger: Ledger) -> list[dict]:
