@@ -133,7 +133,7 @@ def _line_item(line: dict, exempt: bool) -> LineItem:
         charge = TradeAllowanceCharge()
         charge.indicator = allowance < 0
         charge.actual_amount = abs(allowance).quantize(Decimal("0.01"))
-        charge.reason = f"Remise {line['discount']} %"
+        charge.reason = f"Remise {line['discount']} %" if Decimal(line["discount"]) else "Quote-part arrondie au centime"
         item.settlement.allowance_charge.add(charge)
     item.settlement.trade_tax.type_code = "VAT"
     item.settlement.trade_tax.category_code = _category(Decimal(line["vat_rate"]), exempt)
