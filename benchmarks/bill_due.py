@@ -1,6 +1,6 @@
 """`contract bill-due` speed: validated invoices per second on a ledger of N monthly contracts.
 
-    python benchmarks/bill_due.py [--contracts 2000] [--months 1]
+python benchmarks/bill_due.py [--contracts 2000] [--months 1]
 """
 
 from __future__ import annotations
@@ -41,8 +41,10 @@ def main() -> None:
         seconds = time.perf_counter() - start
     made = len(run.made)
     print("| figure | value |\n| --- | --- |")
-    print(f"| bill-due, {args.contracts} contracts, {made} validated invoices | {seconds:.1f} s "
-          f"({made / seconds:.0f} invoices/s) |")
+    print(
+        f"| bill-due, {args.contracts} contracts, {made} validated invoices | {seconds:.1f} s "
+        f"({made / seconds:.0f} invoices/s) |"
+    )
 
 
 if __name__ == "__main__":

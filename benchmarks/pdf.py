@@ -28,8 +28,9 @@ from koban_cli.services.lines import LineInput  # noqa: E402
 
 
 def build(ledger: Ledger, count: int) -> None:
-    parties.set_company(ledger, name="Bench SARL", siren="123456789", vat_number="FR32123456789",
-                        iban="FR7630006000011234567890189")
+    parties.set_company(
+        ledger, name="Bench SARL", siren="123456789", vat_number="FR32123456789", iban="FR7630006000011234567890189"
+    )
     parties.add_customer(ledger, "C1", name="Client Un", siren="552100554")
     products.add_product(ledger, "P1", "Prestation", D("120.00"), D(20), "service")
     day = dt.date(2026, 1, 1)
@@ -64,8 +65,10 @@ def main() -> None:
     print("| figure | value |\n| --- | --- |")
     print(f"| one Factur-X invoice, one core | {one * 1000:.0f} ms |")
     for workers, seconds in timings.items():
-        print(f"| invoice pdf --all, {len(contexts)} invoices, {workers} worker(s) | {seconds:.1f} s "
-              f"({len(contexts) / seconds:.0f}/s) |")
+        print(
+            f"| invoice pdf --all, {len(contexts)} invoices, {workers} worker(s) | {seconds:.1f} s "
+            f"({len(contexts) / seconds:.0f}/s) |"
+        )
     if len(timings) > 1:
         print(f"| speed-up over {max(timings)} cores | {timings[1] / timings[max(timings)]:.2f}x |")
     print(f"| peak memory (main process) | {peak:.0f} MB |")

@@ -50,26 +50,42 @@ def best(times: int, args: list[str]) -> float:
     return min(run(args)[0] for _ in range(times))
 
 
-def write_csvs(folder: Path, customers: int, products: int, orders: int, contracts: int,
-               early: int = 0) -> dict[str, Path]:
+def write_csvs(
+    folder: Path, customers: int, products: int, orders: int, contracts: int, early: int = 0
+) -> dict[str, Path]:
     """The files to import; the first `early` contracts start a month before the others."""
     rng = random.Random(7)
     files = {name: folder / f"{name}.csv" for name in ("customers", "products", "orders", "contracts")}
     files["customers"].write_text("code,name,city\n" + "".join(f"C{n:05d},Client {n},Lyon\n" for n in range(customers)))
     kinds = ["goods", "service"]
-    files["products"].write_text("ref,name,price,vat,kind\n" + "".join(
-        f"P{n:04d},Produit {n},{rng.randint(100, 99999) / 100:.2f},{rng.choice(['20', '10', '5.5'])},"
-        f"{kinds[n % 2]}\n" for n in range(products)) + "SUB,Abonnement,49.00,20,subscription\n")
+    files["products"].write_text(
+        "ref,name,price,vat,kind\n"
+        + "".join(
+            f"P{n:04d},Produit {n},{rng.randint(100, 99999) / 100:.2f},{rng.choice(['20', '10', '5.5'])},"
+            f"{kinds[n % 2]}\n"
+            for n in range(products)
+        )
+        + "SUB,Abonnement,49.00,20,subscription\n"
+    )
     with files["orders"].open("w") as out:
         out.write("order_key,customer,product,qty,discount,date\n")
         for n in range(orders):
-            customer, day = f"C{rng.randrange(customers):05d}", f"2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+            customer, day = (
+                f"C{rng.randrange(customers):05d}",
+                f"2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+            )
             for _ in range(5):
-                out.write(f"K{n},{customer},P{rng.randrange(products):04d},{rng.randint(1, 20)},"
-                          f"{rng.choice(['0', '5', '10'])},{day}\n")
-    files["contracts"].write_text("customer,product,start,months,mode\n" + "".join(
-        f"C{rng.randrange(customers):05d},SUB,{'2026-12-01' if k < early else '2027-01-01'},12,auto\n"
-        for k in range(contracts)))
+                out.write(
+                    f"K{n},{customer},P{rng.randrange(products):04d},{rng.randint(1, 20)},"
+                    f"{rng.choice(['0', '5', '10'])},{day}\n"
+                )
+    files["contracts"].write_text(
+        "customer,product,start,months,mode\n"
+        + "".join(
+            f"C{rng.randrange(customers):05d},SUB,{'2026-12-01' if k < early else '2027-01-01'},12,auto\n"
+            for k in range(contracts)
+        )
+    )
     return files
 
 
@@ -81,9 +97,21 @@ def raw_remaining(db: Path) -> float:
         "SELECT o.number, c.code, o.status, o.net, COALESCE(i.amount, 0) FROM sales_order o "
         "JOIN customer c ON c.id = o.customer_id LEFT JOIN (SELECT order_id, SUM(CASE WHEN kind = 'credit_note' "
         "THEN -net ELSE net END) AS amount FROM invoice WHERE status = 'validated' AND order_id IS NOT NULL "
-        "GROUP BY order_id) i ON i.order_id = o.id WHERE o.status = 'validated' ORDER BY o.id").fetchall()
-    json.dumps([{"number": r[0], "customer": r[1], "status": r[2], "net": f"{r[3] / 100:.2f}",
-                 "invoiced": f"{r[4] / 100:.2f}", "remaining": f"{(r[3] - r[4]) / 100:.2f}"} for r in rows])
+        "GROUP BY order_id) i ON i.order_id = o.id WHERE o.status = 'validated' ORDER BY o.id"
+    ).fetchall()
+    json.dumps(
+        [
+            {
+                "number": r[0],
+                "customer": r[1],
+                "status": r[2],
+                "net": f"{r[3] / 100:.2f}",
+                "invoiced": f"{r[4] / 100:.2f}",
+                "remaining": f"{(r[3] - r[4]) / 100:.2f}",
+            }
+            for r in rows
+        ]
+    )
     conn.close()
     return time.perf_counter() - start
 
@@ -103,35 +131,63 @@ def main() -> None:
         koban(db, "import", "products", str(files["products"]))
         seconds, peak, _ = koban(db, "import", "orders", str(files["orders"]))
         rate = orders * 5 / seconds
-        table.append(("import orders", f"{orders * 5:,} rows in {seconds:.1f} s", f"{rate:,.0f} rows/s",
-                      f"{peak:.0f} MB"))
+        table.append(
+            ("import orders", f"{orders * 5:,} rows in {seconds:.1f} s", f"{rate:,.0f} rows/s", f"{peak:.0f} MB")
+        )
         koban(db, "import", "contracts", str(files["contracts"]))
         koban(db, "contract", "bill-due", "--as-of", "2026-12-01")  # the invoices rendered below
 
         list_seconds = min(koban(db, "order", "list", "--open", "--format", "json")[0] for _ in range(3))
         peak = koban(db, "order", "list", "--open", "--format", "json")[1]
         baseline = min(raw_remaining(db) for _ in range(3))
-        table.append(("order list --open --format json", f"{list_seconds:.2f} s ({orders:,} orders)",
-                      f"{list_seconds / baseline:.1f}x raw sqlite3 ({baseline:.2f} s)", f"{peak:.0f} MB"))
+        table.append(
+            (
+                "order list --open --format json",
+                f"{list_seconds:.2f} s ({orders:,} orders)",
+                f"{list_seconds / baseline:.1f}x raw sqlite3 ({baseline:.2f} s)",
+                f"{peak:.0f} MB",
+            )
+        )
 
         seconds, peak, out = koban(db, "contract", "bill-due", "--as-of", "2027-01-01", "--format", "json")
         made = len(json.loads(out))
-        table.append(("contract bill-due", f"{made:,} invoices in {seconds:.1f} s", f"{made / seconds:,.0f} invoices/s",
-                      f"{peak:.0f} MB"))
+        table.append(
+            (
+                "contract bill-due",
+                f"{made:,} invoices in {seconds:.1f} s",
+                f"{made / seconds:,.0f} invoices/s",
+                f"{peak:.0f} MB",
+            )
+        )
 
         bare = best(5, [sys.executable, "-c", "import typer, rich"])
         help_time = best(5, [*KOBAN, "--help"])
-        table.append(("koban --help", f"{help_time * 1000:.0f} ms", f"{help_time / bare:.1f}x bare typer+rich "
-                      f"({bare * 1000:.0f} ms)", ""))
+        table.append(
+            (
+                "koban --help",
+                f"{help_time * 1000:.0f} ms",
+                f"{help_time / bare:.1f}x bare typer+rich ({bare * 1000:.0f} ms)",
+                "",
+            )
+        )
 
         one, peak, _ = koban(db, "invoice", "pdf", "FA-2026-0001", "-o", str(folder / "one.pdf"))
         table.append(("invoice pdf (one, whole process)", f"{one:.2f} s", "", f"{peak:.0f} MB"))
-        seconds, peak, _ = koban(db, "invoice", "pdf", "--all", "--from", "2026-12-01", "--to", "2026-12-01",
-                                 "--outdir", str(folder / "pdf"))
-        table.append((f"invoice pdf --all ({pdfs} invoices, {os.cpu_count()} cores)", f"{seconds:.1f} s",
-                      f"{pdfs / seconds:.1f} PDF/s", f"{peak:.0f} MB (main process)"))
-    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"{platform.system()} {platform.release()}\n")
+        seconds, peak, _ = koban(
+            db, "invoice", "pdf", "--all", "--from", "2026-12-01", "--to", "2026-12-01", "--outdir", str(folder / "pdf")
+        )
+        table.append(
+            (
+                f"invoice pdf --all ({pdfs} invoices, {os.cpu_count()} cores)",
+                f"{seconds:.1f} s",
+                f"{pdfs / seconds:.1f} PDF/s",
+                f"{peak:.0f} MB (main process)",
+            )
+        )
+    print(
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}\n"
+    )
     print("| what | measured | rate or ratio | peak memory |\n| --- | --- | --- | --- |")
     for row in table:
         print("| " + " | ".join(row) + " |")

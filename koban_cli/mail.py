@@ -62,8 +62,9 @@ def settings() -> SmtpSettings | None:
     sender = values.get("from") or values.get("user")
     if not sender:
         raise InvalidValue("SMTP needs a sender: set from = … in [smtp] or KOBAN_SMTP_FROM")
-    return SmtpSettings(values["host"], port, sender, values.get("user"), os.environ.get("KOBAN_SMTP_PASSWORD"),
-                        security)
+    return SmtpSettings(
+        values["host"], port, sender, values.get("user"), os.environ.get("KOBAN_SMTP_PASSWORD"), security
+    )
 
 
 def message(sender: str, to: str, subject: str, body: str, attachment: bytes, filename: str) -> EmailMessage:

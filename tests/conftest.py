@@ -51,8 +51,7 @@ def ledger(db_path):
     opened.close()
 
 
-@pytest.fixture
-def catalogue(ledger):
+def fill_catalogue(ledger: Ledger) -> Ledger:
     """A company, two customers, goods, services and a subscription."""
     parties.set_company(ledger, name="Atelier Test SARL", siren="123456789", vat_number="FR32123456789")
     parties.add_customer(ledger, "ACME", name="ACME SAS", payment_terms_days=45)
@@ -62,6 +61,19 @@ def catalogue(ledger):
     products.add_product(ledger, "BOOK", "Manuel", D("35.00"), D("5.5"), "goods")
     products.add_product(ledger, "HOST", "Hébergement", D("49.00"), D(20), "subscription")
     return ledger
+
+
+@pytest.fixture
+def catalogue(ledger):
+    return fill_catalogue(ledger)
+
+
+@pytest.fixture(scope="session")
+def catalogue_file(tmp_path_factory):
+    """A SQLite ledger holding the catalogue, for property tests to copy once per example."""
+    path = tmp_path_factory.mktemp("template") / "ledger.db"
+    fill_catalogue(Ledger(ledger_url(str(path)))).close()
+    return path
 
 
 class Koban:
@@ -94,8 +106,11 @@ def dump(db: str) -> list[str]:
 
     engine = create_engine(ledger_url(db))
     with engine.connect() as conn:
-        rows = [f"{table.name}: {row}" for table in SQLModel.metadata.sorted_tables
-                for row in conn.execute(select(table).order_by(*table.primary_key.columns))]
+        rows = [
+            f"{table.name}: {row}"
+            for table in SQLModel.metadata.sorted_tables
+            for row in conn.execute(select(table).order_by(*table.primary_key.columns))
+        ]
     engine.dispose()
     return rows
 

@@ -21,11 +21,13 @@ def test_every_command_has_help_with_an_example():
 
 def imported_by(args: list[str]) -> list[str]:
     """Which heavy libraries a real `koban …` process imported."""
-    code = ("import sys; from koban_cli.cli.app import app\n"
-            f"try: app({args!r}, prog_name='koban')\n"
-            "except SystemExit: pass\n"
-            "print(sorted(m for m in ('sqlmodel', 'sqlalchemy', 'weasyprint', 'alembic', 'babel', 'facturx')"
-            " if m in sys.modules), file=sys.stderr)")
+    code = (
+        "import sys; from koban_cli.cli.app import app\n"
+        f"try: app({args!r}, prog_name='koban')\n"
+        "except SystemExit: pass\n"
+        "print(sorted(m for m in ('sqlmodel', 'sqlalchemy', 'weasyprint', 'alembic', 'babel', 'facturx')"
+        " if m in sys.modules), file=sys.stderr)"
+    )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PACKAGE.parent)
     return eval(run.stderr.strip().splitlines()[-1])  # noqa: S307 - our own printed list
 
@@ -45,15 +47,21 @@ def test_domain_imports_no_framework():
     for path in (PACKAGE / "domain").glob("*.py"):
         tree = ast.parse(path.read_text())
         for node in ast.walk(tree):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
-                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
             for name in names:
                 assert name.split(".")[0] not in forbidden, f"{path.name} imports {name}"
 
 
 def test_python_dash_m_runs_the_same_cli():
-    out = subprocess.run([sys.executable, "-m", "koban_cli", "--version"], capture_output=True, text=True,
-                         check=True, cwd=PACKAGE.parent).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "koban_cli", "--version"], capture_output=True, text=True, check=True, cwd=PACKAGE.parent
+    ).stdout
     assert out.startswith("koban ")
 
 

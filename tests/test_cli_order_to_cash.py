@@ -11,8 +11,19 @@ def order_amounts(koban, number):
 def make_order(koban):
     quote = koban.json("quote", "create", "--customer", "ACME", "--date", "2026-01-05")["number"]
     assert quote == "DE-2026-0001"
-    koban("quote", "add-line", quote, "--product", "SCREEN", "--qty", "4", "--discount", "10",
-          "--comment", "Installés sur site")
+    koban(
+        "quote",
+        "add-line",
+        quote,
+        "--product",
+        "SCREEN",
+        "--qty",
+        "4",
+        "--discount",
+        "10",
+        "--comment",
+        "Installés sur site",
+    )
     koban("quote", "add-line", quote, "--text", "Accompagnement")
     koban("quote", "add-line", quote, "--product", "DAY", "--qty", "5")
     koban("quote", "add-line", quote, "--product", "BOOK", "--qty", "10")
@@ -25,8 +36,11 @@ def test_accepting_a_quote_makes_a_validated_order_copying_every_line(koban):
     view = koban.json("order", "show", order)
     assert (view["number"], view["status"], view["quote"]) == ("CO-2026-0001", "validated", "DE-2026-0001")
     assert [(l["position"], l["product"], l["qty"], l["discount"], l["net"]) for l in view["lines"]] == [
-        (1, "SCREEN", "4", "10", "899.64"), (2, None, None, None, None),
-        (3, "DAY", "5", "0", "3250.00"), (4, "BOOK", "10", "0", "350.00")]
+        (1, "SCREEN", "4", "10", "899.64"),
+        (2, None, None, None, None),
+        (3, "DAY", "5", "0", "3250.00"),
+        (4, "BOOK", "10", "0", "350.00"),
+    ]
     assert view["lines"][0]["comment"] == "Installés sur site"
     assert (view["net"], view["tax"], view["gross"]) == ("4499.64", "849.18", "5348.82")
     assert koban.json("quote", "show", "DE-2026-0001")["status"] == "accepted"
@@ -52,7 +66,9 @@ def test_deposit_partial_balance_and_credit_keep_invoiced_and_remaining_exact(ko
     assert invoice["kind"] == "balance" and invoice["net"] == "749.93"
     deductions = [l for l in invoice["lines"] if l["qty"] == "-1"]
     assert [(l["vat_rate"], l["unit_price"], l["net"]) for l in deductions] == [
-        ("20", "1244.89", "-1244.89"), ("5.5", "105.00", "-105.00")]
+        ("20", "1244.89", "-1244.89"),
+        ("5.5", "105.00", "-105.00"),
+    ]
     assert all("FA-2026-0001" in l["description"] for l in deductions)
     assert invoice["deposits_deducted"] == ["FA-2026-0001"]
     assert order_amounts(koban, order) == ("invoiced", "4499.64", "0.00")
@@ -75,8 +91,17 @@ def test_order_list_open_is_the_remaining_to_invoice_report_with_a_total_row(kob
     order = make_order(koban)
     koban("invoice", "validate", koban.json("invoice", "deposit", order, "--amount", "1000")["ref"])
     rows = koban.json("order", "list", "--open")
-    assert rows == [{"number": order, "customer": "ACME", "status": "validated", "date": "2026-01-10",
-                     "net": "4499.64", "invoiced": "1000.00", "remaining": "3499.64"}]
+    assert rows == [
+        {
+            "number": order,
+            "customer": "ACME",
+            "status": "validated",
+            "date": "2026-01-10",
+            "net": "4499.64",
+            "invoiced": "1000.00",
+            "remaining": "3499.64",
+        }
+    ]
     table = koban("order", "list", "--open").stdout
     assert re.search(r"Total .*4499\.64 .*1000\.00 .*3499\.64", table)
     csv_out = koban("order", "list", "--format", "csv").stdout.splitlines()
@@ -91,7 +116,8 @@ def test_due_date_follows_customer_terms_and_overdue_lists_days_late(koban):
     koban("invoice", "pay", "FA-2026-0001", "--amount", "200", "--date", "2026-02-01")
     late = koban.json("invoice", "list", "--overdue", "--as-of", "2026-03-11")
     assert [(r["number"], r["payment_status"], r["paid"], r["days_late"]) for r in late] == [
-        ("FA-2026-0001", "partially_paid", "200.00", 10)]
+        ("FA-2026-0001", "partially_paid", "200.00", 10)
+    ]
     koban("invoice", "pay", "FA-2026-0001", "--amount", "1000")
     assert koban.json("invoice", "list", "--unpaid") == []
 
@@ -102,8 +128,7 @@ def test_the_readme_tour_script_runs_end_to_end(tmp_path):
     from pathlib import Path
 
     script = Path(__file__).parents[1] / "examples" / "order-to-cash.sh"
-    env = {"KOBAN": f"{sys.executable} -m koban_cli", "PATH": "/usr/bin:/bin",
-           "PYTHONPATH": str(script.parents[1])}
+    env = {"KOBAN": f"{sys.executable} -m koban_cli", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(script.parents[1])}
     run = subprocess.run(["bash", str(script), str(tmp_path / "tour.db")], capture_output=True, text=True, env=env)
     assert run.returncode == 0, run.stderr
     assert "AV-2026-0001" in run.stdout and "Remaining to invoice" in run.stdout

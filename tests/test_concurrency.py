@@ -28,8 +28,13 @@ def test_two_processes_validating_at_once_give_a_gapless_sequence(catalogue, db_
         refs.append(ref)
     env = os.environ | {"PYTHONPATH": str(Path(__file__).parents[1])}
     workers = [
-        subprocess.Popen([sys.executable, "-c", WORKER, db_path, *refs[i::2]], stdin=subprocess.PIPE,
-                         stderr=subprocess.PIPE, env=env, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", WORKER, db_path, *refs[i::2]],
+            stdin=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            text=True,
+        )
         for i in range(2)
     ]
     for worker in workers:

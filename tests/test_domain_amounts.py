@@ -20,8 +20,10 @@ def test_vat_is_computed_per_rate_on_the_sum_of_line_nets():
     result = totals([(D(20), D("0.03"))] * 3)
     assert (result.vat[0].base, result.vat[0].amount) == (D("0.09"), D("0.02"))
     mixed = totals([(D(20), D("100.00")), (D("5.5"), D("10.00")), (D(20), D("50.00"))])
-    assert [(r.rate, r.base, r.amount) for r in mixed.vat] == [(D(20), D("150.00"), D("30.00")),
-                                                               (D("5.5"), D("10.00"), D("0.55"))]
+    assert [(r.rate, r.base, r.amount) for r in mixed.vat] == [
+        (D(20), D("150.00"), D("30.00")),
+        (D("5.5"), D("10.00"), D("0.55")),
+    ]
     assert (mixed.net, mixed.tax, mixed.gross) == (D("160.00"), D("30.55"), D("190.55"))
 
 

@@ -4,16 +4,34 @@ from decimal import Decimal as D
 
 import pytest
 
-from koban_cli.domain.billing import Billable, OpenDeposit, balance_lines, credit_lines, deposit_lines, \
-    picked_lines, progress_lines
+from koban_cli.domain.billing import (
+    Billable,
+    OpenDeposit,
+    balance_lines,
+    credit_lines,
+    deposit_lines,
+    picked_lines,
+    progress_lines,
+)
 from koban_cli.errors import OverCrediting, OverInvoicing
 
 
 def order_line(line_id, qty, price, rate=D(20), discount=D(0), qty_used=D(0), net_used=D(0)):
     from koban_cli.domain.amounts import line_net
 
-    return Billable(line_id, line_id, f"line {line_id}", D(qty), D(price), discount, rate,
-                    line_net(D(qty), D(price), discount), D(qty_used), D(net_used), order_line_id=line_id)
+    return Billable(
+        line_id,
+        line_id,
+        f"line {line_id}",
+        D(qty),
+        D(price),
+        discount,
+        rate,
+        line_net(D(qty), D(price), discount),
+        D(qty_used),
+        D(net_used),
+        order_line_id=line_id,
+    )
 
 
 def test_deposit_is_split_over_vat_rates_pro_rata_of_the_order_net():

@@ -17,7 +17,10 @@ def test_twelve_months_from_the_31st_of_january_end_on_the_30th():
 def test_monthly_periods_from_the_31st_go_back_to_the_31st_where_it_exists():
     periods = periods_until(D(2026, 1, 31), 1, None, True, D(2026, 4, 29))
     assert [(p.start, p.end) for p in periods] == [
-        (D(2026, 1, 31), D(2026, 2, 27)), (D(2026, 2, 28), D(2026, 3, 30)), (D(2026, 3, 31), D(2026, 4, 29))]
+        (D(2026, 1, 31), D(2026, 2, 27)),
+        (D(2026, 2, 28), D(2026, 3, 30)),
+        (D(2026, 3, 31), D(2026, 4, 29)),
+    ]
 
 
 def test_in_arrears_a_period_is_due_the_day_after_its_last():
@@ -39,8 +42,9 @@ def test_tacit_renewal_extends_the_term_by_the_renewal_length():
 dates = st.dates(min_value=D(2024, 1, 1), max_value=D(2030, 12, 31))
 
 
-@given(start=dates, every=st.sampled_from([1, 3, 6, 12]), months=st.integers(1, 36),
-       as_of=dates, in_advance=st.booleans())
+@given(
+    start=dates, every=st.sampled_from([1, 3, 6, 12]), months=st.integers(1, 36), as_of=dates, in_advance=st.booleans()
+)
 def test_billed_periods_tile_the_engagement_with_no_gap_and_no_overlap(start, every, months, as_of, in_advance):
     end = engagement_end(start, months)
     periods = periods_until(start, every, end, in_advance, as_of)

@@ -8,20 +8,25 @@ from koban_cli.domain import values
 from koban_cli.errors import InvalidValue
 
 
-@pytest.mark.parametrize("text, expected", [("1234.50", D("1234.50")), ("1234,5", D("1234.50")),
-                                            ("1 234,50", D("1234.50")), ("0", D("0.00"))])
+@pytest.mark.parametrize(
+    "text, expected",
+    [("1234.50", D("1234.50")), ("1234,5", D("1234.50")), ("1 234,50", D("1234.50")), ("0", D("0.00"))],
+)
 def test_money_accepts_point_comma_and_thousands_spaces(text, expected):
     assert values.parse_money(text) == expected
 
 
-@pytest.mark.parametrize("text, message", [
-    ("abc", 'amount "abc" is not a number'),
-    ("1e5", 'amount "1e5" is not a number'),
-    ("NaN", 'amount "NaN" is not a number'),
-    ("-3", 'amount "-3" is negative'),
-    ("1.005", 'amount "1.005" has more than 2 decimals'),
-    ("99999999999", 'amount "99999999999" is too large (at most 1000000000)'),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("abc", 'amount "abc" is not a number'),
+        ("1e5", 'amount "1e5" is not a number'),
+        ("NaN", 'amount "NaN" is not a number'),
+        ("-3", 'amount "-3" is negative'),
+        ("1.005", 'amount "1.005" has more than 2 decimals'),
+        ("99999999999", 'amount "99999999999" is too large (at most 1000000000)'),
+    ],
+)
 def test_money_refuses_what_is_not_an_amount(text, message):
     with pytest.raises(InvalidValue) as error:
         values.parse_money(text)

@@ -1,13 +1,14 @@
 """PDF documents: French mentions, escaping, draft marks, and Factur-X XML equal to the ledger."""
 
-
 import pytest
 from facturx import get_xml_from_pdf, xml_check_xsd
 from lxml import etree
 from pypdf import PdfReader
 
-NS = {"rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
-      "ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"}
+NS = {
+    "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
+    "ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100",
+}
 
 
 def text_of(path):
@@ -17,8 +18,22 @@ def text_of(path):
 
 @pytest.fixture
 def billed(koban):
-    koban("company", "set", "--name", "Atelier Test SARL", "--address", "1 rue A", "--postcode", "69001",
-          "--city", "Lyon", "--iban", "FR7630006000011234567890189", "--late-penalty-rate", "12.37")
+    koban(
+        "company",
+        "set",
+        "--name",
+        "Atelier Test SARL",
+        "--address",
+        "1 rue A",
+        "--postcode",
+        "69001",
+        "--city",
+        "Lyon",
+        "--iban",
+        "FR7630006000011234567890189",
+        "--late-penalty-rate",
+        "12.37",
+    )
     koban("customer", "edit", "BOB", "--name", "<b>Evil</b> & Co", "--siren", "552100554")
     order = koban.json("order", "create", "--customer", "BOB", "--date", "2026-11-02")["number"]
     koban("order", "add-line", order, "--product", "DAY", "--qty", "3", "--discount", "10")
@@ -56,8 +71,17 @@ def test_invoice_pdf_carries_the_french_mentions_and_prints_html_literally(koban
     out = tmp_path / "fa.pdf"
     koban("invoice", "pdf", "FA-2026-0001", "-o", str(out))
     text = text_of(out)
-    for mention in ("Facture d'acompte", "FA-2026-0001", "<b>Evil</b> & Co", "Échéance", "27 novembre 2026",
-                    "12,37 %", "40 €", "Pas d'escompte", "Taux de TVA"):
+    for mention in (
+        "Facture d'acompte",
+        "FA-2026-0001",
+        "<b>Evil</b> & Co",
+        "Échéance",
+        "27 novembre 2026",
+        "12,37 %",
+        "40 €",
+        "Pas d'escompte",
+        "Taux de TVA",
+    ):
         assert mention in text, mention
 
 
@@ -89,8 +113,9 @@ def test_quote_and_order_render_with_babel_formatting(koban, billed, tmp_path):
 
 def test_pdf_all_renders_every_validated_invoice_of_the_period(koban, billed, tmp_path):
     koban("invoice", "validate", billed[1], "--date", "2026-12-01")
-    result = koban("invoice", "pdf", "--all", "--from", "2026-11-01", "--to", "2026-11-30", "--outdir",
-                   str(tmp_path / "out"))
+    result = koban(
+        "invoice", "pdf", "--all", "--from", "2026-11-01", "--to", "2026-11-30", "--outdir", str(tmp_path / "out")
+    )
     assert result.stdout.strip().endswith("1 PDF files written to " + str(tmp_path / "out"))
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["FA-2026-0001.pdf"]
     koban("invoice", "pdf", "--all", "--outdir", str(tmp_path / "every"))
@@ -100,8 +125,19 @@ def test_pdf_all_renders_every_validated_invoice_of_the_period(koban, billed, tm
 def test_a_forty_line_invoice_runs_over_pages_with_its_totals_on_the_last(koban, tmp_path):
     ref = koban.json("invoice", "create", "--customer", "ACME")["ref"]
     for n in range(40):
-        koban("invoice", "add-line", ref, "--description", f"Prestation n°{n + 1} " + "détaillée " * 12,
-              "--price", "10.10", "--vat", "20", "--qty", str(n + 1))
+        koban(
+            "invoice",
+            "add-line",
+            ref,
+            "--description",
+            f"Prestation n°{n + 1} " + "détaillée " * 12,
+            "--price",
+            "10.10",
+            "--vat",
+            "20",
+            "--qty",
+            str(n + 1),
+        )
     koban("invoice", "validate", ref)
     out = tmp_path / "long.pdf"
     koban("invoice", "pdf", "FA-2026-0001", "-o", str(out))
@@ -109,15 +145,15 @@ def test_a_forty_line_invoice_runs_over_pages_with_its_totals_on_the_last(koban,
     assert len(pages) >= 2
     assert all("Désignation" in page for page in pages[:-1])  # the table header repeats
     assert "Total TTC" in pages[-1] and "Prestation n°40" in " ".join(pages)
-    assert xml_check_xsd(get_xml_from_pdf(out.read_bytes(), check_xsd=False)[1], flavor="factur-x",
-                         level="en16931")
+    assert xml_check_xsd(get_xml_from_pdf(out.read_bytes(), check_xsd=False)[1], flavor="factur-x", level="en16931")
 
 
 def test_a_company_template_folder_overrides_the_shipped_templates(koban, billed, tmp_path):
     own = tmp_path / "mine"
     own.mkdir()
-    (own / "quote.html").write_text('{% extends "base.html" %}{% block mentions %}<p>Notre devis maison</p>'
-                                    '{% endblock %}')
+    (own / "quote.html").write_text(
+        '{% extends "base.html" %}{% block mentions %}<p>Notre devis maison</p>{% endblock %}'
+    )
     koban("company", "set", "--template-dir", str(own))
     quote = koban.json("quote", "create", "--customer", "ACME")["number"]
     koban("quote", "add-line", quote, "--product", "DAY")
@@ -128,10 +164,13 @@ def test_a_company_template_folder_overrides_the_shipped_templates(koban, billed
     assert missing.stderr == f'Error: --logo "{tmp_path / "nope.png"}" is not an existing file\n'
 
 
-@pytest.mark.parametrize("script, args, figure", [
-    ("pdf.py", ["--invoices", "3"], "one Factur-X invoice, one core"),
-    ("bill_due.py", ["--contracts", "5"], "bill-due, 5 contracts, 5 validated invoices"),
-])
+@pytest.mark.parametrize(
+    "script, args, figure",
+    [
+        ("pdf.py", ["--invoices", "3"], "one Factur-X invoice, one core"),
+        ("bill_due.py", ["--contracts", "5"], "bill-due, 5 contracts, 5 validated invoices"),
+    ],
+)
 def test_the_benchmarks_still_run_at_a_small_scale(script, args, figure):
     import subprocess
     import sys

@@ -25,8 +25,13 @@ ENV = os.environ | {"PYTHONPATH": str(Path(__file__).parents[1])}
 
 
 def koban_process(db, *args):
-    return subprocess.Popen([sys.executable, "-m", "koban_cli", "--db", str(db), *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, env=ENV, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "koban_cli", "--db", str(db), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=ENV,
+        text=True,
+    )
 
 
 @pytest.fixture
@@ -54,8 +59,10 @@ def test_verify_is_clean_on_the_demo_ledger_and_sees_an_invoice_changed_behind_i
         conn.execute("UPDATE invoice_line SET description = 'Autre chose' WHERE id = 1")
     result = koban("verify", ok=False)
     assert result.exit_code == 1
-    assert "Error: hash chain: FA-2026-0001: its content or its place in the chain was changed outside koban" \
+    assert (
+        "Error: hash chain: FA-2026-0001: its content or its place in the chain was changed outside koban"
         in result.stderr
+    )
 
 
 @sqlite_only
@@ -169,9 +176,13 @@ def test_two_processes_validating_deliveries_and_importing_at_once_keep_every_se
     assert koban.json("stock", "show", "SCREEN")[0]["on_hand"] == "80"
 
 
-operations = st.lists(st.tuples(st.sampled_from(["deposit", "partial", "balance", "credit", "pay", "deliver",
-                                                 "cancel_delivery"]),
-                                st.integers(1, 100)), max_size=8)
+operations = st.lists(
+    st.tuples(
+        st.sampled_from(["deposit", "partial", "balance", "credit", "pay", "deliver", "cancel_delivery"]),
+        st.integers(1, 100),
+    ),
+    max_size=8,
+)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -2,43 +2,36 @@
 
 import datetime as dt
 import shutil
-from decimal import Decimal as D
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from koban_cli.db.engine import Ledger, ledger_url
-from koban_cli.services import bill_due, contracts, parties, products
+from koban_cli.services import bill_due, contracts
 from koban_cli.services.lines import LineInput
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("template") / "ledger.db"
-    ledger = Ledger(ledger_url(str(path)))
-    parties.set_company(ledger, name="Atelier Test SARL")
-    parties.add_customer(ledger, "ACME", name="ACME SAS")
-    products.add_product(ledger, "HOST", "Hébergement", D("49.00"), D(20), "subscription")
-    ledger.close()
-    return path
 
 
 days = st.dates(min_value=dt.date(2024, 1, 1), max_value=dt.date(2027, 12, 31))
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(start=st.one_of(days, st.sampled_from([dt.date(2024, 1, 29), dt.date(2024, 1, 31), dt.date(2025, 8, 31)])),
-       every=st.sampled_from(["monthly", "quarterly", "semiannual", "yearly"]),
-       months=st.integers(1, 30), renew=st.booleans(), in_advance=st.booleans(),
-       runs=st.lists(st.integers(0, 1500), min_size=1, max_size=4))
-def test_periods_billed_tile_the_engagement_and_a_rerun_bills_nothing(tmp_path_factory, template, start, every,
-                                                                       months, renew, in_advance, runs):
+@given(
+    start=st.one_of(days, st.sampled_from([dt.date(2024, 1, 29), dt.date(2024, 1, 31), dt.date(2025, 8, 31)])),
+    every=st.sampled_from(["monthly", "quarterly", "semiannual", "yearly"]),
+    months=st.integers(1, 30),
+    renew=st.booleans(),
+    in_advance=st.booleans(),
+    runs=st.lists(st.integers(0, 1500), min_size=1, max_size=4),
+)
+def test_periods_billed_tile_the_engagement_and_a_rerun_bills_nothing(
+    tmp_path_factory, catalogue_file, start, every, months, renew, in_advance, runs
+):
     path = tmp_path_factory.mktemp("case") / "ledger.db"
-    shutil.copy(template, path)
+    shutil.copy(catalogue_file, path)
     ledger = Ledger(ledger_url(str(path)))
-    number = contracts.create(ledger, start, customer="ACME", months=months, every=every, renew=renew,
-                              in_advance=in_advance, auto=True)["number"]
+    number = contracts.create(
+        ledger, start, customer="ACME", months=months, every=every, renew=renew, in_advance=in_advance, auto=True
+    )["number"]
     contracts.add_line(ledger, number, LineInput(product="HOST"))
     for offset in sorted(runs):
         as_of = start + dt.timedelta(days=offset)

@@ -4,7 +4,6 @@ import datetime as dt
 import shutil
 from decimal import Decimal as D
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,7 +22,8 @@ lines = st.lists(
         st.sampled_from([D(0), D(10), D("33.33"), D(100)]),  # discount
         st.sampled_from([D(20), D(10), D("5.5"), D("2.1"), D(0)]),
     ),
-    min_size=1, max_size=4,
+    min_size=1,
+    max_size=4,
 )
 steps = st.lists(
     st.one_of(
@@ -37,22 +37,6 @@ steps = st.lists(
 )
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    from conftest import TODAY  # noqa: F401 - same catalogue as the other tests
-    from koban_cli.services import parties, products
-
-    path = tmp_path_factory.mktemp("template") / "ledger.db"
-    ledger = Ledger(ledger_url(str(path)))
-    parties.set_company(ledger, name="Atelier Test SARL")
-    parties.add_customer(ledger, "ACME", name="ACME SAS")
-    products.add_product(ledger, "DAY", "Journée", D("650.00"), D(20), "service")
-    products.add_product(ledger, "SCREEN", "Écran", D("249.90"), D(20), "goods")
-    products.add_product(ledger, "BOOK", "Manuel", D("35.00"), D("5.5"), "goods")
-    ledger.close()
-    return path
-
-
 def invoiced(ledger, number):
     view = orders.show(ledger, number)
     return D(view["invoiced"]), D(view["net"])
@@ -60,14 +44,17 @@ def invoiced(ledger, number):
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(order_lines=lines, plan=steps)
-def test_any_billing_sequence_ends_at_the_order_net_and_never_above(tmp_path_factory, template, order_lines, plan):
+def test_any_billing_sequence_ends_at_the_order_net_and_never_above(
+    tmp_path_factory, catalogue_file, order_lines, plan
+):
     path = tmp_path_factory.mktemp("case") / "ledger.db"
-    shutil.copy(template, path)
+    shutil.copy(catalogue_file, path)
     ledger = Ledger(ledger_url(str(path)))
     number = orders.create(ledger, "ACME", DAY)["number"]
     for product, qty, price, discount, vat in order_lines:
-        spec = LineInput(product=product, qty=qty, discount=discount, price=price, vat=vat,
-                         description=None if product else "Libre")
+        spec = LineInput(
+            product=product, qty=qty, discount=discount, price=price, vat=vat, description=None if product else "Libre"
+        )
         orders.add_line(ledger, number, spec)
     try:
         orders.validate(ledger, number)

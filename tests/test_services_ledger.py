@@ -55,8 +55,7 @@ def test_a_refused_action_leaves_no_trace(catalogue, order):
     assert invoices.list_invoices(catalogue, TODAY) == before
 
 
-def test_crediting_a_deposit_gives_its_amount_back_to_the_order_and_the_balance_deducts_only_the_rest(
-        catalogue, order):
+def test_crediting_a_deposit_gives_its_amount_back_to_the_order_and_the_balance_deducts_only_the_rest(catalogue, order):
     deposit = invoices.validate(catalogue, invoicing.deposit(catalogue, order, TODAY, amount=D(300))["ref"], TODAY)
     credit = invoices.credit(catalogue, deposit["number"], TODAY, amount=D(100))["ref"]
     invoices.validate(catalogue, credit, TODAY)
@@ -110,12 +109,18 @@ def test_a_ledger_made_at_the_first_migration_is_upgraded_keeping_every_row(tmp_
         config.attributes["connection"] = conn
         command.upgrade(config, "0001")
     with old.begin() as conn:
-        conn.exec_driver_sql("INSERT INTO customer (code, name, email, address, postcode, city, country, siren, "
-                             "vat_number) VALUES ('OLD', 'Old client', '', '', '', '', 'FR', '', '')")
-        conn.exec_driver_sql("INSERT INTO invoice (customer_id, date, status, note, net, tax, gross, kind, number) "
-                             "VALUES (1, '2026-01-02', 'validated', '', 12345, 2469, 14814, 'standard', 'FA-2026-0001')")
-        conn.exec_driver_sql("INSERT INTO invoice_line (invoice_id, position, kind, description, qty, unit_price, "
-                             "discount, vat_rate, net) VALUES (1, 1, 'free', 'Audit', 1000, 12345, 0, 2000, 12345)")
+        conn.exec_driver_sql(
+            "INSERT INTO customer (code, name, email, address, postcode, city, country, siren, "
+            "vat_number) VALUES ('OLD', 'Old client', '', '', '', '', 'FR', '', '')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO invoice (customer_id, date, status, note, net, tax, gross, kind, number) "
+            "VALUES (1, '2026-01-02', 'validated', '', 12345, 2469, 14814, 'standard', 'FA-2026-0001')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO invoice_line (invoice_id, position, kind, description, qty, unit_price, "
+            "discount, vat_rate, net) VALUES (1, 1, 'free', 'Audit', 1000, 12345, 0, 2000, 12345)"
+        )
     old.dispose()
     with old.connect() as conn:
         conn.exec_driver_sql("PRAGMA foreign_keys=ON")
@@ -123,5 +128,6 @@ def test_a_ledger_made_at_the_first_migration_is_upgraded_keeping_every_row(tmp_
     assert schema_version(upgraded.engine) == SCHEMA_HEAD
     rows = invoices.list_invoices(upgraded, TODAY)
     assert [(r["number"], r["customer"], r["net"], r["gross"]) for r in rows] == [
-        ("FA-2026-0001", "OLD", "123.45", "148.14")]
+        ("FA-2026-0001", "OLD", "123.45", "148.14")
+    ]
     assert invoices.show(upgraded, "FA-2026-0001", TODAY)["lines"][0]["description"] == "Audit"

@@ -28,8 +28,10 @@ class KobanGroup(TyperGroup):
         return command
 
     def format_commands(self, ctx, formatter):
-        rows = [(name, super(KobanGroup, self).get_command(ctx, name).get_short_help_str(60))
-                for name in super().list_commands(ctx)]
+        rows = [
+            (name, super(KobanGroup, self).get_command(ctx, name).get_short_help_str(60))
+            for name in super().list_commands(ctx)
+        ]
         rows += [(name, help_text) for name, (_, help_text) in NOUNS.items()]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
@@ -64,10 +66,12 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root(
-    db: Annotated[Optional[str], typer.Option("--db", metavar="PATH|URL",
-                                              help="Ledger file or SQLAlchemy URL (else $KOBAN_DB).")] = None,
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Print the version.")] = False,
+    db: Annotated[
+        Optional[str], typer.Option("--db", metavar="PATH|URL", help="Ledger file or SQLAlchemy URL (else $KOBAN_DB).")
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
 ) -> None:
     """koban: one ledger file for quotes, orders, invoicing, contracts, projects and stock.
 

@@ -19,15 +19,29 @@ Text = Annotated[Optional[str], typer.Option()]
 
 @app.command("set")
 def set_(
-    name: Text = None, address: Text = None, postcode: Text = None, city: Text = None, country: Text = None,
-    siren: Text = None, vat_number: Text = None, iban: Text = None, bic: Text = None, email: Text = None,
-    phone: Text = None, legal_form: Text = None, capital: Text = None, rcs: Text = None,
+    name: Text = None,
+    address: Text = None,
+    postcode: Text = None,
+    city: Text = None,
+    country: Text = None,
+    siren: Text = None,
+    vat_number: Text = None,
+    iban: Text = None,
+    bic: Text = None,
+    email: Text = None,
+    phone: Text = None,
+    legal_form: Text = None,
+    capital: Text = None,
+    rcs: Text = None,
     logo: Annotated[Optional[str], typer.Option(help="Logo image file.")] = None,
     payment_terms_days: Annotated[Optional[int], typer.Option(min=0, max=365, help="Default payment terms.")] = None,
-    late_penalty_rate: Annotated[Optional[Decimal], typer.Option(parser=percent("--late-penalty-rate"), metavar="PERCENT",
-                                                                 help="Late-payment penalty rate in %.")] = None,
-    vat_exempt: Annotated[Optional[bool], typer.Option("--vat-exempt/--no-vat-exempt",
-                                                       help="Franchise en base (art. 293 B du CGI).")] = None,
+    late_penalty_rate: Annotated[
+        Optional[Decimal],
+        typer.Option(parser=percent("--late-penalty-rate"), metavar="PERCENT", help="Late-payment penalty rate in %."),
+    ] = None,
+    vat_exempt: Annotated[
+        Optional[bool], typer.Option("--vat-exempt/--no-vat-exempt", help="Franchise en base (art. 293 B du CGI).")
+    ] = None,
     allow_negative_stock: Annotated[Optional[bool], typer.Option("--allow-negative-stock/--no-negative-stock")] = None,
     number_pattern: Annotated[Optional[str], typer.Option(help="e.g. {prefix}-{year}-{seq:04d}")] = None,
     prefix: Annotated[Optional[list[str]], typer.Option(metavar="KIND=PREFIX", help="e.g. invoice=FAC")] = None,

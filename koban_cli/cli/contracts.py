@@ -17,10 +17,24 @@ from koban_cli.cli.params import FORMAT_DEFAULT, AsOfOpt, Format, FormatOpt, Lan
 
 app = noun_app("contract")
 Ref = Annotated[str, typer.Argument(help="Contract number, e.g. AB-2026-0001.")]
-COLUMNS = [Col("number", "Contract"), Col("customer", "Customer"), Col("status", "Status"), Col("start", "Start"),
-           Col("end", "End"), Col("every", "Every"), Col("mode", "Mode"), Col("next_due", "Next due")]
-BILL_COLUMNS = [Col("contract", "Contract"), Col("period_start", "From"), Col("period_end", "To"),
-                Col("invoice", "Invoice"), Col("status", "Status"), Col("net", "Net", numeric=True, total=True)]
+COLUMNS = [
+    Col("number", "Contract"),
+    Col("customer", "Customer"),
+    Col("status", "Status"),
+    Col("start", "Start"),
+    Col("end", "End"),
+    Col("every", "Every"),
+    Col("mode", "Mode"),
+    Col("next_due", "Next due"),
+]
+BILL_COLUMNS = [
+    Col("contract", "Contract"),
+    Col("period_start", "From"),
+    Col("period_end", "To"),
+    Col("invoice", "Invoice"),
+    Col("status", "Status"),
+    Col("net", "Net", numeric=True, total=True),
+]
 
 
 def _service():
@@ -31,12 +45,15 @@ def _service():
 
 @app.command()
 def create(
-    from_order: Annotated[Optional[str], typer.Option("--from-order", help="Order whose subscription lines to take.")] = None,
+    from_order: Annotated[
+        Optional[str], typer.Option("--from-order", help="Order whose subscription lines to take.")
+    ] = None,
     customer: Annotated[Optional[str], typer.Option(help="Customer code (then add lines with add-line).")] = None,
     start: Annotated[dt.date, typer.Option(parser=date("--start"), metavar="DATE", help="First day.")] = "today",
     months: Annotated[Optional[int], typer.Option(help="Engagement length (default 12).")] = None,
-    end: Annotated[Optional[dt.date], typer.Option(parser=date("--end"), metavar="DATE",
-                                                   help="Last day of the engagement.")] = None,
+    end: Annotated[
+        Optional[dt.date], typer.Option(parser=date("--end"), metavar="DATE", help="Last day of the engagement.")
+    ] = None,
     every: Annotated[Optional[str], typer.Option(help="monthly, quarterly, semiannual, yearly.")] = None,
     in_advance: Annotated[bool, typer.Option("--in-advance/--in-arrears")] = True,
     renew: Annotated[bool, typer.Option("--renew/--no-renew", help="Tacit renewal.")] = True,
@@ -49,8 +66,20 @@ def create(
 
     Example: koban contract create --from-order CO-2026-0001 --start 2026-12-01 --every quarterly --auto
     """
-    result = _service().create(state.ledger(), start, from_order, customer, months, end, every, in_advance, renew,
-                               renew_months, notice_days, auto)
+    result = _service().create(
+        state.ledger(),
+        start,
+        from_order,
+        customer,
+        months,
+        end,
+        every,
+        in_advance,
+        renew,
+        renew_months,
+        notice_days,
+        auto,
+    )
     output.created(result, fmt)
 
 
@@ -59,12 +88,11 @@ def add_line(
     ref: Ref,
     product: Annotated[Optional[str], typer.Option(help="Product reference.")] = None,
     description: Annotated[Optional[str], typer.Option(help="Line text.")] = None,
-    price: Annotated[Optional[Decimal], typer.Option(parser=money("--price"),
-                                                     metavar="AMOUNT", help="Price per billing period.")] = None,
-    vat: Annotated[Optional[Decimal], typer.Option(parser=vat(),
-                                                   metavar="RATE")] = None,
-    qty: Annotated[Decimal, typer.Option(parser=qty("--qty"),
-                                         metavar="QTY")] = Decimal(1),
+    price: Annotated[
+        Optional[Decimal], typer.Option(parser=money("--price"), metavar="AMOUNT", help="Price per billing period.")
+    ] = None,
+    vat: Annotated[Optional[Decimal], typer.Option(parser=vat(), metavar="RATE")] = None,
+    qty: Annotated[Decimal, typer.Option(parser=qty("--qty"), metavar="QTY")] = Decimal(1),
     discount: Annotated[Decimal, typer.Option(parser=percent("--discount"), metavar="PERCENT")] = Decimal(0),
     fmt: FormatOpt = FORMAT_DEFAULT,
 ) -> None:
@@ -82,8 +110,9 @@ def add_line(
 def bill_due(
     as_of: AsOfOpt = "today",
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be billed; write nothing.")] = False,
-    send: Annotated[bool, typer.Option("--send", help="Email the validated invoices (when email is configured).")]
-    = False,
+    send: Annotated[
+        bool, typer.Option("--send", help="Email the validated invoices (when email is configured).")
+    ] = False,
     fmt: FormatOpt = FORMAT_DEFAULT,
 ) -> None:
     """Bill every period due on or before the as-of date, once, oldest first (the cron job).
@@ -118,8 +147,11 @@ def bill_due(
 
 
 @app.command("list")
-def list_(status: Annotated[Optional[str], typer.Option(help="active, terminated, ended.")] = None,
-          as_of: AsOfOpt = "today", fmt: FormatOpt = FORMAT_DEFAULT) -> None:
+def list_(
+    status: Annotated[Optional[str], typer.Option(help="active, terminated, ended.")] = None,
+    as_of: AsOfOpt = "today",
+    fmt: FormatOpt = FORMAT_DEFAULT,
+) -> None:
     """List contracts with their next due date.
 
     Example: koban contract list --status active
@@ -137,30 +169,52 @@ def show(ref: Ref, as_of: AsOfOpt = "today", fmt: FormatOpt = FORMAT_DEFAULT) ->
 
     def draw(console, view):
         render(console, view)
-        output.show_rows(view["periods"], [Col("start", "From"), Col("end", "To"), Col("invoice", "Invoice")],
-                         Format.table, "Periods billed", empty="No period billed yet.")
+        output.show_rows(
+            view["periods"],
+            [Col("start", "From"), Col("end", "To"), Col("invoice", "Invoice")],
+            Format.table,
+            "Periods billed",
+            empty="No period billed yet.",
+        )
 
     output.show_record(_service().show(state.ledger(), ref, as_of), fmt, draw)
 
 
 @app.command()
-def renewals(within: Annotated[int, typer.Option(help="Days ahead.")] = 60, as_of: AsOfOpt = "today",
-             fmt: FormatOpt = FORMAT_DEFAULT) -> None:
+def renewals(
+    within: Annotated[int, typer.Option(help="Days ahead.")] = 60,
+    as_of: AsOfOpt = "today",
+    fmt: FormatOpt = FORMAT_DEFAULT,
+) -> None:
     """Engagement ends coming up, with the notice deadline (flagged when passed).
 
     Example: koban contract renewals --within 90
     """
-    columns = [Col("contract", "Contract"), Col("customer", "Customer"), Col("end", "Ends"),
-               Col("notice_deadline", "Notice by"), Col("notice_passed", "Notice passed"), Col("renews", "Renews")]
-    output.show_rows(_service().renewals(state.ledger(), as_of, within), columns, fmt, "Renewals",
-                     empty="No engagement ends in that window.")
+    columns = [
+        Col("contract", "Contract"),
+        Col("customer", "Customer"),
+        Col("end", "Ends"),
+        Col("notice_deadline", "Notice by"),
+        Col("notice_passed", "Notice passed"),
+        Col("renews", "Renews"),
+    ]
+    output.show_rows(
+        _service().renewals(state.ledger(), as_of, within),
+        columns,
+        fmt,
+        "Renewals",
+        empty="No engagement ends in that window.",
+    )
 
 
 @app.command()
-def terminate(ref: Ref, on: Annotated[dt.date, typer.Option("--on", parser=date("--on"), metavar="DATE",
-                                                            help="Last day covered.")],
-              force: Annotated[bool, typer.Option("--force", help="Ignore the notice period.")] = False,
-              as_of: AsOfOpt = "today", fmt: FormatOpt = FORMAT_DEFAULT) -> None:
+def terminate(
+    ref: Ref,
+    on: Annotated[dt.date, typer.Option("--on", parser=date("--on"), metavar="DATE", help="Last day covered.")],
+    force: Annotated[bool, typer.Option("--force", help="Ignore the notice period.")] = False,
+    as_of: AsOfOpt = "today",
+    fmt: FormatOpt = FORMAT_DEFAULT,
+) -> None:
     """Terminate a contract; no period after its last day is billed.
 
     Example: koban contract terminate AB-2026-0001 --on 2027-06-30
@@ -169,12 +223,19 @@ def terminate(ref: Ref, on: Annotated[dt.date, typer.Option("--on", parser=date(
 
 
 @app.command()
-def reprice(ref: Ref,
-            pct: Annotated[Decimal, typer.Option("--percent", parser=percent("--percent", allow_zero=False),
-                                                 metavar="PERCENT", help="Increase in %.")],
-            from_date: Annotated[dt.date, typer.Option("--from", parser=date("--from"), metavar="DATE",
-                                                       help="First period start repriced.")] = "today",
-            fmt: FormatOpt = FORMAT_DEFAULT) -> None:
+def reprice(
+    ref: Ref,
+    pct: Annotated[
+        Decimal,
+        typer.Option(
+            "--percent", parser=percent("--percent", allow_zero=False), metavar="PERCENT", help="Increase in %."
+        ),
+    ],
+    from_date: Annotated[
+        dt.date, typer.Option("--from", parser=date("--from"), metavar="DATE", help="First period start repriced.")
+    ] = "today",
+    fmt: FormatOpt = FORMAT_DEFAULT,
+) -> None:
     """Index the prices of the periods starting on or after a date (annual indexation).
 
     Example: koban contract reprice AB-2026-0001 --percent 3.5 --from 2027-01-01
@@ -183,8 +244,9 @@ def reprice(ref: Ref,
 
 
 @app.command()
-def pdf(ref: Ref, output_file: Annotated[Optional[Path], typer.Option("-o", "--output")] = None,
-        lang: LangOpt = "fr") -> None:
+def pdf(
+    ref: Ref, output_file: Annotated[Optional[Path], typer.Option("-o", "--output")] = None, lang: LangOpt = "fr"
+) -> None:
     """Render the contract to PDF.
 
     Example: koban contract pdf AB-2026-0001

@@ -15,16 +15,28 @@ app = noun_app("customer")
 
 Text = Annotated[Optional[str], typer.Option()]
 Terms = Annotated[Optional[int], typer.Option(min=0, max=365, help="Payment terms in days.")]
-COLUMNS = [Col("code", "Code"), Col("name", "Name"), Col("email", "Email"), Col("siren", "SIREN"),
-           Col("vat_number", "VAT number"), Col("payment_terms_days", "Terms", numeric=True)]
+COLUMNS = [
+    Col("code", "Code"),
+    Col("name", "Name"),
+    Col("email", "Email"),
+    Col("siren", "SIREN"),
+    Col("vat_number", "VAT number"),
+    Col("payment_terms_days", "Terms", numeric=True),
+]
 
 
 @app.command()
 def add(
     code: Annotated[str, typer.Argument(help="Customer code, e.g. ACME.")],
     name: Annotated[str, typer.Option(help="Legal name.")],
-    email: Text = None, address: Text = None, postcode: Text = None, city: Text = None, country: Text = None,
-    siren: Text = None, vat_number: Text = None, payment_terms_days: Terms = None,
+    email: Text = None,
+    address: Text = None,
+    postcode: Text = None,
+    city: Text = None,
+    country: Text = None,
+    siren: Text = None,
+    vat_number: Text = None,
+    payment_terms_days: Terms = None,
     fmt: FormatOpt = FORMAT_DEFAULT,
 ) -> None:
     """Add a customer.
@@ -40,8 +52,15 @@ def add(
 @app.command()
 def edit(
     code: Annotated[str, typer.Argument(help="Customer code.")],
-    name: Text = None, email: Text = None, address: Text = None, postcode: Text = None, city: Text = None,
-    country: Text = None, siren: Text = None, vat_number: Text = None, payment_terms_days: Terms = None,
+    name: Text = None,
+    email: Text = None,
+    address: Text = None,
+    postcode: Text = None,
+    city: Text = None,
+    country: Text = None,
+    siren: Text = None,
+    vat_number: Text = None,
+    payment_terms_days: Terms = None,
     fmt: FormatOpt = FORMAT_DEFAULT,
 ) -> None:
     """Change a customer's details (only the options given change).

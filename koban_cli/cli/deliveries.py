@@ -15,8 +15,13 @@ from koban_cli.cli.params import FORMAT_DEFAULT, DateOpt, FormatOpt, LangOpt, Li
 
 app = noun_app("delivery")
 Ref = Annotated[str, typer.Argument(help="Delivery number BL-… or draft reference PROV-BL-<id>.")]
-COLUMNS = [Col("ref", "Delivery"), Col("status", "Status"), Col("order", "Order"), Col("customer", "Customer"),
-           Col("date", "Date")]
+COLUMNS = [
+    Col("ref", "Delivery"),
+    Col("status", "Status"),
+    Col("order", "Order"),
+    Col("customer", "Customer"),
+    Col("date", "Date"),
+]
 
 
 def _service():
@@ -26,8 +31,12 @@ def _service():
 
 
 @app.command()
-def create(from_order: Annotated[str, typer.Option("--from-order", help="Order to deliver.")], line: Lines = None,
-           date: DateOpt = "today", fmt: FormatOpt = FORMAT_DEFAULT) -> None:
+def create(
+    from_order: Annotated[str, typer.Option("--from-order", help="Order to deliver.")],
+    line: Lines = None,
+    date: DateOpt = "today",
+    fmt: FormatOpt = FORMAT_DEFAULT,
+) -> None:
     """Draft a delivery note with the order's deliverable lines (all that remains, or --line N=QTY).
 
     Example: koban delivery create --from-order CO-2026-0001 --line 2=1
@@ -37,9 +46,12 @@ def create(from_order: Annotated[str, typer.Option("--from-order", help="Order t
 
 
 @app.command("set")
-def set_(ref: Ref, position: Annotated[int, typer.Argument(help="Line number.", min=1)],
-         quantity: Annotated[Decimal, typer.Argument(parser=qty("QTY"), metavar="QTY")],
-         fmt: FormatOpt = FORMAT_DEFAULT) -> None:
+def set_(
+    ref: Ref,
+    position: Annotated[int, typer.Argument(help="Line number.", min=1)],
+    quantity: Annotated[Decimal, typer.Argument(parser=qty("QTY"), metavar="QTY")],
+    fmt: FormatOpt = FORMAT_DEFAULT,
+) -> None:
     """Change the quantity of a draft delivery line.
 
     Example: koban delivery set PROV-BL-1 1 3
@@ -83,19 +95,27 @@ def show(ref: Ref, fmt: FormatOpt = FORMAT_DEFAULT) -> None:
 
     Example: koban delivery show BL-2026-0001 --format json
     """
+
     def draw(console, view):
         output.show_record({k: v for k, v in view.items() if k != "lines"}, fmt)
-        columns = [Col("position", "#", numeric=True), Col("product", "Product"), Col("description", "Description"),
-                   Col("qty", "Delivered", numeric=True), Col("ordered", "Ordered", numeric=True)]
+        columns = [
+            Col("position", "#", numeric=True),
+            Col("product", "Product"),
+            Col("description", "Description"),
+            Col("qty", "Delivered", numeric=True),
+            Col("ordered", "Ordered", numeric=True),
+        ]
         output.show_rows(view["lines"], columns, fmt)
 
     output.show_record(_service().show(state.ledger(), ref), fmt, draw)
 
 
 @app.command("list")
-def list_(order: Annotated[Optional[str], typer.Option(help="Order number.")] = None,
-          status: Annotated[Optional[str], typer.Option(help="draft, validated, cancelled.")] = None,
-          fmt: FormatOpt = FORMAT_DEFAULT) -> None:
+def list_(
+    order: Annotated[Optional[str], typer.Option(help="Order number.")] = None,
+    status: Annotated[Optional[str], typer.Option(help="draft, validated, cancelled.")] = None,
+    fmt: FormatOpt = FORMAT_DEFAULT,
+) -> None:
     """List delivery notes.
 
     Example: koban delivery list --order CO-2026-0001
@@ -104,8 +124,9 @@ def list_(order: Annotated[Optional[str], typer.Option(help="Order number.")] = 
 
 
 @app.command()
-def pdf(ref: Ref, output_file: Annotated[Optional[Path], typer.Option("-o", "--output")] = None,
-        lang: LangOpt = "fr") -> None:
+def pdf(
+    ref: Ref, output_file: Annotated[Optional[Path], typer.Option("-o", "--output")] = None, lang: LangOpt = "fr"
+) -> None:
     """Render the delivery note to PDF (quantities, no prices).
 
     Example: koban delivery pdf BL-2026-0001

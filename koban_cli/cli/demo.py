@@ -15,8 +15,9 @@ from koban_cli.errors import KobanError
 
 def demo(
     db: Annotated[Optional[str], typer.Option("--db", help="Ledger to fill (must be empty).")] = None,
-    outdir: Annotated[Path, typer.Option("--outdir", help="Folder for the demo ledger and documents.")]
-    = Path("koban-demo"),
+    outdir: Annotated[Path, typer.Option("--outdir", help="Folder for the demo ledger and documents.")] = Path(
+        "koban-demo"
+    ),
 ) -> None:
     """Build a sample ledger and walk quote -> order -> deposit -> intermediate -> balance -> credit note.
 
@@ -51,13 +52,24 @@ def demo(
     made = story.build(ledger, today)
     console = output.console()
     console.print(f"[bold]Demo ledger:[/] {target}")
-    console.print(f"Quote {made['quote']} accepted as order {made['orders'][0]}; contract {made['contracts'][0]} "
-                  f"billed three months by bill-due; delivery {made['deliveries'][0]}; invoices {', '.join(made['invoices'])}; "
-                  f"credit note {', '.join(made['credit_notes'])}.")
-    output.show_rows(order_service.list_orders(ledger), orders.BASE_COLUMNS + orders.AMOUNT_COLUMNS,
-                     Format.table, "Remaining to invoice")
-    output.show_rows(invoice_service.list_invoices(ledger, today), invoices.COLUMNS, Format.table, "Invoices",
-                     negative=invoices.is_credit_note)
+    console.print(
+        f"Quote {made['quote']} accepted as order {made['orders'][0]}; contract {made['contracts'][0]} "
+        f"billed three months by bill-due; delivery {made['deliveries'][0]}; invoices {', '.join(made['invoices'])}; "
+        f"credit note {', '.join(made['credit_notes'])}."
+    )
+    output.show_rows(
+        order_service.list_orders(ledger),
+        orders.BASE_COLUMNS + orders.AMOUNT_COLUMNS,
+        Format.table,
+        "Remaining to invoice",
+    )
+    output.show_rows(
+        invoice_service.list_invoices(ledger, today),
+        invoices.COLUMNS,
+        Format.table,
+        "Invoices",
+        negative=invoices.is_credit_note,
+    )
     output.show_rows(contract_service.list_contracts(ledger, today), contracts.COLUMNS, Format.table, "Contracts")
     output.show_rows(stock_service.levels(ledger), stock.LEVELS, Format.table, "Stock")
     render_project(console, project_service.show(ledger, made["projects"][0], today))

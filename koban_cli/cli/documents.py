@@ -6,15 +6,26 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
-LINE_COLUMNS = (("#", "position"), ("Product", "product"), ("Description", "description"), ("Qty", "qty"),
-                ("Unit price", "unit_price"), ("Disc. %", "discount"), ("VAT %", "vat_rate"), ("Net", "net"))
+LINE_COLUMNS = (
+    ("#", "position"),
+    ("Product", "product"),
+    ("Description", "description"),
+    ("Qty", "qty"),
+    ("Unit price", "unit_price"),
+    ("Disc. %", "discount"),
+    ("VAT %", "vat_rate"),
+    ("Net", "net"),
+)
 HEADER_SKIP = {"lines", "vat", "net", "tax", "gross"}
 
 
 def render(console, view: dict, extra_columns: tuple[tuple[str, str], ...] = ()) -> None:
     title = view.get("number") or view.get("ref")
-    facts = [f"[bold]{k.replace('_', ' ')}[/]: {escape(_text(v))}"
-             for k, v in view.items() if k not in HEADER_SKIP and v not in (None, [], "")]
+    facts = [
+        f"[bold]{k.replace('_', ' ')}[/]: {escape(_text(v))}"
+        for k, v in view.items()
+        if k not in HEADER_SKIP and v not in (None, [], "")
+    ]
     console.print(Panel("\n".join(facts), title=f"[bold]{escape(str(title))}[/]", expand=False))
     lines = Table(header_style="bold", show_lines=False)
     columns = LINE_COLUMNS + extra_columns

@@ -15,8 +15,9 @@ def render(console, result: dict) -> None:
     grid = Table(title="Billing forecast", show_footer=True, header_style="bold")
     grid.add_column("Period", footer="Total")
     for key, header in (("orders", "Orders"), ("contracts", "Contracts"), ("total", "Total")):
-        grid.add_column(header, justify="right", no_wrap=True,
-                        footer=f"{sum(Decimal(row[key]) for row in periods):.2f}")
+        grid.add_column(
+            header, justify="right", no_wrap=True, footer=f"{sum(Decimal(row[key]) for row in periods):.2f}"
+        )
     grid.add_column("")
     for row in periods:
         filled = int(Decimal(row["total"]) / peak * BAR_WIDTH) if peak else 0
@@ -27,8 +28,9 @@ def render(console, result: dict) -> None:
         late.add_column("Order", footer="Total")
         late.add_column("Date")
         late.add_column("Label")
-        late.add_column("Amount", justify="right",
-                        footer=f"{sum(Decimal(row['amount']) for row in result['late']):.2f}")
+        late.add_column(
+            "Amount", justify="right", footer=f"{sum(Decimal(row['amount']) for row in result['late']):.2f}"
+        )
         for row in result["late"]:
             late.add_row(row["order"], row["date"], row["label"], row["amount"])
         console.print(late)

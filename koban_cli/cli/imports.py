@@ -45,8 +45,16 @@ def import_(
 
         with Progress(transient=True) as bar:
             task = bar.add_task(f"Checking {file.name}", total=None)
-            result = imports.run(state.ledger(), kind, data, dry_run, update, delimiter, encoding,
-                                 progress=lambda done, total: bar.update(task, completed=done, total=total))
+            result = imports.run(
+                state.ledger(),
+                kind,
+                data,
+                dry_run,
+                update,
+                delimiter,
+                encoding,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
     else:
         result = imports.run(state.ledger(), kind, data, dry_run, update, delimiter, encoding)
     if fmt == Format.json:

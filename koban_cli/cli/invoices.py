@@ -14,16 +14,36 @@ from koban_cli.cli import lines, output, state
 from koban_cli.cli.output import Col
 from koban_cli.errors import InvalidValue
 from koban_cli.cli.params import (
-    FORMAT_DEFAULT, Format, LangOpt, Amount, AsOfOpt, DateOpt, FormatOpt, Lines, Percent, date, money, parse_picks,
+    FORMAT_DEFAULT,
+    Format,
+    LangOpt,
+    Amount,
+    AsOfOpt,
+    DateOpt,
+    FormatOpt,
+    Lines,
+    Percent,
+    date,
+    money,
+    parse_picks,
 )
 
 app = noun_app("invoice")
 Ref = Annotated[str, typer.Argument(help="Invoice number (FA-…, AV-…) or draft reference PROV-<id>.")]
 Order = Annotated[str, typer.Argument(help="Order number, e.g. CO-2026-0001.")]
-COLUMNS = [Col("ref", "Invoice"), Col("kind", "Kind"), Col("customer", "Customer"), Col("order", "Order"),
-           Col("date", "Date"), Col("due_date", "Due"), Col("payment_status", "Payment"),
-           Col("days_late", "Days late", numeric=True), Col("net", "Net", numeric=True, total=True),
-           Col("gross", "Gross", numeric=True, total=True), Col("paid", "Paid", numeric=True, total=True)]
+COLUMNS = [
+    Col("ref", "Invoice"),
+    Col("kind", "Kind"),
+    Col("customer", "Customer"),
+    Col("order", "Order"),
+    Col("date", "Date"),
+    Col("due_date", "Due"),
+    Col("payment_status", "Payment"),
+    Col("days_late", "Days late", numeric=True),
+    Col("net", "Net", numeric=True, total=True),
+    Col("gross", "Gross", numeric=True, total=True),
+    Col("paid", "Paid", numeric=True, total=True),
+]
 
 
 def _drafting():
@@ -46,8 +66,13 @@ def _drafted(result: dict, fmt) -> None:
 
 
 @app.command()
-def deposit(order: Order, percent: Percent = None, amount: Amount = None, date: DateOpt = "today",
-            fmt: FormatOpt = FORMAT_DEFAULT) -> None:
+def deposit(
+    order: Order,
+    percent: Percent = None,
+    amount: Amount = None,
+    date: DateOpt = "today",
+    fmt: FormatOpt = FORMAT_DEFAULT,
+) -> None:
     """Draft a deposit invoice (acompte), split over the order's VAT rates.
 
     Example: koban invoice deposit CO-2026-0001 --percent 30
@@ -56,8 +81,14 @@ def deposit(order: Order, percent: Percent = None, amount: Amount = None, date: 
 
 
 @app.command()
-def partial(order: Order, percent: Percent = None, amount: Amount = None, line: Lines = None,
-            date: DateOpt = "today", fmt: FormatOpt = FORMAT_DEFAULT) -> None:
+def partial(
+    order: Order,
+    percent: Percent = None,
+    amount: Amount = None,
+    line: Lines = None,
+    date: DateOpt = "today",
+    fmt: FormatOpt = FORMAT_DEFAULT,
+) -> None:
     """Draft an intermediate invoice: a share of every line, or chosen quantities.
 
     Example: koban invoice partial CO-2026-0001 --line 1=2 --line 3=1
@@ -75,9 +106,12 @@ def balance(order: Order, date: DateOpt = "today", fmt: FormatOpt = FORMAT_DEFAU
 
 
 @app.command()
-def create(customer: Annotated[str, typer.Option(help="Customer code.")], date: DateOpt = "today",
-           note: Annotated[str, typer.Option(help="Note printed on the invoice.")] = "",
-           fmt: FormatOpt = FORMAT_DEFAULT) -> None:
+def create(
+    customer: Annotated[str, typer.Option(help="Customer code.")],
+    date: DateOpt = "today",
+    note: Annotated[str, typer.Option(help="Note printed on the invoice.")] = "",
+    fmt: FormatOpt = FORMAT_DEFAULT,
+) -> None:
     """Draft a standalone invoice (not linked to an order); add lines with add-line.
 
     Example: koban invoice create --customer ACME
@@ -105,9 +139,14 @@ def delete(ref: Ref) -> None:
 
 
 @app.command()
-def credit(ref: Ref, amount: Amount = None, line: Lines = None,
-           reason: Annotated[str, typer.Option(help="Why the invoice is corrected.")] = "",
-           date: DateOpt = "today", fmt: FormatOpt = FORMAT_DEFAULT) -> None:
+def credit(
+    ref: Ref,
+    amount: Amount = None,
+    line: Lines = None,
+    reason: Annotated[str, typer.Option(help="Why the invoice is corrected.")] = "",
+    date: DateOpt = "today",
+    fmt: FormatOpt = FORMAT_DEFAULT,
+) -> None:
     """Draft a credit note (avoir) for a validated invoice: all of it, an amount, or lines.
 
     Example: koban invoice credit FA-2026-0002 --amount 150.00 --reason "Remise commerciale"
@@ -116,10 +155,15 @@ def credit(ref: Ref, amount: Amount = None, line: Lines = None,
 
 
 @app.command()
-def pay(ref: Ref, amount: Annotated[Decimal, typer.Option(parser=money("--amount", allow_zero=False), metavar="AMOUNT",
-                                                        help="Amount received.")],
-        date: DateOpt = "today", method: Annotated[str, typer.Option(help="e.g. transfer, card, cheque.")] = "",
-        fmt: FormatOpt = FORMAT_DEFAULT) -> None:
+def pay(
+    ref: Ref,
+    amount: Annotated[
+        Decimal, typer.Option(parser=money("--amount", allow_zero=False), metavar="AMOUNT", help="Amount received.")
+    ],
+    date: DateOpt = "today",
+    method: Annotated[str, typer.Option(help="e.g. transfer, card, cheque.")] = "",
+    fmt: FormatOpt = FORMAT_DEFAULT,
+) -> None:
     """Record a payment received on a validated invoice.
 
     Example: koban invoice pay FA-2026-0001 --amount 1200.00 --method transfer
@@ -245,8 +289,9 @@ def list_(
 
     Example: koban invoice list --overdue --as-of 2026-12-31
     """
-    rows = _lifecycle().list_invoices(state.ledger(), as_of, order, customer, status, kind, date_from, date_to,
-                                      unpaid, overdue)
+    rows = _lifecycle().list_invoices(
+        state.ledger(), as_of, order, customer, status, kind, date_from, date_to, unpaid, overdue
+    )
     output.show_rows(rows, COLUMNS, fmt, "Invoices", negative=is_credit_note)
 
 

@@ -19,8 +19,10 @@ def db() -> None:
 
 
 @app.command()
-def copy(to: Annotated[str, typer.Option("--to", metavar="PATH|URL", help="An empty ledger to copy into.")],
-         fmt: FormatOpt = FORMAT_DEFAULT) -> None:
+def copy(
+    to: Annotated[str, typer.Option("--to", metavar="PATH|URL", help="An empty ledger to copy into.")],
+    fmt: FormatOpt = FORMAT_DEFAULT,
+) -> None:
     """Copy the whole ledger to another database (SQLite <-> PostgreSQL), checked row for row.
 
     Example: koban --db koban.db db copy --to postgresql+psycopg://koban@dbserver/koban

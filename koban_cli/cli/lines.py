@@ -1,6 +1,5 @@
 """`add-line` and `remove-line`, registered the same way on quotes, orders and invoices."""
 
-
 from decimal import Decimal
 from typing import Annotated, Callable, Optional
 
@@ -17,12 +16,19 @@ def register(app: typer.Typer, noun: str, example_ref: str, service: Callable[[]
         ref: Annotated[str, typer.Argument(help=f"The {noun}'s reference.")],
         product: Annotated[Optional[str], typer.Option("--product", help="Product reference.")] = None,
         description: Annotated[Optional[str], typer.Option("--description", help="Line text.")] = None,
-        price: Annotated[Optional[Decimal], typer.Option("--price", parser=money("--price"), metavar="AMOUNT",
-                                                             help="Unit price excl. tax.")] = None,
-        vat: Annotated[Optional[Decimal], typer.Option("--vat", parser=vat(), metavar="RATE", help="VAT rate in %.")] = None,
-        qty: Annotated[Decimal, typer.Option("--qty", parser=qty("--qty"), metavar="QTY", help="Quantity.")] = Decimal(1),
-        discount: Annotated[Decimal, typer.Option("--discount", parser=percent("--discount"), metavar="PERCENT",
-                                                         help="Discount in %.")] = Decimal(0),
+        price: Annotated[
+            Optional[Decimal],
+            typer.Option("--price", parser=money("--price"), metavar="AMOUNT", help="Unit price excl. tax."),
+        ] = None,
+        vat: Annotated[
+            Optional[Decimal], typer.Option("--vat", parser=vat(), metavar="RATE", help="VAT rate in %.")
+        ] = None,
+        qty: Annotated[Decimal, typer.Option("--qty", parser=qty("--qty"), metavar="QTY", help="Quantity.")] = Decimal(
+            1
+        ),
+        discount: Annotated[
+            Decimal, typer.Option("--discount", parser=percent("--discount"), metavar="PERCENT", help="Discount in %.")
+        ] = Decimal(0),
         comment: Annotated[Optional[str], typer.Option("--comment", help="A comment under the line.")] = None,
         text: Annotated[Optional[str], typer.Option("--text", help="A comment or section line, no amount.")] = None,
         fmt: FormatOpt = FORMAT_DEFAULT,

@@ -25,15 +25,18 @@ def verify(fmt: FormatOpt = FORMAT_DEFAULT) -> None:
     if fmt == Format.table and not findings:
         typer.echo("The ledger is sound: every check passed.")
     else:
-        output.show_rows(findings, [Col("check", "Check"), Col("ref", "Document"), Col("message", "Problem")], fmt,
-                         "Problems")
+        output.show_rows(
+            findings, [Col("check", "Check"), Col("ref", "Document"), Col("message", "Problem")], fmt, "Problems"
+        )
     for finding in findings:
         typer.echo(f"Error: {finding['check']}: {finding['ref']}: {finding['message']}", err=True)
     if findings:
         raise typer.Exit(1)
 
 
-def backup(destination: Annotated[Path, typer.Argument(help="File to write the copy to.")], force: Force = False) -> None:
+def backup(
+    destination: Annotated[Path, typer.Argument(help="File to write the copy to.")], force: Force = False
+) -> None:
     """Copy the ledger consistently while it is in use (SQLite online backup).
 
     Example: koban backup /srv/backups/koban-$(date +%F).db

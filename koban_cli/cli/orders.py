@@ -18,8 +18,11 @@ from koban_cli.cli.params import FORMAT_DEFAULT, Amount, AsOfOpt, date, percent,
 app = noun_app("order")
 Ref = Annotated[str, typer.Argument(help="Order number, e.g. CO-2026-0001.")]
 BASE_COLUMNS = [Col("number", "Order"), Col("customer", "Customer"), Col("date", "Date"), Col("status", "Status")]
-AMOUNT_COLUMNS = [Col("net", "Net", numeric=True, total=True), Col("invoiced", "Invoiced", numeric=True, total=True),
-                  Col("remaining", "Remaining", numeric=True, total=True)]
+AMOUNT_COLUMNS = [
+    Col("net", "Net", numeric=True, total=True),
+    Col("invoiced", "Invoiced", numeric=True, total=True),
+    Col("remaining", "Remaining", numeric=True, total=True),
+]
 
 
 def _service():
@@ -79,8 +82,11 @@ def show(ref: Ref, fmt: FormatOpt = FORMAT_DEFAULT) -> None:
 
 
 @app.command()
-def pdf(ref: Ref, output_file: Annotated[Optional[Path], typer.Option("-o", "--output", help="Default: <number>.pdf")] = None,
-        lang: LangOpt = "fr") -> None:
+def pdf(
+    ref: Ref,
+    output_file: Annotated[Optional[Path], typer.Option("-o", "--output", help="Default: <number>.pdf")] = None,
+    lang: LangOpt = "fr",
+) -> None:
     """Render the order to PDF.
 
     Example: koban order pdf CO-2026-0001 --lang en
@@ -94,10 +100,15 @@ def pdf(ref: Ref, output_file: Annotated[Optional[Path], typer.Option("-o", "--o
 @app.command()
 def schedule(
     ref: Ref,
-    date_: Annotated[Optional[dt.date], typer.Option("--date", parser=date("--date"), metavar="DATE",
-                                                     help="Planned invoice date (may be past: then late).")] = None,
-    pct: Annotated[Optional[Decimal], typer.Option("--percent", parser=percent("--percent", allow_zero=False),
-                                                   metavar="PERCENT")] = None,
+    date_: Annotated[
+        Optional[dt.date],
+        typer.Option(
+            "--date", parser=date("--date"), metavar="DATE", help="Planned invoice date (may be past: then late)."
+        ),
+    ] = None,
+    pct: Annotated[
+        Optional[Decimal], typer.Option("--percent", parser=percent("--percent", allow_zero=False), metavar="PERCENT")
+    ] = None,
     amount: Amount = None,
     label: Annotated[str, typer.Option(help="What the invoice is for.")] = "",
     kind: Annotated[str, typer.Option(help="deposit, intermediate or balance.")] = "intermediate",
@@ -115,8 +126,9 @@ def schedule(
 
     ledger = state.ledger()
     if list_:
-        output.show_rows(planning.plan(ledger, ref, as_of), PLAN_COLUMNS, fmt, f"Billing plan of {ref}",
-                         empty="Nothing planned.")
+        output.show_rows(
+            planning.plan(ledger, ref, as_of), PLAN_COLUMNS, fmt, f"Billing plan of {ref}", empty="Nothing planned."
+        )
     elif remove is not None:
         planning.remove(ledger, ref, remove)
         typer.echo(f"{ref} planned entry {remove} removed")
@@ -132,9 +144,16 @@ def schedule(
         output.created(result, fmt, f"{ref} entry {result['position']}: {result['amount']} on {result['date']}")
 
 
-PLAN_COLUMNS = [Col("position", "#", numeric=True), Col("date", "Date"), Col("kind", "Kind"), Col("label", "Label"),
-                Col("amount", "Planned", numeric=True, total=True), Col("invoice", "Invoice"),
-                Col("invoiced", "Invoiced", numeric=True, total=True), Col("late", "Late")]
+PLAN_COLUMNS = [
+    Col("position", "#", numeric=True),
+    Col("date", "Date"),
+    Col("kind", "Kind"),
+    Col("label", "Label"),
+    Col("amount", "Planned", numeric=True, total=True),
+    Col("invoice", "Invoice"),
+    Col("invoiced", "Invoiced", numeric=True, total=True),
+    Col("late", "Late"),
+]
 
 
 @app.command("list")
@@ -142,8 +161,9 @@ def list_(
     status: Annotated[Optional[str], typer.Option(help="draft, validated, invoiced, cancelled.")] = None,
     open_: Annotated[bool, typer.Option("--open", help="Only orders still to invoice.")] = False,
     customer: Annotated[Optional[str], typer.Option(help="Customer code.")] = None,
-    amounts: Annotated[Optional[bool], typer.Option("--amounts/--no-amounts",
-                                                    help="Net, invoiced, remaining (default with --open).")] = None,
+    amounts: Annotated[
+        Optional[bool], typer.Option("--amounts/--no-amounts", help="Net, invoiced, remaining (default with --open).")
+    ] = None,
     fmt: FormatOpt = FORMAT_DEFAULT,
 ) -> None:
     """List orders; with --open, the remaining-to-invoice report with its total row.

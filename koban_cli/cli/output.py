@@ -65,20 +65,26 @@ def table(rows: list[dict], columns: list[Col], title: str | None = None, negati
     for col in columns:
         footer = ""
         if col.total:
-            amounts = (Decimal(row[col.key]) * (-1 if negative and negative(row) else 1)
-                       for row in rows if row.get(col.key))
+            amounts = (
+                Decimal(row[col.key]) * (-1 if negative and negative(row) else 1) for row in rows if row.get(col.key)
+            )
             footer = f"{sum(amounts, Decimal(0)):.2f}"
         elif col is columns[0]:
             footer = "Total"
-        grid.add_column(col.header, justify="right" if col.numeric else "left", footer=footer,
-                        no_wrap=col.numeric)
+        grid.add_column(col.header, justify="right" if col.numeric else "left", footer=footer, no_wrap=col.numeric)
     for row in rows:
         grid.add_row(*(_cell(row.get(col.key)) for col in columns))
     return grid
 
 
-def show_rows(rows: list[dict], columns: list[Col], fmt: Format, title: str | None = None,
-              empty: str = "Nothing to show.", negative=None) -> None:
+def show_rows(
+    rows: list[dict],
+    columns: list[Col],
+    fmt: Format,
+    title: str | None = None,
+    empty: str = "Nothing to show.",
+    negative=None,
+) -> None:
     """Every list command prints through here."""
     if fmt == Format.json:
         emit_json(rows)

@@ -59,17 +59,26 @@ class Format(str, Enum):
 
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table, json or csv (stdout only).")]
-AsOfOpt = Annotated[dt.date, typer.Option("--as-of", parser=date("--as-of"), metavar="DATE",
-                                           help="Reference date (ISO or 'today').")]
-DateOpt = Annotated[dt.date, typer.Option("--date", parser=date("--date"), metavar="DATE",
-                                          help="Document date (ISO or 'today').")]
-Amount = Annotated[Optional[Decimal], typer.Option("--amount", parser=money("--amount", allow_zero=False),
-                                                   metavar="AMOUNT", help="Amount excl. tax.")]
-Percent = Annotated[Optional[Decimal], typer.Option("--percent", parser=percent("--percent", allow_zero=False),
-                                                    metavar="PERCENT", help="Share of the order's net.")]
+AsOfOpt = Annotated[
+    dt.date, typer.Option("--as-of", parser=date("--as-of"), metavar="DATE", help="Reference date (ISO or 'today').")
+]
+DateOpt = Annotated[
+    dt.date, typer.Option("--date", parser=date("--date"), metavar="DATE", help="Document date (ISO or 'today').")
+]
+Amount = Annotated[
+    Optional[Decimal],
+    typer.Option("--amount", parser=money("--amount", allow_zero=False), metavar="AMOUNT", help="Amount excl. tax."),
+]
+Percent = Annotated[
+    Optional[Decimal],
+    typer.Option(
+        "--percent", parser=percent("--percent", allow_zero=False), metavar="PERCENT", help="Share of the order's net."
+    ),
+]
 Lines = Annotated[Optional[list[str]], typer.Option("--line", metavar="N=QTY", help="Line N, quantity QTY (repeat).")]
-LangOpt = Annotated[str, typer.Option("--lang", parser=_parser(values.parse_lang, "--lang"), metavar="fr|en",
-                                      help="Document language.")]
+LangOpt = Annotated[
+    str, typer.Option("--lang", parser=_parser(values.parse_lang, "--lang"), metavar="fr|en", help="Document language.")
+]
 FORMAT_DEFAULT = Format.table
 
 

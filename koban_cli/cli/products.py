@@ -21,9 +21,18 @@ Stock = Annotated[Optional[bool], typer.Option("--stock/--no-stock", help="Track
 Period = Annotated[Optional[str], typer.Option(help="monthly, quarterly, semiannual, yearly.")]
 Cost = Annotated[Optional[Decimal], typer.Option(parser=money("--cost"), metavar="AMOUNT", help="Purchase cost.")]
 Alert = Annotated[Optional[Decimal], typer.Option(parser=qty("--alert-below"), metavar="QTY", help="Stock alert.")]
-COLUMNS = [Col("ref", "Ref"), Col("name", "Name"), Col("kind", "Kind"), Col("price", "Price", numeric=True),
-           Col("vat_rate", "VAT %", numeric=True), Col("unit", "Unit"), Col("period", "Period"),
-           Col("cost", "Cost", numeric=True), Col("deliverable", "Deliv."), Col("stock_tracked", "Stock")]
+COLUMNS = [
+    Col("ref", "Ref"),
+    Col("name", "Name"),
+    Col("kind", "Kind"),
+    Col("price", "Price", numeric=True),
+    Col("vat_rate", "VAT %", numeric=True),
+    Col("unit", "Unit"),
+    Col("period", "Period"),
+    Col("cost", "Cost", numeric=True),
+    Col("deliverable", "Deliv."),
+    Col("stock_tracked", "Stock"),
+]
 
 
 @app.command()
@@ -32,8 +41,13 @@ def add(
     name: Annotated[str, typer.Option(help="Name printed on documents.")],
     price: Annotated[Decimal, typer.Option(parser=money("--price"), metavar="AMOUNT", help="Unit price excl. tax.")],
     vat: Annotated[Decimal, typer.Option(parser=vat(), metavar="RATE", help="VAT rate in %.")],
-    kind: Kind = "goods", unit: Unit = None, deliverable: Deliverable = None, stock: Stock = None,
-    period: Period = None, cost: Cost = None, alert_below: Alert = None,
+    kind: Kind = "goods",
+    unit: Unit = None,
+    deliverable: Deliverable = None,
+    stock: Stock = None,
+    period: Period = None,
+    cost: Cost = None,
+    alert_below: Alert = None,
     fmt: FormatOpt = FORMAT_DEFAULT,
 ) -> None:
     """Add a product; goods are delivered from stock, services and subscriptions are not.
@@ -42,9 +56,20 @@ def add(
     """
     from koban_cli.services import products
 
-    result = products.add_product(state.ledger(), ref, name, price, vat, kind or "goods", unit=unit,
-                                  deliverable=deliverable, stock_tracked=stock, period=period, cost=cost,
-                                  alert_below=alert_below)
+    result = products.add_product(
+        state.ledger(),
+        ref,
+        name,
+        price,
+        vat,
+        kind or "goods",
+        unit=unit,
+        deliverable=deliverable,
+        stock_tracked=stock,
+        period=period,
+        cost=cost,
+        alert_below=alert_below,
+    )
     output.created(result, fmt, ref)
 
 
@@ -54,8 +79,13 @@ def edit(
     name: Annotated[Optional[str], typer.Option()] = None,
     price: Annotated[Optional[Decimal], typer.Option(parser=money("--price"), metavar="AMOUNT")] = None,
     vat: Annotated[Optional[Decimal], typer.Option(parser=vat(), metavar="RATE")] = None,
-    unit: Unit = None, deliverable: Deliverable = None, stock: Stock = None, period: Period = None,
-    cost: Cost = None, alert_below: Alert = None, fmt: FormatOpt = FORMAT_DEFAULT,
+    unit: Unit = None,
+    deliverable: Deliverable = None,
+    stock: Stock = None,
+    period: Period = None,
+    cost: Cost = None,
+    alert_below: Alert = None,
+    fmt: FormatOpt = FORMAT_DEFAULT,
 ) -> None:
     """Change a product (documents already made keep their copied prices).
 
@@ -63,9 +93,19 @@ def edit(
     """
     from koban_cli.services import products
 
-    result = products.edit_product(state.ledger(), ref, name=name, price=price, vat_rate=vat, unit=unit,
-                                   deliverable=deliverable, stock_tracked=stock, period=period, cost=cost,
-                                   alert_below=alert_below)
+    result = products.edit_product(
+        state.ledger(),
+        ref,
+        name=name,
+        price=price,
+        vat_rate=vat,
+        unit=unit,
+        deliverable=deliverable,
+        stock_tracked=stock,
+        period=period,
+        cost=cost,
+        alert_below=alert_below,
+    )
     output.show_record(result, fmt)
 
 

@@ -19,11 +19,24 @@ rate_app = new_app("Default hourly cost per person.")
 app.add_typer(task_app, name="task")
 app.add_typer(rate_app, name="rate")
 Ref = Annotated[str, typer.Argument(help="Project number, e.g. AF-2026-0001.")]
-COLUMNS = [Col("number", "Project"), Col("name", "Name"), Col("customer", "Customer"),
-           Col("price", "Price", numeric=True, total=True), Col("cost", "Cost", numeric=True, total=True),
-           Col("margin", "Margin", numeric=True, total=True), Col("margin_pct", "Margin %", numeric=True)]
-TASKS = [Col("position", "#", numeric=True), Col("title", "Task"), Col("due", "Due"), Col("assignee", "Who"),
-         Col("hours", "Hours", numeric=True), Col("done", "Done"), Col("overdue", "Overdue")]
+COLUMNS = [
+    Col("number", "Project"),
+    Col("name", "Name"),
+    Col("customer", "Customer"),
+    Col("price", "Price", numeric=True, total=True),
+    Col("cost", "Cost", numeric=True, total=True),
+    Col("margin", "Margin", numeric=True, total=True),
+    Col("margin_pct", "Margin %", numeric=True),
+]
+TASKS = [
+    Col("position", "#", numeric=True),
+    Col("title", "Task"),
+    Col("due", "Due"),
+    Col("assignee", "Who"),
+    Col("hours", "Hours", numeric=True),
+    Col("done", "Done"),
+    Col("overdue", "Overdue"),
+]
 
 
 def _service():
@@ -33,12 +46,17 @@ def _service():
 
 
 @app.command()
-def create(from_order: Annotated[Optional[str], typer.Option("--from-order", help="Order the project follows.")] = None,
-           customer: Annotated[Optional[str], typer.Option(help="Customer code (without an order).")] = None,
-           name: Annotated[Optional[str], typer.Option(help="Project name.")] = None,
-           budget: Annotated[Optional[Decimal], typer.Option(parser=money("--budget"), metavar="AMOUNT",
-                                                             help="Sale price when there is no order.")] = None,
-           date_: DateOpt = "today", fmt: FormatOpt = FORMAT_DEFAULT) -> None:
+def create(
+    from_order: Annotated[Optional[str], typer.Option("--from-order", help="Order the project follows.")] = None,
+    customer: Annotated[Optional[str], typer.Option(help="Customer code (without an order).")] = None,
+    name: Annotated[Optional[str], typer.Option(help="Project name.")] = None,
+    budget: Annotated[
+        Optional[Decimal],
+        typer.Option(parser=money("--budget"), metavar="AMOUNT", help="Sale price when there is no order."),
+    ] = None,
+    date_: DateOpt = "today",
+    fmt: FormatOpt = FORMAT_DEFAULT,
+) -> None:
     """Create a project from an order (its net is the sale price) or for a customer.
 
     Example: koban project create --from-order CO-2026-0001 --name "Bureau d'études"
@@ -47,13 +65,19 @@ def create(from_order: Annotated[Optional[str], typer.Option("--from-order", hel
 
 
 @app.command()
-def time(ref: Ref, hours: Annotated[Decimal, typer.Option(parser=qty("--hours"), metavar="HOURS")],
-         rate: Annotated[Optional[Decimal], typer.Option(parser=money("--rate"), metavar="AMOUNT",
-                                                         help="Hourly cost (default: the person's).")] = None,
-         who: Annotated[str, typer.Option(help="Who worked.")] = "",
-         task: Annotated[Optional[int], typer.Option(help="Task number.", min=1)] = None,
-         note: Annotated[str, typer.Option()] = "", date_: DateOpt = "today",
-         fmt: FormatOpt = FORMAT_DEFAULT) -> None:
+def time(
+    ref: Ref,
+    hours: Annotated[Decimal, typer.Option(parser=qty("--hours"), metavar="HOURS")],
+    rate: Annotated[
+        Optional[Decimal],
+        typer.Option(parser=money("--rate"), metavar="AMOUNT", help="Hourly cost (default: the person's)."),
+    ] = None,
+    who: Annotated[str, typer.Option(help="Who worked.")] = "",
+    task: Annotated[Optional[int], typer.Option(help="Task number.", min=1)] = None,
+    note: Annotated[str, typer.Option()] = "",
+    date_: DateOpt = "today",
+    fmt: FormatOpt = FORMAT_DEFAULT,
+) -> None:
     """Log time spent on a project.
 
     Example: koban project time AF-2026-0001 --hours 3.5 --who Marie --task 2
@@ -63,14 +87,19 @@ def time(ref: Ref, hours: Annotated[Decimal, typer.Option(parser=qty("--hours"),
 
 
 @app.command()
-def purchase(ref: Ref, supplier: Annotated[str, typer.Option(help="Supplier code.")],
-             amount: Annotated[Optional[Decimal], typer.Option(parser=money("--amount", allow_zero=False),
-                                                               metavar="AMOUNT")] = None,
-             product: Annotated[Optional[str], typer.Option(help="Product bought.")] = None,
-             quantity: Annotated[Optional[Decimal], typer.Option("--qty", parser=qty("--qty"), metavar="QTY")] = None,
-             cost: Annotated[Optional[Decimal], typer.Option(parser=money("--cost"), metavar="AMOUNT")] = None,
-             supplier_ref: Annotated[str, typer.Option("--ref", help="The supplier's reference.")] = "",
-             date_: DateOpt = "today", fmt: FormatOpt = FORMAT_DEFAULT) -> None:
+def purchase(
+    ref: Ref,
+    supplier: Annotated[str, typer.Option(help="Supplier code.")],
+    amount: Annotated[
+        Optional[Decimal], typer.Option(parser=money("--amount", allow_zero=False), metavar="AMOUNT")
+    ] = None,
+    product: Annotated[Optional[str], typer.Option(help="Product bought.")] = None,
+    quantity: Annotated[Optional[Decimal], typer.Option("--qty", parser=qty("--qty"), metavar="QTY")] = None,
+    cost: Annotated[Optional[Decimal], typer.Option(parser=money("--cost"), metavar="AMOUNT")] = None,
+    supplier_ref: Annotated[str, typer.Option("--ref", help="The supplier's reference.")] = "",
+    date_: DateOpt = "today",
+    fmt: FormatOpt = FORMAT_DEFAULT,
+) -> None:
     """Order from a supplier for the project (a purchase order CF-…).
 
     Example: koban project purchase AF-2026-0001 --supplier ECRANS --product ECRAN --qty 4 --cost 180.00
@@ -102,12 +131,16 @@ def list_(fmt: FormatOpt = FORMAT_DEFAULT) -> None:
 
 
 @task_app.command("add")
-def task_add(ref: Ref, title: Annotated[str, typer.Argument(help="What is to be done.")],
-             due: Annotated[Optional[dt.date], typer.Option(parser=date("--due"), metavar="DATE")] = None,
-             assignee: Annotated[str, typer.Option(help="Who does it.")] = "",
-             hours: Annotated[Optional[Decimal], typer.Option(parser=qty("--hours"), metavar="HOURS",
-                                                              help="Planned hours.")] = None,
-             fmt: FormatOpt = FORMAT_DEFAULT) -> None:
+def task_add(
+    ref: Ref,
+    title: Annotated[str, typer.Argument(help="What is to be done.")],
+    due: Annotated[Optional[dt.date], typer.Option(parser=date("--due"), metavar="DATE")] = None,
+    assignee: Annotated[str, typer.Option(help="Who does it.")] = "",
+    hours: Annotated[
+        Optional[Decimal], typer.Option(parser=qty("--hours"), metavar="HOURS", help="Planned hours.")
+    ] = None,
+    fmt: FormatOpt = FORMAT_DEFAULT,
+) -> None:
     """Plan an action on a project.
 
     Example: koban project task add AF-2026-0001 "Installer les postes" --due 2026-12-15 --assignee Marie
@@ -117,8 +150,9 @@ def task_add(ref: Ref, title: Annotated[str, typer.Argument(help="What is to be 
 
 
 @task_app.command("done")
-def task_done(ref: Ref, position: Annotated[int, typer.Argument(help="Task number.", min=1)],
-              date_: DateOpt = "today") -> None:
+def task_done(
+    ref: Ref, position: Annotated[int, typer.Argument(help="Task number.", min=1)], date_: DateOpt = "today"
+) -> None:
     """Mark a task done.
 
     Example: koban project task done AF-2026-0001 1
@@ -133,13 +167,16 @@ def task_list(ref: Ref, as_of: AsOfOpt = "today", fmt: FormatOpt = FORMAT_DEFAUL
 
     Example: koban project task list AF-2026-0001
     """
-    output.show_rows(_service().tasks(state.ledger(), ref, as_of), TASKS, fmt, f"Tasks of {ref}",
-                     empty="No task planned.")
+    output.show_rows(
+        _service().tasks(state.ledger(), ref, as_of), TASKS, fmt, f"Tasks of {ref}", empty="No task planned."
+    )
 
 
 @rate_app.command("set")
-def rate_set(name: Annotated[str, typer.Argument(help="Person.")],
-             rate: Annotated[Decimal, typer.Argument(parser=money("RATE"), metavar="RATE")]) -> None:
+def rate_set(
+    name: Annotated[str, typer.Argument(help="Person.")],
+    rate: Annotated[Decimal, typer.Argument(parser=money("RATE"), metavar="RATE")],
+) -> None:
     """Set a person's default hourly cost.
 
     Example: koban project rate set Marie 45.00

@@ -22,17 +22,20 @@ def render(console, view: dict) -> None:
     cost_bar = "█" * int(cost / scale * WIDTH)
     pct = f" ({view['margin_pct']} %)" if view["margin_pct"] is not None else ""
     hours = view["hours"] + (f" of {view['planned_hours']} planned" if view["planned_hours"] else "")
-    body = "\n".join([
-        f"[bold]{escape(view['name'])}[/] — {view['customer']}" + (f" — order {view['order']}" if view["order"] else ""),
-        "",
-        f"Price          {view['price']:>12}   [blue]{price_bar}[/]",
-        f"Cost           {view['cost']:>12}   [{colour}]{cost_bar}[/]",
-        f"  labour       {view['labour_cost']:>12}",
-        f"  purchases    {view['purchase_cost']:>12}",
-        f"[bold]Margin         {view['margin']:>12}{pct}[/]",
-        f"Invoiced       {view['invoiced']:>12}",
-        f"Hours          {hours:>12}",
-    ])
+    body = "\n".join(
+        [
+            f"[bold]{escape(view['name'])}[/] — {view['customer']}"
+            + (f" — order {view['order']}" if view["order"] else ""),
+            "",
+            f"Price          {view['price']:>12}   [blue]{price_bar}[/]",
+            f"Cost           {view['cost']:>12}   [{colour}]{cost_bar}[/]",
+            f"  labour       {view['labour_cost']:>12}",
+            f"  purchases    {view['purchase_cost']:>12}",
+            f"[bold]Margin         {view['margin']:>12}{pct}[/]",
+            f"Invoiced       {view['invoiced']:>12}",
+            f"Hours          {hours:>12}",
+        ]
+    )
     console.print(Panel(body, title=f"[bold]{view['number']}[/]", expand=False))
     if view["tasks"]:
         output.show_rows(view["tasks"], TASKS, Format.table, "Tasks")

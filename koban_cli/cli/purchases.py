@@ -13,8 +13,14 @@ from koban_cli.cli.params import FORMAT_DEFAULT, DateOpt, FormatOpt
 
 app = noun_app("purchase")
 Ref = Annotated[str, typer.Argument(help="Purchase order number, e.g. CF-2026-0001.")]
-COLUMNS = [Col("number", "Purchase"), Col("supplier", "Supplier"), Col("project", "Project"), Col("date", "Date"),
-           Col("status", "Status"), Col("amount", "Amount", numeric=True, total=True)]
+COLUMNS = [
+    Col("number", "Purchase"),
+    Col("supplier", "Supplier"),
+    Col("project", "Project"),
+    Col("date", "Date"),
+    Col("status", "Status"),
+    Col("amount", "Amount", numeric=True, total=True),
+]
 
 
 def _service():
@@ -24,8 +30,9 @@ def _service():
 
 
 @app.command("list")
-def list_(project: Annotated[Optional[str], typer.Option(help="Project number.")] = None,
-          fmt: FormatOpt = FORMAT_DEFAULT) -> None:
+def list_(
+    project: Annotated[Optional[str], typer.Option(help="Project number.")] = None, fmt: FormatOpt = FORMAT_DEFAULT
+) -> None:
     """List purchase orders.
 
     Example: koban purchase list --project AF-2026-0001

@@ -15,9 +15,15 @@ from koban_cli.cli.params import FORMAT_DEFAULT, LangOpt, AsOfOpt, DateOpt, Form
 
 app = noun_app("quote")
 Ref = Annotated[str, typer.Argument(help="Quote number, e.g. DE-2026-0001.")]
-COLUMNS = [Col("number", "Quote"), Col("customer", "Customer"), Col("date", "Date"),
-           Col("valid_until", "Valid until"), Col("status", "Status"), Col("net", "Net", numeric=True, total=True),
-           Col("gross", "Gross", numeric=True, total=True)]
+COLUMNS = [
+    Col("number", "Quote"),
+    Col("customer", "Customer"),
+    Col("date", "Date"),
+    Col("valid_until", "Valid until"),
+    Col("status", "Status"),
+    Col("net", "Net", numeric=True, total=True),
+    Col("gross", "Gross", numeric=True, total=True),
+]
 
 
 def _service():
@@ -33,8 +39,12 @@ lines.register(app, "quote", "DE-2026-0001", _service)
 def create(
     customer: Annotated[str, typer.Option(help="Customer code.")],
     date: DateOpt = "today",
-    valid_until: Annotated[Optional[dt.date], typer.Option("--valid-until", parser=date("--valid-until"), metavar="DATE",
-                                                         help="Default: 30 days after the date.")] = None,
+    valid_until: Annotated[
+        Optional[dt.date],
+        typer.Option(
+            "--valid-until", parser=date("--valid-until"), metavar="DATE", help="Default: 30 days after the date."
+        ),
+    ] = None,
     note: Annotated[str, typer.Option(help="Note printed on the quote.")] = "",
     fmt: FormatOpt = FORMAT_DEFAULT,
 ) -> None:
@@ -57,8 +67,11 @@ def show(ref: Ref, as_of: AsOfOpt = "today", fmt: FormatOpt = FORMAT_DEFAULT) ->
 
 
 @app.command()
-def pdf(ref: Ref, output_file: Annotated[Optional[Path], typer.Option("-o", "--output", help="Default: <number>.pdf")] = None,
-        lang: LangOpt = "fr") -> None:
+def pdf(
+    ref: Ref,
+    output_file: Annotated[Optional[Path], typer.Option("-o", "--output", help="Default: <number>.pdf")] = None,
+    lang: LangOpt = "fr",
+) -> None:
     """Render the quote to PDF.
 
     Example: koban quote pdf DE-2026-0001 --lang en
@@ -107,5 +120,3 @@ def accept(ref: Ref, date: DateOpt = "today", fmt: FormatOpt = FORMAT_DEFAULT) -
     Example: koban quote accept DE-2026-0001
     """
     output.created(_service().accept(state.ledger(), ref, date), fmt)
-
-

@@ -1,6 +1,6 @@
 """The README's command reference, generated from the commands' own help.
 
-    python -m koban_cli.cli.reference
+python -m koban_cli.cli.reference
 """
 
 from __future__ import annotations

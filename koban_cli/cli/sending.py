@@ -21,8 +21,9 @@ def send_invoices(refs: list[str], fmt: Format | None, required: bool = True) ->
     config = mail.settings()
     if config is None:
         if required:
-            raise KobanError("email is not configured: set KOBAN_SMTP_HOST and KOBAN_SMTP_FROM "
-                             f"(or [smtp] in {mail.config_path()})")
+            raise KobanError(
+                f"email is not configured: set KOBAN_SMTP_HOST and KOBAN_SMTP_FROM (or [smtp] in {mail.config_path()})"
+            )
         return True
     results = sending.deliver(state.ledger(), refs, config, render_pdf)
     if fmt is not None:

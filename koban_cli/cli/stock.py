@@ -15,11 +15,23 @@ from koban_cli.cli.params import FORMAT_DEFAULT, DateOpt, FormatOpt, count, date
 
 app = noun_app("stock")
 Product = Annotated[str, typer.Argument(help="Product reference.")]
-LEVELS = [Col("product", "Product"), Col("name", "Name"), Col("on_hand", "On hand", numeric=True),
-          Col("reserved", "Reserved", numeric=True), Col("available", "Available", numeric=True),
-          Col("alert_below", "Alert below", numeric=True), Col("below_alert", "Alert")]
-MOVES = [Col("date", "Date"), Col("product", "Product"), Col("qty", "Qty", numeric=True), Col("kind", "Cause"),
-         Col("ref", "Document"), Col("note", "Note")]
+LEVELS = [
+    Col("product", "Product"),
+    Col("name", "Name"),
+    Col("on_hand", "On hand", numeric=True),
+    Col("reserved", "Reserved", numeric=True),
+    Col("available", "Available", numeric=True),
+    Col("alert_below", "Alert below", numeric=True),
+    Col("below_alert", "Alert"),
+]
+MOVES = [
+    Col("date", "Date"),
+    Col("product", "Product"),
+    Col("qty", "Qty", numeric=True),
+    Col("kind", "Cause"),
+    Col("ref", "Document"),
+    Col("note", "Note"),
+]
 
 
 def _service():
@@ -29,8 +41,10 @@ def _service():
 
 
 @app.command()
-def show(ref: Annotated[Optional[str], typer.Argument(help="Product reference (all when omitted).")] = None,
-         fmt: FormatOpt = FORMAT_DEFAULT) -> None:
+def show(
+    ref: Annotated[Optional[str], typer.Argument(help="Product reference (all when omitted).")] = None,
+    fmt: FormatOpt = FORMAT_DEFAULT,
+) -> None:
     """Stock levels: on hand, reserved by validated orders not yet delivered, available, alert.
 
     Example: koban stock show ECRAN
@@ -39,11 +53,16 @@ def show(ref: Annotated[Optional[str], typer.Argument(help="Product reference (a
 
 
 @app.command("in")
-def in_(ref: Product, quantity: Annotated[Decimal, typer.Argument(parser=qty("QTY"), metavar="QTY")],
-        cost: Annotated[Optional[Decimal], typer.Option(parser=money("--cost"), metavar="AMOUNT",
-                                                        help="Unit cost.")] = None,
-        note: Annotated[str, typer.Option(help="Where it comes from.")] = "", day: DateOpt = "today",
-        fmt: FormatOpt = FORMAT_DEFAULT) -> None:
+def in_(
+    ref: Product,
+    quantity: Annotated[Decimal, typer.Argument(parser=qty("QTY"), metavar="QTY")],
+    cost: Annotated[
+        Optional[Decimal], typer.Option(parser=money("--cost"), metavar="AMOUNT", help="Unit cost.")
+    ] = None,
+    note: Annotated[str, typer.Option(help="Where it comes from.")] = "",
+    day: DateOpt = "today",
+    fmt: FormatOpt = FORMAT_DEFAULT,
+) -> None:
     """Bring goods into stock (a receipt movement).
 
     Example: koban stock in ECRAN 10 --cost 180.00 --note "Livraison fournisseur"
@@ -53,10 +72,13 @@ def in_(ref: Product, quantity: Annotated[Decimal, typer.Argument(parser=qty("QT
 
 
 @app.command()
-def adjust(ref: Product,
-           to: Annotated[Decimal, typer.Option("--to", parser=count("--to"), metavar="QTY", help="Counted quantity.")],
-           note: Annotated[str, typer.Option(help="Why the count differs.")] = "", day: DateOpt = "today",
-           fmt: FormatOpt = FORMAT_DEFAULT) -> None:
+def adjust(
+    ref: Product,
+    to: Annotated[Decimal, typer.Option("--to", parser=count("--to"), metavar="QTY", help="Counted quantity.")],
+    note: Annotated[str, typer.Option(help="Why the count differs.")] = "",
+    day: DateOpt = "today",
+    fmt: FormatOpt = FORMAT_DEFAULT,
+) -> None:
     """Set the level to an inventory count (one adjustment movement).
 
     Example: koban stock adjust ECRAN --to 7 --note "Inventaire annuel"
@@ -66,10 +88,12 @@ def adjust(ref: Product,
 
 
 @app.command()
-def moves(ref: Annotated[Optional[str], typer.Argument(help="Product reference.")] = None,
-          date_from: Annotated[Optional[dt.date], typer.Option("--from", parser=date("--from"), metavar="DATE")] = None,
-          date_to: Annotated[Optional[dt.date], typer.Option("--to", parser=date("--to"), metavar="DATE")] = None,
-          fmt: FormatOpt = FORMAT_DEFAULT) -> None:
+def moves(
+    ref: Annotated[Optional[str], typer.Argument(help="Product reference.")] = None,
+    date_from: Annotated[Optional[dt.date], typer.Option("--from", parser=date("--from"), metavar="DATE")] = None,
+    date_to: Annotated[Optional[dt.date], typer.Option("--to", parser=date("--to"), metavar="DATE")] = None,
+    fmt: FormatOpt = FORMAT_DEFAULT,
+) -> None:
     """Stock movements, each with its cause and document.
 
     Example: koban stock moves ECRAN --from 2026-01-01

@@ -40,8 +40,7 @@ def totals(lines: Iterable[tuple[Decimal, Decimal]]) -> Totals:
     for rate, net in lines:
         bases[rate] += net
     vat = tuple(
-        VatRow(rate, base, round_money(base * rate / HUNDRED))
-        for rate, base in sorted(bases.items(), reverse=True)
+        VatRow(rate, base, round_money(base * rate / HUNDRED)) for rate, base in sorted(bases.items(), reverse=True)
     )
     net = sum((row.base for row in vat), ZERO)
     tax = sum((row.amount for row in vat), ZERO)

@@ -130,7 +130,9 @@ def picked_lines(lines: list[Billable], picks: dict[int, Decimal], doc: str, ver
             raise InvalidValue(f"line {position} of {doc} has no amount to {verb} (lines: {_positions(lines)})")
         if qty > line.qty_left:
             error = OverInvoicing if verb == "invoice" else OverCrediting
-            raise error(f"line {position} of {doc}: {number_str(qty)} asked, {number_str(line.qty_left)} left to {verb}")
+            raise error(
+                f"line {position} of {doc}: {number_str(qty)} asked, {number_str(line.qty_left)} left to {verb}"
+            )
         net = line.net_left if qty == line.qty_left else line_net(qty, line.unit_price, line.discount)
         new.append(line.take(qty, net))
     return new

@@ -32,12 +32,20 @@ def buckets(start: dt.date, end: dt.date, by: str) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
-def table(keys: list[str], orders: Iterable[tuple[dt.date, Decimal]], contracts: Iterable[tuple[dt.date, Decimal]],
-          by: str) -> list[dict]:
+def table(
+    keys: list[str], orders: Iterable[tuple[dt.date, Decimal]], contracts: Iterable[tuple[dt.date, Decimal]], by: str
+) -> list[dict]:
     """Per bucket: planned order amounts, contract amounts and their total."""
     sums = {"orders": defaultdict(lambda: ZERO), "contracts": defaultdict(lambda: ZERO)}
     for source, items in (("orders", orders), ("contracts", contracts)):
         for day, amount in items:
             sums[source][bucket(day, by)] += amount
-    return [{"period": key, "orders": sums["orders"][key], "contracts": sums["contracts"][key],
-             "total": sums["orders"][key] + sums["contracts"][key]} for key in keys]
+    return [
+        {
+            "period": key,
+            "orders": sums["orders"][key],
+            "contracts": sums["contracts"][key],
+            "total": sums["orders"][key] + sums["contracts"][key],
+        }
+        for key in keys
+    ]

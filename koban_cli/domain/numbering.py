@@ -27,7 +27,9 @@ def format_number(pattern: str, prefix: str, year: int, seq: int) -> str:
     try:
         number = pattern.format(prefix=prefix, year=year, seq=seq)
     except (KeyError, IndexError, ValueError) as exc:
-        raise InvalidValue(f'number pattern "{pattern}" is not valid ({exc}); use {{prefix}}, {{year}}, {{seq}}') from None
+        raise InvalidValue(
+            f'number pattern "{pattern}" is not valid ({exc}); use {{prefix}}, {{year}}, {{seq}}'
+        ) from None
     if not _ALLOWED.match(number):
         raise InvalidValue(
             f'number "{number}" must be at most 35 letters, digits or - + _ / (check the pattern "{pattern}")'

@@ -65,8 +65,9 @@ def period_at(start: dt.date, every_months: int, index: int, end: dt.date | None
     return Period(first, last, full_end, first if in_advance else last + ONE_DAY)
 
 
-def periods_until(start: dt.date, every_months: int, end: dt.date | None, in_advance: bool,
-                  as_of: dt.date) -> list[Period]:
+def periods_until(
+    start: dt.date, every_months: int, end: dt.date | None, in_advance: bool, as_of: dt.date
+) -> list[Period]:
     """Every period due on or before `as_of`, oldest first."""
     found = []
     index = 0
@@ -76,8 +77,9 @@ def periods_until(start: dt.date, every_months: int, end: dt.date | None, in_adv
     return found
 
 
-def next_period(start: dt.date, every_months: int, end: dt.date | None, in_advance: bool,
-                billed: set[dt.date]) -> Period | None:
+def next_period(
+    start: dt.date, every_months: int, end: dt.date | None, in_advance: bool, billed: set[dt.date]
+) -> Period | None:
     """The oldest period not yet billed."""
     index = 0
     while (period := period_at(start, every_months, index, end, in_advance)) is not None:

@@ -15,8 +15,13 @@ def _render_to_file(context: dict, target: Path, lang: str, facturx: bool) -> Pa
     return target
 
 
-def render_many(jobs: list[tuple[dict, Path]], lang: str, facturx: bool = True,
-                on_done: Callable[[], None] | None = None, workers: int | None = None) -> int:
+def render_many(
+    jobs: list[tuple[dict, Path]],
+    lang: str,
+    facturx: bool = True,
+    on_done: Callable[[], None] | None = None,
+    workers: int | None = None,
+) -> int:
     """Render `(context, target)` pairs; returns how many files were written."""
     workers = workers or os.cpu_count() or 1
     if workers == 1 or len(jobs) < 2:

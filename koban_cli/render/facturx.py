@@ -19,8 +19,7 @@ from drafthorse.models.tradelines import LineItem
 from drafthorse.models.accounting import TradeAllowanceCharge
 
 TYPE_CODES = {"credit_note": "381", "deposit": "386"}
-UNIT_CODES = {"u": "C62", "h": "HUR", "day": "DAY", "month": "MON", "year": "ANN", "kg": "KGM", "m": "MTR",
-              "l": "LTR"}
+UNIT_CODES = {"u": "C62", "h": "HUR", "day": "DAY", "month": "MON", "year": "ANN", "kg": "KGM", "m": "MTR", "l": "LTR"}
 EXEMPTION = "TVA non applicable, art. 293 B du CGI"
 
 
@@ -61,8 +60,11 @@ def build_xml(context: dict) -> bytes:
     doc.header.id = inv["number"]
     doc.header.type_code = type_code(inv["kind"])
     doc.header.issue_date_time = dt.date.fromisoformat(inv["date"])
-    rate = f"{company['late_penalty_rate']} %" if company.get("late_penalty_rate") else \
-        "trois fois le taux d'intérêt légal"
+    rate = (
+        f"{company['late_penalty_rate']} %"
+        if company.get("late_penalty_rate")
+        else "trois fois le taux d'intérêt légal"
+    )
     _note(doc, "PMT", "Indemnité forfaitaire pour frais de recouvrement : 40 €")
     _note(doc, "PMD", f"Pénalités de retard au taux de {rate}")
     _note(doc, "AAB", "Pas d'escompte pour paiement anticipé")
@@ -133,7 +135,9 @@ def _line_item(line: dict, exempt: bool) -> LineItem:
         charge = TradeAllowanceCharge()
         charge.indicator = allowance < 0
         charge.actual_amount = abs(allowance).quantize(Decimal("0.01"))
-        charge.reason = f"Remise {line['discount']} %" if Decimal(line["discount"]) else "Quote-part arrondie au centime"
+        charge.reason = (
+            f"Remise {line['discount']} %" if Decimal(line["discount"]) else "Quote-part arrondie au centime"
+        )
         item.settlement.allowance_charge.add(charge)
     item.settlement.trade_tax.type_code = "VAT"
     item.settlement.trade_tax.category_code = _category(Decimal(line["vat_rate"]), exempt)

@@ -20,8 +20,10 @@ def template_dir() -> Path:
 
 def environment(lang: str, own_templates: str | None = None) -> Environment:
     folders = [FileSystemLoader(own_templates)] if own_templates else []
-    env = Environment(loader=ChoiceLoader(folders + [FileSystemLoader(str(template_dir()))]),
-                      autoescape=select_autoescape(["html"], default=True))
+    env = Environment(
+        loader=ChoiceLoader(folders + [FileSystemLoader(str(template_dir()))]),
+        autoescape=select_autoescape(["html"], default=True),
+    )
     env.filters["money"] = partial(formatting.money, lang=lang)
     env.filters["number"] = partial(formatting.number, lang=lang)
     env.filters["date"] = partial(formatting.date, lang=lang)
@@ -36,6 +38,11 @@ def render_html(context: dict, lang: str = "fr") -> str:
     title = context["title"] if lang == "fr" else TITLES_EN.get(context["title"], context["title"])
     logo = Path(company["logo"]).resolve().as_uri() if company.get("logo") else None
     return env.get_template(f"{context['kind']}.html").render(
-        **(context | {"title": title}), lang=lang, L=LABELS[lang], ref=doc.get("number") or doc.get("ref"),
-        draft=doc.get("status") == "draft", stylesheet=stylesheet, logo=logo,
+        **(context | {"title": title}),
+        lang=lang,
+        L=LABELS[lang],
+        ref=doc.get("number") or doc.get("ref"),
+        draft=doc.get("status") == "draft",
+        stylesheet=stylesheet,
+        logo=logo,
     )

@@ -17,5 +17,4 @@ def render_pdf(context: dict, lang: str = "fr", facturx: bool = True) -> bytes:
 
     from koban_cli.render.facturx import build_xml
 
-    return generate_from_binary(pdf, build_xml(context), flavor="factur-x", level="en16931", check_xsd=True,
-                                lang=lang)
+    return generate_from_binary(pdf, build_xml(context), flavor="factur-x", level="en16931", check_xsd=True, lang=lang)

@@ -37,13 +37,18 @@ class Run:
 
 def _due(contract: Contract, billed: set[dt.date], as_of: dt.date) -> list[P.Period]:
     every = P.months_of(contract.every)
-    return [period for period in P.periods_until(contract.start, every, contracts.billing_end(contract),
-                                                 contract.in_advance, as_of)
-            if period.start not in billed]
+    return [
+        period
+        for period in P.periods_until(
+            contract.start, every, contracts.billing_end(contract), contract.in_advance, as_of
+        )
+        if period.start not in billed
+    ]
 
 
-def period_lines(contract: Contract, lines: list[ContractLine], reprices: list[ContractReprice],
-                 period: P.Period) -> list[NewLine]:
+def period_lines(
+    contract: Contract, lines: list[ContractLine], reprices: list[ContractReprice], period: P.Period
+) -> list[NewLine]:
     every = P.months_of(contract.every)
     new = []
     for line in lines:
@@ -52,9 +57,19 @@ def period_lines(contract: Contract, lines: list[ContractLine], reprices: list[C
         label = f"{line.description} — du {period.start:%d/%m/%Y} au {period.end:%d/%m/%Y}"
         if period.days != period.full_days:
             label += f" (prorata {period.days}/{period.full_days} jours)"
-        new.append(NewLine(label, qty, price, line.vat_rate, line_net(qty, price, line.discount),
-                           discount=line.discount, product_id=line.product_id,
-                           period_start=period.start, period_end=period.end))
+        new.append(
+            NewLine(
+                label,
+                qty,
+                price,
+                line.vat_rate,
+                line_net(qty, price, line.discount),
+                discount=line.discount,
+                product_id=line.product_id,
+                period_start=period.start,
+                period_end=period.end,
+            )
+        )
     return new
 
 
@@ -73,12 +88,13 @@ def due_contracts(ledger: Ledger, as_of: dt.date) -> list[tuple[Contract, list[P
 BATCH = 100  # contracts per transaction; each contract has its own savepoint
 
 
-def bill_due(ledger: Ledger, as_of: dt.date, dry_run: bool = False,
-             on_contract: Callable[[], None] | None = None) -> Run:
+def bill_due(
+    ledger: Ledger, as_of: dt.date, dry_run: bool = False, on_contract: Callable[[], None] | None = None
+) -> Run:
     run = Run()
     due = due_contracts(ledger, as_of)
     for first in range(0, len(due), BATCH):
-        batch = due[first:first + BATCH]
+        batch = due[first : first + BATCH]
         if dry_run:
             for contract, periods in batch:
                 run.made += _plan(ledger, contract, periods)
@@ -96,8 +112,9 @@ def _bill_batch(ledger: Ledger, batch: list[tuple[Contract, list[P.Period]]], as
         ids = [contract.id for contract, _ in batch]
         billed = contracts.billed_starts(session, ids)  # read again under the write lock
         lines: dict[int, list[ContractLine]] = defaultdict(list)
-        for line in session.exec(select(ContractLine).where(ContractLine.contract_id.in_(ids))
-                                 .order_by(ContractLine.position)):
+        for line in session.exec(
+            select(ContractLine).where(ContractLine.contract_id.in_(ids)).order_by(ContractLine.position)
+        ):
             lines[line.contract_id].append(line)
         reprices: dict[int, list[ContractReprice]] = defaultdict(list)
         for change in session.exec(select(ContractReprice).where(ContractReprice.contract_id.in_(ids))):
@@ -105,8 +122,14 @@ def _bill_batch(ledger: Ledger, batch: list[tuple[Contract, list[P.Period]]], as
         for contract, _ in batch:
             try:
                 with session.begin_nested():
-                    made = _bill(session, session.get(Contract, contract.id), billed.get(contract.id, set()),
-                                 lines[contract.id], reprices[contract.id], as_of)
+                    made = _bill(
+                        session,
+                        session.get(Contract, contract.id),
+                        billed.get(contract.id, set()),
+                        lines[contract.id],
+                        reprices[contract.id],
+                        as_of,
+                    )
                 run.made += made
             except IntegrityError:
                 _forget_rolled_back(session)  # the period was billed by another run: nothing lost, nothing doubled
@@ -121,15 +144,27 @@ def _forget_rolled_back(session: Session) -> None:
     session.info.pop("chain_head", None)
 
 
-def _bill(session: Session, contract: Contract, billed: set[dt.date], lines: list[ContractLine],
-          reprices: list[ContractReprice], as_of: dt.date) -> list[dict]:
+def _bill(
+    session: Session,
+    contract: Contract,
+    billed: set[dt.date],
+    lines: list[ContractLine],
+    reprices: list[ContractReprice],
+    as_of: dt.date,
+) -> list[dict]:
     if not lines:
         raise KobanError(f"{contract.number} has no line to bill (koban contract add-line {contract.number} …)")
     made = []
     for period in _due(contract, billed, as_of):
-        invoice = draft(session, contract.customer_id, "subscription", as_of,
-                        period_lines(contract, lines, reprices, period), contract_id=contract.id,
-                        note=f"Abonnement {contract.number}")
+        invoice = draft(
+            session,
+            contract.customer_id,
+            "subscription",
+            as_of,
+            period_lines(contract, lines, reprices, period),
+            contract_id=contract.id,
+            note=f"Abonnement {contract.number}",
+        )
         session.add(ContractPeriod(contract_id=contract.id, start=period.start, end=period.end, invoice_id=invoice.id))
         session.flush()
         if contract.auto:
@@ -143,11 +178,24 @@ def _plan(ledger: Ledger, contract: Contract, due: list[P.Period]) -> list[dict]
     with ledger.read() as session:
         lines = contracts.lines_of(session, contract)
         reprices = list(session.exec(select(ContractReprice).where(ContractReprice.contract_id == contract.id)))
-    return [_row(contract, period, None, sum((l.net for l in period_lines(contract, lines, reprices, period)),
-                                             Decimal(0)), "planned")
-            for period in due]
+    return [
+        _row(
+            contract,
+            period,
+            None,
+            sum((l.net for l in period_lines(contract, lines, reprices, period)), Decimal(0)),
+            "planned",
+        )
+        for period in due
+    ]
 
 
 def _row(contract: Contract, period: P.Period, ref: str | None, net: Decimal, status: str) -> dict:
-    return {"contract": contract.number, "period_start": date_str(period.start), "period_end": date_str(period.end),
-            "invoice": ref, "net": money_str(net), "status": status}
+    return {
+        "contract": contract.number,
+        "period_start": date_str(period.start),
+        "period_end": date_str(period.end),
+        "invoice": ref,
+        "net": money_str(net),
+        "status": status,
+    }

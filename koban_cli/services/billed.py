@@ -61,10 +61,18 @@ def billables(session: Session, order: SalesOrder, lines: list[OrderLine]) -> li
     usage = line_usage(session, order, committed=True)
     return [
         Billable(
-            line_id=line.id, position=line.position, description=line.description, qty=line.qty,
-            unit_price=line.unit_price, discount=line.discount, vat_rate=line.vat_rate, net=line.net,
-            qty_used=usage.get(line.id, (ZERO, ZERO))[0], net_used=usage.get(line.id, (ZERO, ZERO))[1],
-            product_id=line.product_id, order_line_id=line.id,
+            line_id=line.id,
+            position=line.position,
+            description=line.description,
+            qty=line.qty,
+            unit_price=line.unit_price,
+            discount=line.discount,
+            vat_rate=line.vat_rate,
+            net=line.net,
+            qty_used=usage.get(line.id, (ZERO, ZERO))[0],
+            net_used=usage.get(line.id, (ZERO, ZERO))[1],
+            product_id=line.product_id,
+            order_line_id=line.id,
         )
         for line in lines
         if line.kind != "text"
@@ -83,8 +91,10 @@ def open_deposits(session: Session, order: SalesOrder) -> list[OpenDeposit]:
         session.exec(
             select(InvoiceLine.deposit_line_id, signed_sum(InvoiceLine.net, Money))
             .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
-            .where(InvoiceLine.deposit_line_id.in_([line.id for line, _ in deposit_lines]),
-                   Invoice.status.in_(("draft", "validated")))
+            .where(
+                InvoiceLine.deposit_line_id.in_([line.id for line, _ in deposit_lines]),
+                Invoice.status.in_(("draft", "validated")),
+            )
             .group_by(InvoiceLine.deposit_line_id)
         ).all()
     )

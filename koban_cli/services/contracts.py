@@ -8,8 +8,17 @@ from decimal import Decimal
 from sqlmodel import Session, select
 
 from koban_cli.db.engine import Ledger
-from koban_cli.db.models import Contract, ContractLine, ContractPeriod, ContractReprice, Customer, Invoice, \
-    OrderLine, Product, SalesOrder
+from koban_cli.db.models import (
+    Contract,
+    ContractLine,
+    ContractPeriod,
+    ContractReprice,
+    Customer,
+    Invoice,
+    OrderLine,
+    Product,
+    SalesOrder,
+)
 from koban_cli.domain import periods as P
 from koban_cli.domain.amounts import line_net, totals
 from koban_cli.domain.values import HUNDRED, date_str, money_str, number_str, round_money
@@ -41,10 +50,20 @@ def _terms(start: dt.date, months: int | None, end: dt.date | None) -> dt.date:
     return end
 
 
-def create(ledger: Ledger, start: dt.date, from_order: str | None = None, customer: str | None = None,
-           months: int | None = None, end: dt.date | None = None, every: str | None = None,
-           in_advance: bool = True, renew: bool = True, renew_months: int | None = None, notice_days: int = 30,
-           auto: bool = False) -> dict:
+def create(
+    ledger: Ledger,
+    start: dt.date,
+    from_order: str | None = None,
+    customer: str | None = None,
+    months: int | None = None,
+    end: dt.date | None = None,
+    every: str | None = None,
+    in_advance: bool = True,
+    renew: bool = True,
+    renew_months: int | None = None,
+    notice_days: int = 30,
+    auto: bool = False,
+) -> dict:
     if (from_order is None) == (customer is None):
         raise InvalidValue("give --from-order CO-… or --customer CODE")
     if every is not None:
@@ -62,18 +81,36 @@ def create(ledger: Ledger, start: dt.date, from_order: str | None = None, custom
             raise InvalidState(f"{from_order} has no subscription line; a contract bills subscription products")
         if every is None:
             every = min((line[1].period or "monthly" for line in lines), key=P.months_of, default="monthly")
-        contract = Contract(number=take_number(session, "contract", start), customer_id=buyer.id,
-                            order_id=order.id if order else None, start=start, end=first_end, every=every,
-                            in_advance=in_advance, renew=renew,
-                            renew_months=renew_months or _months_between(start, first_end), notice_days=notice_days,
-                            auto=auto)
+        contract = Contract(
+            number=take_number(session, "contract", start),
+            customer_id=buyer.id,
+            order_id=order.id if order else None,
+            start=start,
+            end=first_end,
+            every=every,
+            in_advance=in_advance,
+            renew=renew,
+            renew_months=renew_months or _months_between(start, first_end),
+            notice_days=notice_days,
+            auto=auto,
+        )
         session.add(contract)
         session.flush()
         for position, (line, product) in enumerate(lines, start=1):
-            session.add(ContractLine(contract_id=contract.id, position=position, product_id=product.id,
-                                     description=line.description, qty=line.qty, unit_price=line.unit_price,
-                                     price_months=P.months_of(product.period or "monthly"),
-                                     discount=line.discount, vat_rate=line.vat_rate, order_line_id=line.id))
+            session.add(
+                ContractLine(
+                    contract_id=contract.id,
+                    position=position,
+                    product_id=product.id,
+                    description=line.description,
+                    qty=line.qty,
+                    unit_price=line.unit_price,
+                    price_months=P.months_of(product.period or "monthly"),
+                    discount=line.discount,
+                    vat_rate=line.vat_rate,
+                    order_line_id=line.id,
+                )
+            )
         return {"ref": contract.number, "number": contract.number, "lines": len(lines)}
 
 
@@ -85,10 +122,14 @@ def _months_between(start: dt.date, end: dt.date) -> int:
 def _order_subscriptions(session: Session, order: SalesOrder) -> list[tuple[OrderLine, Product]]:
     if order.status not in ("validated", "invoiced"):
         raise InvalidState(f"{order.number} is {order.status}; a contract is made from a validated order")
-    return list(session.exec(
-        select(OrderLine, Product).join(Product, Product.id == OrderLine.product_id)
-        .where(OrderLine.order_id == order.id, Product.kind == "subscription").order_by(OrderLine.position)
-    ).all())
+    return list(
+        session.exec(
+            select(OrderLine, Product)
+            .join(Product, Product.id == OrderLine.product_id)
+            .where(OrderLine.order_id == order.id, Product.kind == "subscription")
+            .order_by(OrderLine.position)
+        ).all()
+    )
 
 
 def add_line(ledger: Ledger, number: str, spec: LineInput) -> dict:
@@ -102,16 +143,28 @@ def add_line(ledger: Ledger, number: str, spec: LineInput) -> dict:
         product = session.get(Product, fields["product_id"]) if fields["product_id"] else None
         price_months = P.months_of(product.period) if product and product.period else P.months_of(contract.every)
         position = len(lines_of(session, contract)) + 1
-        session.add(ContractLine(contract_id=contract.id, position=position, product_id=fields["product_id"],
-                                 description=fields["description"], qty=fields["qty"],
-                                 unit_price=fields["unit_price"], price_months=price_months,
-                                 discount=fields["discount"], vat_rate=fields["vat_rate"]))
+        session.add(
+            ContractLine(
+                contract_id=contract.id,
+                position=position,
+                product_id=fields["product_id"],
+                description=fields["description"],
+                qty=fields["qty"],
+                unit_price=fields["unit_price"],
+                price_months=price_months,
+                discount=fields["discount"],
+                vat_rate=fields["vat_rate"],
+            )
+        )
         return {"ref": number, "position": position}
 
 
 def lines_of(session: Session, contract: Contract) -> list[ContractLine]:
-    return list(session.exec(select(ContractLine).where(ContractLine.contract_id == contract.id)
-                             .order_by(ContractLine.position)))
+    return list(
+        session.exec(
+            select(ContractLine).where(ContractLine.contract_id == contract.id).order_by(ContractLine.position)
+        )
+    )
 
 
 def billing_end(contract: Contract) -> dt.date | None:
@@ -148,18 +201,26 @@ def billed_starts(session: Session, contract_ids: list[int] | None = None) -> di
 
 
 def next_due(contract: Contract, billed: set[dt.date]) -> P.Period | None:
-    return P.next_period(contract.start, P.months_of(contract.every), billing_end(contract), contract.in_advance,
-                         billed)
+    return P.next_period(
+        contract.start, P.months_of(contract.every), billing_end(contract), contract.in_advance, billed
+    )
 
 
 def _row(contract: Contract, code: str, billed: set[dt.date], as_of: dt.date) -> dict:
     upcoming = next_due(contract, billed)
-    return {"number": contract.number, "customer": code, "status": status_on(contract, as_of),
-            "start": date_str(contract.start),
-            "end": date_str(contract.terminated_on or P.current_term_end(
-                contract.end, contract.renew_months if contract.renew else None, as_of)),
-            "every": contract.every, "mode": "auto" if contract.auto else "manual",
-            "next_due": date_str(upcoming.due) if upcoming else None}
+    return {
+        "number": contract.number,
+        "customer": code,
+        "status": status_on(contract, as_of),
+        "start": date_str(contract.start),
+        "end": date_str(
+            contract.terminated_on
+            or P.current_term_end(contract.end, contract.renew_months if contract.renew else None, as_of)
+        ),
+        "every": contract.every,
+        "mode": "auto" if contract.auto else "manual",
+        "next_due": date_str(upcoming.due) if upcoming else None,
+    }
 
 
 def list_contracts(ledger: Ledger, as_of: dt.date, status: str | None = None) -> list[dict]:
@@ -167,8 +228,10 @@ def list_contracts(ledger: Ledger, as_of: dt.date, status: str | None = None) ->
         raise InvalidValue(f'status "{status}" is not one of {", ".join(STATUSES)}')
     with ledger.read() as session:
         billed = billed_starts(session)
-        rows = [_row(c, code, billed.get(c.id, set()), as_of)
-                for c, code in session.exec(select(Contract, Customer.code).join(Customer).order_by(Contract.id))]
+        rows = [
+            _row(c, code, billed.get(c.id, set()), as_of)
+            for c, code in session.exec(select(Contract, Customer.code).join(Customer).order_by(Contract.id))
+        ]
     return [row for row in rows if status in (None, row["status"])]
 
 
@@ -186,26 +249,47 @@ def show(ledger: Ledger, number: str, as_of: dt.date) -> dict:
         lines = []
         for line in lines_of(session, contract):
             price = period_price(line, every, reprices, price_date)
-            lines.append({"position": line.position, "kind": "product" if line.product_id else "free",
-                          "product": refs.get(line.product_id), "description": line.description,
-                          "qty": number_str(line.qty), "unit_price": money_str(price),
-                          "discount": number_str(line.discount), "vat_rate": number_str(line.vat_rate),
-                          "net": money_str(line_net(line.qty, price, line.discount)), "comment": None})
+            lines.append(
+                {
+                    "position": line.position,
+                    "kind": "product" if line.product_id else "free",
+                    "product": refs.get(line.product_id),
+                    "description": line.description,
+                    "qty": number_str(line.qty),
+                    "unit_price": money_str(price),
+                    "discount": number_str(line.discount),
+                    "vat_rate": number_str(line.vat_rate),
+                    "net": money_str(line_net(line.qty, price, line.discount)),
+                    "comment": None,
+                }
+            )
         result = totals((Decimal(l["vat_rate"]), Decimal(l["net"])) for l in lines)
         periods = session.exec(
-            select(ContractPeriod, Invoice).join(Invoice, Invoice.id == ContractPeriod.invoice_id)
-            .where(ContractPeriod.contract_id == contract.id).order_by(ContractPeriod.start)
+            select(ContractPeriod, Invoice)
+            .join(Invoice, Invoice.id == ContractPeriod.invoice_id)
+            .where(ContractPeriod.contract_id == contract.id)
+            .order_by(ContractPeriod.start)
         ).all()
         return _row(contract, customer.code, billed, as_of) | {
-            "customer_name": customer.name, "order": order.number if order else None,
-            "in_advance": contract.in_advance, "renew": contract.renew, "renew_months": contract.renew_months,
-            "notice_days": contract.notice_days, "terminated_on": date_str(contract.terminated_on),
+            "customer_name": customer.name,
+            "order": order.number if order else None,
+            "in_advance": contract.in_advance,
+            "renew": contract.renew,
+            "renew_months": contract.renew_months,
+            "notice_days": contract.notice_days,
+            "terminated_on": date_str(contract.terminated_on),
             "lines": lines,
-            "vat": [{"rate": number_str(r.rate), "base": money_str(r.base), "amount": money_str(r.amount)}
-                    for r in result.vat],
-            "net": money_str(result.net), "tax": money_str(result.tax), "gross": money_str(result.gross),
-            "periods": [{"start": date_str(p.start), "end": date_str(p.end),
-                         "invoice": inv.number or f"PROV-{inv.id}"} for p, inv in periods],
+            "vat": [
+                {"rate": number_str(r.rate), "base": money_str(r.base), "amount": money_str(r.amount)}
+                for r in result.vat
+            ],
+            "net": money_str(result.net),
+            "tax": money_str(result.tax),
+            "gross": money_str(result.gross),
+            "periods": [
+                {"start": date_str(p.start), "end": date_str(p.end), "invoice": inv.number or f"PROV-{inv.id}"}
+                for p, inv in periods
+            ],
         }
 
 
@@ -216,14 +300,22 @@ def renewals(ledger: Ledger, as_of: dt.date, within: int = 60) -> list[dict]:
     horizon = as_of + dt.timedelta(days=within)
     out = []
     with ledger.read() as session:
-        for contract, code in session.exec(select(Contract, Customer.code).join(Customer)
-                                           .where(Contract.status == "active").order_by(Contract.id)):
+        for contract, code in session.exec(
+            select(Contract, Customer.code).join(Customer).where(Contract.status == "active").order_by(Contract.id)
+        ):
             end = P.current_term_end(contract.end, contract.renew_months if contract.renew else None, as_of)
             if as_of <= end <= horizon:
                 deadline = end - dt.timedelta(days=contract.notice_days)
-                out.append({"contract": contract.number, "customer": code, "end": date_str(end),
-                            "notice_deadline": date_str(deadline), "notice_passed": as_of > deadline,
-                            "renews": contract.renew})
+                out.append(
+                    {
+                        "contract": contract.number,
+                        "customer": code,
+                        "end": date_str(end),
+                        "notice_deadline": date_str(deadline),
+                        "notice_passed": as_of > deadline,
+                        "renews": contract.renew,
+                    }
+                )
     return sorted(out, key=lambda row: row["end"])
 
 
@@ -236,15 +328,21 @@ def terminate(ledger: Ledger, number: str, on: dt.date, as_of: dt.date, force: b
             raise InvalidState(f"{number} is already {state} (last day {date_str(billing_end(contract))})")
         if on < contract.start:
             raise InvalidValue(f"--on {on} is before the contract's start {contract.start}")
-        billed = session.exec(select(ContractPeriod.end).where(ContractPeriod.contract_id == contract.id)
-                              .order_by(ContractPeriod.end.desc())).first()
+        billed = session.exec(
+            select(ContractPeriod.end)
+            .where(ContractPeriod.contract_id == contract.id)
+            .order_by(ContractPeriod.end.desc())
+        ).first()
         if billed and on < billed:
-            raise InvalidState(f"{number} is billed until {billed}; terminate on {billed} or later, "
-                               f"or credit the invoices first")
+            raise InvalidState(
+                f"{number} is billed until {billed}; terminate on {billed} or later, or credit the invoices first"
+            )
         earliest = as_of + dt.timedelta(days=contract.notice_days)
         if on < earliest and not force:
-            raise InvalidState(f"{number} has {contract.notice_days} days' notice: the earliest end is {earliest}; "
-                               f"use --force to terminate on {on} anyway")
+            raise InvalidState(
+                f"{number} has {contract.notice_days} days' notice: the earliest end is {earliest}; "
+                f"use --force to terminate on {on} anyway"
+            )
         contract.status, contract.terminated_on = "terminated", on
         session.add(contract)
         return {"ref": number, "number": number, "status": "terminated", "end": date_str(on)}
@@ -255,8 +353,11 @@ def reprice(ledger: Ledger, number: str, percent: Decimal, from_date: dt.date) -
         contract = get(session, number)
         if contract.status != "active":
             raise InvalidState(f"{number} is {contract.status}; only an active contract is repriced")
-        billed = session.exec(select(ContractPeriod.start).where(ContractPeriod.contract_id == contract.id,
-                                                                  ContractPeriod.start >= from_date)).first()
+        billed = session.exec(
+            select(ContractPeriod.start).where(
+                ContractPeriod.contract_id == contract.id, ContractPeriod.start >= from_date
+            )
+        ).first()
         if billed:
             raise InvalidState(f"the period starting {billed} is already billed; reprice --from a later date")
         session.add(ContractReprice(contract_id=contract.id, from_date=from_date, percent=percent))

@@ -39,13 +39,13 @@ def copy(source: Ledger, target: Ledger) -> dict:
     mismatched = [name for name, count in counts.items() if _counts(target, SQLModel.metadata.tables[name]) != count]
     sums = [_sums(source), _sums(target)]
     if mismatched or sums[0] != sums[1]:
-        raise KobanError(f"the copy differs from the source ({', '.join(mismatched) or 'totals'}); "
-                         f"do not use the target")
+        raise KobanError(
+            f"the copy differs from the source ({', '.join(mismatched) or 'totals'}); do not use the target"
+        )
     problems = maintenance.verify(target)
     if problems:
         raise KobanError(f"the copy does not verify: {problems[0].check}: {problems[0].message}")
-    return {"rows": sum(counts.values()), "tables": len(counts), "invoiced_gross": sums[0][0],
-            "orders_net": sums[0][1]}
+    return {"rows": sum(counts.values()), "tables": len(counts), "invoiced_gross": sums[0][0], "orders_net": sums[0][1]}
 
 
 def _counts(ledger: Ledger, table) -> int:
@@ -64,5 +64,9 @@ def _reset_sequences(conn, tables) -> None:
     """Rows were inserted with their ids: PostgreSQL's id sequences must continue after them."""
     for table in tables:
         if "id" in table.columns and table.columns["id"].autoincrement in (True, "auto"):
-            conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                              f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"))
+            conn.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                    f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
+                )
+            )

@@ -24,22 +24,33 @@ def ref_of(delivery: Delivery) -> str:
 
 def get(session: Session, ref: str) -> Delivery:
     draft = re.fullmatch(r"PROV-BL-(\d+)", ref.strip(), flags=re.IGNORECASE)
-    found = session.get(Delivery, int(draft.group(1))) if draft else \
-        session.exec(select(Delivery).where(Delivery.number == ref)).first()
+    found = (
+        session.get(Delivery, int(draft.group(1)))
+        if draft
+        else session.exec(select(Delivery).where(Delivery.number == ref)).first()
+    )
     if found is None or (draft and found.number):
         raise NotFound(f'delivery "{ref}" does not exist (see: koban delivery list)')
     return found
 
 
 def _lines(session: Session, delivery: Delivery) -> list[DeliveryLine]:
-    return list(session.exec(select(DeliveryLine).where(DeliveryLine.delivery_id == delivery.id)
-                             .order_by(DeliveryLine.position)))
+    return list(
+        session.exec(
+            select(DeliveryLine).where(DeliveryLine.delivery_id == delivery.id).order_by(DeliveryLine.position)
+        )
+    )
 
 
 def _deliverable(session: Session, order: SalesOrder) -> list[tuple[OrderLine, Product]]:
-    return list(session.exec(select(OrderLine, Product).join(Product, Product.id == OrderLine.product_id)
-                             .where(OrderLine.order_id == order.id, Product.deliverable)
-                             .order_by(OrderLine.position)).all())
+    return list(
+        session.exec(
+            select(OrderLine, Product)
+            .join(Product, Product.id == OrderLine.product_id)
+            .where(OrderLine.order_id == order.id, Product.deliverable)
+            .order_by(OrderLine.position)
+        ).all()
+    )
 
 
 def _left(session: Session, line: OrderLine, exclude: DeliveryLine | None = None) -> Decimal:
@@ -58,13 +69,16 @@ def create(ledger: Ledger, number: str, date: dt.date, picks: dict[int, Decimal]
         if picks:
             for position, qty in picks.items():
                 if position not in lines:
-                    raise InvalidValue(f"line {position} of {number} is not a deliverable product line "
-                                       f"(deliverable lines: {', '.join(map(str, lines)) or 'none'})")
+                    raise InvalidValue(
+                        f"line {position} of {number} is not a deliverable product line "
+                        f"(deliverable lines: {', '.join(map(str, lines)) or 'none'})"
+                    )
                 line, product = lines[position]
                 left = _left(session, line)
                 if qty > left:
-                    raise OverDelivery(f"line {position} of {number}: {number_str(qty)} asked, "
-                                       f"{number_str(left)} left to deliver")
+                    raise OverDelivery(
+                        f"line {position} of {number}: {number_str(qty)} asked, {number_str(left)} left to deliver"
+                    )
                 wanted.append((line, product, qty))
         else:
             wanted = [(line, product, _left(session, line)) for line, product in lines.values()]
@@ -75,8 +89,11 @@ def create(ledger: Ledger, number: str, date: dt.date, picks: dict[int, Decimal]
         session.add(delivery)
         session.flush()
         for position, (line, product, qty) in enumerate(wanted, start=1):
-            session.add(DeliveryLine(delivery_id=delivery.id, position=position, order_line_id=line.id,
-                                     product_id=product.id, qty=qty))
+            session.add(
+                DeliveryLine(
+                    delivery_id=delivery.id, position=position, order_line_id=line.id, product_id=product.id, qty=qty
+                )
+            )
         return {"ref": ref_of(delivery), "number": None, "order": number, "lines": len(wanted)}
 
 
@@ -129,18 +146,26 @@ def validate(ledger: Ledger, ref: str, date: dt.date) -> dict:
             order_line = session.get(OrderLine, line.order_line_id)
             asked[line.order_line_id] = asked.get(line.order_line_id, ZERO) + line.qty
             if done.get(line.order_line_id, ZERO) + asked[line.order_line_id] > order_line.qty:
-                raise OverDelivery(f"line {line.position} of {ref} would deliver more than the "
-                                   f"{number_str(order_line.qty)} ordered")
-        products = {p.id: p for p in session.exec(select(Product).where(
-            Product.id.in_([l.product_id for l in lines])))}
+                raise OverDelivery(
+                    f"line {line.position} of {ref} would deliver more than the {number_str(order_line.qty)} ordered"
+                )
+        products = {p.id: p for p in session.exec(select(Product).where(Product.id.in_([l.product_id for l in lines])))}
         _check_stock(session, lines, products)
         delivery.number = take_number(session, "delivery", date)
         delivery.date, delivery.status = date, "validated"
         session.add(delivery)
         for line in lines:
             if products[line.product_id].stock_tracked:
-                session.add(StockMove(product_id=line.product_id, date=date, qty=-line.qty, kind="delivery",
-                                      ref=delivery.number, delivery_line_id=line.id))
+                session.add(
+                    StockMove(
+                        product_id=line.product_id,
+                        date=date,
+                        qty=-line.qty,
+                        kind="delivery",
+                        ref=delivery.number,
+                        delivery_line_id=line.id,
+                    )
+                )
         return {"ref": delivery.number, "number": delivery.number, "date": date_str(date)}
 
 
@@ -158,7 +183,8 @@ def _check_stock(session: Session, lines: list[DeliveryLine], products: dict[int
             raise InsufficientStock(
                 f'not enough "{product.ref}" in stock: {number_str(qty)} to deliver, '
                 f"{number_str(have.get(product_id, ZERO))} on hand (koban stock in {product.ref} QTY, "
-                f"or company set --allow-negative-stock)")
+                f"or company set --allow-negative-stock)"
+            )
 
 
 def cancel(ledger: Ledger, ref: str, date: dt.date) -> dict:
@@ -174,12 +200,21 @@ def cancel(ledger: Ledger, ref: str, date: dt.date) -> dict:
             session.flush()
             session.delete(delivery)
             return {"ref": ref, "status": "deleted"}
-        exits = session.exec(select(StockMove).where(StockMove.delivery_line_id.in_([l.id for l in lines]),
-                                                     StockMove.kind == "delivery")).all()
+        exits = session.exec(
+            select(StockMove).where(StockMove.delivery_line_id.in_([l.id for l in lines]), StockMove.kind == "delivery")
+        ).all()
         for move in exits:
-            session.add(StockMove(product_id=move.product_id, date=date, qty=-move.qty, kind="return",
-                                  ref=delivery.number, note=f"Annulation de {delivery.number}",
-                                  delivery_line_id=move.delivery_line_id))
+            session.add(
+                StockMove(
+                    product_id=move.product_id,
+                    date=date,
+                    qty=-move.qty,
+                    kind="return",
+                    ref=delivery.number,
+                    note=f"Annulation de {delivery.number}",
+                    delivery_line_id=move.delivery_line_id,
+                )
+            )
         delivery.status = "cancelled"
         session.add(delivery)
         return {"ref": ref, "number": delivery.number, "status": "cancelled"}
@@ -190,28 +225,59 @@ def show(ledger: Ledger, ref: str) -> dict:
         delivery = get(session, ref)
         order = session.get(SalesOrder, delivery.order_id)
         customer = session.get(Customer, order.customer_id)
-        rows = session.exec(select(DeliveryLine, OrderLine, Product)
-                            .join(OrderLine, OrderLine.id == DeliveryLine.order_line_id)
-                            .join(Product, Product.id == DeliveryLine.product_id)
-                            .where(DeliveryLine.delivery_id == delivery.id).order_by(DeliveryLine.position)).all()
-        return {"number": delivery.number, "ref": ref_of(delivery), "status": delivery.status, "order": order.number,
-                "customer": customer.code, "customer_name": customer.name, "date": date_str(delivery.date),
-                "customer_ref": order.customer_ref or None,
-                "lines": [{"position": line.position, "order_line": order_line.position, "product": product.ref,
-                           "description": order_line.description, "qty": number_str(line.qty),
-                           "ordered": number_str(order_line.qty), "unit": product.unit}
-                          for line, order_line, product in rows]}
+        rows = session.exec(
+            select(DeliveryLine, OrderLine, Product)
+            .join(OrderLine, OrderLine.id == DeliveryLine.order_line_id)
+            .join(Product, Product.id == DeliveryLine.product_id)
+            .where(DeliveryLine.delivery_id == delivery.id)
+            .order_by(DeliveryLine.position)
+        ).all()
+        return {
+            "number": delivery.number,
+            "ref": ref_of(delivery),
+            "status": delivery.status,
+            "order": order.number,
+            "customer": customer.code,
+            "customer_name": customer.name,
+            "date": date_str(delivery.date),
+            "customer_ref": order.customer_ref or None,
+            "lines": [
+                {
+                    "position": line.position,
+                    "order_line": order_line.position,
+                    "product": product.ref,
+                    "description": order_line.description,
+                    "qty": number_str(line.qty),
+                    "ordered": number_str(order_line.qty),
+                    "unit": product.unit,
+                }
+                for line, order_line, product in rows
+            ],
+        }
 
 
 def list_deliveries(ledger: Ledger, order: str | None = None, status: str | None = None) -> list[dict]:
     if status and status not in STATUSES:
         raise InvalidValue(f'status "{status}" is not one of {", ".join(STATUSES)}')
-    query = (select(Delivery, SalesOrder.number, Customer.code).join(SalesOrder, SalesOrder.id == Delivery.order_id)
-             .join(Customer, Customer.id == SalesOrder.customer_id).order_by(Delivery.id))
+    query = (
+        select(Delivery, SalesOrder.number, Customer.code)
+        .join(SalesOrder, SalesOrder.id == Delivery.order_id)
+        .join(Customer, Customer.id == SalesOrder.customer_id)
+        .order_by(Delivery.id)
+    )
     if status:
         query = query.where(Delivery.status == status)
     with ledger.read() as session:
         if order:
             query = query.where(Delivery.order_id == lookup.order(session, order).id)
-        return [{"ref": ref_of(d), "number": d.number, "status": d.status, "order": number, "customer": code,
-                 "date": date_str(d.date)} for d, number, code in session.exec(query)]
+        return [
+            {
+                "ref": ref_of(d),
+                "number": d.number,
+                "status": d.status,
+                "order": number,
+                "customer": code,
+                "date": date_str(d.date),
+            }
+            for d, number, code in session.exec(query)
+        ]

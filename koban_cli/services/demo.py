@@ -8,8 +8,21 @@ from decimal import Decimal as D
 from dateutil.relativedelta import relativedelta
 
 from koban_cli.db.engine import Ledger
-from koban_cli.services import (bill_due, contracts, deliveries, invoices, invoicing, orders, parties, planning,
-                               products, projects, purchases, quotes, stock)
+from koban_cli.services import (
+    bill_due,
+    contracts,
+    deliveries,
+    invoices,
+    invoicing,
+    orders,
+    parties,
+    planning,
+    products,
+    projects,
+    purchases,
+    quotes,
+    stock,
+)
 from koban_cli.services.lines import LineInput
 
 
@@ -17,24 +30,56 @@ def build(ledger: Ledger, today: dt.date) -> dict:
     """Fill an empty ledger; returns the references of what the story made."""
     day = lambda n: today - dt.timedelta(days=n)  # noqa: E731 - a story told in days before today
     parties.set_company(
-        ledger, name="Atelier Lumière SARL", address="12 rue des Artisans", postcode="69002", city="Lyon",
-        siren="123456789", vat_number="FR32123456789", iban="FR7630006000011234567890189", bic="AGRIFRPP",
-        email="contact@atelier-lumiere.example", phone="04 78 00 00 00", legal_form="SARL",
-        capital="10 000 €", rcs="RCS Lyon 123 456 789", payment_terms_days=30, late_penalty_rate=D("12.37"),
+        ledger,
+        name="Atelier Lumière SARL",
+        address="12 rue des Artisans",
+        postcode="69002",
+        city="Lyon",
+        siren="123456789",
+        vat_number="FR32123456789",
+        iban="FR7630006000011234567890189",
+        bic="AGRIFRPP",
+        email="contact@atelier-lumiere.example",
+        phone="04 78 00 00 00",
+        legal_form="SARL",
+        capital="10 000 €",
+        rcs="RCS Lyon 123 456 789",
+        payment_terms_days=30,
+        late_penalty_rate=D("12.37"),
     )
-    parties.add_customer(ledger, "ACME", name="ACME Industries SAS", email="compta@acme.example",
-                         address="5 avenue de la Gare", postcode="75010", city="Paris", siren="552100554",
-                         vat_number="FR40552100554", payment_terms_days=45)
-    parties.add_customer(ledger, "BISTRO", name="Le Petit Bistro", email="patron@bistro.example",
-                         address="3 place du Marché", postcode="69001", city="Lyon")
+    parties.add_customer(
+        ledger,
+        "ACME",
+        name="ACME Industries SAS",
+        email="compta@acme.example",
+        address="5 avenue de la Gare",
+        postcode="75010",
+        city="Paris",
+        siren="552100554",
+        vat_number="FR40552100554",
+        payment_terms_days=45,
+    )
+    parties.add_customer(
+        ledger,
+        "BISTRO",
+        name="Le Petit Bistro",
+        email="patron@bistro.example",
+        address="3 place du Marché",
+        postcode="69001",
+        city="Lyon",
+    )
     parties.add_supplier(ledger, "ECRANS", "Écrans & Co", "ventes@ecrans.example")
-    products.add_product(ledger, "CONSEIL", "Journée de conseil", D("650.00"), D(20), "service", unit="day", cost=D("300"))
+    products.add_product(
+        ledger, "CONSEIL", "Journée de conseil", D("650.00"), D(20), "service", unit="day", cost=D("300")
+    )
     products.add_product(ledger, "DEV", "Développement sur mesure", D("500.00"), D(20), "service", unit="day")
-    products.add_product(ledger, "ECRAN", "Écran 27 pouces", D("249.90"), D(20), "goods", cost=D("180.00"),
-                         alert_below=D(5))
+    products.add_product(
+        ledger, "ECRAN", "Écran 27 pouces", D("249.90"), D(20), "goods", cost=D("180.00"), alert_below=D(5)
+    )
     products.add_product(ledger, "LIVRE", "Manuel utilisateur imprimé", D("35.00"), D("5.5"), "goods")
-    products.add_product(ledger, "HEBERG", "Hébergement et maintenance", D("49.00"), D(20), "subscription",
-                         period="monthly")
+    products.add_product(
+        ledger, "HEBERG", "Hébergement et maintenance", D("49.00"), D(20), "subscription", period="monthly"
+    )
 
     quote = quotes.create(ledger, "ACME", day(125), note="Équipement et accompagnement du bureau d'études")["number"]
     for spec in (
@@ -59,14 +104,16 @@ def build(ledger: Ledger, today: dt.date) -> dict:
     made += [row["invoice"] for row in bill_due.bill_due(ledger, day(50)).made]
     project = projects.create(ledger, accepted, from_order=order, name="Bureau d'études ACME")["number"]
     projects.add_task(ledger, project, "Installer les écrans", due=day(60), assignee="Marie", hours=D(6))
-    projects.add_task(ledger, project, "Former l'équipe", due=today + relativedelta(days=10), assignee="Paul",
-                      hours=D(14))
+    projects.add_task(
+        ledger, project, "Former l'équipe", due=today + relativedelta(days=10), assignee="Paul", hours=D(14)
+    )
     projects.set_rate(ledger, "Marie", D("42.00"))
     projects.log_time(ledger, project, D("5.5"), day(60), who="Marie", task=1, note="Installation")
     projects.done(ledger, project, 1, day(60))
     projects.log_time(ledger, project, D(7), day(30), rate=D("55.00"), who="Paul", task=2)
-    purchase = purchases.create(ledger, project, "ECRANS", day(118), product="ECRAN", qty=D(4), cost=D("180.00"),
-                                supplier_ref="ECR-88121")["number"]
+    purchase = purchases.create(
+        ledger, project, "ECRANS", day(118), product="ECRAN", qty=D(4), cost=D("180.00"), supplier_ref="ECR-88121"
+    )["number"]
     purchases.receive(ledger, purchase, day(112))
     stock.move_in(ledger, "ECRAN", D(6), day(118), cost=D("180.00"), note="Stock de départ")
     stock.move_in(ledger, "LIVRE", D(40), day(118), note="Imprimeur")
@@ -80,8 +127,14 @@ def build(ledger: Ledger, today: dt.date) -> dict:
     orders.validate(ledger, other)
     planning.schedule(ledger, other, day(20), percent=D(40), label="Livraison du module 1")
     planning.schedule(ledger, other, day(10), amount=D("1200.00"), label="Recette du module 2")
-    planning.schedule(ledger, other, today + relativedelta(months=2), kind="balance", amount=D("1440.00"),
-                      label="Solde après formation")
+    planning.schedule(
+        ledger,
+        other,
+        today + relativedelta(months=2),
+        kind="balance",
+        amount=D("1440.00"),
+        label="Solde après formation",
+    )
     (progress,) = [made["ref"] for made in planning.from_plan(ledger, other, day(20))]
     progress_number = invoices.validate(ledger, progress, day(20))["number"]
     made.append(progress_number)
@@ -94,19 +147,28 @@ def build(ledger: Ledger, today: dt.date) -> dict:
     standalone = invoicing.create(ledger, "BISTRO", today)["ref"]
     invoicing.add_line(ledger, standalone, LineInput(product="CONSEIL", qty=D("0.5")))
     made.append(invoices.validate(ledger, standalone, today)["number"])
-    return {"quote": quote, "orders": [order, other], "invoices": made, "credit_notes": [credit_note],
-            "contracts": [contract], "deliveries": [delivery], "projects": [project]}
+    return {
+        "quote": quote,
+        "orders": [order, other],
+        "invoices": made,
+        "credit_notes": [credit_note],
+        "contracts": [contract],
+        "deliveries": [delivery],
+        "projects": [project],
+    }
 
 
 def documents(ledger: Ledger, made: dict) -> list[dict]:
     """The context of every document the story made, ready to render."""
     from koban_cli.services import documents as contexts
 
-    return ([contexts.quote_context(ledger, made["quote"])]
-            + [contexts.order_context(ledger, number) for number in made["orders"]]
-            + [contexts.invoice_context(ledger, number) for number in made["invoices"] + made["credit_notes"]]
-            + [contexts.contract_context(ledger, number) for number in made["contracts"]]
-            + [contexts.delivery_context(ledger, number) for number in made["deliveries"]])
+    return (
+        [contexts.quote_context(ledger, made["quote"])]
+        + [contexts.order_context(ledger, number) for number in made["orders"]]
+        + [contexts.invoice_context(ledger, number) for number in made["invoices"] + made["credit_notes"]]
+        + [contexts.contract_context(ledger, number) for number in made["contracts"]]
+        + [contexts.delivery_context(ledger, number) for number in made["deliveries"]]
+    )
 
 
 def _gross(ledger: Ledger, number: str) -> D:

@@ -9,8 +9,18 @@ from decimal import Decimal
 from sqlalchemy import insert
 from sqlmodel import Session, select
 
-from koban_cli.db.models import Contract, ContractLine, Customer, OrderLine, Product, Project, ProjectTask, \
-    SalesOrder, StockMove, TimeEntry
+from koban_cli.db.models import (
+    Contract,
+    ContractLine,
+    Customer,
+    OrderLine,
+    Product,
+    Project,
+    ProjectTask,
+    SalesOrder,
+    StockMove,
+    TimeEntry,
+)
 from koban_cli.domain import periods as P
 from koban_cli.domain.amounts import line_net, totals
 from koban_cli.domain.csvfile import Problem
@@ -71,10 +81,18 @@ class Catalogue:
             if kind not in products.KINDS:
                 problems.append(Problem(line, "kind", f'"{kind}" is not one of {", ".join(products.KINDS)}'))
                 continue
-            fields = {"name": row["name"], "price": row["price"], "vat_rate": row["vat"], "kind": kind,
-                      "unit": row.get("unit"), "period": row.get("period"), "cost": row.get("cost"),
-                      "deliverable": row.get("deliverable"), "stock_tracked": row.get("stock"),
-                      "alert_below": row.get("alert_below")}
+            fields = {
+                "name": row["name"],
+                "price": row["price"],
+                "vat_rate": row["vat"],
+                "kind": kind,
+                "unit": row.get("unit"),
+                "period": row.get("period"),
+                "cost": row.get("cost"),
+                "deliverable": row.get("deliverable"),
+                "stock_tracked": row.get("stock"),
+                "alert_below": row.get("alert_below"),
+            }
             product = existing.get(ref)
             candidate = Product(ref=ref, **(products.KIND_DEFAULTS[kind] if product is None else {}))
             if product is not None:
@@ -91,8 +109,9 @@ class Catalogue:
 
     def write(self, session, plan, rows):
         for item in plan:
-            product = item["existing"] or Product(ref=item["ref"], name=item["fields"]["name"],
-                                                  **products.KIND_DEFAULTS[item["fields"]["kind"]])
+            product = item["existing"] or Product(
+                ref=item["ref"], name=item["fields"]["name"], **products.KIND_DEFAULTS[item["fields"]["kind"]]
+            )
             checks.apply(product, item["fields"])
             session.add(product)
         updated = sum(1 for item in plan if item["existing"])
@@ -111,8 +130,11 @@ class Orders:
 
     def check(self, session, rows, update: bool):
         customers, catalogue = _by(session, Customer, "code"), _by(session, Product, "ref")
-        imported = dict(session.exec(select(SalesOrder.import_key, SalesOrder.number)
-                                     .where(SalesOrder.import_key.is_not(None))).all())
+        imported = dict(
+            session.exec(
+                select(SalesOrder.import_key, SalesOrder.number).where(SalesOrder.import_key.is_not(None))
+            ).all()
+        )
         headers: dict[str, dict] = {}
         problems: list[Problem] = []
         last_key = None
@@ -122,26 +144,42 @@ class Orders:
             if header is None:
                 header = headers[key] = self._header(line, row, customers, imported, problems)
             elif key != last_key:
-                problems.append(Problem(line, "order_key", f'the lines of "{key}" must follow each other '
-                                                           f"(it starts on line {header['line']})"))
+                problems.append(
+                    Problem(
+                        line,
+                        "order_key",
+                        f'the lines of "{key}" must follow each other (it starts on line {header["line"]})',
+                    )
+                )
             elif row["customer"] != header["customer_code"]:
-                problems.append(Problem(line, "customer", f'order "{key}" has another customer on line {header["line"]}'))
+                problems.append(
+                    Problem(line, "customer", f'order "{key}" has another customer on line {header["line"]}')
+                )
             last_key = key
             values = self._line(line, row, catalogue, problems)
-            header["by_rate"][values["vat_rate"]] = header["by_rate"].get(values["vat_rate"], Decimal(0)) + values["net"]
+            header["by_rate"][values["vat_rate"]] = (
+                header["by_rate"].get(values["vat_rate"], Decimal(0)) + values["net"]
+            )
         return list(headers.values()), problems
 
     @staticmethod
     def _header(line: int, row: dict, customers: dict, imported: dict, problems: list[Problem]) -> dict:
         if row["order_key"] in imported:
-            problems.append(Problem(line, "order_key",
-                                    f'"{row["order_key"]}" was already imported as {imported[row["order_key"]]}'))
+            problems.append(
+                Problem(line, "order_key", f'"{row["order_key"]}" was already imported as {imported[row["order_key"]]}')
+            )
         customer = customers.get(row["customer"])
         if customer is None:
             problems.append(Problem(line, "customer", f'customer "{row["customer"]}" does not exist'))
-        return {"key": row["order_key"], "line": line, "customer_code": row["customer"],
-                "customer": customer, "date": row.get("date"), "customer_ref": row.get("customer_ref", ""),
-                "by_rate": {}}
+        return {
+            "key": row["order_key"],
+            "line": line,
+            "customer_code": row["customer"],
+            "customer": customer,
+            "date": row.get("date"),
+            "customer_ref": row.get("customer_ref", ""),
+            "by_rate": {},
+        }
 
     @staticmethod
     def _line(line: int, row: dict, catalogue: dict, problems: list[Problem]) -> dict:
@@ -156,10 +194,17 @@ class Orders:
             if value is None and product is None and row.get("description"):
                 problems.append(Problem(line, column, "is needed on a line without a product"))
         qty, discount = row.get("qty", Decimal(1)), row.get("discount", Decimal(0))
-        return {"kind": "product" if product else "free", "product_id": product.id if product else None,
-                "description": row.get("description") or (product.name if product else ""), "qty": qty,
-                "unit_price": price or Decimal(0), "discount": discount, "vat_rate": vat or Decimal(0),
-                "net": line_net(qty, price or Decimal(0), discount), "comment": None}
+        return {
+            "kind": "product" if product else "free",
+            "product_id": product.id if product else None,
+            "description": row.get("description") or (product.name if product else ""),
+            "qty": qty,
+            "unit_price": price or Decimal(0),
+            "discount": discount,
+            "vat_rate": vat or Decimal(0),
+            "net": line_net(qty, price or Decimal(0), discount),
+            "comment": None,
+        }
 
     def write(self, session, plan, rows):
         today = dt.date.today()
@@ -168,23 +213,40 @@ class Orders:
         ids: dict[str, int] = {}
         for first in range(0, len(plan), self.CHUNK):
             chunk = []
-            for header, day, number in zip(plan[first:first + self.CHUNK], days[first:first + self.CHUNK],
-                                           numbers[first:first + self.CHUNK]):
+            for header, day, number in zip(
+                plan[first : first + self.CHUNK], days[first : first + self.CHUNK], numbers[first : first + self.CHUNK]
+            ):
                 result = totals(header["by_rate"].items())
-                chunk.append({"number": number, "customer_id": header["customer"].id, "date": day,
-                              "status": "validated", "customer_ref": header["customer_ref"] or "",
-                              "import_key": header["key"], "note": "", "net": result.net, "tax": result.tax,
-                              "gross": result.gross})
+                chunk.append(
+                    {
+                        "number": number,
+                        "customer_id": header["customer"].id,
+                        "date": day,
+                        "status": "validated",
+                        "customer_ref": header["customer_ref"] or "",
+                        "import_key": header["key"],
+                        "note": "",
+                        "net": result.net,
+                        "tax": result.tax,
+                        "gross": result.gross,
+                    }
+                )
             made = session.connection().execute(
-                insert(SalesOrder.__table__).returning(SalesOrder.__table__.c.id, sort_by_parameter_order=True), chunk)
-            ids.update(zip((header["key"] for header in plan[first:first + self.CHUNK]), made.scalars()))
+                insert(SalesOrder.__table__).returning(SalesOrder.__table__.c.id, sort_by_parameter_order=True), chunk
+            )
+            ids.update(zip((header["key"] for header in plan[first : first + self.CHUNK]), made.scalars()))
         catalogue = _by(session, Product, "ref")
         positions: dict[str, int] = defaultdict(int)
         batch = []
         for line, row in rows():
             positions[row["order_key"]] += 1
-            batch.append({**self._line(line, row, catalogue, []), "order_id": ids[row["order_key"]],
-                          "position": positions[row["order_key"]]})
+            batch.append(
+                {
+                    **self._line(line, row, catalogue, []),
+                    "order_id": ids[row["order_key"]],
+                    "position": positions[row["order_key"]],
+                }
+            )
             if len(batch) >= self.CHUNK * 5:
                 session.connection().execute(insert(OrderLine.__table__), batch)
                 batch = []
@@ -211,28 +273,55 @@ class Subscriptions:
             mode = (row.get("mode") or "manual").lower()
             if mode not in ("auto", "manual"):
                 problems.append(Problem(line, "mode", f'"{mode}" is not auto or manual'))
-            end = _checked(problems, line, "end", lambda: contracts._terms(row["start"], row.get("months"),
-                                                                          row.get("end")))
-            plan.append({"customer": customer, "product": product, "start": row["start"], "end": end,
-                         "every": every, "auto": mode == "auto", "qty": row.get("qty", Decimal(1)),
-                         "price": row.get("unit_price", product.price), "in_advance": row.get("in_advance", True),
-                         "renew": row.get("renew", True), "notice_days": row.get("notice_days", 30)})
+            end = _checked(
+                problems, line, "end", lambda: contracts._terms(row["start"], row.get("months"), row.get("end"))
+            )
+            plan.append(
+                {
+                    "customer": customer,
+                    "product": product,
+                    "start": row["start"],
+                    "end": end,
+                    "every": every,
+                    "auto": mode == "auto",
+                    "qty": row.get("qty", Decimal(1)),
+                    "price": row.get("unit_price", product.price),
+                    "in_advance": row.get("in_advance", True),
+                    "renew": row.get("renew", True),
+                    "notice_days": row.get("notice_days", 30),
+                }
+            )
         return plan, problems
 
     def write(self, session, plan, rows):
         for item in plan:
             product = item["product"]
-            contract = Contract(number=take_number(session, "contract", item["start"]), customer_id=item["customer"].id,
-                                start=item["start"], end=item["end"], every=item["every"],
-                                in_advance=item["in_advance"], renew=item["renew"],
-                                renew_months=contracts._months_between(item["start"], item["end"]),
-                                notice_days=item["notice_days"], auto=item["auto"])
+            contract = Contract(
+                number=take_number(session, "contract", item["start"]),
+                customer_id=item["customer"].id,
+                start=item["start"],
+                end=item["end"],
+                every=item["every"],
+                in_advance=item["in_advance"],
+                renew=item["renew"],
+                renew_months=contracts._months_between(item["start"], item["end"]),
+                notice_days=item["notice_days"],
+                auto=item["auto"],
+            )
             session.add(contract)
             session.flush()
-            session.add(ContractLine(contract_id=contract.id, position=1, product_id=product.id,
-                                     description=product.name, qty=item["qty"], unit_price=item["price"],
-                                     price_months=P.months_of(product.period or item["every"]),
-                                     vat_rate=product.vat_rate))
+            session.add(
+                ContractLine(
+                    contract_id=contract.id,
+                    position=1,
+                    product_id=product.id,
+                    description=product.name,
+                    qty=item["qty"],
+                    unit_price=item["price"],
+                    price_months=P.months_of(product.period or item["every"]),
+                    vat_rate=product.vat_rate,
+                )
+            )
         return len(plan), 0
 
 
@@ -255,8 +344,15 @@ class Counts:
     def write(self, session, plan, rows):
         today = dt.date.today()
         for item in plan:
-            session.add(StockMove(product_id=item["product"].id, date=today, qty=item["moved"], kind="adjustment",
-                                      note="Inventaire (import)"))
+            session.add(
+                StockMove(
+                    product_id=item["product"].id,
+                    date=today,
+                    qty=item["moved"],
+                    kind="adjustment",
+                    note="Inventaire (import)",
+                )
+            )
         return 0, sum(1 for item in plan if item["moved"])
 
 
@@ -273,12 +369,22 @@ class Timesheets:
                 continue
             task = tasks.get((project.id, row["task"])) if row.get("task") else None
             if row.get("task") and task is None:
-                problems.append(Problem(line, "task", f'{row["project"]} has no task {row["task"]}'))
+                problems.append(Problem(line, "task", f"{row['project']} has no task {row['task']}"))
             if row["hours"] > 24:
                 problems.append(Problem(line, "hours", f'"{row["hours"]}" is more than a day'))
-            plan.append({"entry": {"project_id": project.id, "task_id": task.id if task else None,
-                                   "date": row["date"], "who": row["who"], "hours": row["hours"],
-                                   "rate": row["rate"], "note": row.get("note", "")}})
+            plan.append(
+                {
+                    "entry": {
+                        "project_id": project.id,
+                        "task_id": task.id if task else None,
+                        "date": row["date"],
+                        "who": row["who"],
+                        "hours": row["hours"],
+                        "rate": row["rate"],
+                        "note": row.get("note", ""),
+                    }
+                }
+            )
         return plan, problems
 
     def write(self, session, plan, rows):
@@ -286,5 +392,11 @@ class Timesheets:
         return len(plan), 0
 
 
-IMPORTERS = {"customers": Parties(), "products": Catalogue(), "orders": Orders(), "contracts": Subscriptions(),
-             "stock": Counts(), "time": Timesheets()}
+IMPORTERS = {
+    "customers": Parties(),
+    "products": Catalogue(),
+    "orders": Orders(),
+    "contracts": Subscriptions(),
+    "stock": Counts(),
+    "time": Timesheets(),
+}

@@ -70,8 +70,11 @@ class Result:
     errors: list[Problem] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {"created": self.created, "updated": self.updated,
-                "errors": [{"line": p.line, "column": p.column, "message": p.message} for p in self.errors]}
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "errors": [{"line": p.line, "column": p.column, "message": p.message} for p in self.errors],
+        }
 
 
 Row = tuple[int, dict[str, Any]]  # spreadsheet line, parsed values by column name
@@ -79,10 +82,14 @@ Row = tuple[int, dict[str, Any]]  # spreadsheet line, parsed values by column na
 
 SCHEMAS: dict[str, list[Column]] = {
     "customers": [
-        Column("code", required=True, aliases=("code_client", "client")), Column("name", required=True, aliases=("nom", "raison_sociale")),
-        Column("email", aliases=("courriel", "mail")), Column("address", aliases=("adresse",)),
-        Column("postcode", aliases=("code_postal", "cp")), Column("city", aliases=("ville",)),
-        Column("country", aliases=("pays",)), Column("siren", aliases=("siret",)),
+        Column("code", required=True, aliases=("code_client", "client")),
+        Column("name", required=True, aliases=("nom", "raison_sociale")),
+        Column("email", aliases=("courriel", "mail")),
+        Column("address", aliases=("adresse",)),
+        Column("postcode", aliases=("code_postal", "cp")),
+        Column("city", aliases=("ville",)),
+        Column("country", aliases=("pays",)),
+        Column("siren", aliases=("siret",)),
         Column("vat_number", aliases=("tva_intracommunautaire", "numero_tva", "n_tva", "tva_intra")),
         Column("payment_terms_days", _days, aliases=("delai_de_paiement", "delai_paiement", "echeance_jours")),
     ],
@@ -90,39 +97,53 @@ SCHEMAS: dict[str, list[Column]] = {
         Column("ref", required=True, aliases=("reference", "code", "sku")),
         Column("name", required=True, aliases=("nom", "libelle", "designation")),
         Column("price", _money, True, ("prix", "prix_ht", "prix_unitaire_ht", "unit_price", "prix_unitaire")),
-        Column("vat", _vat, True, ("tva", "taux_tva", "vat_rate")), Column("kind", aliases=("type", "nature")),
-        Column("unit", aliases=("unite",)), Column("period", aliases=("periode", "periodicite")),
+        Column("vat", _vat, True, ("tva", "taux_tva", "vat_rate")),
+        Column("kind", aliases=("type", "nature")),
+        Column("unit", aliases=("unite",)),
+        Column("period", aliases=("periode", "periodicite")),
         Column("cost", _money, aliases=("cout", "prix_achat", "cout_achat")),
-        Column("deliverable", csvfile.flag, aliases=("livrable",)), Column("stock", csvfile.flag, aliases=("suivi_stock", "stocke")),
+        Column("deliverable", csvfile.flag, aliases=("livrable",)),
+        Column("stock", csvfile.flag, aliases=("suivi_stock", "stocke")),
         Column("alert_below", _qty, aliases=("seuil_alerte", "alerte")),
     ],
     "orders": [
         Column("order_key", required=True, aliases=("cle_commande", "commande", "order", "n_commande")),
         Column("customer", required=True, aliases=("client", "code_client")),
-        Column("product", aliases=("produit", "ref", "reference")), Column("description", aliases=("designation", "libelle")),
+        Column("product", aliases=("produit", "ref", "reference")),
+        Column("description", aliases=("designation", "libelle")),
         Column("qty", _qty, aliases=("quantite", "qte", "quantity")),
         Column("unit_price", _money, aliases=("prix_unitaire_ht", "prix_unitaire", "prix_ht", "prix", "price")),
-        Column("discount", _percent, aliases=("remise",)), Column("vat", _vat, aliases=("tva", "taux_tva")),
+        Column("discount", _percent, aliases=("remise",)),
+        Column("vat", _vat, aliases=("tva", "taux_tva")),
         Column("date", csvfile.day, aliases=("date_commande",)),
         Column("customer_ref", aliases=("ref_client", "reference_client", "bon_de_commande")),
     ],
     "contracts": [
         Column("customer", required=True, aliases=("client", "code_client")),
         Column("product", required=True, aliases=("produit", "ref", "reference")),
-        Column("start", csvfile.day, True, ("debut", "date_debut")), Column("qty", _qty, aliases=("quantite", "qte")),
+        Column("start", csvfile.day, True, ("debut", "date_debut")),
+        Column("qty", _qty, aliases=("quantite", "qte")),
         Column("unit_price", _money, aliases=("prix_unitaire_ht", "prix_unitaire", "prix")),
-        Column("months", _months, aliases=("mois", "duree", "duree_mois")), Column("end", csvfile.day, aliases=("fin", "date_fin")),
-        Column("every", aliases=("periodicite", "facturation")), Column("in_advance", csvfile.flag, aliases=("a_echoir", "terme_a_echoir")),
-        Column("mode", aliases=("mode_facturation",)), Column("renew", csvfile.flag, aliases=("renouvellement", "tacite_reconduction")),
+        Column("months", _months, aliases=("mois", "duree", "duree_mois")),
+        Column("end", csvfile.day, aliases=("fin", "date_fin")),
+        Column("every", aliases=("periodicite", "facturation")),
+        Column("in_advance", csvfile.flag, aliases=("a_echoir", "terme_a_echoir")),
+        Column("mode", aliases=("mode_facturation",)),
+        Column("renew", csvfile.flag, aliases=("renouvellement", "tacite_reconduction")),
         Column("notice_days", _days, aliases=("preavis", "preavis_jours")),
     ],
-    "stock": [Column("ref", required=True, aliases=("reference", "produit", "product")),
-              Column("qty", _count, True, ("quantite", "qte", "stock", "quantite_comptee"))],
+    "stock": [
+        Column("ref", required=True, aliases=("reference", "produit", "product")),
+        Column("qty", _count, True, ("quantite", "qte", "stock", "quantite_comptee")),
+    ],
     "time": [
-        Column("project", required=True, aliases=("affaire", "projet")), Column("date", csvfile.day, True),
+        Column("project", required=True, aliases=("affaire", "projet")),
+        Column("date", csvfile.day, True),
         Column("who", required=True, aliases=("qui", "intervenant", "personne")),
-        Column("hours", _qty, True, ("heures", "duree")), Column("rate", _money, True, ("taux", "taux_horaire", "cout_horaire")),
-        Column("task", _position, aliases=("tache",)), Column("note", aliases=("commentaire",)),
+        Column("hours", _qty, True, ("heures", "duree")),
+        Column("rate", _money, True, ("taux", "taux_horaire", "cout_horaire")),
+        Column("task", _position, aliases=("tache",)),
+        Column("note", aliases=("commentaire",)),
     ],
 }
 
@@ -147,8 +168,11 @@ class Parsed:
         header, _ = csvfile.rows(self.text, delimiter)
         names = {csvfile.normalize(c.name): c for c in self.schema} | {a: c for c in self.schema for a in c.aliases}
         self.columns = [names.get(csvfile.normalize(cell)) for cell in header]
-        self.problems = [Problem(1, c.name, f"missing column (expected in the header: {template(kind)})")
-                         for c in self.schema if c.required and c not in self.columns]
+        self.problems = [
+            Problem(1, c.name, f"missing column (expected in the header: {template(kind)})")
+            for c in self.schema
+            if c.required and c not in self.columns
+        ]
         self.total = self.text.count("\n")
 
     def stream(self, progress: Callable[[int, int], None] | None = None, record: bool = True) -> Iterator[Row]:
@@ -176,8 +200,11 @@ class Parsed:
                 message = str(exc).removeprefix("value ")
                 problems.append(Problem(line, column.name, message if cell in message else f'"{cell}": {message}'))
         broken = {p.column for p in problems}
-        problems += [Problem(line, c.name, "is empty") for c in self.schema
-                     if c.required and c.name not in row and c.name not in broken]
+        problems += [
+            Problem(line, c.name, "is empty")
+            for c in self.schema
+            if c.required and c.name not in row and c.name not in broken
+        ]
         return row, problems
 
 
@@ -196,9 +223,16 @@ def count(plan: list[dict]) -> tuple[int, int]:
     return len(plan) - updates, updates
 
 
-def run(ledger: Ledger, kind: str, data: bytes, dry_run: bool = False, update: bool = False,
-        delimiter: str | None = None, encoding: str | None = None,
-        progress: Callable[[int, int], None] | None = None) -> Result:
+def run(
+    ledger: Ledger,
+    kind: str,
+    data: bytes,
+    dry_run: bool = False,
+    update: bool = False,
+    delimiter: str | None = None,
+    encoding: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Result:
     """Import a file: all rows or none. The file is read twice, never held as parsed rows."""
     from koban_cli.services.import_kinds import IMPORTERS
 
@@ -206,7 +240,7 @@ def run(ledger: Ledger, kind: str, data: bytes, dry_run: bool = False, update: b
     if parsed.problems:
         return Result(errors=parsed.problems)
     importer = IMPORTERS[kind]
-    with (ledger.read() if dry_run else ledger.write()) as session:
+    with ledger.read() if dry_run else ledger.write() as session:
         plan, problems = importer.check(session, parsed.stream(progress), update)
         problems = sorted(parsed.problems + problems, key=lambda p: p.line)
         if problems:

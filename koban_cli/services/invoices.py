@@ -31,9 +31,15 @@ def validate(ledger: Ledger, ref: str, date: dt.date) -> dict:
     with ledger.write() as session:
         invoice = lookup.invoice(session, ref)
         validate_draft(session, invoice, ref, date)
-        return {"ref": invoice.number, "number": invoice.number, "provisional_ref": ref,
-                "date": date_str(invoice.date), "due_date": date_str(invoice.due_date),
-                "net": money_str(invoice.net), "gross": money_str(invoice.gross)}
+        return {
+            "ref": invoice.number,
+            "number": invoice.number,
+            "provisional_ref": ref,
+            "date": date_str(invoice.date),
+            "due_date": date_str(invoice.due_date),
+            "net": money_str(invoice.net),
+            "gross": money_str(invoice.gross),
+        }
 
 
 def validate_draft(session: Session, invoice: Invoice, ref: str, date: dt.date) -> None:
@@ -68,9 +74,15 @@ def validate_draft(session: Session, invoice: Invoice, ref: str, date: dt.date) 
 
 def _chain(session: Session, invoice: Invoice) -> None:
     """Link the invoice to the previous one: its hash covers the stored values (see `koban verify`)."""
-    previous = session.info.get("chain_head") or session.exec(
-        select(Invoice.chain_index, Invoice.chain_hash).where(Invoice.chain_index.is_not(None))
-        .order_by(Invoice.chain_index.desc()).limit(1)).first()
+    previous = (
+        session.info.get("chain_head")
+        or session.exec(
+            select(Invoice.chain_index, Invoice.chain_hash)
+            .where(Invoice.chain_index.is_not(None))
+            .order_by(Invoice.chain_index.desc())
+            .limit(1)
+        ).first()
+    )
     invoice.chain_index = (previous[0] if previous else 0) + 1
     invoice.chain_hash = link(previous[1] if previous else None, stored_content(session.connection(), invoice.id))
     session.info["chain_head"] = (invoice.chain_index, invoice.chain_hash)  # the head, within this transaction
@@ -82,35 +94,47 @@ def _check_order_room(session: Session, invoice: Invoice, ref: str) -> None:
         raise InvalidState(f"{ref} bills {order.number}, which is {order.status}")
     done = billed.invoiced(session, order)
     if done + invoice.net > order.net:
-        raise OverInvoicing(f"{ref} ({invoice.net:.2f}) would take {order.number} to {done + invoice.net:.2f}, "
-                            f"above its net {order.net:.2f}; delete the draft")
+        raise OverInvoicing(
+            f"{ref} ({invoice.net:.2f}) would take {order.number} to {done + invoice.net:.2f}, "
+            f"above its net {order.net:.2f}; delete the draft"
+        )
 
 
 def _check_credit_room(session: Session, credit: Invoice, ref: str) -> None:
     source = session.get(Invoice, credit.credited_invoice_id)
     others = session.exec(
-        select(type_coerce(func.coalesce(func.sum(Invoice.net), 0), Money))
-        .where(Invoice.credited_invoice_id == source.id, Invoice.status == "validated")
+        select(type_coerce(func.coalesce(func.sum(Invoice.net), 0), Money)).where(
+            Invoice.credited_invoice_id == source.id, Invoice.status == "validated"
+        )
     ).one()
     if others + credit.net > source.net:
-        raise OverCrediting(f"{ref} would credit {others + credit.net:.2f} on {source.number}, "
-                            f"more than its net {source.net:.2f}")
+        raise OverCrediting(
+            f"{ref} would credit {others + credit.net:.2f} on {source.number}, more than its net {source.net:.2f}"
+        )
 
 
 def delete(ledger: Ledger, ref: str) -> None:
     with ledger.write() as session:
         invoice = lookup.invoice(session, ref)
         if invoice.status != "draft":
-            raise InvalidState(f"{ref} is validated and can never be deleted; "
-                               f"correct it with a credit note (koban invoice credit {ref})")
+            raise InvalidState(
+                f"{ref} is validated and can never be deleted; "
+                f"correct it with a credit note (koban invoice credit {ref})"
+            )
         for line in doc_lines.lines_of(session, invoice):
             session.delete(line)
         session.flush()
         session.delete(invoice)
 
 
-def credit(ledger: Ledger, ref: str, date: dt.date, amount: Decimal | None = None,
-           picks: dict[int, Decimal] | None = None, reason: str = "") -> dict:
+def credit(
+    ledger: Ledger,
+    ref: str,
+    date: dt.date,
+    amount: Decimal | None = None,
+    picks: dict[int, Decimal] | None = None,
+    reason: str = "",
+) -> dict:
     """Draft a credit note (avoir) for all, an amount, or chosen lines of a validated invoice."""
     if amount is not None and picks:
         raise InvalidValue("give --amount or --line, not both")
@@ -123,10 +147,18 @@ def credit(ledger: Ledger, ref: str, date: dt.date, amount: Decimal | None = Non
         used = billed.credit_usage(session, source)
         lines = [
             billing.Billable(
-                line_id=line.id, position=line.position, description=line.description, qty=line.qty,
-                unit_price=line.unit_price, discount=line.discount, vat_rate=line.vat_rate, net=line.net,
-                qty_used=used.get(line.id, (ZERO, ZERO))[0], net_used=used.get(line.id, (ZERO, ZERO))[1],
-                product_id=line.product_id, order_line_id=line.order_line_id,
+                line_id=line.id,
+                position=line.position,
+                description=line.description,
+                qty=line.qty,
+                unit_price=line.unit_price,
+                discount=line.discount,
+                vat_rate=line.vat_rate,
+                net=line.net,
+                qty_used=used.get(line.id, (ZERO, ZERO))[0],
+                net_used=used.get(line.id, (ZERO, ZERO))[1],
+                product_id=line.product_id,
+                order_line_id=line.order_line_id,
                 deposit_line_id=line.id if source.kind == "deposit" else line.deposit_line_id,
                 source_line_id=line.id,
             )
@@ -137,8 +169,14 @@ def credit(ledger: Ledger, ref: str, date: dt.date, amount: Decimal | None = Non
         order = session.get(SalesOrder, source.order_id) if source.order_id else None
         note = reason or f"Avoir sur facture {source.number}"
         credit_note = draft(session, source.customer_id, "credit_note", date, new_lines, order, note, source)
-        return {"ref": lookup.invoice_ref(credit_note), "number": None, "kind": "credit_note",
-                "credits": source.number, "net": money_str(credit_note.net), "gross": money_str(credit_note.gross)}
+        return {
+            "ref": lookup.invoice_ref(credit_note),
+            "number": None,
+            "kind": "credit_note",
+            "credits": source.number,
+            "net": money_str(credit_note.net),
+            "gross": money_str(credit_note.gross),
+        }
 
 
 def pay(ledger: Ledger, ref: str, amount: Decimal, date: dt.date, method: str = "") -> dict:
@@ -150,8 +188,12 @@ def pay(ledger: Ledger, ref: str, amount: Decimal, date: dt.date, method: str = 
         if paid + amount > invoice.gross:
             raise InvalidValue(f"{amount:.2f} is more than the {invoice.gross - paid:.2f} left to pay on {ref}")
         session.add(Payment(invoice_id=invoice.id, date=date, amount=amount, method=method or ""))
-        return {"ref": ref, "number": invoice.number, "paid": money_str(paid + amount),
-                "payment_status": payment_status(invoice.gross, paid + amount)}
+        return {
+            "ref": ref,
+            "number": invoice.number,
+            "paid": money_str(paid + amount),
+            "payment_status": payment_status(invoice.gross, paid + amount),
+        }
 
 
 def show(ledger: Ledger, ref: str, as_of: dt.date) -> dict:
@@ -163,8 +205,9 @@ def show(ledger: Ledger, ref: str, as_of: dt.date) -> dict:
         lines = doc_lines.lines_of(session, invoice)
         refs = views.product_refs(session, lines)
         paid = billed.paid_by_invoice(session, [invoice.id]).get(invoice.id, ZERO)
-        credit_notes = session.exec(select(Invoice).where(Invoice.credited_invoice_id == invoice.id)
-                                    .order_by(Invoice.id)).all()
+        credit_notes = session.exec(
+            select(Invoice).where(Invoice.credited_invoice_id == invoice.id).order_by(Invoice.id)
+        ).all()
         deposits = _deducted_deposits(session, lines)
         settled = paid >= invoice.gross
         return {
@@ -183,8 +226,8 @@ def show(ledger: Ledger, ref: str, as_of: dt.date) -> dict:
             **views.amounts_view(invoice),
             "paid": money_str(paid),
             "lines": [
-                views.line_view(line, refs) | {"period_start": date_str(line.period_start),
-                                               "period_end": date_str(line.period_end)}
+                views.line_view(line, refs)
+                | {"period_start": date_str(line.period_start), "period_end": date_str(line.period_end)}
                 for line in lines
             ],
             "vat": views.vat_view(lines),
@@ -199,20 +242,37 @@ def _deducted_deposits(session: Session, lines: list[InvoiceLine]) -> list[str]:
     ids = {line.deposit_line_id for line in lines if line.deposit_line_id}
     if not ids:
         return []
-    query = (select(Invoice.number).join(InvoiceLine, InvoiceLine.invoice_id == Invoice.id)
-             .where(InvoiceLine.id.in_(ids)).distinct().order_by(Invoice.number))
+    query = (
+        select(Invoice.number)
+        .join(InvoiceLine, InvoiceLine.invoice_id == Invoice.id)
+        .where(InvoiceLine.id.in_(ids))
+        .distinct()
+        .order_by(Invoice.number)
+    )
     return list(session.exec(query))
 
 
-def list_invoices(ledger: Ledger, as_of: dt.date, order: str | None = None, customer: str | None = None,
-                  status: str | None = None, kind: str | None = None, date_from: dt.date | None = None,
-                  date_to: dt.date | None = None, unpaid: bool = False, overdue: bool = False) -> list[dict]:
+def list_invoices(
+    ledger: Ledger,
+    as_of: dt.date,
+    order: str | None = None,
+    customer: str | None = None,
+    status: str | None = None,
+    kind: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    unpaid: bool = False,
+    overdue: bool = False,
+) -> list[dict]:
     if status and status not in ("draft", "validated"):
         raise InvalidValue(f'status "{status}" is not one of draft, validated')
     if kind and kind not in KINDS:
         raise InvalidValue(f'kind "{kind}" is not one of {", ".join(KINDS)}')
-    paid = (select(Payment.invoice_id.label("invoice_id"), func.sum(Payment.amount).label("amount"))
-            .group_by(Payment.invoice_id).subquery())
+    paid = (
+        select(Payment.invoice_id.label("invoice_id"), func.sum(Payment.amount).label("amount"))
+        .group_by(Payment.invoice_id)
+        .subquery()
+    )
     paid_amount = type_coerce(func.coalesce(paid.c.amount, 0), Money)
     order_alias = aliased(SalesOrder)
     query = (
@@ -242,12 +302,21 @@ def list_invoices(ledger: Ledger, as_of: dt.date, order: str | None = None, cust
         rows = []
         for invoice, code, order_number, paid_so_far in session.exec(query):
             settled = paid_so_far >= invoice.gross
-            rows.append({
-                "ref": lookup.invoice_ref(invoice), "number": invoice.number, "kind": invoice.kind,
-                "status": invoice.status, "payment_status": payment_status(invoice.gross, paid_so_far),
-                "customer": code, "order": order_number, "date": date_str(invoice.date),
-                "due_date": date_str(invoice.due_date), "net": money_str(invoice.net),
-                "gross": money_str(invoice.gross), "paid": money_str(paid_so_far),
-                "days_late": days_late(invoice.due_date, as_of, settled) if invoice.status == "validated" else 0,
-            })
+            rows.append(
+                {
+                    "ref": lookup.invoice_ref(invoice),
+                    "number": invoice.number,
+                    "kind": invoice.kind,
+                    "status": invoice.status,
+                    "payment_status": payment_status(invoice.gross, paid_so_far),
+                    "customer": code,
+                    "order": order_number,
+                    "date": date_str(invoice.date),
+                    "due_date": date_str(invoice.due_date),
+                    "net": money_str(invoice.net),
+                    "gross": money_str(invoice.gross),
+                    "paid": money_str(paid_so_far),
+                    "days_late": days_late(invoice.due_date, as_of, settled) if invoice.status == "validated" else 0,
+                }
+            )
         return rows

@@ -42,24 +42,52 @@ def _check_room(session: Session, order: SalesOrder, net: Decimal) -> None:
         )
 
 
-def draft(session: Session, customer_id: int, kind: str, date: dt.date, new_lines: list[billing.NewLine],
-          order: SalesOrder | None = None, note: str = "", credited: Invoice | None = None,
-          contract_id: int | None = None) -> Invoice:
+def draft(
+    session: Session,
+    customer_id: int,
+    kind: str,
+    date: dt.date,
+    new_lines: list[billing.NewLine],
+    order: SalesOrder | None = None,
+    note: str = "",
+    credited: Invoice | None = None,
+    contract_id: int | None = None,
+) -> Invoice:
     """Write a draft invoice (or credit note) with its lines, totals computed."""
-    invoice = Invoice(customer_id=customer_id, kind=kind, date=date, order_id=order.id if order else None,
-                      credited_invoice_id=credited.id if credited else None, note=note or "",
-                      contract_id=contract_id)
+    invoice = Invoice(
+        customer_id=customer_id,
+        kind=kind,
+        date=date,
+        order_id=order.id if order else None,
+        credited_invoice_id=credited.id if credited else None,
+        note=note or "",
+        contract_id=contract_id,
+    )
     session.add(invoice)
     session.flush()
-    doc_lines.append(session, invoice, [
-        {"kind": "product" if line.product_id else "free", "product_id": line.product_id,
-         "description": line.description, "qty": line.qty, "unit_price": line.unit_price,
-         "discount": line.discount, "vat_rate": line.vat_rate, "net": line.net,
-         "order_line_id": line.order_line_id, "deposit_line_id": line.deposit_line_id,
-         "source_line_id": line.source_line_id, "period_start": line.period_start,
-         "period_end": line.period_end}
-        for line in new_lines
-    ], new_document=True)
+    doc_lines.append(
+        session,
+        invoice,
+        [
+            {
+                "kind": "product" if line.product_id else "free",
+                "product_id": line.product_id,
+                "description": line.description,
+                "qty": line.qty,
+                "unit_price": line.unit_price,
+                "discount": line.discount,
+                "vat_rate": line.vat_rate,
+                "net": line.net,
+                "order_line_id": line.order_line_id,
+                "deposit_line_id": line.deposit_line_id,
+                "source_line_id": line.source_line_id,
+                "period_start": line.period_start,
+                "period_end": line.period_end,
+            }
+            for line in new_lines
+        ],
+        new_document=True,
+    )
     return invoice
 
 
@@ -71,12 +99,18 @@ def _one_of(**given) -> str:
 
 
 def _result(invoice: Invoice) -> dict:
-    return {"ref": lookup.invoice_ref(invoice), "number": invoice.number, "kind": invoice.kind,
-            "net": f"{invoice.net:.2f}", "gross": f"{invoice.gross:.2f}"}
+    return {
+        "ref": lookup.invoice_ref(invoice),
+        "number": invoice.number,
+        "kind": invoice.kind,
+        "net": f"{invoice.net:.2f}",
+        "gross": f"{invoice.gross:.2f}",
+    }
 
 
-def deposit(ledger: Ledger, number: str, date: dt.date, percent: Decimal | None = None,
-            amount: Decimal | None = None) -> dict:
+def deposit(
+    ledger: Ledger, number: str, date: dt.date, percent: Decimal | None = None, amount: Decimal | None = None
+) -> dict:
     """Facture d'acompte: one line per VAT rate, pro rata of the order's net per rate."""
     _one_of(percent=percent, amount=amount)
     with ledger.write() as session:
@@ -89,15 +123,23 @@ def deposit(ledger: Ledger, number: str, date: dt.date, percent: Decimal | None 
         for line in doc_lines.lines_of(session, order):
             if line.kind != "text":
                 by_rate[line.vat_rate] = by_rate.get(line.vat_rate, ZERO) + line.net
-        label = f"Acompte {number_str(percent)} % sur commande {number}" if percent else \
-            f"Acompte sur commande {number}"
-        invoice = draft(session, order.customer_id, "deposit", date,
-                        billing.deposit_lines(by_rate, value, label), order)
+        label = (
+            f"Acompte {number_str(percent)} % sur commande {number}" if percent else f"Acompte sur commande {number}"
+        )
+        invoice = draft(
+            session, order.customer_id, "deposit", date, billing.deposit_lines(by_rate, value, label), order
+        )
         return _result(invoice)
 
 
-def partial(ledger: Ledger, number: str, date: dt.date, percent: Decimal | None = None,
-            amount: Decimal | None = None, picks: dict[int, Decimal] | None = None) -> dict:
+def partial(
+    ledger: Ledger,
+    number: str,
+    date: dt.date,
+    percent: Decimal | None = None,
+    amount: Decimal | None = None,
+    picks: dict[int, Decimal] | None = None,
+) -> dict:
     """Intermediate invoice: a share of every line, or chosen quantities of chosen lines."""
     _one_of(percent=percent, amount=amount, line=picks)
     with ledger.write() as session:
@@ -119,7 +161,9 @@ def balance(ledger: Ledger, number: str, date: dt.date) -> dict:
     """Final invoice: everything left on each line, less the deposits not yet deducted."""
     with ledger.write() as session:
         order = _billable_order(session, number)
-        pending = session.exec(select(Invoice.id).where(Invoice.order_id == order.id, Invoice.status == "draft")).first()
+        pending = session.exec(
+            select(Invoice.id).where(Invoice.order_id == order.id, Invoice.status == "draft")
+        ).first()
         if pending:
             raise InvalidState(f"{number} has draft invoice PROV-{pending}; validate or delete it before the balance")
         lines = billed.billables(session, order, doc_lines.lines_of(session, order))

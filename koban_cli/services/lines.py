@@ -47,10 +47,15 @@ def resolve(session: Session, spec: LineInput) -> dict:
         price = product.price if spec.price is None else spec.price
         vat = product.vat_rate if spec.vat is None else spec.vat
     else:
-        missing = [name for name, value in (("--description", spec.description), ("--price", spec.price),
-                                            ("--vat", spec.vat)) if value in (None, "")]
+        missing = [
+            name
+            for name, value in (("--description", spec.description), ("--price", spec.price), ("--vat", spec.vat))
+            if value in (None, "")
+        ]
         if missing:
-            raise InvalidValue(f"a free line needs {', '.join(missing)} (or use --product REF, or --text for a comment)")
+            raise InvalidValue(
+                f"a free line needs {', '.join(missing)} (or use --product REF, or --text for a comment)"
+            )
         kind, product_id, description, price, vat = "free", None, spec.description, spec.price, spec.vat
     if lookup.company(session).vat_exempt:
         vat = ZERO

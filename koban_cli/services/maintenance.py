@@ -12,8 +12,20 @@ from sqlmodel import Session, select
 
 from koban_cli.db.engine import Ledger, schema_version
 from koban_cli.db.integrity_sql import stored_content
-from koban_cli.db.models import Contract, ContractPeriod, Customer, Delivery, DeliveryLine, Invoice, InvoiceLine, \
-    Product, Project, Quote, SalesOrder, StockMove
+from koban_cli.db.models import (
+    Contract,
+    ContractPeriod,
+    Customer,
+    Delivery,
+    DeliveryLine,
+    Invoice,
+    InvoiceLine,
+    Product,
+    Project,
+    Quote,
+    SalesOrder,
+    StockMove,
+)
 from koban_cli.domain.amounts import totals
 from koban_cli.domain.integrity import link
 from koban_cli.domain.numbering import format_number
@@ -35,15 +47,22 @@ class Finding:
 def verify(ledger: Ledger) -> list[Finding]:
     """Every broken invariant, as data; an empty list means the ledger is sound."""
     with ledger.read() as session:
-        return (_sequences(session) + _frozen_totals(session) + _orders(session) + _stock(session)
-                + _periods(session) + _chain(session))
+        return (
+            _sequences(session)
+            + _frozen_totals(session)
+            + _orders(session)
+            + _stock(session)
+            + _periods(session)
+            + _chain(session)
+        )
 
 
 def _sequences(session: Session) -> list[Finding]:
     found = []
     pattern = lookup.company(session).number_pattern
-    docs = session.exec(select(Invoice.kind, Invoice.number, Invoice.date).where(Invoice.status == "validated")
-                        .order_by(Invoice.id)).all()
+    docs = session.exec(
+        select(Invoice.kind, Invoice.number, Invoice.date).where(Invoice.status == "validated").order_by(Invoice.id)
+    ).all()
     by_sequence: dict[tuple[str, int], list] = defaultdict(list)
     for kind, number, date in docs:
         by_sequence[("credit_note" if kind == "credit_note" else "invoice", date.year)].append((number, date))
@@ -52,8 +71,13 @@ def _sequences(session: Session) -> list[Finding]:
         actual = sorted(number for number, _ in numbered)
         if actual != sorted(expected):
             missing = sorted(set(expected) - set(actual))
-            found.append(Finding("sequence", f"{kind} {year}",
-                                 f"numbers are not continuous (missing {', '.join(missing[:5]) or 'none'})"))
+            found.append(
+                Finding(
+                    "sequence",
+                    f"{kind} {year}",
+                    f"numbers are not continuous (missing {', '.join(missing[:5]) or 'none'})",
+                )
+            )
         dates = [date for _, date in sorted(numbered)]
         for (number, date), later in zip(sorted(numbered), dates[1:]):
             if later < date:
@@ -64,36 +88,53 @@ def _sequences(session: Session) -> list[Finding]:
 def _frozen_totals(session: Session) -> list[Finding]:
     lines: dict[int, list] = defaultdict(list)
     for invoice_id, kind, rate, net in session.exec(
-            select(InvoiceLine.invoice_id, InvoiceLine.kind, InvoiceLine.vat_rate, InvoiceLine.net)
-            .join(Invoice, Invoice.id == InvoiceLine.invoice_id).where(Invoice.status == "validated")):
+        select(InvoiceLine.invoice_id, InvoiceLine.kind, InvoiceLine.vat_rate, InvoiceLine.net)
+        .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
+        .where(Invoice.status == "validated")
+    ):
         if kind != "text":
             lines[invoice_id].append((rate, net))
     found = []
     for invoice in session.exec(select(Invoice).where(Invoice.status == "validated")):
         result = totals(lines[invoice.id])
         if (result.net, result.tax, result.gross) != (invoice.net, invoice.tax, invoice.gross):
-            found.append(Finding("totals", invoice.number, f"stored totals {invoice.net}/{invoice.tax}/"
-                                 f"{invoice.gross} differ from its lines {result.net}/{result.tax}/{result.gross}"))
+            found.append(
+                Finding(
+                    "totals",
+                    invoice.number,
+                    f"stored totals {invoice.net}/{invoice.tax}/"
+                    f"{invoice.gross} differ from its lines {result.net}/{result.tax}/{result.gross}",
+                )
+            )
     return found
 
 
 def _orders(session: Session) -> list[Finding]:
     done = billed.invoiced_by_order(session)
-    return [Finding("invoiced", number, f"invoiced {done[order_id]:.2f} is above the net {net:.2f}")
-            for order_id, number, net in session.exec(select(SalesOrder.id, SalesOrder.number, SalesOrder.net))
-            if done.get(order_id, 0) > net]
+    return [
+        Finding("invoiced", number, f"invoiced {done[order_id]:.2f} is above the net {net:.2f}")
+        for order_id, number, net in session.exec(select(SalesOrder.id, SalesOrder.number, SalesOrder.net))
+        if done.get(order_id, 0) > net
+    ]
 
 
 def _stock(session: Session) -> list[Finding]:
     """Each line of a validated delivery moved stock once (if tracked); a cancelled one came back."""
-    moves: dict[tuple[int, str], object] = {(line_id, kind): qty for line_id, kind, qty in session.exec(
-        select(StockMove.delivery_line_id, StockMove.kind, func.sum(StockMove.qty))
-        .where(StockMove.delivery_line_id.is_not(None)).group_by(StockMove.delivery_line_id, StockMove.kind))}
+    moves: dict[tuple[int, str], object] = {
+        (line_id, kind): qty
+        for line_id, kind, qty in session.exec(
+            select(StockMove.delivery_line_id, StockMove.kind, func.sum(StockMove.qty))
+            .where(StockMove.delivery_line_id.is_not(None))
+            .group_by(StockMove.delivery_line_id, StockMove.kind)
+        )
+    }
     found = []
     for line, number, status, tracked in session.exec(
-            select(DeliveryLine, Delivery.number, Delivery.status, Product.stock_tracked)
-            .join(Delivery, Delivery.id == DeliveryLine.delivery_id).join(Product, Product.id == DeliveryLine.product_id)
-            .where(Delivery.status.in_(("validated", "cancelled")))):
+        select(DeliveryLine, Delivery.number, Delivery.status, Product.stock_tracked)
+        .join(Delivery, Delivery.id == DeliveryLine.delivery_id)
+        .join(Product, Product.id == DeliveryLine.product_id)
+        .where(Delivery.status.in_(("validated", "cancelled")))
+    ):
         if tracked and moves.get((line.id, "delivery")) != -line.qty:
             found.append(Finding("stock", number, f"line {line.position} did not take {line.qty} out of stock once"))
         if tracked and status == "cancelled" and moves.get((line.id, "return")) != line.qty:
@@ -102,31 +143,42 @@ def _stock(session: Session) -> list[Finding]:
 
 
 def _periods(session: Session) -> list[Finding]:
-    rows = session.exec(select(Contract.number, ContractPeriod.start, func.count())
-                        .join(Contract, Contract.id == ContractPeriod.contract_id)
-                        .group_by(Contract.number, ContractPeriod.start).having(func.count() > 1)).all()
-    return [Finding("periods", number, f"the period starting {start} is billed {count} times")
-            for number, start, count in rows]
+    rows = session.exec(
+        select(Contract.number, ContractPeriod.start, func.count())
+        .join(Contract, Contract.id == ContractPeriod.contract_id)
+        .group_by(Contract.number, ContractPeriod.start)
+        .having(func.count() > 1)
+    ).all()
+    return [
+        Finding("periods", number, f"the period starting {start} is billed {count} times")
+        for number, start, count in rows
+    ]
 
 
 def _chain(session: Session) -> list[Finding]:
     previous, found = None, []
     connection = session.connection()
-    rows = session.exec(select(Invoice.id, Invoice.number, Invoice.chain_index, Invoice.chain_hash)
-                        .where(Invoice.status == "validated").order_by(Invoice.chain_index)).all()
+    rows = session.exec(
+        select(Invoice.id, Invoice.number, Invoice.chain_index, Invoice.chain_hash)
+        .where(Invoice.status == "validated")
+        .order_by(Invoice.chain_index)
+    ).all()
     for position, (invoice_id, number, index, stored) in enumerate(rows, start=1):
         expected = link(previous, stored_content(connection, invoice_id))
         if index != position or stored != expected:
-            found.append(Finding("hash chain", number, "its content or its place in the chain was changed "
-                                                       "outside koban"))
+            found.append(
+                Finding("hash chain", number, "its content or its place in the chain was changed outside koban")
+            )
         previous = stored
     return found
 
 
 def _path(ledger: Ledger) -> Path:
     if not ledger.is_sqlite:
-        raise KobanError("backup and restore copy SQLite files; use your database server's tools for "
-                         f"{ledger.engine.url.render_as_string(hide_password=True)}")
+        raise KobanError(
+            "backup and restore copy SQLite files; use your database server's tools for "
+            f"{ledger.engine.url.render_as_string(hide_password=True)}"
+        )
     return Path(ledger.engine.url.database)
 
 
@@ -172,11 +224,26 @@ def restore(ledger_file: Path, source: Path, force: bool = False) -> dict:
 
 def info(ledger: Ledger) -> dict:
     with ledger.read() as session:
-        counts = {name: session.exec(select(func.count()).select_from(model)).one() for name, model in (
-            ("customers", Customer), ("products", Product), ("quotes", Quote), ("orders", SalesOrder),
-            ("invoices", Invoice), ("contracts", Contract), ("deliveries", Delivery), ("projects", Project))}
+        counts = {
+            name: session.exec(select(func.count()).select_from(model)).one()
+            for name, model in (
+                ("customers", Customer),
+                ("products", Product),
+                ("quotes", Quote),
+                ("orders", SalesOrder),
+                ("invoices", Invoice),
+                ("contracts", Contract),
+                ("deliveries", Delivery),
+                ("projects", Project),
+            )
+        }
         integrity = session.exec(text("PRAGMA quick_check")).scalar() if ledger.is_sqlite else None
     location = str(_path(ledger)) if ledger.is_sqlite else ledger.engine.url.render_as_string(hide_password=True)
     size = Path(location).stat().st_size if ledger.is_sqlite else None
-    return {"ledger": location, "schema_version": schema_version(ledger.engine), "bytes": size,
-            "quick_check": integrity, **counts}
+    return {
+        "ledger": location,
+        "schema_version": schema_version(ledger.engine),
+        "bytes": size,
+        "quick_check": integrity,
+        **counts,
+    }

@@ -59,8 +59,9 @@ def _sequence(session: Session, kind: str, year: int) -> NumberSequence:
         if row is None:  # the year's first number: create the row, even if another process races to it
             dialect = session.get_bind().dialect.name
             insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-            session.execute(insert(NumberSequence.__table__).values(kind=kind, year=year, last=0)
-                            .on_conflict_do_nothing())
+            session.execute(
+                insert(NumberSequence.__table__).values(kind=kind, year=year, last=0).on_conflict_do_nothing()
+            )
             row = session.exec(locked.with_for_update()).one()
         cache[(kind, year)] = row
     return cache[(kind, year)]

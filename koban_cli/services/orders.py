@@ -8,8 +8,17 @@ from sqlalchemy import BigInteger, func, type_coerce
 from sqlmodel import Session, select
 
 from koban_cli.db.engine import Ledger
-from koban_cli.db.models import Contract, Customer, Delivery, Invoice, Product, Project, Quote, SalesOrder, \
-    ScheduleEntry
+from koban_cli.db.models import (
+    Contract,
+    Customer,
+    Delivery,
+    Invoice,
+    Product,
+    Project,
+    Quote,
+    SalesOrder,
+    ScheduleEntry,
+)
 from koban_cli.domain.delivery import delivery_status
 from koban_cli.domain.values import ZERO, cents_str, money_str, number_str
 from koban_cli.errors import InvalidState, InvalidValue
@@ -23,8 +32,13 @@ STATUSES = ("draft", "validated", "invoiced", "cancelled")
 def create(ledger: Ledger, customer: str, date: dt.date, customer_ref: str = "", note: str = "") -> dict:
     with ledger.write() as session:
         buyer = lookup.customer(session, customer)
-        order = SalesOrder(number=take_number(session, "order", date), customer_id=buyer.id, date=date,
-                           customer_ref=customer_ref or "", note=note or "")
+        order = SalesOrder(
+            number=take_number(session, "order", date),
+            customer_id=buyer.id,
+            date=date,
+            customer_ref=customer_ref or "",
+            note=note or "",
+        )
         session.add(order)
         return {"ref": order.number, "number": order.number}
 
@@ -71,11 +85,14 @@ def cancel(ledger: Ledger, number: str) -> dict:
         done = billed.invoiced(session, order)
         if done:
             raise InvalidState(f"{number} has {done:.2f} invoiced; credit its invoices first (koban invoice credit)")
-        notes = session.exec(select(Delivery).where(Delivery.order_id == order.id,
-                                                    Delivery.status.in_(("draft", "validated")))).first()
+        notes = session.exec(
+            select(Delivery).where(Delivery.order_id == order.id, Delivery.status.in_(("draft", "validated")))
+        ).first()
         if notes:
-            raise InvalidState(f"{number} has delivery {deliveries.ref_of(notes)}; cancel it first "
-                               f"(koban delivery cancel {deliveries.ref_of(notes)})")
+            raise InvalidState(
+                f"{number} has delivery {deliveries.ref_of(notes)}; cancel it first "
+                f"(koban delivery cancel {deliveries.ref_of(notes)})"
+            )
         order.status = "cancelled"
         session.add(order)
         return {"ref": number, "number": number, "status": order.status}
@@ -127,15 +144,25 @@ def show(ledger: Ledger, number: str) -> dict:
             "deliveries": [deliveries.ref_of(note) for note in notes if note.status != "cancelled"],
             "contracts": list(session.exec(select(Contract.number).where(Contract.order_id == order.id))),
             "project": session.exec(select(Project.number).where(Project.order_id == order.id)).first(),
-            "schedule": [{"date": entry.date.isoformat(), "kind": entry.kind, "label": entry.label,
-                          "amount": money_str(entry.amount)}
-                         for entry in session.exec(select(ScheduleEntry).where(ScheduleEntry.order_id == order.id)
-                                                   .order_by(ScheduleEntry.date, ScheduleEntry.id))],
+            "schedule": [
+                {
+                    "date": entry.date.isoformat(),
+                    "kind": entry.kind,
+                    "label": entry.label,
+                    "amount": money_str(entry.amount),
+                }
+                for entry in session.exec(
+                    select(ScheduleEntry)
+                    .where(ScheduleEntry.order_id == order.id)
+                    .order_by(ScheduleEntry.date, ScheduleEntry.id)
+                )
+            ],
         }
 
 
-def list_orders(ledger: Ledger, status: str | None = None, open_only: bool = False,
-                customer: str | None = None) -> list[dict]:
+def list_orders(
+    ledger: Ledger, status: str | None = None, open_only: bool = False, customer: str | None = None
+) -> list[dict]:
     """Every order with net, invoiced and remaining: one aggregate query, whatever the ledger's size."""
     if status and status not in STATUSES:
         raise InvalidValue(f'status "{status}" is not one of {", ".join(STATUSES)}')
@@ -148,8 +175,14 @@ def list_orders(ledger: Ledger, status: str | None = None, open_only: bool = Fal
         .subquery()
     )
     query = (
-        select(SalesOrder.number, Customer.code, SalesOrder.status, SalesOrder.date,
-               type_coerce(SalesOrder.net, BigInteger), func.coalesce(invoiced.c.amount, 0))
+        select(
+            SalesOrder.number,
+            Customer.code,
+            SalesOrder.status,
+            SalesOrder.date,
+            type_coerce(SalesOrder.net, BigInteger),
+            func.coalesce(invoiced.c.amount, 0),
+        )
         .join(Customer, Customer.id == SalesOrder.customer_id)
         .outerjoin(invoiced, invoiced.c.order_id == SalesOrder.id)
         .order_by(SalesOrder.id)
@@ -162,7 +195,14 @@ def list_orders(ledger: Ledger, status: str | None = None, open_only: bool = Fal
         if customer:
             query = query.where(SalesOrder.customer_id == lookup.customer(session, customer).id)
         return [
-            {"number": number, "customer": code, "status": status_, "date": date.isoformat(),
-             "net": cents_str(net), "invoiced": cents_str(done), "remaining": cents_str(net - done)}
+            {
+                "number": number,
+                "customer": code,
+                "status": status_,
+                "date": date.isoformat(),
+                "net": cents_str(net),
+                "invoiced": cents_str(done),
+                "remaining": cents_str(net - done),
+            }
             for number, code, status_, date, net, done in session.exec(query)
         ]

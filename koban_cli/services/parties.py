@@ -14,17 +14,49 @@ from koban_cli.errors import AlreadyExists, InvalidValue
 from koban_cli.services import checks, lookup
 
 COMPANY_FIELDS = (
-    "name", "address", "postcode", "city", "country", "siren", "vat_number", "iban", "bic", "email",
-    "phone", "legal_form", "capital", "rcs", "logo", "payment_terms_days", "late_penalty_rate",
-    "vat_exempt", "allow_negative_stock", "number_pattern", "template_dir",
+    "name",
+    "address",
+    "postcode",
+    "city",
+    "country",
+    "siren",
+    "vat_number",
+    "iban",
+    "bic",
+    "email",
+    "phone",
+    "legal_form",
+    "capital",
+    "rcs",
+    "logo",
+    "payment_terms_days",
+    "late_penalty_rate",
+    "vat_exempt",
+    "allow_negative_stock",
+    "number_pattern",
+    "template_dir",
 )
-CUSTOMER_FIELDS = ("code", "name", "email", "address", "postcode", "city", "country", "siren", "vat_number",
-                   "payment_terms_days")
+CUSTOMER_FIELDS = (
+    "code",
+    "name",
+    "email",
+    "address",
+    "postcode",
+    "city",
+    "country",
+    "siren",
+    "vat_number",
+    "payment_terms_days",
+)
 
 
 def _checked_identity(changes: dict) -> dict:
-    checkers = {"siren": checks.siren, "vat_number": checks.vat_number, "email": checks.email,
-                "payment_terms_days": checks.days}
+    checkers = {
+        "siren": checks.siren,
+        "vat_number": checks.vat_number,
+        "email": checks.email,
+        "payment_terms_days": checks.days,
+    }
     out = dict(changes)
     for key, check in checkers.items():
         if out.get(key) is not None:
@@ -114,5 +146,7 @@ def add_supplier(ledger: Ledger, code: str, name: str, email: str | None = None)
 
 def list_suppliers(ledger: Ledger) -> list[dict]:
     with ledger.read() as session:
-        return [{"code": s.code, "name": s.name, "email": s.email}
-                for s in session.exec(select(Supplier).order_by(Supplier.code))]
+        return [
+            {"code": s.code, "name": s.name, "email": s.email}
+            for s in session.exec(select(Supplier).order_by(Supplier.code))
+        ]

@@ -21,8 +21,13 @@ KINDS = ("deposit", "intermediate", "balance")
 
 
 def _entries(session: Session, order: SalesOrder) -> list[ScheduleEntry]:
-    return list(session.exec(select(ScheduleEntry).where(ScheduleEntry.order_id == order.id)
-                             .order_by(ScheduleEntry.date, ScheduleEntry.id)))
+    return list(
+        session.exec(
+            select(ScheduleEntry)
+            .where(ScheduleEntry.order_id == order.id)
+            .order_by(ScheduleEntry.date, ScheduleEntry.id)
+        )
+    )
 
 
 def _plannable(session: Session, number: str) -> SalesOrder:
@@ -32,8 +37,15 @@ def _plannable(session: Session, number: str) -> SalesOrder:
     return order
 
 
-def schedule(ledger: Ledger, number: str, date: dt.date, percent: Decimal | None = None,
-             amount: Decimal | None = None, label: str = "", kind: str = "intermediate") -> dict:
+def schedule(
+    ledger: Ledger,
+    number: str,
+    date: dt.date,
+    percent: Decimal | None = None,
+    amount: Decimal | None = None,
+    label: str = "",
+    kind: str = "intermediate",
+) -> dict:
     if (percent is None) == (amount is None):
         raise InvalidValue("give exactly one of --percent, --amount")
     if kind not in KINDS:
@@ -43,10 +55,18 @@ def schedule(ledger: Ledger, number: str, date: dt.date, percent: Decimal | None
         value = percent_of(order.net, percent) if percent is not None else amount
         planned = sum((entry.amount for entry in _entries(session, order)), ZERO)
         if planned + value > order.net:
-            raise OverInvoicing(f"{number}: planning {value:.2f} more would plan {planned + value:.2f}, above the "
-                                f"order's net {order.net:.2f} ({order.net - planned:.2f} left to plan)")
-        entry = ScheduleEntry(order_id=order.id, date=date, amount=value, percent=percent, kind=kind,
-                              label=label or f"{kind.capitalize()} {number}")
+            raise OverInvoicing(
+                f"{number}: planning {value:.2f} more would plan {planned + value:.2f}, above the "
+                f"order's net {order.net:.2f} ({order.net - planned:.2f} left to plan)"
+            )
+        entry = ScheduleEntry(
+            order_id=order.id,
+            date=date,
+            amount=value,
+            percent=percent,
+            kind=kind,
+            label=label or f"{kind.capitalize()} {number}",
+        )
         session.add(entry)
         session.flush()
         position = [e.id for e in _entries(session, order)].index(entry.id) + 1
@@ -85,12 +105,19 @@ def plan(ledger: Ledger, number: str, as_of: dt.date) -> list[dict]:
         for position, entry in enumerate(_entries(session, order), start=1):
             invoice = invoices.get(entry.invoice_id)
             done = invoice is not None and invoice.status == "validated"
-            rows.append({"position": position, "date": date_str(entry.date), "kind": entry.kind,
-                         "label": entry.label, "percent": number_str(entry.percent),
-                         "amount": money_str(entry.amount),
-                         "invoice": lookup.invoice_ref(invoice) if invoice else None,
-                         "invoiced": money_str(invoice.net) if done else None,
-                         "late": not done and entry.date < as_of})
+            rows.append(
+                {
+                    "position": position,
+                    "date": date_str(entry.date),
+                    "kind": entry.kind,
+                    "label": entry.label,
+                    "percent": number_str(entry.percent),
+                    "amount": money_str(entry.amount),
+                    "invoice": lookup.invoice_ref(invoice) if invoice else None,
+                    "invoiced": money_str(invoice.net) if done else None,
+                    "late": not done and entry.date < as_of,
+                }
+            )
         return rows
 
 
@@ -98,8 +125,11 @@ def from_plan(ledger: Ledger, number: str, as_of: dt.date) -> list[dict]:
     """Draft the invoice of every planned entry due on or before `as_of` and not yet drafted."""
     with ledger.read() as session:
         order = lookup.order(session, number)
-        due = [(entry.id, entry.kind, entry.amount) for entry in _entries(session, order)
-               if entry.date <= as_of and entry.invoice_id is None]
+        due = [
+            (entry.id, entry.kind, entry.amount)
+            for entry in _entries(session, order)
+            if entry.date <= as_of and entry.invoice_id is None
+        ]
     made = []
     for entry_id, kind, amount in due:
         if kind == "deposit":
@@ -118,8 +148,9 @@ def from_plan(ledger: Ledger, number: str, as_of: dt.date) -> list[dict]:
     return made
 
 
-def forecast(ledger: Ledger, as_of: dt.date, date_from: dt.date | None = None, date_to: dt.date | None = None,
-             by: str = "month") -> dict:
+def forecast(
+    ledger: Ledger, as_of: dt.date, date_from: dt.date | None = None, date_to: dt.date | None = None, by: str = "month"
+) -> dict:
     """Planned order invoices and coming contract invoices per period, and the late entries."""
     start = date_from or as_of.replace(day=1)
     end = date_to or (start + relativedelta(months=6) - dt.timedelta(days=1))
@@ -127,17 +158,30 @@ def forecast(ledger: Ledger, as_of: dt.date, date_from: dt.date | None = None, d
     with ledger.read() as session:
         validated = select(Invoice.id).where(Invoice.status == "validated")
         open_entries = session.exec(
-            select(ScheduleEntry, SalesOrder.number).join(SalesOrder, SalesOrder.id == ScheduleEntry.order_id)
-            .where((ScheduleEntry.invoice_id.is_(None)) | (ScheduleEntry.invoice_id.not_in(validated)),
-                   SalesOrder.status.in_(("validated", "invoiced")))
+            select(ScheduleEntry, SalesOrder.number)
+            .join(SalesOrder, SalesOrder.id == ScheduleEntry.order_id)
+            .where(
+                (ScheduleEntry.invoice_id.is_(None)) | (ScheduleEntry.invoice_id.not_in(validated)),
+                SalesOrder.status.in_(("validated", "invoiced")),
+            )
             .order_by(ScheduleEntry.date)
         ).all()
         planned = [(entry.date, entry.amount) for entry, _ in open_entries if start <= entry.date <= end]
-        late = [{"order": number, "date": date_str(entry.date), "amount": money_str(entry.amount),
-                 "label": entry.label} for entry, number in open_entries if entry.date < as_of]
+        late = [
+            {"order": number, "date": date_str(entry.date), "amount": money_str(entry.amount), "label": entry.label}
+            for entry, number in open_entries
+            if entry.date < as_of
+        ]
         coming = _contract_amounts(session, start, end)
-    periods = [{**row, "orders": money_str(row["orders"]), "contracts": money_str(row["contracts"]),
-                "total": money_str(row["total"])} for row in F.table(keys, planned, coming, by)]
+    periods = [
+        {
+            **row,
+            "orders": money_str(row["orders"]),
+            "contracts": money_str(row["contracts"]),
+            "total": money_str(row["total"]),
+        }
+        for row in F.table(keys, planned, coming, by)
+    ]
     return {"periods": periods, "late": late}
 
 
@@ -146,8 +190,9 @@ def _contract_amounts(session: Session, start: dt.date, end: dt.date) -> list[tu
     active = list(session.exec(select(Contract).where(Contract.status.in_(("active", "terminated")))))
     ids = [c.id for c in active]
     lines: dict[int, list[ContractLine]] = {}
-    for line in session.exec(select(ContractLine).where(ContractLine.contract_id.in_(ids))
-                             .order_by(ContractLine.position)):
+    for line in session.exec(
+        select(ContractLine).where(ContractLine.contract_id.in_(ids)).order_by(ContractLine.position)
+    ):
         lines.setdefault(line.contract_id, []).append(line)
     reprices: dict[int, list[ContractReprice]] = {}
     for change in session.exec(select(ContractReprice).where(ContractReprice.contract_id.in_(ids))):
@@ -156,12 +201,16 @@ def _contract_amounts(session: Session, start: dt.date, end: dt.date) -> list[tu
     amounts = []
     for contract in active:
         every = P.months_of(contract.every)
-        for period in P.periods_until(contract.start, every, contracts.billing_end(contract), contract.in_advance,
-                                      end):
+        for period in P.periods_until(contract.start, every, contracts.billing_end(contract), contract.in_advance, end):
             if period.due >= start and period.start not in billed_starts.get(contract.id, set()):
-                net = sum((l.net for l in bill_due.period_lines(contract, lines.get(contract.id, []),
-                                                                 reprices.get(contract.id, []), period)), ZERO)
+                net = sum(
+                    (
+                        l.net
+                        for l in bill_due.period_lines(
+                            contract, lines.get(contract.id, []), reprices.get(contract.id, []), period
+                        )
+                    ),
+                    ZERO,
+                )
                 amounts.append((period.due, net))
     return amounts
-
-

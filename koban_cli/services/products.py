@@ -43,8 +43,9 @@ def _checked(product: Product) -> Product:
     return product
 
 
-def add_product(ledger: Ledger, ref: str, name: str, price: Decimal, vat: Decimal, kind: str = "goods",
-                **options) -> dict:
+def add_product(
+    ledger: Ledger, ref: str, name: str, price: Decimal, vat: Decimal, kind: str = "goods", **options
+) -> dict:
     ref = checks.code(ref, "product reference")
     _check_choice(kind, KINDS, "kind")
     fields = KIND_DEFAULTS[kind] | {k: v for k, v in options.items() if v is not None}

@@ -23,9 +23,18 @@ def get(session: Session, number: str) -> Purchase:
     return found
 
 
-def create(ledger: Ledger, project: str, supplier: str, date: dt.date, amount: Decimal | None = None,
-           product: str | None = None, qty: Decimal | None = None, cost: Decimal | None = None,
-           supplier_ref: str = "", description: str = "") -> dict:
+def create(
+    ledger: Ledger,
+    project: str,
+    supplier: str,
+    date: dt.date,
+    amount: Decimal | None = None,
+    product: str | None = None,
+    qty: Decimal | None = None,
+    cost: Decimal | None = None,
+    supplier_ref: str = "",
+    description: str = "",
+) -> dict:
     if (amount is None) == (product is None):
         raise InvalidValue("give --amount, or --product with --qty and --cost")
     with ledger.write() as session:
@@ -37,13 +46,30 @@ def create(ledger: Ledger, project: str, supplier: str, date: dt.date, amount: D
             if unit_cost is None:
                 raise InvalidValue(f'give --cost: product "{product}" has no purchase cost')
             qty = qty or Decimal(1)
-            line = PurchaseLine(purchase_id=0, product_id=item.id, description=description or item.name, qty=qty,
-                                cost=unit_cost, amount=line_net(qty, unit_cost))
+            line = PurchaseLine(
+                purchase_id=0,
+                product_id=item.id,
+                description=description or item.name,
+                qty=qty,
+                cost=unit_cost,
+                amount=line_net(qty, unit_cost),
+            )
         else:
-            line = PurchaseLine(purchase_id=0, description=description or f"Achat pour {project}", qty=Decimal(1),
-                                cost=amount, amount=amount)
-        purchase = Purchase(number=take_number(session, "purchase", date), supplier_id=seller.id,
-                            project_id=owner.id, date=date, supplier_ref=supplier_ref or "", amount=line.amount)
+            line = PurchaseLine(
+                purchase_id=0,
+                description=description or f"Achat pour {project}",
+                qty=Decimal(1),
+                cost=amount,
+                amount=amount,
+            )
+        purchase = Purchase(
+            number=take_number(session, "purchase", date),
+            supplier_id=seller.id,
+            project_id=owner.id,
+            date=date,
+            supplier_ref=supplier_ref or "",
+            amount=line.amount,
+        )
         session.add(purchase)
         session.flush()
         line.purchase_id = purchase.id
@@ -57,13 +83,19 @@ def receive(ledger: Ledger, number: str, date: dt.date) -> dict:
         purchase = get(session, number)
         if purchase.status == "received":
             raise InvalidState(f"{number} was already received")
-        lines = session.exec(select(PurchaseLine, Product).join(Product, Product.id == PurchaseLine.product_id)
-                             .where(PurchaseLine.purchase_id == purchase.id)).all()
+        lines = session.exec(
+            select(PurchaseLine, Product)
+            .join(Product, Product.id == PurchaseLine.product_id)
+            .where(PurchaseLine.purchase_id == purchase.id)
+        ).all()
         moved = 0
         for line, product in lines:
             if product.stock_tracked:
-                session.add(StockMove(product_id=product.id, date=date, qty=line.qty, kind="purchase",
-                                      ref=number, cost=line.cost))
+                session.add(
+                    StockMove(
+                        product_id=product.id, date=date, qty=line.qty, kind="purchase", ref=number, cost=line.cost
+                    )
+                )
                 moved += 1
         purchase.status = "received"
         session.add(purchase)
@@ -71,14 +103,24 @@ def receive(ledger: Ledger, number: str, date: dt.date) -> dict:
 
 
 def _row(purchase: Purchase, supplier: str, project: str | None) -> dict:
-    return {"number": purchase.number, "supplier": supplier, "project": project, "date": date_str(purchase.date),
-            "supplier_ref": purchase.supplier_ref or None, "status": purchase.status,
-            "amount": money_str(purchase.amount)}
+    return {
+        "number": purchase.number,
+        "supplier": supplier,
+        "project": project,
+        "date": date_str(purchase.date),
+        "supplier_ref": purchase.supplier_ref or None,
+        "status": purchase.status,
+        "amount": money_str(purchase.amount),
+    }
 
 
 def list_purchases(ledger: Ledger, project: str | None = None) -> list[dict]:
-    query = (select(Purchase, Supplier.code, Project.number).join(Supplier)
-             .outerjoin(Project, Project.id == Purchase.project_id).order_by(Purchase.id))
+    query = (
+        select(Purchase, Supplier.code, Project.number)
+        .join(Supplier)
+        .outerjoin(Project, Project.id == Purchase.project_id)
+        .order_by(Purchase.id)
+    )
     with ledger.read() as session:
         if project:
             query = query.where(Purchase.project_id == projects.get(session, project).id)
@@ -93,5 +135,14 @@ def show(ledger: Ledger, number: str) -> dict:
         lines = session.exec(select(PurchaseLine).where(PurchaseLine.purchase_id == purchase.id)).all()
         refs = dict(session.exec(select(Product.id, Product.ref)).all())
         return _row(purchase, supplier.code, project.number if project else None) | {
-            "lines": [{"product": refs.get(l.product_id), "description": l.description, "qty": number_str(l.qty),
-                       "cost": money_str(l.cost), "amount": money_str(l.amount)} for l in lines]}
+            "lines": [
+                {
+                    "product": refs.get(l.product_id),
+                    "description": l.description,
+                    "qty": number_str(l.qty),
+                    "cost": money_str(l.cost),
+                    "amount": money_str(l.amount),
+                }
+                for l in lines
+            ]
+        }

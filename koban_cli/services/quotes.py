@@ -25,8 +25,13 @@ def create(ledger: Ledger, customer: str, date: dt.date, valid_until: dt.date | 
         raise InvalidValue(f"--valid-until {valid_until} is before the quote date {date}")
     with ledger.write() as session:
         buyer = lookup.customer(session, customer)
-        quote = Quote(number=take_number(session, "quote", date), customer_id=buyer.id, date=date,
-                      valid_until=valid_until, note=note or "")
+        quote = Quote(
+            number=take_number(session, "quote", date),
+            customer_id=buyer.id,
+            date=date,
+            valid_until=valid_until,
+            note=note or "",
+        )
         session.add(quote)
         return {"ref": quote.number, "number": quote.number}
 
@@ -80,9 +85,17 @@ def accept(ledger: Ledger, number: str, date: dt.date) -> dict:
         lines = doc_lines.lines_of(session, quote)
         if not any(line.kind != "text" for line in lines):
             raise InvalidState(f"{number} has no priced line to order")
-        order = SalesOrder(number=take_number(session, "order", date), customer_id=quote.customer_id, date=date,
-                           status="validated", quote_id=quote.id, note=quote.note,
-                           net=quote.net, tax=quote.tax, gross=quote.gross)
+        order = SalesOrder(
+            number=take_number(session, "order", date),
+            customer_id=quote.customer_id,
+            date=date,
+            status="validated",
+            quote_id=quote.id,
+            note=quote.note,
+            net=quote.net,
+            tax=quote.tax,
+            gross=quote.gross,
+        )
         session.add(order)
         session.flush()
         for line in lines:
@@ -126,7 +139,14 @@ def list_quotes(ledger: Ledger, today: dt.date, status: str | None = None) -> li
         for quote, code in rows:
             shown = display_status(quote, today)
             if status in (None, shown):
-                out.append({"number": quote.number, "customer": code, "date": date_str(quote.date),
-                            "valid_until": date_str(quote.valid_until), "status": shown,
-                            **views.amounts_view(quote)})
+                out.append(
+                    {
+                        "number": quote.number,
+                        "customer": code,
+                        "date": date_str(quote.date),
+                        "valid_until": date_str(quote.valid_until),
+                        "status": shown,
+                        **views.amounts_view(quote),
+                    }
+                )
         return out

@@ -17,12 +17,16 @@ from koban_cli.services import documents, lookup
 
 def unsent(ledger: Ledger) -> list[str]:
     with ledger.read() as session:
-        return list(session.exec(select(Invoice.number).where(Invoice.status == "validated",
-                                                               Invoice.sent_at.is_(None)).order_by(Invoice.id)))
+        return list(
+            session.exec(
+                select(Invoice.number)
+                .where(Invoice.status == "validated", Invoice.sent_at.is_(None))
+                .order_by(Invoice.id)
+            )
+        )
 
 
-def deliver(ledger: Ledger, refs: list[str], config: mail.SmtpSettings,
-            render: Callable[[dict], bytes]) -> list[dict]:
+def deliver(ledger: Ledger, refs: list[str], config: mail.SmtpSettings, render: Callable[[dict], bytes]) -> list[dict]:
     """Send each invoice with its PDF; returns one result per invoice (`error` is None when sent)."""
     results = []
     for ref in refs:
@@ -44,10 +48,13 @@ def _deliver_one(ledger: Ledger, ref: str, config: mail.SmtpSettings, render: Ca
         return {"invoice": ref, "to": None, "error": "the customer has no email address"}
     context = documents.invoice_context(ledger, ref)
     company = context["company"]["name"]
-    body = (f"Bonjour,\n\nVeuillez trouver ci-joint {context['title'].lower()} {ref} "
-            f"d'un montant de {context['doc']['gross']} € TTC.\n\nCordialement,\n{company}\n")
-    message = mail.message(config.sender, to, f"{context['title']} {ref} – {company}", body, render(context),
-                           f"{ref}.pdf")
+    body = (
+        f"Bonjour,\n\nVeuillez trouver ci-joint {context['title'].lower()} {ref} "
+        f"d'un montant de {context['doc']['gross']} € TTC.\n\nCordialement,\n{company}\n"
+    )
+    message = mail.message(
+        config.sender, to, f"{context['title']} {ref} – {company}", body, render(context), f"{ref}.pdf"
+    )
     try:
         mail.send(config, message)
     except (OSError, smtplib.SMTPException) as exc:

@@ -26,12 +26,16 @@ def on_hand(session: Session, product_ids: Iterable[int] | None = None) -> dict[
     return dict(session.exec(query).all())
 
 
-def delivered(session: Session, order_line_ids: Iterable[int] | None = None,
-              statuses: tuple[str, ...] = ("validated",)) -> dict[int, Decimal]:
+def delivered(
+    session: Session, order_line_ids: Iterable[int] | None = None, statuses: tuple[str, ...] = ("validated",)
+) -> dict[int, Decimal]:
     """`{order_line_id: qty delivered}` by deliveries in the given statuses."""
-    query = (select(DeliveryLine.order_line_id, func.sum(DeliveryLine.qty))
-             .join(Delivery, Delivery.id == DeliveryLine.delivery_id)
-             .where(Delivery.status.in_(statuses)).group_by(DeliveryLine.order_line_id))
+    query = (
+        select(DeliveryLine.order_line_id, func.sum(DeliveryLine.qty))
+        .join(Delivery, Delivery.id == DeliveryLine.delivery_id)
+        .where(Delivery.status.in_(statuses))
+        .group_by(DeliveryLine.order_line_id)
+    )
     if order_line_ids is not None:
         query = query.where(DeliveryLine.order_line_id.in_(list(order_line_ids)))
     return dict(session.exec(query).all())
@@ -39,14 +43,20 @@ def delivered(session: Session, order_line_ids: Iterable[int] | None = None,
 
 def reserved(session: Session) -> dict[int, Decimal]:
     """Ordered by validated orders and not delivered yet, per product."""
-    shipped = (select(DeliveryLine.order_line_id.label("line_id"), func.sum(DeliveryLine.qty).label("qty"))
-               .join(Delivery, Delivery.id == DeliveryLine.delivery_id).where(Delivery.status == "validated")
-               .group_by(DeliveryLine.order_line_id).subquery())
-    query = (select(OrderLine.product_id, OrderLine.qty, type_coerce(func.coalesce(shipped.c.qty, 0), Quantity))
-             .join(SalesOrder, SalesOrder.id == OrderLine.order_id)
-             .join(Product, Product.id == OrderLine.product_id)
-             .outerjoin(shipped, shipped.c.line_id == OrderLine.id)
-             .where(SalesOrder.status.in_(("validated", "invoiced")), Product.stock_tracked))
+    shipped = (
+        select(DeliveryLine.order_line_id.label("line_id"), func.sum(DeliveryLine.qty).label("qty"))
+        .join(Delivery, Delivery.id == DeliveryLine.delivery_id)
+        .where(Delivery.status == "validated")
+        .group_by(DeliveryLine.order_line_id)
+        .subquery()
+    )
+    query = (
+        select(OrderLine.product_id, OrderLine.qty, type_coerce(func.coalesce(shipped.c.qty, 0), Quantity))
+        .join(SalesOrder, SalesOrder.id == OrderLine.order_id)
+        .join(Product, Product.id == OrderLine.product_id)
+        .outerjoin(shipped, shipped.c.line_id == OrderLine.id)
+        .where(SalesOrder.status.in_(("validated", "invoiced")), Product.stock_tracked)
+    )
     out: dict[int, Decimal] = {}
     for product_id, qty, done in session.exec(query):
         left = qty - done
@@ -62,12 +72,10 @@ def _tracked(session: Session, ref: str) -> Product:
     return product
 
 
-def move_in(ledger: Ledger, ref: str, qty: Decimal, date: dt.date, cost: Decimal | None = None,
-            note: str = "") -> dict:
+def move_in(ledger: Ledger, ref: str, qty: Decimal, date: dt.date, cost: Decimal | None = None, note: str = "") -> dict:
     with ledger.write() as session:
         product = _tracked(session, ref)
-        session.add(StockMove(product_id=product.id, date=date, qty=qty, kind="receipt", note=note or "",
-                              cost=cost))
+        session.add(StockMove(product_id=product.id, date=date, qty=qty, kind="receipt", note=note or "", cost=cost))
         session.flush()
         return {"ref": ref, "on_hand": number_str(on_hand(session, [product.id]).get(product.id, ZERO))}
 
@@ -99,15 +107,23 @@ def levels(ledger: Ledger, ref: str | None = None) -> list[dict]:
         level = have.get(product.id, ZERO)
         booked = wanted.get(product.id, ZERO)
         available = level - booked
-        rows.append({"product": product.ref, "name": product.name, "on_hand": number_str(level),
-                     "reserved": number_str(booked), "available": number_str(available),
-                     "alert_below": number_str(product.alert_below),
-                     "below_alert": product.alert_below is not None and available < product.alert_below})
+        rows.append(
+            {
+                "product": product.ref,
+                "name": product.name,
+                "on_hand": number_str(level),
+                "reserved": number_str(booked),
+                "available": number_str(available),
+                "alert_below": number_str(product.alert_below),
+                "below_alert": product.alert_below is not None and available < product.alert_below,
+            }
+        )
     return rows
 
 
-def moves(ledger: Ledger, ref: str | None = None, date_from: dt.date | None = None,
-          date_to: dt.date | None = None) -> list[dict]:
+def moves(
+    ledger: Ledger, ref: str | None = None, date_from: dt.date | None = None, date_to: dt.date | None = None
+) -> list[dict]:
     query = select(StockMove, Product.ref).join(Product).order_by(StockMove.date, StockMove.id)
     if date_from:
         query = query.where(StockMove.date >= date_from)
@@ -116,6 +132,15 @@ def moves(ledger: Ledger, ref: str | None = None, date_from: dt.date | None = No
     with ledger.read() as session:
         if ref:
             query = query.where(StockMove.product_id == lookup.product(session, ref).id)
-        return [{"date": date_str(move.date), "product": product, "qty": number_str(move.qty), "kind": move.kind,
-                 "ref": move.ref or None, "note": move.note or None, "cost": money_str(move.cost)}
-                for move, product in session.exec(query)]
+        return [
+            {
+                "date": date_str(move.date),
+                "product": product,
+                "qty": number_str(move.qty),
+                "kind": move.kind,
+                "ref": move.ref or None,
+                "note": move.note or None,
+                "cost": money_str(move.cost),
+            }
+            for move, product in session.exec(query)
+        ]
