@@ -37,7 +37,7 @@ def get(session: Session, number: str) -> Contract:
     return found
 
 
-def _terms(start: dt.date, months: int | None, end: dt.date | None) -> dt.date:
+def first_term_end(start: dt.date, months: int | None, end: dt.date | None) -> dt.date:
     if months is not None and end is not None:
         raise InvalidValue("give --months or --end, not both")
     if end is None:
@@ -72,7 +72,7 @@ def create(
         raise InvalidValue(f'--notice-days "{notice_days}" must be from 0 to 365')
     if renew_months is not None and not 1 <= renew_months <= 120:
         raise InvalidValue(f'--renew-months "{renew_months}" must be from 1 to 120')
-    first_end = _terms(start, months, end)
+    first_end = first_term_end(start, months, end)
     with ledger.write() as session:
         order = lookup.order(session, from_order) if from_order else None
         buyer = session.get(Customer, order.customer_id) if order else lookup.customer(session, customer)
@@ -90,7 +90,7 @@ def create(
             every=every,
             in_advance=in_advance,
             renew=renew,
-            renew_months=renew_months or _months_between(start, first_end),
+            renew_months=renew_months or months_between(start, first_end),
             notice_days=notice_days,
             auto=auto,
         )
@@ -114,7 +114,7 @@ def create(
         return {"ref": contract.number, "number": contract.number, "lines": len(lines)}
 
 
-def _months_between(start: dt.date, end: dt.date) -> int:
+def months_between(start: dt.date, end: dt.date) -> int:
     months = (end.year - start.year) * 12 + end.month - start.month
     return max(1, months + (1 if P.engagement_end(start, months) < end else 0))
 

@@ -98,7 +98,7 @@ class Catalogue:
             if product is not None:
                 checks.apply(candidate, {k: getattr(product, k) for k in products.KIND_DEFAULTS["goods"]})
             checks.apply(candidate, fields)
-            _checked(problems, line, None, lambda: products._checked(candidate))
+            _checked(problems, line, None, lambda: products.consistent(candidate))
             if ref in seen:
                 problems.append(Problem(line, "ref", f'"{ref}" is already on line {seen[ref]}'))
             elif product is not None and not update:
@@ -274,7 +274,7 @@ class Subscriptions:
             if mode not in ("auto", "manual"):
                 problems.append(Problem(line, "mode", f'"{mode}" is not auto or manual'))
             end = _checked(
-                problems, line, "end", lambda: contracts._terms(row["start"], row.get("months"), row.get("end"))
+                problems, line, "end", lambda: contracts.first_term_end(row["start"], row.get("months"), row.get("end"))
             )
             plan.append(
                 {
@@ -304,7 +304,7 @@ class Subscriptions:
                 every=item["every"],
                 in_advance=item["in_advance"],
                 renew=item["renew"],
-                renew_months=contracts._months_between(item["start"], item["end"]),
+                renew_months=contracts.months_between(item["start"], item["end"]),
                 notice_days=item["notice_days"],
                 auto=item["auto"],
             )

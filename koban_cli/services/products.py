@@ -30,7 +30,8 @@ def _check_choice(value: str | None, choices: tuple[str, ...], what: str) -> str
     return value
 
 
-def _checked(product: Product) -> Product:
+def consistent(product: Product) -> Product:
+    """The product, once its kind, unit, period and stock flags agree (else InvalidValue)."""
     _check_choice(product.kind, KINDS, "kind")
     _check_choice(product.unit, UNITS, "unit")
     _check_choice(product.period, PERIODS, "period")
@@ -52,7 +53,7 @@ def add_product(
     with ledger.write() as session:
         if session.exec(select(Product).where(Product.ref == ref)).first():
             raise AlreadyExists(f'product "{ref}" already exists (use: koban product edit {ref} …)')
-        product = _checked(Product(ref=ref, name=checks.name(name), price=price, vat_rate=vat, kind=kind, **fields))
+        product = consistent(Product(ref=ref, name=checks.name(name), price=price, vat_rate=vat, kind=kind, **fields))
         session.add(product)
         return product_view(product)
 
@@ -63,7 +64,7 @@ def edit_product(ledger: Ledger, ref: str, **changes) -> dict:
     with ledger.write() as session:
         product = lookup.product(session, ref)
         checks.apply(product, changes)
-        session.add(_checked(product))
+        session.add(consistent(product))
         return product_view(product)
 
 
