@@ -5,15 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from decimal import Decimal
-from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
+from koban_cli.cli import output, pdfs, state
 from koban_cli.cli.nouns import noun_app
-from koban_cli.cli import output, state
 from koban_cli.cli.output import Col
-from koban_cli.cli.params import FORMAT_DEFAULT, AsOfOpt, Format, FormatOpt, LangOpt, date, money, percent, qty, vat
+from koban_cli.cli.params import FORMAT_DEFAULT, AsOfOpt, Format, FormatOpt, date, money, percent, qty, vat
 
 app = noun_app("contract")
 Ref = Annotated[str, typer.Argument(help="Contract number, e.g. AB-2026-0001.")]
@@ -243,15 +242,4 @@ def reprice(
     output.created(_service().reprice(state.ledger(), ref, pct, from_date), fmt, f"{ref} repriced")
 
 
-@app.command()
-def pdf(
-    ref: Ref, output_file: Annotated[Optional[Path], typer.Option("-o", "--output")] = None, lang: LangOpt = "fr"
-) -> None:
-    """Render the contract to PDF.
-
-    Example: koban contract pdf AB-2026-0001
-    """
-    from koban_cli.cli.pdfs import write_pdf
-    from koban_cli.services.documents import contract_context
-
-    write_pdf(contract_context(state.ledger(), ref), output_file, lang)
+pdfs.register(app, "contract", "AB-2026-0001", "contract_context", "contract")

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
+from koban_cli.cli import output, pdfs, state
 from koban_cli.cli.nouns import noun_app
-from koban_cli.cli import output, state
 from koban_cli.cli.output import Col
-from koban_cli.cli.params import FORMAT_DEFAULT, DateOpt, FormatOpt, LangOpt, Lines, parse_picks, qty
+from koban_cli.cli.params import FORMAT_DEFAULT, DateOpt, FormatOpt, Lines, parse_picks, qty
 
 app = noun_app("delivery")
 Ref = Annotated[str, typer.Argument(help="Delivery number BL-… or draft reference PROV-BL-<id>.")]
@@ -123,15 +122,4 @@ def list_(
     output.show_rows(_service().list_deliveries(state.ledger(), order, status), COLUMNS, fmt, "Deliveries")
 
 
-@app.command()
-def pdf(
-    ref: Ref, output_file: Annotated[Optional[Path], typer.Option("-o", "--output")] = None, lang: LangOpt = "fr"
-) -> None:
-    """Render the delivery note to PDF (quantities, no prices).
-
-    Example: koban delivery pdf BL-2026-0001
-    """
-    from koban_cli.cli.pdfs import write_pdf
-    from koban_cli.services.documents import delivery_context
-
-    write_pdf(delivery_context(state.ledger(), ref), output_file, lang)
+pdfs.register(app, "delivery", "BL-2026-0001", "delivery_context", "delivery note (quantities, no prices)")

@@ -25,19 +25,19 @@ def demo(
 
     Example: koban demo --outdir /tmp/koban-demo
     """
-    from koban_cli.cli import contracts, invoices, orders, stock
-    from koban_cli.db.engine import Ledger, ledger_url
     from dateutil.relativedelta import relativedelta
 
+    from koban_cli.cli import contracts, invoices, orders, stock
     from koban_cli.cli.forecast import render as render_forecast
-    from koban_cli.services import contracts as contract_service
     from koban_cli.cli.projects_panel import render as render_project
-    from koban_cli.services import planning
-    from koban_cli.services import projects as project_service
-    from koban_cli.services import stock as stock_service
+    from koban_cli.db.engine import Ledger, ledger_url
+    from koban_cli.services import contracts as contract_service
     from koban_cli.services import demo as story
     from koban_cli.services import invoices as invoice_service
     from koban_cli.services import orders as order_service
+    from koban_cli.services import planning
+    from koban_cli.services import projects as project_service
+    from koban_cli.services import stock as stock_service
 
     outdir.mkdir(parents=True, exist_ok=True)
     target = db or state.explicit_db()

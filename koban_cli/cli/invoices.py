@@ -9,24 +9,24 @@ from typing import Annotated, Optional
 
 import typer
 
-from koban_cli.cli.nouns import noun_app
 from koban_cli.cli import lines, output, state
+from koban_cli.cli.nouns import noun_app
 from koban_cli.cli.output import Col
-from koban_cli.errors import InvalidValue
 from koban_cli.cli.params import (
     FORMAT_DEFAULT,
-    Format,
-    LangOpt,
     Amount,
     AsOfOpt,
     DateOpt,
+    Format,
     FormatOpt,
+    LangOpt,
     Lines,
     Percent,
     date,
     money,
     parse_picks,
 )
+from koban_cli.errors import InvalidValue
 
 app = noun_app("invoice")
 Ref = Annotated[str, typer.Argument(help="Invoice number (FA-…, AV-…) or draft reference PROV-<id>.")]

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
+from koban_cli.cli import lines, output, pdfs, state
 from koban_cli.cli.nouns import noun_app
-from koban_cli.cli import lines, output, state
 from koban_cli.cli.output import Col
+from koban_cli.cli.params import FORMAT_DEFAULT, Amount, AsOfOpt, DateOpt, Format, FormatOpt, date, percent
 from koban_cli.errors import InvalidValue
-from koban_cli.cli.params import FORMAT_DEFAULT, Amount, AsOfOpt, date, percent, LangOpt, DateOpt, Format, FormatOpt
 
 app = noun_app("order")
 Ref = Annotated[str, typer.Argument(help="Order number, e.g. CO-2026-0001.")]
@@ -79,22 +78,6 @@ def show(ref: Ref, fmt: FormatOpt = FORMAT_DEFAULT) -> None:
         render(console, view, (("Invoiced", "qty_invoiced"), ("Delivered", "qty_delivered")))
 
     output.show_record(_service().show(state.ledger(), ref), fmt, draw)
-
-
-@app.command()
-def pdf(
-    ref: Ref,
-    output_file: Annotated[Optional[Path], typer.Option("-o", "--output", help="Default: <number>.pdf")] = None,
-    lang: LangOpt = "fr",
-) -> None:
-    """Render the order to PDF.
-
-    Example: koban order pdf CO-2026-0001 --lang en
-    """
-    from koban_cli.cli.pdfs import write_pdf
-    from koban_cli.services.documents import order_context
-
-    write_pdf(order_context(state.ledger(), ref), output_file, lang)
 
 
 @app.command()
@@ -175,3 +158,6 @@ def list_(
     columns = BASE_COLUMNS + (AMOUNT_COLUMNS if with_amounts or fmt != Format.table else [])
     title = "Remaining to invoice" if open_ else "Orders"
     output.show_rows(rows, columns, fmt, title)
+
+
+pdfs.register(app, "order", "CO-2026-0001", "order_context", "order")

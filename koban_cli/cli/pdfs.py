@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated, Optional
 
 import typer
 
+from koban_cli.cli import state
+from koban_cli.cli.params import LangOpt
 from koban_cli.errors import KobanError
 
 
@@ -42,3 +45,22 @@ def write_many(contexts: list[dict], outdir: Path, lang: str, facturx: bool = Tr
     with Progress() as progress:
         task = progress.add_task("Rendering PDF", total=len(jobs))
         return render_many(jobs, lang, facturx, on_done=lambda: progress.advance(task))
+
+
+def register(app: typer.Typer, noun: str, example: str, context: str, what: str) -> None:
+    """Add `NOUN pdf REF [-o FILE] [--lang]` to `app`; `context` names the builder in services.documents."""
+
+    def pdf(
+        ref: Annotated[str, typer.Argument(help="The document's number.")],
+        output_file: Annotated[Optional[Path], typer.Option("-o", "--output", help="Default: <number>.pdf")] = None,
+        lang: LangOpt = "fr",
+    ) -> None:
+        from koban_cli.services import documents
+
+        write_pdf(getattr(documents, context)(state.ledger(), ref), output_file, lang)
+
+    pdf.__doc__ = f"""Render the {what} to PDF.
+
+    Example: koban {noun} pdf {example} --lang en
+    """
+    app.command("pdf")(pdf)

@@ -6,8 +6,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from koban_cli.cli.nouns import noun_app
 from koban_cli.cli import output, state
+from koban_cli.cli.nouns import noun_app
 from koban_cli.cli.output import Col
 from koban_cli.cli.params import FORMAT_DEFAULT, DateOpt, FormatOpt
 

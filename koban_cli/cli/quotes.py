@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
+from koban_cli.cli import lines, output, pdfs, state
 from koban_cli.cli.nouns import noun_app
-from koban_cli.cli import lines, output, state
 from koban_cli.cli.output import Col
-from koban_cli.cli.params import FORMAT_DEFAULT, LangOpt, AsOfOpt, DateOpt, FormatOpt, date
+from koban_cli.cli.params import FORMAT_DEFAULT, AsOfOpt, DateOpt, FormatOpt, date
 
 app = noun_app("quote")
 Ref = Annotated[str, typer.Argument(help="Quote number, e.g. DE-2026-0001.")]
@@ -66,22 +65,6 @@ def show(ref: Ref, as_of: AsOfOpt = "today", fmt: FormatOpt = FORMAT_DEFAULT) ->
     output.show_record(_service().show(state.ledger(), ref, as_of), fmt, render)
 
 
-@app.command()
-def pdf(
-    ref: Ref,
-    output_file: Annotated[Optional[Path], typer.Option("-o", "--output", help="Default: <number>.pdf")] = None,
-    lang: LangOpt = "fr",
-) -> None:
-    """Render the quote to PDF.
-
-    Example: koban quote pdf DE-2026-0001 --lang en
-    """
-    from koban_cli.cli.pdfs import write_pdf
-    from koban_cli.services.documents import quote_context
-
-    write_pdf(quote_context(state.ledger(), ref), output_file, lang)
-
-
 @app.command("list")
 def list_(
     status: Annotated[Optional[str], typer.Option(help="draft, sent, accepted, refused, expired.")] = None,
@@ -120,3 +103,6 @@ def accept(ref: Ref, date: DateOpt = "today", fmt: FormatOpt = FORMAT_DEFAULT) -
     Example: koban quote accept DE-2026-0001
     """
     output.created(_service().accept(state.ledger(), ref, date), fmt)
+
+
+pdfs.register(app, "quote", "DE-2026-0001", "quote_context", "quote")

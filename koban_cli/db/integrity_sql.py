@@ -5,29 +5,12 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from koban_cli.domain.integrity import INVOICE_FIELDS, LINE_FIELDS, content, link
 from koban_cli.db.types import Money, Quantity, Rate
+from koban_cli.domain.integrity import INVOICE_FIELDS, LINE_FIELDS, content, link
 
 _MESSAGE = "validated invoices are immutable; correct them with a credit note"
 _CHANGED = " OR ".join(
-    f"NEW.{c} IS NOT OLD.{c}"
-    for c in (
-        "number",
-        "kind",
-        "date",
-        "due_date",
-        "customer_id",
-        "order_id",
-        "credited_invoice_id",
-        "contract_id",
-        "net",
-        "tax",
-        "gross",
-        "status",
-        "chain_index",
-        "chain_hash",
-        "note",
-    )
+    f"NEW.{c} IS NOT OLD.{c}" for c in INVOICE_FIELDS + ("status", "chain_index", "chain_hash", "note")
 )
 _VALIDATED = "(SELECT status FROM invoice WHERE id = {}.invoice_id) = 'validated'"
 

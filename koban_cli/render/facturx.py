@@ -10,13 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from drafthorse.models.accounting import ApplicableTradeTax
+from drafthorse.models.accounting import ApplicableTradeTax, TradeAllowanceCharge
 from drafthorse.models.document import Document
 from drafthorse.models.note import IncludedNote
 from drafthorse.models.party import TaxRegistration
 from drafthorse.models.payment import PaymentMeans, PaymentTerms
 from drafthorse.models.tradelines import LineItem
-from drafthorse.models.accounting import TradeAllowanceCharge
 
 TYPE_CODES = {"credit_note": "381", "deposit": "386"}
 UNIT_CODES = {"u": "C62", "h": "HUR", "day": "DAY", "month": "MON", "year": "ANN", "kg": "KGM", "m": "MTR", "l": "LTR"}

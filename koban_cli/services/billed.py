@@ -57,26 +57,28 @@ def line_usage(session: Session, order: SalesOrder, committed: bool) -> dict[int
     return {line_id: (qty, net) for line_id, qty, net in session.exec(query)}
 
 
+def billable(line, used: dict[int, tuple[Decimal, Decimal]], **anchors) -> Billable:
+    """An order or invoice line with what is already used of it (`used` by line id)."""
+    qty_used, net_used = used.get(line.id, (ZERO, ZERO))
+    return Billable(
+        line_id=line.id,
+        position=line.position,
+        description=line.description,
+        qty=line.qty,
+        unit_price=line.unit_price,
+        discount=line.discount,
+        vat_rate=line.vat_rate,
+        net=line.net,
+        qty_used=qty_used,
+        net_used=net_used,
+        product_id=line.product_id,
+        **anchors,
+    )
+
+
 def billables(session: Session, order: SalesOrder, lines: list[OrderLine]) -> list[Billable]:
     usage = line_usage(session, order, committed=True)
-    return [
-        Billable(
-            line_id=line.id,
-            position=line.position,
-            description=line.description,
-            qty=line.qty,
-            unit_price=line.unit_price,
-            discount=line.discount,
-            vat_rate=line.vat_rate,
-            net=line.net,
-            qty_used=usage.get(line.id, (ZERO, ZERO))[0],
-            net_used=usage.get(line.id, (ZERO, ZERO))[1],
-            product_id=line.product_id,
-            order_line_id=line.id,
-        )
-        for line in lines
-        if line.kind != "text"
-    ]
+    return [billable(line, usage, order_line_id=line.id) for line in lines if line.kind != "text"]
 
 
 def open_deposits(session: Session, order: SalesOrder) -> list[OpenDeposit]:

@@ -9,9 +9,9 @@ from sqlalchemy import func, type_coerce
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from koban_cli.db.models import Contract, Customer, Invoice, InvoiceLine, Payment, SalesOrder
 from koban_cli.db.engine import Ledger
 from koban_cli.db.integrity_sql import stored_content
+from koban_cli.db.models import Contract, Customer, Invoice, InvoiceLine, Payment, SalesOrder
 from koban_cli.db.types import Money
 from koban_cli.domain import billing
 from koban_cli.domain.integrity import link
@@ -146,21 +146,12 @@ def credit(
             raise InvalidState(f"{ref} is a draft; change or delete it instead (koban invoice delete {ref})")
         used = billed.credit_usage(session, source)
         lines = [
-            billing.Billable(
-                line_id=line.id,
-                position=line.position,
-                description=line.description,
-                qty=line.qty,
-                unit_price=line.unit_price,
-                discount=line.discount,
-                vat_rate=line.vat_rate,
-                net=line.net,
-                qty_used=used.get(line.id, (ZERO, ZERO))[0],
-                net_used=used.get(line.id, (ZERO, ZERO))[1],
-                product_id=line.product_id,
+            billed.billable(
+                line,
+                used,
                 order_line_id=line.order_line_id,
-                deposit_line_id=line.id if source.kind == "deposit" else line.deposit_line_id,
                 source_line_id=line.id,
+                deposit_line_id=line.id if source.kind == "deposit" else line.deposit_line_id,
             )
             for line in doc_lines.lines_of(session, source)
             if line.kind != "text"

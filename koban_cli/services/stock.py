@@ -10,8 +10,8 @@ from sqlalchemy import func, type_coerce
 from sqlmodel import Session, select
 
 from koban_cli.db.engine import Ledger
+from koban_cli.db.models import Delivery, DeliveryLine, OrderLine, Product, SalesOrder, StockMove
 from koban_cli.db.types import Quantity
-from koban_cli.db.models import DeliveryLine, Delivery, OrderLine, Product, SalesOrder, StockMove
 from koban_cli.domain.values import ZERO, date_str, money_str, number_str
 from koban_cli.errors import InvalidState, InvalidValue
 from koban_cli.services import lookup

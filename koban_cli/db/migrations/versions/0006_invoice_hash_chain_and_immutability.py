@@ -10,8 +10,8 @@ to a validated invoice or its lines. A later migration that rebuilds the
 invoice tables in batch mode must create these triggers again.
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from koban_cli.db.integrity_sql import TRIGGERS, backfill_chain
 
