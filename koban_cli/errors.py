@@ -18,6 +18,11 @@ class NotFound(KobanError):
     """A code or reference names nothing in the ledger."""
 
 
+def not_found(noun: str, value: str) -> NotFound:
+    """`customer "C9" does not exist (see: koban customer list)`."""
+    return NotFound(f'{noun} "{value}" does not exist (see: koban {noun} list)')
+
+
 class AlreadyExists(KobanError):
     """A code or reference is already taken."""
 

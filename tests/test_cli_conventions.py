@@ -25,7 +25,8 @@ def imported_by(args: list[str]) -> list[str]:
         "import sys; from koban_cli.cli.app import app\n"
         f"try: app({args!r}, prog_name='koban')\n"
         "except SystemExit: pass\n"
-        "print(sorted(m for m in ('sqlmodel', 'sqlalchemy', 'weasyprint', 'alembic', 'babel', 'facturx')"
+        "print(sorted(m for m in ('sqlmodel', 'sqlalchemy', 'sqlalchemy.orm', 'pydantic', 'weasyprint', 'alembic',"
+        " 'babel', 'facturx')"
         " if m in sys.modules), file=sys.stderr)"
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PACKAGE.parent)
@@ -40,6 +41,13 @@ def test_list_commands_import_no_pdf_library(tmp_path):
     db = str(tmp_path / "ledger.db")
     for args in (["order", "list", "--open"], ["invoice", "list", "--format", "json"], ["stock", "show"]):
         assert "weasyprint" not in imported_by(["--db", db, *args]), args
+
+
+def test_remaining_to_invoice_report_starts_without_orm_or_pydantic(tmp_path):
+    """Cron and scripts run it all day: SQLAlchemy Core only, and no parameter validation through pydantic."""
+    db = str(tmp_path / "ledger.db")
+    imported_by(["--db", db, "order", "list"])  # creates the ledger
+    assert imported_by(["--db", db, "order", "list", "--open", "--format", "json"]) == ["sqlalchemy"]
 
 
 def test_domain_imports_no_framework():

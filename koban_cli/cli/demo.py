@@ -34,7 +34,7 @@ def demo(
     from koban_cli.services import contracts as contract_service
     from koban_cli.services import demo as story
     from koban_cli.services import invoices as invoice_service
-    from koban_cli.services import orders as order_service
+    from koban_cli.services.order_list import list_orders
     from koban_cli.services import planning
     from koban_cli.services import projects as project_service
     from koban_cli.services import stock as stock_service
@@ -46,7 +46,7 @@ def demo(
         for suffix in ("", "-wal", "-shm"):
             Path(target + suffix).unlink(missing_ok=True)
     ledger = Ledger(ledger_url(target))
-    if order_service.list_orders(ledger):
+    if list_orders(ledger):
         raise KobanError(f'ledger "{target}" already has orders; the demo needs an empty one (give another --db)')
     today = dt.date.today()
     made = story.build(ledger, today)
@@ -58,7 +58,7 @@ def demo(
         f"credit note {', '.join(made['credit_notes'])}."
     )
     output.show_rows(
-        order_service.list_orders(ledger),
+        list_orders(ledger),
         orders.BASE_COLUMNS + orders.AMOUNT_COLUMNS,
         Format.table,
         "Remaining to invoice",

@@ -153,7 +153,9 @@ def list_(
 
     Example: koban order list --open
     """
-    rows = _service().list_orders(state.ledger(), status, open_, customer)
+    from koban_cli.services.order_list import list_orders  # Core only: no ORM to import for a report
+
+    rows = list_orders(state.ledger(), status, open_, customer)
     with_amounts = open_ if amounts is None else amounts
     columns = BASE_COLUMNS + (AMOUNT_COLUMNS if with_amounts or fmt != Format.table else [])
     title = "Remaining to invoice" if open_ else "Orders"

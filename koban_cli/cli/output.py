@@ -40,12 +40,9 @@ def _scalars(row: dict) -> dict:
 
 
 def emit_json(data) -> None:
-    """An object pretty-printed; a list one row per line (the C encoder keeps big lists fast)."""
-    if isinstance(data, list):
-        rows = ",\n".join("  " + json.dumps(row, ensure_ascii=False, default=str) for row in data)
-        sys.stdout.write(f"[\n{rows}\n]\n" if data else "[]\n")
-    else:
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    """Indented for a person at a terminal; a list piped to a script is one compact array (fast at any size)."""
+    indent = 2 if sys.stdout.isatty() or not isinstance(data, list) else None
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=indent, default=str) + "\n")
 
 
 def emit_csv(rows: list[dict]) -> None:

@@ -5,14 +5,16 @@ from __future__ import annotations
 import os
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
-from sqlmodel import Session
 
 from koban_cli.errors import KobanError
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 SCHEMA_HEAD = "0006"  # the newest migration in db/migrations/versions
 
@@ -75,14 +77,24 @@ class Ledger:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One transaction: everything in the block is written, or nothing."""
+        from sqlmodel import Session
+
         with Session(self._writer, expire_on_commit=False) as session:
             with session.begin():
                 yield session
 
     @contextmanager
     def read(self) -> Iterator[Session]:
+        from sqlmodel import Session
+
         with Session(self.engine) as session:
             yield session
+
+    @contextmanager
+    def read_core(self) -> Iterator[Connection]:
+        """A plain SQLAlchemy Core connection, for reports that must not pay for the ORM's import."""
+        with self.engine.connect() as connection:
+            yield connection
 
     def close(self) -> None:
         self.engine.dispose()

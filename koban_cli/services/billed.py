@@ -1,32 +1,26 @@
-"""What has been billed: the SQL sums every invoicing rule reads.
-
-Credit notes count negative. Two views of "billed" exist:
-- reported: validated documents only (what `order show` calls invoiced);
-- committed: validated documents plus draft invoices (not draft credit
-  notes), so that two drafts can never bill the same quantities and a
-  draft credit note frees nothing until it is validated.
-"""
+"""What has been billed: the sums every invoicing rule reads (the SQL is in billing_sql)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Iterable
 
-from sqlalchemy import and_, case, func, or_, type_coerce
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from koban_cli.db.models import Invoice, InvoiceLine, OrderLine, Payment, SalesOrder
 from koban_cli.db.types import Money, Quantity
 from koban_cli.domain.billing import Billable, OpenDeposit
 from koban_cli.domain.values import ZERO
+from koban_cli.services import billing_sql
 
-IS_CREDIT = Invoice.kind == "credit_note"
-REPORTED = Invoice.status == "validated"
-COMMITTED = or_(Invoice.status == "validated", and_(Invoice.status == "draft", ~IS_CREDIT))
+INVOICE = Invoice.__table__
+REPORTED = billing_sql.reported(INVOICE)
+COMMITTED = billing_sql.committed(INVOICE)
 
 
 def signed_sum(column, sa_type):
-    return type_coerce(func.coalesce(func.sum(case((IS_CREDIT, -column), else_=column)), 0), sa_type)
+    return billing_sql.signed_sum(INVOICE, column, sa_type)
 
 
 def invoiced_by_order(session: Session, order_ids: Iterable[int] | None = None, committed: bool = False):

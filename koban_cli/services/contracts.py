@@ -22,7 +22,7 @@ from koban_cli.db.models import (
 from koban_cli.domain import periods as P
 from koban_cli.domain.amounts import line_net, totals
 from koban_cli.domain.values import HUNDRED, date_str, money_str, number_str, round_money
-from koban_cli.errors import InvalidState, InvalidValue, NotFound
+from koban_cli.errors import InvalidState, InvalidValue, not_found
 from koban_cli.services import lookup
 from koban_cli.services.lines import LineInput, resolve
 from koban_cli.services.numbering import take_number
@@ -33,7 +33,7 @@ STATUSES = ("active", "terminated", "ended")
 def get(session: Session, number: str) -> Contract:
     found = session.exec(select(Contract).where(Contract.number == number)).first()
     if found is None:
-        raise NotFound(f'contract "{number}" does not exist (see: koban contract list)')
+        raise not_found("contract", number)
     return found
 
 

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from koban_cli.db.engine import Ledger
 from koban_cli.db.models import Customer, Delivery, DeliveryLine, OrderLine, Product, SalesOrder, StockMove
 from koban_cli.domain.values import ZERO, date_str, number_str
-from koban_cli.errors import InsufficientStock, InvalidState, InvalidValue, NotFound, OverDelivery
+from koban_cli.errors import InsufficientStock, InvalidState, InvalidValue, OverDelivery, not_found
 from koban_cli.services import lookup, stock
 from koban_cli.services.numbering import take_number
 
@@ -30,7 +30,7 @@ def get(session: Session, ref: str) -> Delivery:
         else session.exec(select(Delivery).where(Delivery.number == ref)).first()
     )
     if found is None or (draft and found.number):
-        raise NotFound(f'delivery "{ref}" does not exist (see: koban delivery list)')
+        raise not_found("delivery", ref)
     return found
 
 

@@ -7,7 +7,7 @@ import re
 from sqlmodel import Session, select
 
 from koban_cli.db.models import Company, Customer, Invoice, Product, Quote, SalesOrder, Supplier
-from koban_cli.errors import NotFound
+from koban_cli.errors import NotFound, not_found
 
 
 def company(session: Session) -> Company:
@@ -20,35 +20,35 @@ def company(session: Session) -> Company:
 def customer(session: Session, code: str) -> Customer:
     found = session.exec(select(Customer).where(Customer.code == code)).first()
     if found is None:
-        raise NotFound(f'customer "{code}" does not exist (see: koban customer list)')
+        raise not_found("customer", code)
     return found
 
 
 def supplier(session: Session, code: str) -> Supplier:
     found = session.exec(select(Supplier).where(Supplier.code == code)).first()
     if found is None:
-        raise NotFound(f'supplier "{code}" does not exist (see: koban supplier list)')
+        raise not_found("supplier", code)
     return found
 
 
 def product(session: Session, ref: str) -> Product:
     found = session.exec(select(Product).where(Product.ref == ref)).first()
     if found is None:
-        raise NotFound(f'product "{ref}" does not exist (see: koban product list)')
+        raise not_found("product", ref)
     return found
 
 
 def quote(session: Session, number: str) -> Quote:
     found = session.exec(select(Quote).where(Quote.number == number)).first()
     if found is None:
-        raise NotFound(f'quote "{number}" does not exist (see: koban quote list)')
+        raise not_found("quote", number)
     return found
 
 
 def order(session: Session, number: str) -> SalesOrder:
     found = session.exec(select(SalesOrder).where(SalesOrder.number == number)).first()
     if found is None:
-        raise NotFound(f'order "{number}" does not exist (see: koban order list)')
+        raise not_found("order", number)
     return found
 
 
@@ -62,7 +62,7 @@ def invoice(session: Session, ref: str) -> Invoice:
     else:
         found = session.exec(select(Invoice).where(Invoice.number == ref)).first()
     if found is None:
-        raise NotFound(f'invoice "{ref}" does not exist (see: koban invoice list)')
+        raise not_found("invoice", ref)
     return found
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, func, type_coerce
 from sqlmodel import Session, select
 
 from koban_cli.db.engine import Ledger
@@ -20,13 +19,11 @@ from koban_cli.db.models import (
     ScheduleEntry,
 )
 from koban_cli.domain.delivery import delivery_status
-from koban_cli.domain.values import ZERO, cents_str, money_str, number_str
-from koban_cli.errors import InvalidState, InvalidValue
+from koban_cli.domain.values import ZERO, money_str, number_str
+from koban_cli.errors import InvalidState
 from koban_cli.services import billed, deliveries, lookup, stock, views
 from koban_cli.services import lines as doc_lines
 from koban_cli.services.numbering import take_number
-
-STATUSES = ("draft", "validated", "invoiced", "cancelled")
 
 
 def create(ledger: Ledger, customer: str, date: dt.date, customer_ref: str = "", note: str = "") -> dict:
@@ -158,51 +155,3 @@ def show(ledger: Ledger, number: str) -> dict:
                 )
             ],
         }
-
-
-def list_orders(
-    ledger: Ledger, status: str | None = None, open_only: bool = False, customer: str | None = None
-) -> list[dict]:
-    """Every order with net, invoiced and remaining: one aggregate query, whatever the ledger's size."""
-    if status and status not in STATUSES:
-        raise InvalidValue(f'status "{status}" is not one of {", ".join(STATUSES)}')
-    # Money stays in integer cents from SQL to text here: 100,000 orders without a Decimal in between.
-    cents = billed.signed_sum(Invoice.net, BigInteger)
-    invoiced = (
-        select(Invoice.order_id.label("order_id"), cents.label("amount"))
-        .where(Invoice.order_id.is_not(None), billed.REPORTED)
-        .group_by(Invoice.order_id)
-        .subquery()
-    )
-    query = (
-        select(
-            SalesOrder.number,
-            Customer.code,
-            SalesOrder.status,
-            SalesOrder.date,
-            type_coerce(SalesOrder.net, BigInteger),
-            func.coalesce(invoiced.c.amount, 0),
-        )
-        .join(Customer, Customer.id == SalesOrder.customer_id)
-        .outerjoin(invoiced, invoiced.c.order_id == SalesOrder.id)
-        .order_by(SalesOrder.id)
-    )
-    if status:
-        query = query.where(SalesOrder.status == status)
-    if open_only:
-        query = query.where(SalesOrder.status == "validated")
-    with ledger.read() as session:
-        if customer:
-            query = query.where(SalesOrder.customer_id == lookup.customer(session, customer).id)
-        return [
-            {
-                "number": number,
-                "customer": code,
-                "status": status_,
-                "date": date.isoformat(),
-                "net": cents_str(net),
-                "invoiced": cents_str(done),
-                "remaining": cents_str(net - done),
-            }
-            for number, code, status_, date, net, done in session.exec(query)
-        ]

@@ -12,7 +12,7 @@ from koban_cli.db.engine import Ledger
 from koban_cli.db.models import Customer, PersonRate, Project, ProjectTask, Purchase, SalesOrder, TimeEntry
 from koban_cli.domain.profitability import Profitability, labour_cost
 from koban_cli.domain.values import ZERO, date_str, money_str, number_str
-from koban_cli.errors import InvalidState, InvalidValue, NotFound
+from koban_cli.errors import InvalidState, InvalidValue, not_found
 from koban_cli.services import billed, checks, lookup
 from koban_cli.services.numbering import take_number
 
@@ -20,7 +20,7 @@ from koban_cli.services.numbering import take_number
 def get(session: Session, number: str) -> Project:
     found = session.exec(select(Project).where(Project.number == number)).first()
     if found is None:
-        raise NotFound(f'project "{number}" does not exist (see: koban project list)')
+        raise not_found("project", number)
     return found
 
 

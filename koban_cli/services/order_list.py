@@ -1,0 +1,78 @@
+"""`order list` and the remaining-to-invoice report, in SQLAlchemy Core only.
+
+Scripts and cron jobs run this report over the whole ledger many times a
+day: it imports neither the ORM nor the models, aggregates in one query and
+keeps money in integer cents from SQL to text.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, String, cast, column, func, select, table
+
+from koban_cli.db.engine import Ledger
+from koban_cli.domain.values import cents_str
+from koban_cli.errors import InvalidValue, not_found
+from koban_cli.services import billing_sql
+
+STATUSES = ("draft", "validated", "invoiced", "cancelled")
+
+sales_order = table(
+    "sales_order",
+    column("id"),
+    column("number"),
+    column("customer_id"),
+    column("status"),
+    column("date"),
+    column("net", BigInteger),
+)
+customer = table("customer", column("id"), column("code"))
+invoice = table("invoice", column("order_id"), column("kind"), column("status"), column("net", BigInteger))
+
+
+def list_orders(
+    ledger: Ledger, status: str | None = None, open_only: bool = False, customer_code: str | None = None
+) -> list[dict]:
+    """Every order with net, invoiced and remaining; `open_only` keeps validated orders (still to invoice)."""
+    if status and status not in STATUSES:
+        raise InvalidValue(f'status "{status}" is not one of {", ".join(STATUSES)}')
+    invoiced = (
+        select(invoice.c.order_id, billing_sql.signed_sum(invoice, invoice.c.net, BigInteger).label("amount"))
+        .where(invoice.c.order_id.is_not(None), billing_sql.reported(invoice))
+        .group_by(invoice.c.order_id)
+        .subquery()
+    )
+    query = (
+        select(
+            sales_order.c.number,
+            customer.c.code,
+            sales_order.c.status,
+            cast(sales_order.c.date, String),  # ISO text on every backend, no date object in between
+            sales_order.c.net,
+            func.coalesce(invoiced.c.amount, 0),
+        )
+        .join(customer, customer.c.id == sales_order.c.customer_id)
+        .outerjoin(invoiced, invoiced.c.order_id == sales_order.c.id)
+        .order_by(sales_order.c.id)
+    )
+    if status:
+        query = query.where(sales_order.c.status == status)
+    if open_only:
+        query = query.where(sales_order.c.status == "validated")
+    with ledger.read_core() as connection:
+        if customer_code:
+            found = connection.execute(select(customer.c.id).where(customer.c.code == customer_code)).scalar()
+            if found is None:
+                raise not_found("customer", customer_code)
+            query = query.where(sales_order.c.customer_id == found)
+        return [
+            {
+                "number": number,
+                "customer": code,
+                "status": status_,
+                "date": date,
+                "net": cents_str(net),
+                "invoiced": cents_str(done),
+                "remaining": cents_str(net - done),
+            }
+            for number, code, status_, date, net, done in connection.execute(query)
+        ]
