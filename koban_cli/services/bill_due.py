@@ -1,9 +1,11 @@
 """`contract bill-due`: the cron job that bills every due period exactly once.
 
-Each contract is billed in its own transaction, so one failure leaves the
-others billed. Inside the transaction the billed periods are read again and
-every new period is inserted into contract_period, whose unique (contract,
-start) makes a second billing impossible even when two runs overlap.
+Contracts are billed a hundred per transaction; should one fail, its batch
+is billed again with a savepoint per contract, so the failure is reported
+and the others are billed. Inside the transaction the billed periods are
+read again and every new period is inserted into contract_period, whose
+unique (contract, start) makes a second billing impossible even when two
+runs overlap.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from koban_cli.db.engine import Ledger
-from koban_cli.db.models import Contract, ContractLine, ContractPeriod, ContractReprice
+from koban_cli.db.models import Contract, ContractLine, ContractPeriod, ContractReprice, Customer
 from koban_cli.domain import periods as P
 from koban_cli.domain.amounts import line_net
 from koban_cli.domain.billing import NewLine
@@ -85,7 +87,7 @@ def due_contracts(ledger: Ledger, as_of: dt.date) -> list[tuple[Contract, list[P
         return found
 
 
-BATCH = 100  # contracts per transaction; each contract has its own savepoint
+BATCH = 100  # contracts per transaction
 
 
 def bill_due(
@@ -106,11 +108,21 @@ def bill_due(
     return run
 
 
-def _bill_batch(ledger: Ledger, batch: list[tuple[Contract, list[P.Period]]], as_of: dt.date, run: Run) -> None:
-    """One transaction for the batch; a contract that fails rolls back to its savepoint only."""
-    with ledger.write() as session:
-        ids = [contract.id for contract, _ in batch]
-        billed = contracts.billed_starts(session, ids)  # read again under the write lock
+@dataclass
+class _Batch:
+    """What billing a batch reads, in a few queries under the write lock; held here, so that the
+    session's identity map keeps every contract and customer for the whole batch."""
+
+    contracts: list[Contract]
+    customers: list[Customer]
+    billed: dict[int, set[dt.date]]
+    lines: dict[int, list[ContractLine]]
+    reprices: dict[int, list[ContractReprice]]
+
+    @classmethod
+    def load(cls, session: Session, ids: list[int]) -> _Batch:
+        contracts_ = list(session.exec(select(Contract).where(Contract.id.in_(ids)).order_by(Contract.number)))
+        customers = list(session.exec(select(Customer).where(Customer.id.in_({c.customer_id for c in contracts_}))))
         lines: dict[int, list[ContractLine]] = defaultdict(list)
         for line in session.exec(
             select(ContractLine).where(ContractLine.contract_id.in_(ids)).order_by(ContractLine.position)
@@ -119,17 +131,31 @@ def _bill_batch(ledger: Ledger, batch: list[tuple[Contract, list[P.Period]]], as
         reprices: dict[int, list[ContractReprice]] = defaultdict(list)
         for change in session.exec(select(ContractReprice).where(ContractReprice.contract_id.in_(ids))):
             reprices[change.contract_id].append(change)
-        for contract, _ in batch:
+        return cls(contracts_, customers, contracts.billed_starts(session, ids), lines, reprices)
+
+    def bill(self, session: Session, contract: Contract, as_of: dt.date) -> list[dict]:
+        billed = self.billed.get(contract.id, set())
+        return _bill(session, contract, billed, self.lines[contract.id], self.reprices[contract.id], as_of)
+
+
+def _bill_batch(ledger: Ledger, batch: list[tuple[Contract, list[P.Period]]], as_of: dt.date, run: Run) -> None:
+    """One transaction for the batch. Should a contract fail, the batch is billed again with a savepoint
+    per contract: the failure is reported and every other contract is billed."""
+    ids = [contract.id for contract, _ in batch]
+    try:
+        with ledger.write() as session:
+            loaded = _Batch.load(session, ids)
+            made = [row for contract in loaded.contracts for row in loaded.bill(session, contract, as_of)]
+        run.made += made
+        return
+    except (IntegrityError, KobanError):
+        pass  # rolled back whole; billed again below, one contract at a time
+    with ledger.write() as session:
+        loaded = _Batch.load(session, ids)
+        for contract in loaded.contracts:
             try:
                 with session.begin_nested():
-                    made = _bill(
-                        session,
-                        session.get(Contract, contract.id),
-                        billed.get(contract.id, set()),
-                        lines[contract.id],
-                        reprices[contract.id],
-                        as_of,
-                    )
+                    made = loaded.bill(session, contract, as_of)
                 run.made += made
             except IntegrityError:
                 _forget_rolled_back(session)  # the period was billed by another run: nothing lost, nothing doubled
@@ -165,8 +191,8 @@ def _bill(
             contract_id=contract.id,
             note=f"Abonnement {contract.number}",
         )
+        # Flushed with the invoice's lines, inside the contract's savepoint: a period billed twice fails there.
         session.add(ContractPeriod(contract_id=contract.id, start=period.start, end=period.end, invoice_id=invoice.id))
-        session.flush()
         if contract.auto:
             validate_draft(session, invoice, f"PROV-{invoice.id}", as_of)
         made.append(_row(contract, period, invoice.number or f"PROV-{invoice.id}", invoice.net, invoice.status))

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from koban_cli.db.engine import Ledger
 from koban_cli.db.models import Invoice, SalesOrder
 from koban_cli.domain import billing
+from koban_cli.domain.amounts import totals
 from koban_cli.domain.values import ZERO, number_str
 from koban_cli.errors import InvalidState, InvalidValue, OverInvoicing
 from koban_cli.services import billed, lookup
@@ -54,6 +55,7 @@ def draft(
     contract_id: int | None = None,
 ) -> Invoice:
     """Write a draft invoice (or credit note) with its lines, totals computed."""
+    result = totals((line.vat_rate, line.net) for line in new_lines)  # inserted with the row, not updated after
     invoice = Invoice(
         customer_id=customer_id,
         kind=kind,
@@ -62,6 +64,9 @@ def draft(
         credited_invoice_id=credited.id if credited else None,
         note=note or "",
         contract_id=contract_id,
+        net=result.net,
+        tax=result.tax,
+        gross=result.gross,
     )
     session.add(invoice)
     session.flush()

@@ -93,7 +93,6 @@ def append(session: Session, doc: Document, values: Iterable[dict], new_document
         line = table(**fields, position=position, **{key: doc.id})
         session.add(line)
         added.append(line)
-    session.flush()
     refresh_totals(session, doc, existing + added)
     return added
 
