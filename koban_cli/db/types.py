@@ -24,9 +24,10 @@ class Scaled(TypeDecorator):
         if value is None:
             return None
         scaled = Decimal(value).scaleb(self.places)
-        if scaled != scaled.to_integral_value():
+        integer = int(scaled)
+        if integer != scaled:
             raise ValueError(f"{value} has more than {self.places} decimals")
-        return int(scaled)
+        return integer
 
     def process_result_value(self, value, dialect):
         if value is None:

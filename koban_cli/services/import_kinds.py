@@ -34,6 +34,12 @@ def _by(session: Session, model, key: str) -> dict:
     return {getattr(item, key): item for item in session.exec(select(model))}
 
 
+def _prices(session: Session) -> dict:
+    """Products by ref as plain rows of what an order line needs (read for every line of a large file)."""
+    query = select(Product.ref, Product.id, Product.name, Product.price, Product.vat_rate)
+    return {row.ref: row for row in session.exec(query)}
+
+
 def _checked(problems: list[Problem], line: int, column: str | None, action) -> object:
     """Run a check; a KobanError becomes a problem of that line and column."""
     try:
@@ -129,7 +135,7 @@ class Orders:
     CHUNK = 2000
 
     def check(self, session, rows, update: bool):
-        customers, catalogue = _by(session, Customer, "code"), _by(session, Product, "ref")
+        customers, catalogue = _by(session, Customer, "code"), _prices(session)
         imported = dict(
             session.exec(
                 select(SalesOrder.import_key, SalesOrder.number).where(SalesOrder.import_key.is_not(None))
@@ -235,7 +241,7 @@ class Orders:
                 insert(SalesOrder.__table__).returning(SalesOrder.__table__.c.id, sort_by_parameter_order=True), chunk
             )
             ids.update(zip((header["key"] for header in plan[first : first + self.CHUNK]), made.scalars()))
-        catalogue = _by(session, Product, "ref")
+        catalogue = _prices(session)
         positions: dict[str, int] = defaultdict(int)
         batch = []
         for line, row in rows():

@@ -8,6 +8,7 @@ steps: `check` turns parsed rows into a plan and problems without writing,
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from decimal import Decimal
 from typing import Any, Callable, Iterator, Protocol
 
@@ -23,22 +24,32 @@ def _text(raw: str) -> str:
     return raw.strip()
 
 
+# A spreadsheet's number columns repeat a few values (quantities, discounts, rates):
+# each distinct cell is parsed once. Decimals are immutable, so sharing them is safe.
+parsed_once = lru_cache(maxsize=4096)
+
+
+@parsed_once
 def _money(raw: str) -> Decimal:
     return values.parse_money(csvfile.number(raw), "value")
 
 
+@parsed_once
 def _qty(raw: str) -> Decimal:
     return values.parse_qty(csvfile.number(raw), "value")
 
 
+@parsed_once
 def _count(raw: str) -> Decimal:
     return values.parse_count(csvfile.number(raw), "value")
 
 
+@parsed_once
 def _percent(raw: str) -> Decimal:
     return values.parse_percent(csvfile.number(raw.replace("%", "")), "value")
 
 
+@parsed_once
 def _vat(raw: str) -> Decimal:
     return values.parse_vat_rate(csvfile.number(raw.replace("%", "")))
 

@@ -34,19 +34,23 @@ def take_numbers(session: Session, kind: str, dates: list[dt.date], chronologica
     """The next numbers for documents dated `dates`, in order, each year's sequence bumped once."""
     pattern, prefix = lookup.company(session).number_pattern, prefix_for(session, kind)
     numbers: list[str] = []
-    rows: dict[int, NumberSequence] = {}
+    taken: dict[int, tuple[int, dt.date | None]] = {}  # year -> (last, last date), written back once
     for date in dates:
-        row = rows.get(date.year) or _sequence(session, kind, date.year)
-        rows[date.year] = row
-        if chronological and row.last_date and date < row.last_date:
-            previous = format_number(pattern, prefix, date.year, row.last)
+        if date.year not in taken:
+            row = _sequence(session, kind, date.year)
+            taken[date.year] = (row.last, row.last_date)
+        last, last_date = taken[date.year]
+        if chronological and last_date and date < last_date:
+            previous = format_number(pattern, prefix, date.year, last)
             raise SequenceOrder(
-                f"date {date.isoformat()} is before {row.last_date.isoformat()}, the date of {previous}; "
-                f"numbers follow dates: use --date {row.last_date.isoformat()} or later"
+                f"date {date.isoformat()} is before {last_date.isoformat()}, the date of {previous}; "
+                f"numbers follow dates: use --date {last_date.isoformat()} or later"
             )
-        row.last += 1
-        row.last_date = max(date, row.last_date) if row.last_date else date
-        numbers.append(format_number(pattern, prefix, date.year, row.last))
+        taken[date.year] = (last + 1, max(date, last_date) if last_date else date)
+        numbers.append(format_number(pattern, prefix, date.year, last + 1))
+    for year, (last, last_date) in taken.items():
+        row = _sequence(session, kind, year)
+        row.last, row.last_date = last, last_date
     return numbers
 
 
