@@ -15,6 +15,7 @@ import json
 import os
 import platform
 import random
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -23,6 +24,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from koban_cli.render.batch import usable_cores  # noqa: E402
+
 KOBAN = [sys.executable, "-m", "koban_cli"]
 ENV = os.environ | {"PYTHONPATH": str(ROOT)}
 
@@ -123,6 +128,7 @@ def main() -> None:
     n = lambda count: max(2, int(count * args.scale))  # noqa: E731
     customers, products, orders, contracts, pdfs = n(1000), n(500), n(50000), n(2000), n(200)
     table: list[tuple[str, str, str, str]] = []
+    cores = usable_cores()
     with tempfile.TemporaryDirectory() as tmp:
         folder, db = Path(tmp), Path(tmp) / "bench.db"
         files = write_csvs(folder, customers, products, orders, contracts, early=pdfs)
@@ -173,19 +179,22 @@ def main() -> None:
 
         one, peak, _ = koban(db, "invoice", "pdf", "FA-2026-0001", "-o", str(folder / "one.pdf"))
         table.append(("invoice pdf (one, whole process)", f"{one:.2f} s", "", f"{peak:.0f} MB"))
-        seconds, peak, _ = koban(
-            db, "invoice", "pdf", "--all", "--from", "2026-12-01", "--to", "2026-12-01", "--outdir", str(folder / "pdf")
-        )
+        bulk = ["invoice", "pdf", "--all", "--from", "2026-12-01", "--to", "2026-12-01", "--outdir"]
+        seconds, peak, _ = koban(db, *bulk, str(folder / "pdf"))
+        speedup = ""
+        if shutil.which("taskset") and cores > 1:  # the same run pinned to one core
+            alone = run(["taskset", "-c", "0", *KOBAN, "--db", str(db), *bulk, str(folder / "pdf1")])[0]
+            speedup = f" ({alone / seconds:.1f}x one core: {alone:.1f} s)"
         table.append(
             (
-                f"invoice pdf --all ({pdfs} invoices, {os.cpu_count()} cores)",
+                f"invoice pdf --all ({pdfs} invoices, {cores} cores)",
                 f"{seconds:.1f} s",
-                f"{pdfs / seconds:.1f} PDF/s",
+                f"{pdfs / seconds:.1f} PDF/s{speedup}",
                 f"{peak:.0f} MB (main process)",
             )
         )
     print(
-        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"Machine: {platform.machine()}, {cores} cores, Python {platform.python_version()}, "
         f"{platform.system()} {platform.release()}\n"
     )
     print("| what | measured | rate or ratio | peak memory |\n| --- | --- | --- | --- |")

@@ -15,6 +15,13 @@ def _render_to_file(context: dict, target: Path, lang: str, facturx: bool) -> Pa
     return target
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (a job pinned with `taskset` or a container gets fewer)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def render_many(
     jobs: list[tuple[dict, Path]],
     lang: str,
@@ -23,7 +30,7 @@ def render_many(
     workers: int | None = None,
 ) -> int:
     """Render `(context, target)` pairs; returns how many files were written."""
-    workers = workers or os.cpu_count() or 1
+    workers = workers or usable_cores()
     if workers == 1 or len(jobs) < 2:
         for context, target in jobs:
             _render_to_file(context, target, lang, facturx)

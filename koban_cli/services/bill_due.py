@@ -98,8 +98,7 @@ def bill_due(
     for first in range(0, len(due), BATCH):
         batch = due[first : first + BATCH]
         if dry_run:
-            for contract, periods in batch:
-                run.made += _plan(ledger, contract, periods)
+            _plan_batch(ledger, batch, as_of, run)
         else:
             _bill_batch(ledger, batch, as_of, run)
         if on_contract:
@@ -199,21 +198,14 @@ def _bill(
     return made
 
 
-def _plan(ledger: Ledger, contract: Contract, due: list[P.Period]) -> list[dict]:
+def _plan_batch(ledger: Ledger, batch: list[tuple[Contract, list[P.Period]]], as_of: dt.date, run: Run) -> None:
     """What a real run would bill, written nowhere."""
     with ledger.read() as session:
-        lines = contracts.lines_of(session, contract)
-        reprices = list(session.exec(select(ContractReprice).where(ContractReprice.contract_id == contract.id)))
-    return [
-        _row(
-            contract,
-            period,
-            None,
-            sum((l.net for l in period_lines(contract, lines, reprices, period)), Decimal(0)),
-            "planned",
-        )
-        for period in due
-    ]
+        loaded = _Batch.load(session, [contract.id for contract, _ in batch])
+        for contract in loaded.contracts:
+            for period in _due(contract, loaded.billed.get(contract.id, set()), as_of):
+                lines = period_lines(contract, loaded.lines[contract.id], loaded.reprices[contract.id], period)
+                run.made.append(_row(contract, period, None, sum((line.net for line in lines), Decimal(0)), "planned"))
 
 
 def _row(contract: Contract, period: P.Period, ref: str | None, net: Decimal, status: str) -> dict:

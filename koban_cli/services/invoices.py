@@ -65,9 +65,7 @@ def validate_draft(session: Session, invoice: Invoice, ref: str, date: dt.date) 
     session.add(invoice)
     session.flush()
     _chain(session, invoice)
-    invoice.status = "validated"
-    session.add(invoice)
-    session.flush()
+    invoice.status = "validated"  # written by the next flush, with whatever comes next
     if invoice.order_id:
         orders.refresh_status(session, session.get(SalesOrder, invoice.order_id))
 
