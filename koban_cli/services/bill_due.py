@@ -141,14 +141,24 @@ def _bill_batch(ledger: Ledger, batch: list[tuple[Contract, list[P.Period]]], as
     """One transaction for the batch. Should a contract fail, the batch is billed again with a savepoint
     per contract: the failure is reported and every other contract is billed."""
     ids = [contract.id for contract, _ in batch]
+    if not _bill_together(ledger, ids, as_of, run):
+        _bill_one_by_one(ledger, ids, as_of, run)
+
+
+def _bill_together(ledger: Ledger, ids: list[int], as_of: dt.date, run: Run) -> bool:
+    """Every contract in one transaction, no savepoint; False, with nothing written, if one fails."""
     try:
         with ledger.write() as session:
             loaded = _Batch.load(session, ids)
             made = [row for contract in loaded.contracts for row in loaded.bill(session, contract, as_of)]
-        run.made += made
-        return
     except (IntegrityError, KobanError):
-        pass  # rolled back whole; billed again below, one contract at a time
+        return False
+    run.made += made
+    return True
+
+
+def _bill_one_by_one(ledger: Ledger, ids: list[int], as_of: dt.date, run: Run) -> None:
+    """One transaction, a savepoint per contract: a failing contract rolls back alone and is reported."""
     with ledger.write() as session:
         loaded = _Batch.load(session, ids)
         for contract in loaded.contracts:
