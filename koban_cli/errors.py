@@ -53,3 +53,7 @@ class OverDelivery(KobanError):
 
 class InsufficientStock(KobanError):
     """Not enough goods on hand, and the company does not allow negative stock."""
+
+
+class SchemaTooNew(KobanError):
+    """The ledger was upgraded by a newer koban; this one leaves it alone."""

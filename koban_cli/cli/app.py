@@ -43,10 +43,24 @@ class KobanGroup(TyperGroup):
             typer.echo(f"Error: {exc}", err=True)
             raise typer.Exit(1) from None
         except Exception as exc:
+            if not _from_the_database(exc):
+                raise
+            # the transaction was rolled back: nothing changed
+            reason = _first_line(getattr(exc, "orig", None) or exc)
             if type(exc).__name__ == "OperationalError":  # locked, read-only or full disk
-                typer.echo(f"Error: the ledger could not be used: {getattr(exc, 'orig', exc)}", err=True)
-                raise typer.Exit(1) from None
-            raise
+                typer.echo(f"Error: the ledger could not be used: {reason}", err=True)
+            else:
+                typer.echo(f"Error: the ledger refused the change ({reason}); nothing was changed", err=True)
+            raise typer.Exit(1) from None
+
+
+def _from_the_database(exc: Exception) -> bool:
+    """An error raised by SQLAlchemy or a database driver (checked by module: importing them here would slow --help)."""
+    return any(cls.__module__.split(".")[0] in ("sqlalchemy", "sqlite3", "psycopg") for cls in type(exc).__mro__)
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
 
 
 app = typer.Typer(

@@ -65,6 +65,12 @@ def info(fmt: FormatOpt = FORMAT_DEFAULT) -> None:
 
     Example: koban info
     """
+    from koban_cli.db.engine import Ledger, ledger_url
+    from koban_cli.errors import SchemaTooNew
     from koban_cli.services import maintenance
 
-    output.show_record(maintenance.info(state.ledger()), fmt)
+    try:
+        ledger = state.ledger()
+    except SchemaTooNew:  # still say what it is, without touching it
+        ledger = Ledger(ledger_url(state.explicit_db()), migrate=False)
+    output.show_record(maintenance.info(ledger), fmt)

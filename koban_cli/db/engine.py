@@ -9,14 +9,17 @@ from typing import TYPE_CHECKING, Iterator
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
-from koban_cli.errors import KobanError
+from koban_cli.errors import KobanError, SchemaTooNew
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-SCHEMA_HEAD = "0006"  # the newest migration in db/migrations/versions
+# Every migration in db/migrations/versions, oldest first: a ledger at a revision not listed here was
+# upgraded by a newer koban, and this one must not touch it.
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
+SCHEMA_HEAD = KNOWN_REVISIONS[-1]
 
 
 def default_ledger_path() -> Path:
@@ -61,7 +64,7 @@ def _sqlite_setup(engine: Engine) -> None:
 class Ledger:
     """One ledger file (or database URL) and its transactions."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, migrate: bool = True):
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         connect_args = {"timeout": 30} if self.is_sqlite else {}
@@ -69,10 +72,23 @@ class Ledger:
         if self.is_sqlite:
             _sqlite_setup(self.engine)
         self._writer = self.engine.execution_options(koban_write=True)
+        if not migrate:
+            return
         try:
             ensure_schema(self.engine)
-        except OperationalError as exc:
-            raise KobanError(f"cannot open ledger {url}: {exc.orig}") from None
+        except DBAPIError as exc:  # not a database, unreadable, or refused by the server
+            self.engine.dispose()
+            raise KobanError(f"cannot open ledger {self.where}: {_first_line(exc.orig)}") from None
+        except SchemaTooNew:
+            self.engine.dispose()
+            raise
+
+    @property
+    def where(self) -> str:
+        """The file path, or the URL without its password."""
+        if self.is_sqlite:
+            return str(self.engine.url.database)
+        return self.engine.url.render_as_string(hide_password=True)
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -110,14 +126,25 @@ def schema_version(engine: Engine) -> str | None:
             return None
 
 
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
 def ensure_schema(engine: Engine) -> None:
     """Create or upgrade the schema; Alembic is imported only when needed.
 
     SQLite migrations rebuild tables (batch mode), so foreign keys are off
-    while they run and checked once they are done.
+    while they run and checked once they are done. A ledger of a newer
+    revision is left alone: an older koban would not know how to keep it sound.
     """
-    if schema_version(engine) == SCHEMA_HEAD:
+    version = schema_version(engine)
+    if version == SCHEMA_HEAD:
         return
+    if version is not None and version not in KNOWN_REVISIONS:
+        raise SchemaTooNew(
+            f"the ledger is at schema revision {version}, newer than this koban ({SCHEMA_HEAD}); "
+            "upgrade koban to use it (koban info still describes it)"
+        )
     from alembic import command
     from alembic.config import Config
 

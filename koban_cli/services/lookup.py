@@ -9,6 +9,8 @@ from sqlmodel import Session, select
 from koban_cli.db.models import Company, Customer, Invoice, Product, Quote, SalesOrder, Supplier
 from koban_cli.errors import NotFound, not_found
 
+MAX_ID = 2**63 - 1  # the largest id SQLite and PostgreSQL (bigint) can store
+
 
 def company(session: Session) -> Company:
     """The company, read once per transaction (numbering asks for it often)."""
@@ -56,7 +58,9 @@ def invoice(session: Session, ref: str) -> Invoice:
     """An invoice or credit note by its number, or a draft by `PROV-<id>`."""
     draft = re.fullmatch(r"PROV-(\d+)", ref.strip(), flags=re.IGNORECASE)
     if draft:
-        found = session.get(Invoice, int(draft.group(1)))
+        invoice_id = int(draft.group(1))
+        # an id no database column can hold names nothing (and must not reach the driver)
+        found = session.get(Invoice, invoice_id) if invoice_id <= MAX_ID else None
         if found is not None and found.number is not None:
             raise NotFound(f"{ref} was validated as {found.number}; use that number")
     else:

@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import func, text
 from sqlmodel import Session, select
 
-from koban_cli.db.engine import Ledger, schema_version
+from koban_cli.db.engine import SCHEMA_HEAD, Ledger, schema_version
 from koban_cli.db.integrity_sql import stored_content
 from koban_cli.db.models import (
     Contract,
@@ -243,6 +243,7 @@ def info(ledger: Ledger) -> dict:
     return {
         "ledger": location,
         "schema_version": schema_version(ledger.engine),
+        "koban_schema": SCHEMA_HEAD,  # the newest revision this koban knows
         "bytes": size,
         "quick_check": integrity,
         **counts,
