@@ -147,36 +147,61 @@ def _bill_batch(ledger: Ledger, batch: list[tuple[Contract, list[P.Period]]], as
 
 def _bill_together(ledger: Ledger, ids: list[int], as_of: dt.date, run: Run) -> bool:
     """Every contract in one transaction, no savepoint; False, with nothing written, if one fails."""
+    from sqlalchemy.exc import OperationalError  # here: this module's imports belong to other work
+
     try:
         with ledger.write() as session:
             loaded = _Batch.load(session, ids)
             made = [row for contract in loaded.contracts for row in loaded.bill(session, contract, as_of)]
-    except (IntegrityError, KobanError):
+    except (IntegrityError, OperationalError, KobanError):  # any conflict: billed again contract by contract
         return False
     run.made += made
     return True
 
 
-def _bill_one_by_one(ledger: Ledger, ids: list[int], as_of: dt.date, run: Run) -> None:
-    """One transaction, a savepoint per contract: a failing contract rolls back alone and is reported."""
+def _bill_one_by_one(ledger: Ledger, ids: list[int], as_of: dt.date, run: Run, attempts: int = 3) -> None:
+    """One transaction, a savepoint per contract: a failing contract rolls back alone and is reported.
+
+    A database conflict is not necessarily a period billed by another run (another client may have taken
+    the chain index or a number meanwhile): the contract's billed periods are read again, and the contract
+    is billed again, `attempts` times at most, until nothing is due; then it is reported as failed."""
+    from sqlalchemy.exc import OperationalError
+
+    from koban_cli.db import locks
+
     with ledger.write() as session:
         loaded = _Batch.load(session, ids)
         for contract in loaded.contracts:
-            try:
-                with session.begin_nested():
-                    made = loaded.bill(session, contract, as_of)
-                run.made += made
-            except IntegrityError:
-                _forget_rolled_back(session)  # the period was billed by another run: nothing lost, nothing doubled
-            except KobanError as exc:
-                _forget_rolled_back(session)
-                run.failed.append((contract.number, str(exc)))
+            for attempt in range(1, attempts + 1):
+                try:
+                    with session.begin_nested():
+                        made = loaded.bill(session, contract, as_of)
+                        locks.pause("bill_due.contract")  # tests: another client writes before this flush
+                    run.made += made
+                    break
+                except (IntegrityError, OperationalError) as exc:
+                    _forget_rolled_back(session)
+                    # Read again, after the other client's commit (PostgreSQL reads what is committed).
+                    loaded.billed[contract.id] = contracts.billed_starts(session, [contract.id]).get(contract.id, set())
+                    if not _due(contract, loaded.billed[contract.id], as_of):
+                        break  # every period was billed by another run: nothing lost, nothing doubled
+                    if attempt == attempts:
+                        reason = str(getattr(exc, "orig", exc)).splitlines()[0]
+                        run.failed.append((contract.number, f"not billed after {attempts} attempts ({reason})"))
+                except KobanError as exc:
+                    _forget_rolled_back(session)
+                    run.failed.append((contract.number, str(exc)))
+                    break
 
 
 def _forget_rolled_back(session: Session) -> None:
-    """After a savepoint rollback, the cached sequence rows and chain head may be ahead of the database."""
+    """After a savepoint rollback, the cached sequence rows and chain head may be ahead of the database,
+    and a lock taken inside the savepoint is released."""
+    from koban_cli.db import locks
+
     session.info.pop("sequences", None)
     session.info.pop("chain_head", None)
+    locks.chain_released(session)
 
 
 def _bill(

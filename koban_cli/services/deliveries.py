@@ -1,4 +1,9 @@
-"""Delivery notes: deliverable order lines leave stock when the note is validated."""
+"""Delivery notes: deliverable order lines leave stock when the note is validated.
+
+Every check of what is left to deliver runs after locking the order row, and every status check after
+locking the delivery row (`db.locks`; no-ops on SQLite), so concurrent clients on PostgreSQL queue there
+and the second one sees what the first wrote.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
+from koban_cli.db import locks
 from koban_cli.db.engine import Ledger
 from koban_cli.db.models import Customer, Delivery, DeliveryLine, OrderLine, Product, SalesOrder, StockMove
 from koban_cli.domain.values import ZERO, date_str, number_str
@@ -61,7 +67,7 @@ def _left(session: Session, line: OrderLine, exclude: DeliveryLine | None = None
 
 def create(ledger: Ledger, number: str, date: dt.date, picks: dict[int, Decimal] | None = None) -> dict:
     with ledger.write() as session:
-        order = lookup.order(session, number)
+        order = locks.row(session, lookup.order(session, number))  # what is left is read after the lock
         if order.status not in ("validated", "invoiced"):
             raise InvalidState(f"{number} is {order.status}; only a validated order is delivered")
         lines = {line.position: (line, product) for line, product in _deliverable(session, order)}
@@ -85,6 +91,7 @@ def create(ledger: Ledger, number: str, date: dt.date, picks: dict[int, Decimal]
             wanted = [item for item in wanted if item[2] > 0]
         if not wanted:
             raise InvalidState(f"{number} has nothing left to deliver")
+        locks.pause("deliveries.create")
         delivery = Delivery(order_id=order.id, date=date)
         session.add(delivery)
         session.flush()
@@ -98,7 +105,7 @@ def create(ledger: Ledger, number: str, date: dt.date, picks: dict[int, Decimal]
 
 
 def _draft_line(session: Session, ref: str, position: int) -> tuple[Delivery, DeliveryLine]:
-    delivery = get(session, ref)
+    delivery = locks.row(session, get(session, ref))
     if delivery.status != "draft":
         raise InvalidState(f"{ref} is {delivery.status}; only a draft delivery can be changed")
     line = next((l for l in _lines(session, delivery) if l.position == position), None)
@@ -109,11 +116,13 @@ def _draft_line(session: Session, ref: str, position: int) -> tuple[Delivery, De
 
 def set_qty(ledger: Ledger, ref: str, position: int, qty: Decimal) -> dict:
     with ledger.write() as session:
-        _, line = _draft_line(session, ref, position)
+        delivery, line = _draft_line(session, ref, position)
+        locks.order(session, delivery.order_id)
         order_line = session.get(OrderLine, line.order_line_id)
         left = _left(session, order_line, exclude=line)
         if qty > left:
             raise OverDelivery(f"line {position} of {ref}: {number_str(qty)} asked, {number_str(left)} left to deliver")
+        locks.pause("deliveries.set")
         line.qty = qty
         session.add(line)
         return {"ref": ref, "position": position, "qty": number_str(qty)}
@@ -134,9 +143,10 @@ def remove_line(ledger: Ledger, ref: str, position: int) -> None:
 def validate(ledger: Ledger, ref: str, date: dt.date) -> dict:
     """Number the note, record what left, and write one stock exit per stock-tracked line."""
     with ledger.write() as session:
-        delivery = get(session, ref)
+        delivery = locks.row(session, get(session, ref))  # the status seen after the lock: validated once
         if delivery.status != "draft":
             raise InvalidState(f"{ref} is {delivery.status}; only a draft delivery is validated")
+        locks.order(session, delivery.order_id)  # every note of the order is checked against the others
         lines = _lines(session, delivery)
         if not lines:
             raise InvalidState(f"{ref} has no line")
@@ -150,7 +160,9 @@ def validate(ledger: Ledger, ref: str, date: dt.date) -> dict:
                     f"line {line.position} of {ref} would deliver more than the {number_str(order_line.qty)} ordered"
                 )
         products = {p.id: p for p in session.exec(select(Product).where(Product.id.in_([l.product_id for l in lines])))}
+        locks.rows(session, [p for p in products.values() if p.stock_tracked])  # notes of other orders, same goods
         _check_stock(session, lines, products)
+        locks.pause("deliveries.validate")
         delivery.number = take_number(session, "delivery", date)
         delivery.date, delivery.status = date, "validated"
         session.add(delivery)
@@ -190,7 +202,7 @@ def _check_stock(session: Session, lines: list[DeliveryLine], products: dict[int
 def cancel(ledger: Ledger, ref: str, date: dt.date) -> dict:
     """A draft is dropped; a validated note is cancelled and its goods come back (return movements)."""
     with ledger.write() as session:
-        delivery = get(session, ref)
+        delivery = locks.row(session, get(session, ref))  # cancelled once, and never while being validated
         lines = _lines(session, delivery)
         if delivery.status == "cancelled":
             raise InvalidState(f"{ref} is already cancelled")
@@ -203,6 +215,7 @@ def cancel(ledger: Ledger, ref: str, date: dt.date) -> dict:
         exits = session.exec(
             select(StockMove).where(StockMove.delivery_line_id.in_([l.id for l in lines]), StockMove.kind == "delivery")
         ).all()
+        locks.pause("deliveries.cancel")
         for move in exits:
             session.add(
                 StockMove(
