@@ -43,7 +43,17 @@ def set_(
         Optional[bool], typer.Option("--vat-exempt/--no-vat-exempt", help="Franchise en base (art. 293 B du CGI).")
     ] = None,
     allow_negative_stock: Annotated[Optional[bool], typer.Option("--allow-negative-stock/--no-negative-stock")] = None,
-    number_pattern: Annotated[Optional[str], typer.Option(help="e.g. {prefix}-{year}-{seq:04d}")] = None,
+    number_pattern: Annotated[
+        Optional[str],
+        typer.Option(help="e.g. {prefix}-{year}-{seq:04d}; changes only on empty sequences or from a new year."),
+    ] = None,
+    global_sequence: Annotated[
+        Optional[bool],
+        typer.Option(
+            "--global-sequence/--yearly-sequence",
+            help="One sequence that never restarts (pattern without {year}), or one per year (the default).",
+        ),
+    ] = None,
     prefix: Annotated[Optional[list[str]], typer.Option(metavar="KIND=PREFIX", help="e.g. invoice=FAC")] = None,
     template_dir: Annotated[Optional[str], typer.Option(help="Folder of your own document templates.")] = None,
     fmt: FormatOpt = FORMAT_DEFAULT,

@@ -1,4 +1,9 @@
-"""Database-side protection of validated invoices, and the chain computed from stored rows."""
+"""Database-side protection of validated invoices, and the chain computed from stored rows.
+
+`TRIGGERS` are the ones migration 0006 installed (and `db copy` reinstalls);
+migration 0007 replaces `invoice_validated_update` by `invoice_issued_update`
+(which also covers the snapshot) and protects payments and archived files.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from koban_cli.db.types import Money, Quantity, Rate
-from koban_cli.domain.integrity import INVOICE_FIELDS, LINE_FIELDS, content, link
+from koban_cli.domain.integrity import INVOICE_FIELDS, LINE_FIELDS, ORIGINAL, content, link
 
 _MESSAGE = "validated invoices are immutable; correct them with a credit note"
 _CHANGED = " OR ".join(
@@ -44,29 +49,44 @@ def _values(row: dict) -> dict:
     return {k: (_DECIMALS[k].process_result_value(v, None) if k in _DECIMALS else v) for k, v in row.items()}
 
 
+def _lines(connection: Connection, invoice_id: int) -> list[dict]:
+    rows = connection.execute(
+        text(f"SELECT {', '.join(LINE_FIELDS)} FROM invoice_line WHERE invoice_id = :id ORDER BY position"),
+        {"id": invoice_id},
+    ).mappings()
+    return [_values(dict(line)) for line in rows]
+
+
 def stored_content(connection: Connection, invoice_id: int) -> str:
+    """The text the invoice's chain link covers, as its `chain_version` says it was computed."""
+    row = dict(
+        connection.execute(
+            text(f"SELECT {', '.join(INVOICE_FIELDS)}, chain_version, snapshot FROM invoice WHERE id = :id"),
+            {"id": invoice_id},
+        )
+        .mappings()
+        .one()
+    )
+    version, snapshot = row.pop("chain_version") or ORIGINAL, row.pop("snapshot")
+    return content(_values(row), _lines(connection, invoice_id), version, snapshot)
+
+
+def _original_content(connection: Connection, invoice_id: int) -> str:
+    """Version 1 content, readable before migration 0007 added `chain_version` and `snapshot`."""
     invoice = (
         connection.execute(text(f"SELECT {', '.join(INVOICE_FIELDS)} FROM invoice WHERE id = :id"), {"id": invoice_id})
         .mappings()
         .one()
     )
-    lines = (
-        connection.execute(
-            text(f"SELECT {', '.join(LINE_FIELDS)} FROM invoice_line WHERE invoice_id = :id ORDER BY position"),
-            {"id": invoice_id},
-        )
-        .mappings()
-        .all()
-    )
-    return content(_values(dict(invoice)), [_values(dict(line)) for line in lines])
+    return content(_values(dict(invoice)), _lines(connection, invoice_id))
 
 
 def backfill_chain(connection: Connection) -> None:
-    """Chain the invoices validated before the chain existed, in the order of their ids."""
+    """Chain the invoices validated before the chain existed, in the order of their ids (migration 0006)."""
     previous = None
     ids = connection.execute(text("SELECT id FROM invoice WHERE status = 'validated' ORDER BY id")).scalars().all()
     for index, invoice_id in enumerate(ids, start=1):
-        previous = link(previous, stored_content(connection, invoice_id))
+        previous = link(previous, _original_content(connection, invoice_id))
         connection.execute(
             text("UPDATE invoice SET chain_index = :i, chain_hash = :h WHERE id = :id"),
             {"i": index, "h": previous, "id": invoice_id},

@@ -43,6 +43,7 @@ class Company(SQLModel, table=True):
     number_pattern: str = "{prefix}-{year}-{seq:04d}"
     prefixes: str = "{}"  # JSON: {"invoice": "FA", ...} overriding the defaults
     template_dir: Optional[str] = None
+    global_sequence: bool = False  # one sequence per kind that never restarts (the pattern then has no {year})
 
 
 class Customer(SQLModel, table=True):
@@ -89,6 +90,9 @@ class NumberSequence(SQLModel, table=True):
     year: int = Field(primary_key=True)
     last: int = 0
     last_date: Optional[dt.date] = None
+    # the pattern and prefix this sequence was started with: it keeps them, so its numbers never change shape
+    pattern: Optional[str] = None
+    prefix: Optional[str] = None
 
 
 class DocumentFields(SQLModel):
@@ -156,6 +160,20 @@ class Invoice(DocumentFields, table=True):
     send_error: Optional[str] = None
     chain_index: Optional[int] = Field(default=None, unique=True)  # order of validation
     chain_hash: Optional[str] = None  # sha256 of the previous hash and this invoice's content
+    chain_version: Optional[int] = None  # how chain_hash was computed (None: 1, before snapshots)
+    snapshot: Optional[str] = None  # JSON: seller, buyer, terms and mentions frozen at validation
+
+
+class InvoiceArchive(SQLModel, table=True):
+    """The issued Factur-X file of a validated invoice, kept as first produced."""
+
+    __tablename__ = "invoice_archive"
+    invoice_id: int = Field(foreign_key="invoice.id", primary_key=True)
+    sha256: str
+    lang: str = "fr"
+    file: Optional[str] = None  # name in the archive folder beside a SQLite ledger
+    data: Optional[bytes] = None  # the bytes themselves on a database server
+    archived_at: dt.datetime
 
 
 class InvoiceLine(LineFields, table=True):

@@ -37,11 +37,35 @@ def format_number(pattern: str, prefix: str, year: int, seq: int) -> str:
     return number
 
 
-def check_pattern(pattern: str) -> str:
+def check_pattern(pattern: str, global_sequence: bool = False) -> str:
+    """A pattern that gives every document a number of its own, across years too.
+
+    With `{year}` each year has its own sequence; without it, the sequence must
+    be declared global (it then never restarts), else FA-0001 would come back
+    every January.
+    """
     format_number(pattern, "FA", 2026, 1)
     if "{seq" not in pattern:
         raise InvalidValue(f'number pattern "{pattern}" must contain {{seq}}')
+    has_year = "{year" in pattern
+    if global_sequence and has_year:
+        raise InvalidValue(
+            f'number pattern "{pattern}" has {{year}} but the sequence is global; '
+            "remove {year}, or number per year with --yearly-sequence"
+        )
+    if not global_sequence and not has_year:
+        raise InvalidValue(
+            f'number pattern "{pattern}" has no {{year}}: numbers would come back every year; '
+            "add {year}, or declare one sequence for all years with --global-sequence"
+        )
     return pattern
+
+
+GLOBAL = 0  # the `year` of the one sequence a global pattern uses
+
+
+def sequence_year(date_year: int, global_sequence: bool) -> int:
+    return GLOBAL if global_sequence else date_year
 
 
 def check_prefix(prefix: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 from sqlalchemy import func, text
@@ -20,6 +21,7 @@ from koban_cli.db.models import (
     DeliveryLine,
     Invoice,
     InvoiceLine,
+    NumberSequence,
     Product,
     Project,
     Quote,
@@ -27,10 +29,10 @@ from koban_cli.db.models import (
     StockMove,
 )
 from koban_cli.domain.amounts import totals
-from koban_cli.domain.integrity import link
-from koban_cli.domain.numbering import format_number
+from koban_cli.domain.integrity import SEALED, link
+from koban_cli.domain.numbering import GLOBAL, format_number
 from koban_cli.errors import KobanError
-from koban_cli.services import billed, lookup
+from koban_cli.services import billed, lookup, seal
 from koban_cli.services.numbering import prefix_for
 
 
@@ -58,28 +60,52 @@ def verify(ledger: Ledger) -> list[Finding]:
 
 
 def _sequences(session: Session) -> list[Finding]:
-    found = []
-    pattern = lookup.company(session).number_pattern
+    """Invoice and credit-note numbers: each one its sequence's, continuous, following dates, the counter at the last.
+
+    Each sequence knows the pattern and prefix it was started with, so a
+    pattern changed from a new year does not make older numbers look wrong.
+    """
+    company = lookup.company(session)
+    sequences: dict[tuple[str, int], NumberSequence] = {
+        (row.kind, row.year): row
+        for row in session.exec(select(NumberSequence).where(NumberSequence.kind.in_(("invoice", "credit_note"))))
+    }
+    expected: dict[str, tuple[tuple[str, int], int]] = {}  # number -> (sequence, n)
+    for key, row in sequences.items():
+        pattern, prefix = row.pattern or company.number_pattern, row.prefix or prefix_for(session, row.kind)
+        if row.year == GLOBAL and "{year" in pattern:
+            continue  # refused since 0007: no way to enumerate its numbers
+        for n in range(1, row.last + 1):
+            expected[format_number(pattern, prefix, row.year, n)] = (key, n)
     docs = session.exec(
         select(Invoice.kind, Invoice.number, Invoice.date).where(Invoice.status == "validated").order_by(Invoice.id)
     ).all()
-    by_sequence: dict[tuple[str, int], list] = defaultdict(list)
+    found, issued = [], defaultdict(list)
     for kind, number, date in docs:
-        by_sequence[("credit_note" if kind == "credit_note" else "invoice", date.year)].append((number, date))
-    for (kind, year), numbered in by_sequence.items():
-        expected = [format_number(pattern, prefix_for(session, kind), year, n) for n in range(1, len(numbered) + 1)]
-        actual = sorted(number for number, _ in numbered)
-        if actual != sorted(expected):
-            missing = sorted(set(expected) - set(actual))
+        place = expected.get(number)
+        sequence_kind = "credit_note" if kind == "credit_note" else "invoice"
+        if place is None or place[0][0] != sequence_kind:
+            found.append(Finding("sequence", number, "is not a number its sequence has given"))
+            continue
+        issued[place[0]].append((place[1], number, date))
+    for key, row in sequences.items():
+        numbered = sorted(issued.get(key, []))
+        label = f"{key[0]} {key[1] or 'all years'}"
+        taken = {n for n, _, _ in numbered}
+        last = numbered[-1][0] if numbered else 0
+        missing = [number for number, (place, n) in expected.items() if place == key and n < last and n not in taken]
+        if missing:
+            found.append(Finding("sequence", label, f"numbers are not continuous (missing {', '.join(missing[:5])})"))
+        if row.last != last:
+            last_number = numbered[-1][1] if numbered else "none"
             found.append(
                 Finding(
-                    "sequence",
-                    f"{kind} {year}",
-                    f"numbers are not continuous (missing {', '.join(missing[:5]) or 'none'})",
+                    "sequence counter",
+                    label,
+                    f"the counter says {row.last} numbers were given but the last one issued is {last_number}",
                 )
             )
-        dates = [date for _, date in sorted(numbered)]
-        for (number, date), later in zip(sorted(numbered), dates[1:]):
+        for (_, number, date), (_, _, later) in pairwise(numbered):
             if later < date:
                 found.append(Finding("chronology", number, f"{number} is dated {date}, after the next number"))
     return found
@@ -156,20 +182,36 @@ def _periods(session: Session) -> list[Finding]:
 
 
 def _chain(session: Session) -> list[Finding]:
-    previous, found = None, []
+    """Recompute every link as it was made (its chain_version); sealed links need the seal key."""
+    key = seal.key()
+    previous, found, sealed_from, unchecked = None, [], None, None
     connection = session.connection()
     rows = session.exec(
-        select(Invoice.id, Invoice.number, Invoice.chain_index, Invoice.chain_hash)
+        select(Invoice.id, Invoice.number, Invoice.chain_index, Invoice.chain_hash, Invoice.chain_version)
         .where(Invoice.status == "validated")
         .order_by(Invoice.chain_index)
     ).all()
-    for position, (invoice_id, number, index, stored) in enumerate(rows, start=1):
-        expected = link(previous, stored_content(connection, invoice_id))
+    for position, (invoice_id, number, index, stored, version) in enumerate(rows, start=1):
+        sealed = version == SEALED
+        if sealed_from and not sealed:
+            found.append(Finding("seal", number, f"is not sealed although {sealed_from} before it is"))
+        sealed_from = sealed_from or (number if sealed else None)
+        if sealed and key is None:
+            unchecked = unchecked or number
+            expected = stored
+        else:
+            expected = link(previous, stored_content(connection, invoice_id), key if sealed else None)
         if index != position or stored != expected:
             found.append(
                 Finding("hash chain", number, "its content or its place in the chain was changed outside koban")
             )
         previous = stored
+    if unchecked:
+        found.append(
+            Finding(
+                "seal", unchecked, "the chain is sealed from here on: set KOBAN_SEAL_KEY (or the key file) to check it"
+            )
+        )
     return found
 
 

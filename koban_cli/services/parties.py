@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from sqlmodel import select
 
 from koban_cli.db.engine import Ledger
-from koban_cli.db.models import Company, Customer, Supplier
-from koban_cli.domain.numbering import DEFAULT_PREFIXES, check_pattern, check_prefix
+from koban_cli.db.models import Company, Customer, NumberSequence, Supplier
+from koban_cli.domain.numbering import DEFAULT_PREFIXES, GLOBAL, check_pattern, check_prefix, format_number
 from koban_cli.domain.values import number_str
 from koban_cli.errors import AlreadyExists, InvalidValue
 from koban_cli.services import checks, lookup
@@ -34,6 +35,7 @@ COMPANY_FIELDS = (
     "vat_exempt",
     "allow_negative_stock",
     "number_pattern",
+    "global_sequence",
     "template_dir",
 )
 CUSTOMER_FIELDS = (
@@ -66,15 +68,16 @@ def _checked_identity(changes: dict) -> dict:
     return out
 
 
-def set_company(ledger: Ledger, prefixes: dict[str, str] | None = None, **changes) -> dict:
+def set_company(
+    ledger: Ledger, prefixes: dict[str, str] | None = None, today: dt.date | None = None, **changes
+) -> dict:
     changes = _checked_identity(changes)
-    if changes.get("number_pattern") is not None:
-        check_pattern(changes["number_pattern"])
     for key, kind in (("logo", "file"), ("template_dir", "folder")):
         if changes.get(key):
             changes[key] = checks.existing_path(changes[key], key.replace("_", "-"), kind)
     with ledger.write() as session:
         company = session.get(Company, 1) or Company(id=1)
+        before = (company.number_pattern, company.global_sequence, company.prefixes)
         checks.apply(company, changes)
         if prefixes:
             unknown = sorted(set(prefixes) - set(DEFAULT_PREFIXES))
@@ -82,10 +85,40 @@ def set_company(ledger: Ledger, prefixes: dict[str, str] | None = None, **change
                 raise InvalidValue(f'unknown document kind "{unknown[0]}" (one of {", ".join(DEFAULT_PREFIXES)})')
             merged = json.loads(company.prefixes or "{}") | {k: check_prefix(v) for k, v in prefixes.items()}
             company.prefixes = json.dumps(merged, sort_keys=True)
+        if (company.number_pattern, company.global_sequence, company.prefixes) != before:
+            check_pattern(company.number_pattern, company.global_sequence)
+            _check_numbering_change(session, before, company, today or dt.date.today())
         if not company.name:
             raise InvalidValue("the company needs a --name")
         session.add(company)
         return company_view(company)
+
+
+def _check_numbering_change(session, before: tuple, company: Company, today: dt.date) -> None:
+    """A numbering change takes effect on empty sequences only: the sequences of this year (and later) are
+    empty, or a pattern without {year} used per year is now declared global (its numbers go on)."""
+    old_pattern, old_global, old_prefixes = before
+    declared_global = company.global_sequence and not old_global and company.number_pattern == old_pattern
+    if declared_global and "{year" not in old_pattern:
+        return
+    old = DEFAULT_PREFIXES | json.loads(old_prefixes or "{}")
+    new = DEFAULT_PREFIXES | json.loads(company.prefixes or "{}")
+    scheme_changed = (old_pattern, old_global) != (company.number_pattern, company.global_sequence)
+    for row in session.exec(select(NumberSequence).where(NumberSequence.last > 0)):
+        if not scheme_changed and old.get(row.kind) == new.get(row.kind):
+            continue
+        if row.year == GLOBAL and company.global_sequence:
+            raise InvalidValue(
+                f"the global {row.kind} sequence already numbered {row.last} documents and keeps its pattern; "
+                "to change it, number per year from a new year (--yearly-sequence with {year} in the pattern)"
+            )
+        year = row.last_date.year if row.year == GLOBAL and row.last_date else row.year
+        if year >= today.year:
+            last = format_number(row.pattern or old_pattern, row.prefix or old[row.kind], year, row.last)
+            raise InvalidValue(
+                f"numbering can change only on an empty sequence or from a new year: {last} is already "
+                f"taken in {year}; change it on or after {year + 1}-01-01"
+            )
 
 
 def show_company(ledger: Ledger) -> dict:

@@ -1,0 +1,102 @@
+"""What an invoice states the day it is issued: frozen at validation, printed from then on.
+
+`freeze` stores the seller, the buyer, the terms, the bank details, the legal
+mentions and the language on the invoice (JSON in `invoice.snapshot`); the hash
+chain covers it, and the documents of a validated invoice are printed from it,
+never from the live company or customer. `link` chains with the seal key when
+one is configured (see `services/seal.py`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from sqlmodel import Session
+
+from koban_cli.db.models import Customer, Invoice
+from koban_cli.domain import integrity
+from koban_cli.errors import InvalidValue
+from koban_cli.services import lookup, seal
+from koban_cli.services.parties import company_view, customer_view
+
+ISSUED_LANG = "fr"  # the language of the issued document (the French e-invoicing reform's)
+SELLER_FIELDS = (
+    "name",
+    "address",
+    "postcode",
+    "city",
+    "country",
+    "siren",
+    "vat_number",
+    "iban",
+    "bic",
+    "email",
+    "phone",
+    "legal_form",
+    "capital",
+    "rcs",
+    "logo",
+    "payment_terms_days",
+    "late_penalty_rate",
+    "vat_exempt",
+    "template_dir",
+)
+
+
+def snapshot_of(session: Session, invoice: Invoice) -> dict:
+    seller = company_view(lookup.company(session))
+    buyer = customer_view(session.get(Customer, invoice.customer_id))
+    return {
+        "frozen": "validation",
+        "seller": {key: seller[key] for key in SELLER_FIELDS},
+        "buyer": buyer,
+        "lang": ISSUED_LANG,
+    }
+
+
+def freeze(session: Session, invoice: Invoice) -> None:
+    """Store what the invoice prints and exports, and how its chain link is computed; before its flush."""
+    invoice.snapshot = json.dumps(snapshot_of(session, invoice), ensure_ascii=False, sort_keys=True)
+    invoice.chain_version = integrity.SEALED if seal.key() else integrity.CURRENT
+
+
+def frozen(invoice_snapshot: str | None) -> dict | None:
+    return json.loads(invoice_snapshot) if invoice_snapshot else None
+
+
+def link(previous: str | None, text: str) -> str:
+    """The chain link of a new invoice: an HMAC when a seal key is configured, else sha256."""
+    return integrity.link(previous, text, seal.key())
+
+
+def check_validation_date(date: dt.date, ref: str, today: dt.date | None = None) -> None:
+    """A number is never taken for a day that has not come: it would block every invoice until then."""
+    today = today or dt.date.today()
+    if date > today:
+        raise InvalidValue(
+            f"{ref} cannot be validated on {date.isoformat()}, after today; "
+            f"the latest date allowed is {today.isoformat()}"
+        )
+
+
+def check_credit_date(source: Invoice, date: dt.date) -> None:
+    if date < source.date:
+        raise InvalidValue(
+            f"a credit note of {source.number} cannot be dated {date.isoformat()}, before the invoice; "
+            f"the earliest date allowed is {source.date.isoformat()}"
+        )
+
+
+def check_credit_note_date(session: Session, credit_note: Invoice, date: dt.date) -> None:
+    """At validation, a credit note is never dated before the invoice it corrects."""
+    if credit_note.kind == "credit_note" and credit_note.credited_invoice_id:
+        check_credit_date(session.get(Invoice, credit_note.credited_invoice_id), date)
+
+
+def check_payment_date(invoice: Invoice, date: dt.date) -> None:
+    if date < invoice.date:
+        raise InvalidValue(
+            f"a payment of {invoice.number} cannot be dated {date.isoformat()}, before the invoice; "
+            f"the earliest date allowed is {invoice.date.isoformat()}"
+        )
