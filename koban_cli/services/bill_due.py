@@ -149,10 +149,13 @@ def _bill_together(ledger: Ledger, ids: list[int], as_of: dt.date, run: Run) -> 
     """Every contract in one transaction, no savepoint; False, with nothing written, if one fails."""
     from sqlalchemy.exc import OperationalError  # here: this module's imports belong to other work
 
+    from koban_cli.db import locks
+
     try:
         with ledger.write() as session:
             loaded = _Batch.load(session, ids)
             made = [row for contract in loaded.contracts for row in loaded.bill(session, contract, as_of)]
+            locks.pause("bill_due.batch")  # tests: another run bills meanwhile
     except (IntegrityError, OperationalError, KobanError):  # any conflict: billed again contract by contract
         return False
     run.made += made
