@@ -17,7 +17,12 @@ def write_pdf(context: dict, output_file: Path | None, lang: str, facturx: bool 
 
     doc = context["doc"]
     target = output_file or Path(f"{doc.get('number') or doc.get('ref')}.pdf")
-    data = render_pdf(context, lang, facturx)
+    if is_original(context, lang, facturx):
+        from koban_cli.services import archive
+
+        data = archive.original(state.ledger(), context, lambda c: render_pdf(c, lang, True))
+    else:
+        data = render_pdf(context, lang, facturx)
     try:
         target.write_bytes(data)
     except OSError as exc:
@@ -27,24 +32,64 @@ def write_pdf(context: dict, output_file: Path | None, lang: str, facturx: bool 
     return target
 
 
+def is_original(context: dict, lang: str, facturx: bool) -> bool:
+    """The issued Factur-X file of a validated invoice (archived); other languages or plain PDFs are copies."""
+    issued = context.get("issued")
+    return bool(facturx and issued and issued["lang"] == lang)
+
+
 def write_many(contexts: list[dict], outdir: Path, lang: str, facturx: bool = True) -> int:
-    """Render many documents over every CPU core, with a progress bar on a terminal."""
+    """Render many documents over every CPU core, with a progress bar on a terminal.
+
+    Originals already archived are copied; the others are rendered, then archived.
+    """
     import sys
 
     from koban_cli.render.batch import render_many
+    from koban_cli.services import archive
 
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise KobanError(f'cannot create "{outdir}": {exc.strerror}') from None
-    jobs = [(context, outdir / f"{context['doc']['number']}.pdf") for context in contexts]
+    ledger = state.ledger()
+    jobs, to_archive, copied = [], [], 0
+    for context in contexts:
+        target = outdir / f"{_file_name(context['doc']['number'])}.pdf"
+        original = is_original(context, lang, facturx)
+        data = archive.archived(ledger, context["issued"]["invoice_id"], context["doc"]["number"]) if original else None
+        if data is not None:
+            _write(target, data)
+            copied += 1
+            continue
+        jobs.append((context, target))
+        if original:
+            to_archive.append((context, target))
     if not sys.stdout.isatty():
-        return render_many(jobs, lang, facturx)
-    from rich.progress import Progress
+        written = render_many(jobs, lang, facturx)
+    else:
+        from rich.progress import Progress
 
-    with Progress() as progress:
-        task = progress.add_task("Rendering PDF", total=len(jobs))
-        return render_many(jobs, lang, facturx, on_done=lambda: progress.advance(task))
+        with Progress() as progress:
+            task = progress.add_task("Rendering PDF", total=len(jobs))
+            written = render_many(jobs, lang, facturx, on_done=lambda: progress.advance(task))
+    for context, target in to_archive:
+        issued, number = context["issued"], context["doc"]["number"]
+        kept = archive.keep(ledger, issued["invoice_id"], number, target.read_bytes(), issued["lang"])
+        if kept != target.read_bytes():  # another process archived it first: its bytes are the original
+            _write(target, kept)
+    return written + copied
+
+
+def _file_name(number: str) -> str:
+    return number.replace("/", "_")
+
+
+def _write(target: Path, data: bytes) -> None:
+    try:
+        target.write_bytes(data)
+    except OSError as exc:
+        raise KobanError(f'cannot write "{target}": {exc.strerror}') from None
 
 
 def register(app: typer.Typer, noun: str, example: str, context: str, what: str) -> None:

@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 
 from koban_cli.db.engine import Ledger
-from koban_cli.services import contracts, deliveries, invoices, lookup, orders, parties, quotes
+from koban_cli.errors import KobanError
+from koban_cli.services import contracts, deliveries, invoices, issuing, lookup, orders, parties, quotes
 
 TITLES = {
     "quote": "Devis",
@@ -33,8 +34,27 @@ def _context(ledger: Ledger, kind: str, doc: dict, title: str | None = None) -> 
 
 
 def invoice_context(ledger: Ledger, ref: str) -> dict:
+    """A draft is printed with today's company and customer; a validated invoice only from what it froze."""
     doc = invoices.show(ledger, ref, dt.date.today())
-    return _context(ledger, "invoice", doc, TITLES[doc["kind"]])
+    if doc["status"] != "validated":
+        return _context(ledger, "invoice", doc, TITLES[doc["kind"]])
+    with ledger.read() as session:
+        invoice = lookup.invoice(session, ref)
+        invoice_id, snapshot = invoice.id, issuing.frozen(invoice.snapshot)
+    if snapshot is None:
+        raise KobanError(f"{ref} has no frozen snapshot (it was emptied outside koban); see: koban verify")
+    seller, buyer = snapshot["seller"], snapshot["buyer"]
+    # the issued document states what was known at issue: no payment had been recorded yet
+    doc = doc | {"customer": buyer["code"], "customer_name": buyer["name"], "paid": "0.00", "days_late": 0}
+    doc |= {"payment_status": "unpaid"}
+    return {
+        "kind": "invoice",
+        "title": TITLES[doc["kind"]],
+        "doc": doc,
+        "company": seller,
+        "customer": buyer,
+        "issued": {"invoice_id": invoice_id, "lang": snapshot["lang"]},
+    }
 
 
 def quote_context(ledger: Ledger, number: str) -> dict:

@@ -32,7 +32,7 @@ from koban_cli.domain.amounts import totals
 from koban_cli.domain.integrity import SEALED, link
 from koban_cli.domain.numbering import GLOBAL, format_number
 from koban_cli.errors import KobanError
-from koban_cli.services import billed, lookup, seal
+from koban_cli.services import archive, billed, lookup, seal
 from koban_cli.services.numbering import prefix_for
 
 
@@ -56,6 +56,7 @@ def verify(ledger: Ledger) -> list[Finding]:
             + _stock(session)
             + _periods(session)
             + _chain(session)
+            + _archive(ledger, session)
         )
 
 
@@ -213,6 +214,10 @@ def _chain(session: Session) -> list[Finding]:
             )
         )
     return found
+
+
+def _archive(ledger: Ledger, session: Session) -> list[Finding]:
+    return [Finding("archive", number, message) for number, message in archive.problems(ledger, session)]
 
 
 def _path(ledger: Ledger) -> Path:

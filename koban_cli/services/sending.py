@@ -12,7 +12,7 @@ from koban_cli import mail
 from koban_cli.db.engine import Ledger
 from koban_cli.db.models import Customer, Invoice
 from koban_cli.errors import InvalidState, KobanError
-from koban_cli.services import documents, lookup
+from koban_cli.services import archive, documents, lookup
 
 
 def unsent(ledger: Ledger) -> list[str]:
@@ -52,9 +52,8 @@ def _deliver_one(ledger: Ledger, ref: str, config: mail.SmtpSettings, render: Ca
         f"Bonjour,\n\nVeuillez trouver ci-joint {context['title'].lower()} {ref} "
         f"d'un montant de {context['doc']['gross']} € TTC.\n\nCordialement,\n{company}\n"
     )
-    message = mail.message(
-        config.sender, to, f"{context['title']} {ref} – {company}", body, render(context), f"{ref}.pdf"
-    )
+    attachment = archive.original(ledger, context, render)  # the issued file, archived the first time
+    message = mail.message(config.sender, to, f"{context['title']} {ref} – {company}", body, attachment, f"{ref}.pdf")
     try:
         mail.send(config, message)
     except (OSError, smtplib.SMTPException) as exc:

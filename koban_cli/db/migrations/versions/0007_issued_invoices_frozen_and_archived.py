@@ -137,8 +137,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "sqlite":
-        for name in TRIGGERS:
+    bind = op.get_bind()
+    kept = []
+    if bind.dialect.name == "sqlite":  # batch mode rebuilds tables, which their triggers would not survive
+        kept = bind.execute(sa.text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")).all()
+        for name, _ in kept:
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
     op.drop_table("invoice_archive")
     with op.batch_alter_table("invoice") as batch_op:
@@ -149,3 +152,12 @@ def downgrade() -> None:
         batch_op.drop_column("pattern")
     with op.batch_alter_table("company") as batch_op:
         batch_op.drop_column("global_sequence")
+    for name, sql in kept:
+        if name not in TRIGGERS:
+            op.execute(sql)
+    if kept:  # what 0006 installed: the invoice trigger without the columns this revision added
+        watched = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in _WATCHED[:-2])
+        op.execute(
+            "CREATE TRIGGER invoice_validated_update BEFORE UPDATE ON invoice "
+            f"WHEN OLD.status = 'validated' AND ({watched}) BEGIN SELECT RAISE(ABORT, '{_MESSAGE}'); END"
+        )
