@@ -196,3 +196,18 @@ def test_a_ledger_of_the_previous_version_verifies_and_gets_snapshots_taken_at_m
     before = xml_now(koban, "FA-2026-0001")
     koban("company", "set", "--name", "Renamed after the migration")
     assert xml_now(koban, "FA-2026-0001") == before
+
+
+def test_payments_are_protected_and_a_tampered_payment_is_seen_by_verify(koban, issued):
+    koban("invoice", "pay", issued, "--amount", "100", "--date", "2026-11-20")
+    if koban.db.endswith(".db"):
+        with sqlite3.connect(koban.db) as conn:
+            for statement in ("UPDATE payment SET amount = amount * 10", "DELETE FROM payment"):
+                with pytest.raises(sqlite3.IntegrityError, match="payments are never changed or deleted"):
+                    conn.execute(statement)
+        sql(koban, "DROP TRIGGER payment_update")
+    sql(koban, "UPDATE payment SET amount = amount * 100, date = '2026-10-01'")
+    stderr = koban("verify", ok=False).stderr
+    gross = koban.json("invoice", "show", issued)["gross"]
+    assert f"Error: payments: {issued}: payments of 10000.00 exceed its gross {gross}\n" in stderr
+    assert f"Error: payments: {issued}: a payment is dated 2026-10-01, before the invoice's date 2026-11-02\n" in stderr

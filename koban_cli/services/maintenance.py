@@ -22,6 +22,8 @@ from koban_cli.db.models import (
     Invoice,
     InvoiceLine,
     NumberSequence,
+    OrderLine,
+    Payment,
     Product,
     Project,
     Quote,
@@ -29,6 +31,7 @@ from koban_cli.db.models import (
     StockMove,
 )
 from koban_cli.domain.amounts import totals
+from koban_cli.domain.values import ZERO
 from koban_cli.domain.integrity import SEALED, link
 from koban_cli.domain.numbering import GLOBAL, format_number
 from koban_cli.errors import KobanError
@@ -57,6 +60,8 @@ def verify(ledger: Ledger) -> list[Finding]:
             + _periods(session)
             + _chain(session)
             + _archive(ledger, session)
+            + _payments(session)
+            + _deliveries(session)
         )
 
 
@@ -214,6 +219,47 @@ def _chain(session: Session) -> list[Finding]:
             )
         )
     return found
+
+
+def _payments(session: Session) -> list[Finding]:
+    """Payments belong to validated invoices, never before their date, never above their gross."""
+    found, paid = [], defaultdict(lambda: ZERO)
+    for payment, number, status, date, gross in session.exec(
+        select(Payment, Invoice.number, Invoice.status, Invoice.date, Invoice.gross)
+        .join(Invoice, Invoice.id == Payment.invoice_id)
+        .order_by(Payment.id)
+    ):
+        ref = number or f"PROV-{payment.invoice_id}"
+        if status != "validated":
+            found.append(Finding("payments", ref, f"a payment of {payment.amount:.2f} is recorded on a draft"))
+        if payment.date < date:
+            found.append(
+                Finding("payments", ref, f"a payment is dated {payment.date}, before the invoice's date {date}")
+            )
+        paid[(ref, gross)] += payment.amount
+    found += [
+        Finding("payments", ref, f"payments of {total:.2f} exceed its gross {gross:.2f}")
+        for (ref, gross), total in paid.items()
+        if total > gross
+    ]
+    return found
+
+
+def _deliveries(session: Session) -> list[Finding]:
+    """No order line is delivered above its ordered quantity (validated delivery notes)."""
+    rows = session.exec(
+        select(SalesOrder.number, OrderLine.position, OrderLine.qty, func.sum(DeliveryLine.qty))
+        .join(DeliveryLine, DeliveryLine.order_line_id == OrderLine.id)
+        .join(Delivery, Delivery.id == DeliveryLine.delivery_id)
+        .join(SalesOrder, SalesOrder.id == OrderLine.order_id)
+        .where(Delivery.status == "validated")
+        .group_by(SalesOrder.number, OrderLine.id, OrderLine.position, OrderLine.qty)
+    ).all()
+    return [
+        Finding("delivered", number, f"line {position} is delivered {delivered} of {ordered} ordered")
+        for number, position, ordered, delivered in rows
+        if delivered > ordered
+    ]
 
 
 def _archive(ledger: Ledger, session: Session) -> list[Finding]:
