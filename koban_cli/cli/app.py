@@ -100,6 +100,7 @@ app.command("verify")(maintenance.verify)
 app.command("backup")(maintenance.backup)
 app.command("restore")(maintenance.restore)
 app.command("info")(maintenance.info)
+app.command("anchor")(maintenance.anchor)
 
 
 def main() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -14,14 +14,23 @@ from koban_cli.cli.params import FORMAT_DEFAULT, Format, FormatOpt
 Force = Annotated[bool, typer.Option("--force", help="Overwrite what is there.")]
 
 
-def verify(fmt: FormatOpt = FORMAT_DEFAULT) -> None:
-    """Check the ledger's invariants (sequences, frozen totals, orders, stock, periods, hash chain).
+def verify(
+    anchor_file: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--anchor", metavar="FILE", help="An anchor from `koban anchor`: prove nothing before it changed."
+        ),
+    ] = None,
+    fmt: FormatOpt = FORMAT_DEFAULT,
+) -> None:
+    """Check the ledger's invariants (sequences, totals, orders, stock, periods, payments, hash chain, archive).
 
-    Example: koban verify
+    Example: koban verify --anchor /srv/anchors/koban-2026-11-30.json
     """
-    from koban_cli.services import maintenance
+    from koban_cli.services import anchor, maintenance
 
-    findings = [finding.as_dict() for finding in maintenance.verify(state.ledger())]
+    given = anchor.read(anchor_file) if anchor_file else None
+    findings = [finding.as_dict() for finding in maintenance.verify(state.ledger(), given)]
     if fmt == Format.table and not findings:
         typer.echo("The ledger is sound: every check passed.")
     else:
@@ -45,6 +54,7 @@ def backup(
 
     result = maintenance.backup(state.ledger(), destination, force)
     typer.echo(f"{result['backup']} ({result['bytes']} bytes)")
+    typer.echo(f"{result['anchor']} (the chain's head in this copy: keep it elsewhere too)")
 
 
 def restore(source: Annotated[Path, typer.Argument(help="The backup to restore.")], force: Force = False) -> None:
@@ -74,3 +84,23 @@ def info(fmt: FormatOpt = FORMAT_DEFAULT) -> None:
     except SchemaTooNew:  # still say what it is, without touching it
         ledger = Ledger(ledger_url(state.explicit_db()), migrate=False)
     output.show_record(maintenance.info(ledger), fmt)
+
+
+def anchor(
+    output_file: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write it to FILE.")] = None,
+) -> None:
+    """Print the head of the invoice chain (last number, count, running totals, hash) as JSON, to keep elsewhere.
+
+    `koban verify --anchor FILE` then proves that nothing at or before it was removed or rewritten.
+
+    Example: koban anchor -o /srv/anchors/koban-$(date +%F).json
+    """
+    import json
+
+    from koban_cli.services import anchor as anchors
+
+    head = anchors.head(state.ledger())
+    if output_file:
+        typer.echo(str(anchors.write(head, output_file)))
+    else:
+        typer.echo(json.dumps(head, indent=2, ensure_ascii=False))

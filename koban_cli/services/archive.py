@@ -27,9 +27,10 @@ from koban_cli.errors import KobanError
 
 def folder(ledger: Ledger) -> Path | None:
     """The archive folder beside a SQLite ledger (None on a database server: bytes are in the ledger)."""
-    if not ledger.is_sqlite:
+    engine = ledger.engine if hasattr(ledger, "engine") else ledger.connection.engine  # or a view of one connection
+    if engine.dialect.name != "sqlite":
         return None
-    path = Path(ledger.engine.url.database)
+    path = Path(engine.url.database)
     return path.with_name(path.name + ".archive")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ from koban_cli.domain.values import ZERO
 from koban_cli.domain.integrity import SEALED, link
 from koban_cli.domain.numbering import GLOBAL, format_number
 from koban_cli.errors import KobanError
+from koban_cli.services import anchor as anchors
 from koban_cli.services import archive, billed, lookup, seal
 from koban_cli.services.numbering import prefix_for
 
@@ -49,10 +51,14 @@ class Finding:
         return {"check": self.check, "ref": self.ref, "message": self.message}
 
 
-def verify(ledger: Ledger) -> list[Finding]:
-    """Every broken invariant, as data; an empty list means the ledger is sound."""
+def verify(ledger: Ledger, anchor: dict | None = None) -> list[Finding]:
+    """Every broken invariant, as data; an empty list means the ledger is sound.
+
+    With an anchor (see services/anchor.py), also that nothing at or before it was removed or rewritten.
+    """
+    anchored = [Finding("anchor", ref, message) for ref, message in anchors.problems(ledger, anchor)] if anchor else []
     with ledger.read() as session:
-        return (
+        return anchored + (
             _sequences(session)
             + _frozen_totals(session)
             + _orders(session)
@@ -289,7 +295,34 @@ def backup(ledger: Ledger, destination: Path, force: bool = False) -> dict:
         raise KobanError(f'cannot write the backup "{destination}": {exc}') from None
     finally:
         source.close()
-    return {"backup": str(destination), "bytes": destination.stat().st_size}
+    return {
+        "backup": str(destination),
+        "bytes": destination.stat().st_size,
+        "anchor": str(_anchor_copy(destination)),
+        "archive": _archive_copy(ledger, destination),
+    }
+
+
+def _anchor_copy(destination: Path) -> Path:
+    """The anchor of the copy, beside it: the chain's head as the backup holds it."""
+    copy = Ledger(f"sqlite:///{destination.resolve()}")
+    try:
+        return anchors.write(anchors.head(copy), destination.with_name(destination.name + ".anchor.json"))
+    finally:
+        copy.close()
+
+
+def _archive_copy(ledger: Ledger, destination: Path) -> str | None:
+    """The archived invoice files go with the copy (`<copy>.archive/`)."""
+    source = archive.folder(ledger)
+    if source is None or not source.is_dir():
+        return None
+    target = destination.with_name(destination.name + ".archive")
+    try:
+        shutil.copytree(source, target, dirs_exist_ok=True)
+    except OSError as exc:
+        raise KobanError(f'cannot copy the invoice archive to "{target}": {exc}') from None
+    return str(target)
 
 
 def restore(ledger_file: Path, source: Path, force: bool = False) -> dict:
@@ -312,6 +345,9 @@ def restore(ledger_file: Path, source: Path, force: bool = False) -> dict:
         source_db.backup(target)
     source_db.close()
     target.close()
+    files = source.with_name(source.name + ".archive")
+    if files.is_dir():  # the archived invoice files the backup took with it
+        shutil.copytree(files, ledger_file.with_name(ledger_file.name + ".archive"), dirs_exist_ok=True)
     return {"restored": str(source), "ledger": str(ledger_file), "schema": version[0]}
 
 
