@@ -9,7 +9,7 @@ reading it:
 
     from koban_cli.db import locks
 
-    invoice = locks.row(session, lookup.invoice(session, ref))  # SELECT … FOR UPDATE, re-read
+    invoice = locks.row(session, lookup.invoice(session, ref))  # SELECT … FOR NO KEY UPDATE, re-read
     if invoice.status != "draft": ...                           # the status seen after the lock
     locks.order(session, invoice.order_id)                      # before any room check of an order
     locks.chain_head(session)                                   # before taking a number that joins the chain
@@ -56,12 +56,14 @@ def _locking(session: Session) -> bool:
 
 
 def row(session: Session, obj: T) -> T:
-    """Lock the object's row (`SELECT … FOR UPDATE`) and re-read it; returns the object, up to date.
+    """Lock the object's row and re-read it; returns the object, up to date.
 
+    `FOR NO KEY UPDATE`: two clients locking the row queue, as do updates of it, but rows that only
+    reference it (a delivery of the order, a line of the product) can still be inserted meanwhile.
     Call it before changing the object: the re-read replaces attributes not yet flushed.
     """
     if _locking(session):
-        session.refresh(obj, with_for_update=True)
+        session.refresh(obj, with_for_update={"key_share": True})
     return obj
 
 
