@@ -32,7 +32,7 @@ from koban_cli.db.models import (
     StockMove,
 )
 from koban_cli.domain.amounts import totals
-from koban_cli.domain.values import ZERO
+from koban_cli.domain.values import ZERO, number_str
 from koban_cli.domain.integrity import SEALED, link
 from koban_cli.domain.numbering import GLOBAL, format_number
 from koban_cli.errors import KobanError
@@ -262,7 +262,11 @@ def _deliveries(session: Session) -> list[Finding]:
         .group_by(SalesOrder.number, OrderLine.id, OrderLine.position, OrderLine.qty)
     ).all()
     return [
-        Finding("delivered", number, f"line {position} is delivered {delivered} of {ordered} ordered")
+        Finding(
+            "delivered",
+            number,
+            f"line {position} is delivered {number_str(delivered)} of {number_str(ordered)} ordered",
+        )
         for number, position, ordered, delivered in rows
         if delivered > ordered
     ]
