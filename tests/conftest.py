@@ -121,3 +121,21 @@ def refused(koban: Koban, args: list[str], message: str) -> None:
     result = koban(*args, ok=False)
     assert (result.exit_code, result.stderr, result.stdout) == (1, f"Error: {message}\n", "")
     assert dump(koban.db) == before
+
+
+@pytest.fixture(autouse=True)
+def factur_x_passes_en16931(request):
+    """Every Factur-X a test leaves under its tmp_path passes the official EN 16931 rules."""
+    folder = request.getfixturevalue("tmp_path") if "tmp_path" in request.fixturenames else None
+    yield
+    from en16931 import CHECK, factur_x_of, fatal_rules
+
+    if CHECK is None or folder is None:
+        return
+    failures = []
+    for pdf in sorted(folder.rglob("*.pdf")):
+        xml = factur_x_of(pdf)
+        if xml is not None:
+            failures += [f"{pdf.name}: {rule} {text[:200]}" for _, rule, text in fatal_rules(xml)]
+    if failures:
+        pytest.fail("EN 16931 rules failed:\n" + "\n".join(failures), pytrace=False)

@@ -86,7 +86,8 @@ def test_termination_respects_notice_and_the_last_period_is_prorated(koban, orde
         ("2026-04-01", "2026-05-15"),
     ]
     last = koban.json("invoice", "show", rows[-1]["invoice"])["lines"][0]
-    assert "prorata 45/91 jours" in last["description"] and last["qty"] == "0.989"
+    assert "prorata 45/91 jours" in last["description"]
+    assert (last["qty"], last["unit_price"], last["net"]) == ("1", "145.38", "145.38")  # 2 x 147 x 45/91, once
     refused(
         koban,
         ["contract", "terminate", number, "--on", "2026-06-30", "--as-of", "2026-07-01"],

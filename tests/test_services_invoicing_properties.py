@@ -1,4 +1,5 @@
-"""Property: whatever deposits, partials and credits come first, the balance ends the order to the cent."""
+"""Property: whatever deposits, partials, credits and balances come first, every line printed is true,
+no line is ever billed above its net, and the final invoice ends the order to the cent with no deposit left."""
 
 import datetime as dt
 import shutil
@@ -8,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from koban_cli.db.engine import Ledger, ledger_url
+from koban_cli.domain.amounts import line_net
 from koban_cli.errors import KobanError
 from koban_cli.services import invoices, invoicing, orders
 from koban_cli.services.lines import LineInput
@@ -31,10 +33,29 @@ steps = st.lists(
         st.tuples(st.just("percent"), st.integers(1, 100).map(D)),
         st.tuples(st.just("amount"), st.integers(1, 500_000).map(lambda n: D(n) / 100)),
         st.tuples(st.just("pick"), st.integers(1, 4), st.integers(1, 5000).map(lambda n: D(n) / 1000)),
-        st.tuples(st.just("credit"), st.integers(1, 100_000).map(lambda n: D(n) / 100)),
+        st.tuples(st.just("credit"), st.integers(1, 100_000).map(lambda n: D(n) / 100), st.integers(0, 5)),
+        st.tuples(st.just("credit_all"), st.integers(0, 5)),
+        st.tuples(st.just("balance"),),
     ),
-    max_size=6,
+    max_size=7,
 )
+
+
+def assert_truthful(ledger, ref):
+    """Every priced line: qty x unit price x (1 - discount) = net, no qty 0, no negative price or net on a
+    positive quantity."""
+    for line in invoices.show(ledger, ref, DAY)["lines"]:
+        qty, price, discount, net = (D(line[k]) for k in ("qty", "unit_price", "discount", "net"))
+        assert line_net(qty, price, discount) == net, line
+        assert qty != 0 and price >= 0 and not (qty > 0 and net < 0), line
+
+
+def assert_no_line_above_its_net(ledger, number):
+    view = orders.show(ledger, number)
+    for line in view["lines"]:
+        if line["qty_invoiced"] is not None:
+            assert D(line["qty_invoiced"]) <= D(line["qty"]), line
+    assert D(view["lines_remaining"]) >= 0 and D(view["deposits_undeducted"]) >= 0
 
 
 def invoiced(ledger, number):
@@ -71,18 +92,29 @@ def test_any_billing_sequence_ends_at_the_order_net_and_never_above(
                 ref = invoicing.partial(ledger, number, DAY, amount=step[1])["ref"]
             elif step[0] == "pick":
                 ref = invoicing.partial(ledger, number, DAY, picks={step[1]: step[2]})["ref"]
+            elif step[0] == "balance":
+                ref = invoicing.balance(ledger, number, DAY)["ref"]
+            elif validated and step[0] == "credit":
+                ref = invoices.credit(ledger, validated[step[2] % len(validated)], DAY, amount=step[1])["ref"]
             elif validated:
-                ref = invoices.credit(ledger, validated[-1], DAY, amount=step[1])["ref"]
+                ref = invoices.credit(ledger, validated[step[1] % len(validated)], DAY)["ref"]
             else:
                 continue
+        except KobanError:
+            continue  # refused: over-invoicing, nothing left, empty share…
+        assert_truthful(ledger, ref)
+        try:
             validated.append(invoices.validate(ledger, ref, DAY)["number"])
         except KobanError:
-            pass  # refused: over-invoicing, nothing left, empty share…
+            invoices.delete(ledger, ref)
         done, net = invoiced(ledger, number)
         assert 0 <= done <= net
+        assert_no_line_above_its_net(ledger, number)
     if orders.show(ledger, number)["status"] != "invoiced":
-        invoices.validate(ledger, invoicing.balance(ledger, number, DAY)["ref"], DAY)
-    done, net = invoiced(ledger, number)
-    assert done == net
-    assert orders.show(ledger, number)["status"] == "invoiced"
+        ref = invoicing.balance(ledger, number, DAY)["ref"]
+        assert_truthful(ledger, ref)
+        invoices.validate(ledger, ref, DAY)
+    view = orders.show(ledger, number)
+    assert D(view["invoiced"]) == D(view["net"])
+    assert (view["lines_remaining"], view["deposits_undeducted"], view["status"]) == ("0.00", "0.00", "invoiced")
     ledger.close()

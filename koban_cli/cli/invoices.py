@@ -86,14 +86,20 @@ def partial(
     percent: Percent = None,
     amount: Amount = None,
     line: Lines = None,
+    deduct: Annotated[
+        bool, typer.Option("--deduct", help="Also deduct the deposits pro rata of what this invoice bills.")
+    ] = False,
     date: DateOpt = "today",
     fmt: FormatOpt = FORMAT_DEFAULT,
 ) -> None:
     """Draft an intermediate invoice: a share of every line, or chosen quantities.
 
+    Deposits are deducted as far as needed to keep the order within its net (--deduct: pro rata).
+
     Example: koban invoice partial CO-2026-0001 --line 1=2 --line 3=1
     """
-    _drafted(_drafting().partial(state.ledger(), order, date, percent, amount, parse_picks(line)), fmt)
+    picks = parse_picks(line)
+    _drafted(_drafting().partial(state.ledger(), order, date, percent, amount, picks, deduct), fmt)
 
 
 @app.command()

@@ -17,6 +17,9 @@ from drafthorse.models.party import TaxRegistration
 from drafthorse.models.payment import PaymentMeans, PaymentTerms
 from drafthorse.models.tradelines import LineItem
 
+from koban_cli.domain.values import round_money
+from koban_cli.domain.wording import fr_number
+
 TYPE_CODES = {"credit_note": "381", "deposit": "386"}
 UNIT_CODES = {"u": "C62", "h": "HUR", "day": "DAY", "month": "MON", "year": "ANN", "kg": "KGM", "m": "MTR", "l": "LTR"}
 EXEMPTION = "TVA non applicable, art. 293 B du CGI"
@@ -129,14 +132,15 @@ def _line_item(line: dict, exempt: bool) -> LineItem:
     qty, price, net = Decimal(line["qty"]), Decimal(line["unit_price"]), Decimal(line["net"])
     item.agreement.net.amount = price
     item.delivery.billed_quantity = (qty, "C62")
-    allowance = qty * price - net
-    if allowance:
+    discount = Decimal(line["discount"])
+    if discount:  # the printed discount, as an amount: qty x price (to the cent) less the net
+        gross = round_money(qty * price)
         charge = TradeAllowanceCharge()
-        charge.indicator = allowance < 0
-        charge.actual_amount = abs(allowance).quantize(Decimal("0.01"))
-        charge.reason = (
-            f"Remise {line['discount']} %" if Decimal(line["discount"]) else "Quote-part arrondie au centime"
-        )
+        charge.indicator = False
+        charge.calculation_percent = discount
+        charge.basis_amount = gross
+        charge.actual_amount = gross - net
+        charge.reason = f"Remise {fr_number(discount)} %"
         item.settlement.allowance_charge.add(charge)
     item.settlement.trade_tax.type_code = "VAT"
     item.settlement.trade_tax.category_code = _category(Decimal(line["vat_rate"]), exempt)

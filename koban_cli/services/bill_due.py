@@ -22,11 +22,11 @@ from sqlmodel import Session, select
 from koban_cli.db.engine import Ledger
 from koban_cli.db.models import Contract, ContractLine, ContractPeriod, ContractReprice, Customer
 from koban_cli.domain import periods as P
-from koban_cli.domain.amounts import line_net
-from koban_cli.domain.billing import NewLine
-from koban_cli.domain.values import date_str, money_str, round_qty
+from koban_cli.domain.lines import Line, VatPolicy, priced, prorated
+from koban_cli.domain.values import date_str, money_str
 from koban_cli.errors import KobanError
 from koban_cli.services import contracts
+from koban_cli.services import lines as doc_lines
 from koban_cli.services.invoices import validate_draft
 from koban_cli.services.invoicing import draft
 
@@ -49,29 +49,35 @@ def _due(contract: Contract, billed: set[dt.date], as_of: dt.date) -> list[P.Per
 
 
 def period_lines(
-    contract: Contract, lines: list[ContractLine], reprices: list[ContractReprice], period: P.Period
-) -> list[NewLine]:
+    contract: Contract,
+    lines: list[ContractLine],
+    reprices: list[ContractReprice],
+    period: P.Period,
+    policy: VatPolicy,
+) -> list[Line]:
+    """The invoice lines of one period: each contract line at its period price, pro rata when cut short."""
     every = P.months_of(contract.every)
+    dates = f"du {period.start:%d/%m/%Y} au {period.end:%d/%m/%Y}"
     new = []
     for line in lines:
         price = contracts.period_price(line, every, reprices, period.start)
-        qty = line.qty if period.days == period.full_days else round_qty(line.qty * period.ratio)
-        label = f"{line.description} — du {period.start:%d/%m/%Y} au {period.end:%d/%m/%Y}"
-        if period.days != period.full_days:
-            label += f" (prorata {period.days}/{period.full_days} jours)"
-        new.append(
-            NewLine(
-                label,
-                qty,
+        anchors = {"period_start": period.start, "period_end": period.end, "product_id": line.product_id}
+        if period.days == period.full_days:
+            made = priced(f"{line.description} — {dates}", line.qty, price, line.vat_rate, policy, line.discount, **anchors)
+        else:
+            made = prorated(
+                f"{line.description} — {dates}",
+                line.qty,
                 price,
+                contract.every,
                 line.vat_rate,
-                line_net(qty, price, line.discount),
-                discount=line.discount,
-                product_id=line.product_id,
-                period_start=period.start,
-                period_end=period.end,
+                policy,
+                period.days,
+                period.full_days,
+                line.discount,
+                **anchors,
             )
-        )
+        new.append(made)
     return new
 
 
@@ -117,6 +123,7 @@ class _Batch:
     billed: dict[int, set[dt.date]]
     lines: dict[int, list[ContractLine]]
     reprices: dict[int, list[ContractReprice]]
+    policy: VatPolicy
 
     @classmethod
     def load(cls, session: Session, ids: list[int]) -> _Batch:
@@ -130,11 +137,12 @@ class _Batch:
         reprices: dict[int, list[ContractReprice]] = defaultdict(list)
         for change in session.exec(select(ContractReprice).where(ContractReprice.contract_id.in_(ids))):
             reprices[change.contract_id].append(change)
-        return cls(contracts_, customers, contracts.billed_starts(session, ids), lines, reprices)
+        policy = doc_lines.vat_policy(session)
+        return cls(contracts_, customers, contracts.billed_starts(session, ids), lines, reprices, policy)
 
     def bill(self, session: Session, contract: Contract, as_of: dt.date) -> list[dict]:
         billed = self.billed.get(contract.id, set())
-        return _bill(session, contract, billed, self.lines[contract.id], self.reprices[contract.id], as_of)
+        return _bill(session, contract, billed, self.lines[contract.id], self.reprices[contract.id], self.policy, as_of)
 
 
 def _bill_batch(ledger: Ledger, batch: list[tuple[Contract, list[P.Period]]], as_of: dt.date, run: Run) -> None:
@@ -213,6 +221,7 @@ def _bill(
     billed: set[dt.date],
     lines: list[ContractLine],
     reprices: list[ContractReprice],
+    policy: VatPolicy,
     as_of: dt.date,
 ) -> list[dict]:
     if not lines:
@@ -224,7 +233,7 @@ def _bill(
             contract.customer_id,
             "subscription",
             as_of,
-            period_lines(contract, lines, reprices, period),
+            period_lines(contract, lines, reprices, period, policy),
             contract_id=contract.id,
             note=f"Abonnement {contract.number}",
         )
@@ -242,7 +251,9 @@ def _plan_batch(ledger: Ledger, batch: list[tuple[Contract, list[P.Period]]], as
         loaded = _Batch.load(session, [contract.id for contract, _ in batch])
         for contract in loaded.contracts:
             for period in _due(contract, loaded.billed.get(contract.id, set()), as_of):
-                lines = period_lines(contract, loaded.lines[contract.id], loaded.reprices[contract.id], period)
+                lines = period_lines(
+                    contract, loaded.lines[contract.id], loaded.reprices[contract.id], period, loaded.policy
+                )
                 run.made.append(_row(contract, period, None, sum((line.net for line in lines), Decimal(0)), "planned"))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable
 
@@ -9,14 +10,16 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from koban_cli.db.models import Invoice, InvoiceLine, OrderLine, Payment, SalesOrder
-from koban_cli.db.types import Money, Quantity
-from koban_cli.domain.billing import Billable, OpenDeposit
+from koban_cli.db.types import Money
+from koban_cli.domain import billing
+from koban_cli.domain.billing import Billable, OpenDeposit, Terms
 from koban_cli.domain.values import ZERO
 from koban_cli.services import billing_sql
 
 INVOICE = Invoice.__table__
 REPORTED = billing_sql.reported(INVOICE)
 COMMITTED = billing_sql.committed(INVOICE)
+CREDIT = "credit_note"
 
 
 def signed_sum(column, sa_type):
@@ -39,16 +42,25 @@ def invoiced(session: Session, order: SalesOrder, committed: bool = False) -> De
     return invoiced_by_order(session, [order.id], committed).get(order.id, ZERO)
 
 
-def line_usage(session: Session, order: SalesOrder, committed: bool) -> dict[int, tuple[Decimal, Decimal]]:
-    """`{order_line_id: (qty billed, net billed)}`."""
-    query = (
-        select(InvoiceLine.order_line_id, signed_sum(InvoiceLine.qty, Quantity), signed_sum(InvoiceLine.net, Money))
+def _usage(session: Session, anchor, terms: dict[int, Terms], statuses) -> dict[int, tuple[Decimal, Decimal]]:
+    """What the lines anchored to `terms`' lines (by `anchor`, an InvoiceLine column) have used of them."""
+    if not terms:
+        return {}
+    rows = session.exec(
+        select(anchor, InvoiceLine.qty, InvoiceLine.unit_price, InvoiceLine.discount, InvoiceLine.net, Invoice.kind)
         .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
-        .join(OrderLine, OrderLine.id == InvoiceLine.order_line_id)
-        .where(OrderLine.order_id == order.id, COMMITTED if committed else REPORTED)
-        .group_by(InvoiceLine.order_line_id)
+        .where(anchor.in_(list(terms)), statuses)
     )
-    return {line_id: (qty, net) for line_id, qty, net in session.exec(query)}
+    return billing.usage(terms, ((line_id, qty, price, discount, net, kind == CREDIT) for line_id, qty, price, discount, net, kind in rows))
+
+
+def terms_of(lines) -> dict[int, Terms]:
+    return {line.id: Terms(line.qty, line.unit_price, line.discount, line.net) for line in lines if line.kind != "text"}
+
+
+def line_usage(session: Session, lines: list[OrderLine], committed: bool) -> dict[int, tuple[Decimal, Decimal]]:
+    """`{order_line_id: (qty billed, net billed)}`, credit notes negative."""
+    return _usage(session, InvoiceLine.order_line_id, terms_of(lines), COMMITTED if committed else REPORTED)
 
 
 def billable(line, used: dict[int, tuple[Decimal, Decimal]], **anchors) -> Billable:
@@ -70,27 +82,28 @@ def billable(line, used: dict[int, tuple[Decimal, Decimal]], **anchors) -> Billa
     )
 
 
-def billables(session: Session, order: SalesOrder, lines: list[OrderLine]) -> list[Billable]:
-    usage = line_usage(session, order, committed=True)
+def billables(session: Session, lines: list[OrderLine], committed: bool = True) -> list[Billable]:
+    usage = line_usage(session, lines, committed)
     return [billable(line, usage, order_line_id=line.id) for line in lines if line.kind != "text"]
 
 
-def open_deposits(session: Session, order: SalesOrder) -> list[OpenDeposit]:
-    """Validated deposit lines of the order with what is left to deduct (drafts count)."""
+def open_deposits(session: Session, order: SalesOrder, committed: bool = True) -> list[OpenDeposit]:
+    """Validated deposit lines of the order with what is left to deduct: deductions and credits taken
+    off (those of drafts too when `committed`, so two drafts never take the same deposit)."""
     deposit_lines = session.exec(
         select(InvoiceLine, Invoice.number)
         .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
         .where(Invoice.order_id == order.id, Invoice.kind == "deposit", Invoice.status == "validated")
         .order_by(Invoice.number, InvoiceLine.position)
     ).all()
+    if not deposit_lines:
+        return []
+    statuses = Invoice.status.in_(("draft", "validated")) if committed else REPORTED
     used = dict(
         session.exec(
             select(InvoiceLine.deposit_line_id, signed_sum(InvoiceLine.net, Money))
             .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
-            .where(
-                InvoiceLine.deposit_line_id.in_([line.id for line, _ in deposit_lines]),
-                Invoice.status.in_(("draft", "validated")),
-            )
+            .where(InvoiceLine.deposit_line_id.in_([line.id for line, _ in deposit_lines]), statuses)
             .group_by(InvoiceLine.deposit_line_id)
         ).all()
     )
@@ -100,15 +113,34 @@ def open_deposits(session: Session, order: SalesOrder) -> list[OpenDeposit]:
     ]
 
 
-def credit_usage(session: Session, invoice: Invoice) -> dict[int, tuple[Decimal, Decimal]]:
-    """`{invoice_line_id: (qty credited, net credited)}` by draft or validated credit notes."""
-    query = (
-        select(InvoiceLine.source_line_id, func.sum(InvoiceLine.qty), func.sum(InvoiceLine.net))
-        .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
-        .where(Invoice.credited_invoice_id == invoice.id, Invoice.status.in_(("draft", "validated")))
-        .group_by(InvoiceLine.source_line_id)
+@dataclass(frozen=True)
+class Settlement:
+    """Where an order stands (validated documents only): what its lines have left to bill and its
+    deposits to deduct. It is soldée when both are nothing."""
+
+    qty_billed: dict[int, Decimal]
+    lines_left: Decimal
+    deposits_left: Decimal
+
+    @property
+    def done(self) -> bool:
+        return not self.lines_left and not self.deposits_left
+
+
+def settlement(session: Session, order: SalesOrder, lines: list[OrderLine]) -> Settlement:
+    priced = billables(session, lines, committed=False)
+    deposits = open_deposits(session, order, committed=False)
+    return Settlement(
+        {line.line_id: line.qty_used for line in priced},
+        sum((line.net_left for line in priced), ZERO),
+        sum((deposit.amount for deposit in deposits), ZERO),
     )
-    return {line_id: (qty, net) for line_id, qty, net in session.exec(query)}
+
+
+def credit_usage(session: Session, lines: list[InvoiceLine]) -> dict[int, tuple[Decimal, Decimal]]:
+    """`{invoice_line_id: (qty credited, net credited)}` by draft or validated credit notes."""
+    used = _usage(session, InvoiceLine.source_line_id, terms_of(lines), Invoice.status.in_(("draft", "validated")))
+    return {line_id: (-qty, -net) for line_id, (qty, net) in used.items()}  # credit notes count negative there
 
 
 def paid_by_invoice(session: Session, invoice_ids: Iterable[int]) -> dict[int, Decimal]:

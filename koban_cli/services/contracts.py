@@ -137,23 +137,18 @@ def add_line(ledger: Ledger, number: str, spec: LineInput) -> dict:
         contract = get(session, number)
         if contract.status != "active":
             raise InvalidState(f"{number} is {contract.status}")
-        fields = resolve(session, spec)
-        if fields["kind"] == "text":
+        line = resolve(session, spec)
+        if line.kind == "text":
             raise InvalidValue("a contract line needs an amount (--product or --description/--price/--vat)")
-        product = session.get(Product, fields["product_id"]) if fields["product_id"] else None
+        product = session.get(Product, line.product_id) if line.product_id else None
         price_months = P.months_of(product.period) if product and product.period else P.months_of(contract.every)
         position = len(lines_of(session, contract)) + 1
         session.add(
             ContractLine(
                 contract_id=contract.id,
                 position=position,
-                product_id=fields["product_id"],
-                description=fields["description"],
-                qty=fields["qty"],
-                unit_price=fields["unit_price"],
                 price_months=price_months,
-                discount=fields["discount"],
-                vat_rate=fields["vat_rate"],
+                **line.fields("product_id", "description", "qty", "unit_price", "discount", "vat_rate"),
             )
         )
         return {"ref": number, "position": position}

@@ -22,10 +22,13 @@ from koban_cli.db.models import (
     TimeEntry,
 )
 from koban_cli.domain import periods as P
-from koban_cli.domain.amounts import line_net, totals
+from koban_cli.domain.amounts import totals
+from koban_cli.domain.lines import ProductTerms, VatPolicy, from_input
+from koban_cli.domain.values import ZERO
 from koban_cli.domain.csvfile import Problem
 from koban_cli.errors import KobanError
 from koban_cli.services import checks, contracts, products, stock
+from koban_cli.services import lines as doc_lines
 from koban_cli.services.imports import Row
 from koban_cli.services.numbering import take_number, take_numbers
 
@@ -124,6 +127,10 @@ class Catalogue:
         return len(plan) - updated, updated
 
 
+ORDER_LINE_COLUMNS = ("kind", "product_id", "description", "qty", "unit_price", "discount", "vat_rate", "net", "comment")
+_NO_LINE = {"vat_rate": ZERO, "net": ZERO}  # a row with problems: nothing will be written
+
+
 class Orders:
     """Validated orders, one row per line, grouped by order_key; a key is imported once.
 
@@ -136,6 +143,7 @@ class Orders:
 
     def check(self, session, rows, update: bool):
         customers, catalogue = _by(session, Customer, "code"), _prices(session)
+        policy = doc_lines.vat_policy(session)
         imported = dict(
             session.exec(
                 select(SalesOrder.import_key, SalesOrder.number).where(SalesOrder.import_key.is_not(None))
@@ -162,7 +170,7 @@ class Orders:
                     Problem(line, "customer", f'order "{key}" has another customer on line {header["line"]}')
                 )
             last_key = key
-            values = self._line(line, row, catalogue, problems)
+            values = self._line(line, row, catalogue, policy, problems)
             header["by_rate"][values["vat_rate"]] = (
                 header["by_rate"].get(values["vat_rate"], Decimal(0)) + values["net"]
             )
@@ -188,7 +196,8 @@ class Orders:
         }
 
     @staticmethod
-    def _line(line: int, row: dict, catalogue: dict, problems: list[Problem]) -> dict:
+    def _line(line: int, row: dict, catalogue: dict, policy: VatPolicy, problems: list[Problem]) -> dict:
+        problems_before = len(problems)
         product = catalogue.get(row.get("product")) if row.get("product") else None
         if row.get("product") and product is None:
             problems.append(Problem(line, "product", f'product "{row["product"]}" does not exist'))
@@ -199,18 +208,13 @@ class Orders:
         for column, value in (("unit_price", price), ("vat", vat)):
             if value is None and product is None and row.get("description"):
                 problems.append(Problem(line, column, "is needed on a line without a product"))
-        qty, discount = row.get("qty", Decimal(1)), row.get("discount", Decimal(0))
-        return {
-            "kind": "product" if product else "free",
-            "product_id": product.id if product else None,
-            "description": row.get("description") or (product.name if product else ""),
-            "qty": qty,
-            "unit_price": price or Decimal(0),
-            "discount": discount,
-            "vat_rate": vat or Decimal(0),
-            "net": line_net(qty, price or Decimal(0), discount),
-            "comment": None,
-        }
+        if problems_before < len(problems):
+            return _NO_LINE
+        terms = ProductTerms(product.id, product.name, product.price, product.vat_rate) if product else None
+        built = from_input(
+            policy, terms, row.get("description"), price, vat, row.get("qty", Decimal(1)), row.get("discount", ZERO)
+        )
+        return built.fields(*ORDER_LINE_COLUMNS)
 
     def write(self, session, plan, rows):
         today = dt.date.today()
@@ -241,14 +245,14 @@ class Orders:
                 insert(SalesOrder.__table__).returning(SalesOrder.__table__.c.id, sort_by_parameter_order=True), chunk
             )
             ids.update(zip((header["key"] for header in plan[first : first + self.CHUNK]), made.scalars()))
-        catalogue = _prices(session)
+        catalogue, policy = _prices(session), doc_lines.vat_policy(session)
         positions: dict[str, int] = defaultdict(int)
         batch = []
         for line, row in rows():
             positions[row["order_key"]] += 1
             batch.append(
                 {
-                    **self._line(line, row, catalogue, []),
+                    **self._line(line, row, catalogue, policy, []),
                     "order_id": ids[row["order_key"]],
                     "position": positions[row["order_key"]],
                 }
@@ -300,6 +304,7 @@ class Subscriptions:
         return plan, problems
 
     def write(self, session, plan, rows):
+        policy = doc_lines.vat_policy(session)
         for item in plan:
             product = item["product"]
             contract = Contract(
@@ -325,7 +330,7 @@ class Subscriptions:
                     qty=item["qty"],
                     unit_price=item["price"],
                     price_months=P.months_of(product.period or item["every"]),
-                    vat_rate=product.vat_rate,
+                    vat_rate=policy.rate(product.vat_rate),
                 )
             )
         return len(plan), 0

@@ -14,11 +14,11 @@ from koban_cli.db.integrity_sql import stored_content
 from koban_cli.db.models import Contract, Customer, Invoice, InvoiceLine, Payment, SalesOrder
 from koban_cli.db.types import Money
 from koban_cli.domain import billing
-from koban_cli.domain.integrity import link
+from koban_cli.services.issuing import link
 from koban_cli.domain.payments import days_late, payment_status
 from koban_cli.domain.values import ZERO, date_str, money_str
 from koban_cli.errors import InvalidState, InvalidValue, OverCrediting, OverInvoicing
-from koban_cli.services import billed, lookup, orders, views
+from koban_cli.services import billed, issuing, lookup, orders, views
 from koban_cli.services import lines as doc_lines
 from koban_cli.services.invoicing import draft
 from koban_cli.services.numbering import take_number
@@ -30,6 +30,7 @@ def validate(ledger: Ledger, ref: str, date: dt.date) -> dict:
     """Give the definitive number, freeze the totals and set the due date."""
     with ledger.write() as session:
         invoice = lookup.invoice(session, ref)
+        issuing.check_validation_date(date, ref)
         validate_draft(session, invoice, ref, date)
         return {
             "ref": invoice.number,
@@ -50,6 +51,7 @@ def validate_draft(session: Session, invoice: Invoice, ref: str, date: dt.date) 
     if not any(line.kind != "text" for line in lines):
         raise InvalidState(f"{ref} has no priced line; add one with: koban invoice add-line {ref} …")
     doc_lines.refresh_totals(session, invoice, lines)
+    issuing.check_credit_note_date(session, invoice, date)
     if invoice.kind == "credit_note":
         _check_credit_room(session, invoice, ref)
     elif invoice.order_id:
@@ -62,6 +64,7 @@ def validate_draft(session: Session, invoice: Invoice, ref: str, date: dt.date) 
         terms = customer.payment_terms_days
         terms = lookup.company(session).payment_terms_days if terms is None else terms
         invoice.due_date = date + dt.timedelta(days=terms)
+    issuing.freeze(session, invoice)
     session.add(invoice)
     session.flush()
     _chain(session, invoice)
@@ -142,7 +145,19 @@ def credit(
             raise InvalidState(f"{ref} is a credit note; credit the invoice it corrects instead")
         if source.status != "validated":
             raise InvalidState(f"{ref} is a draft; change or delete it instead (koban invoice delete {ref})")
-        used = billed.credit_usage(session, source)
+        issuing.check_credit_date(source, date)
+        source_lines = [line for line in doc_lines.lines_of(session, source) if line.kind != "text"]
+        used = billed.credit_usage(session, source_lines)
+        if source.kind == "deposit":  # a deposit is credited only for what no invoice has deducted yet
+            order = session.get(SalesOrder, source.order_id)
+            left = {d.deposit_line_id: d.amount for d in billed.open_deposits(session, order)}
+            used = {line.id: (used.get(line.id, (ZERO, ZERO))[0], line.net - left[line.id]) for line in source_lines}
+            available = sum(left.get(line.id, ZERO) for line in source_lines)
+            if (available <= 0 and not picks) or (amount and amount > available):
+                raise OverCrediting(
+                    f"{ref} has {available:.2f} left to credit: the rest of the deposit was deducted by "
+                    f"a later invoice of {order.number} (credit that invoice instead)"
+                )
         lines = [
             billed.billable(
                 line,
@@ -151,8 +166,7 @@ def credit(
                 source_line_id=line.id,
                 deposit_line_id=line.id if source.kind == "deposit" else line.deposit_line_id,
             )
-            for line in doc_lines.lines_of(session, source)
-            if line.kind != "text"
+            for line in source_lines
         ]
         new_lines = billing.credit_lines(lines, ref, amount=amount, picks=picks)
         order = session.get(SalesOrder, source.order_id) if source.order_id else None
@@ -173,6 +187,7 @@ def pay(ledger: Ledger, ref: str, amount: Decimal, date: dt.date, method: str = 
         invoice = lookup.invoice(session, ref)
         if invoice.status != "validated":
             raise InvalidState(f"{ref} is a draft; validate it before recording a payment")
+        issuing.check_payment_date(invoice, date)
         paid = billed.paid_by_invoice(session, [invoice.id]).get(invoice.id, ZERO)
         if paid + amount > invoice.gross:
             raise InvalidValue(f"{amount:.2f} is more than the {invoice.gross - paid:.2f} left to pay on {ref}")

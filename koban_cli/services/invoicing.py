@@ -17,7 +17,9 @@ from koban_cli.db.engine import Ledger
 from koban_cli.db.models import Invoice, SalesOrder
 from koban_cli.domain import billing
 from koban_cli.domain.amounts import totals
-from koban_cli.domain.values import ZERO, number_str
+from koban_cli.domain.wording import fr_money, fr_number
+from koban_cli.domain.lines import Line
+from koban_cli.domain.values import HUNDRED, ZERO, round_money
 from koban_cli.errors import InvalidState, InvalidValue, OverInvoicing
 from koban_cli.services import billed, lookup
 from koban_cli.services import lines as doc_lines
@@ -48,7 +50,7 @@ def draft(
     customer_id: int,
     kind: str,
     date: dt.date,
-    new_lines: list[billing.NewLine],
+    new_lines: list[Line],
     order: SalesOrder | None = None,
     note: str = "",
     credited: Invoice | None = None,
@@ -70,29 +72,7 @@ def draft(
     )
     session.add(invoice)
     session.flush()
-    doc_lines.append(
-        session,
-        invoice,
-        [
-            {
-                "kind": "product" if line.product_id else "free",
-                "product_id": line.product_id,
-                "description": line.description,
-                "qty": line.qty,
-                "unit_price": line.unit_price,
-                "discount": line.discount,
-                "vat_rate": line.vat_rate,
-                "net": line.net,
-                "order_line_id": line.order_line_id,
-                "deposit_line_id": line.deposit_line_id,
-                "source_line_id": line.source_line_id,
-                "period_start": line.period_start,
-                "period_end": line.period_end,
-            }
-            for line in new_lines
-        ],
-        new_document=True,
-    )
+    doc_lines.append(session, invoice, new_lines, new_document=True)
     return invoice
 
 
@@ -129,7 +109,7 @@ def deposit(
             if line.kind != "text":
                 by_rate[line.vat_rate] = by_rate.get(line.vat_rate, ZERO) + line.net
         label = (
-            f"Acompte {number_str(percent)} % sur commande {number}" if percent else f"Acompte sur commande {number}"
+            f"Acompte {fr_number(percent)} % sur commande {number}" if percent else f"Acompte sur commande {number}"
         )
         invoice = draft(
             session, order.customer_id, "deposit", date, billing.deposit_lines(by_rate, value, label), order
@@ -144,26 +124,65 @@ def partial(
     percent: Decimal | None = None,
     amount: Decimal | None = None,
     picks: dict[int, Decimal] | None = None,
+    deduct: bool = False,
 ) -> dict:
-    """Intermediate invoice: a share of every line, or chosen quantities of chosen lines."""
+    """Intermediate invoice: a share of every line, or chosen quantities of chosen lines.
+
+    Deposits bill no line, so they never stand in the way; the invoice deducts from them what keeps
+    the order's invoiced total within its net (and with `deduct`, their share pro rata of what it bills).
+    """
     _one_of(percent=percent, amount=amount, line=picks)
     with ledger.write() as session:
         order = _billable_order(session, number)
-        lines = billed.billables(session, order, doc_lines.lines_of(session, order))
+        lines = billed.billables(session, doc_lines.lines_of(session, order))
         if picks:
             new_lines = billing.picked_lines(lines, picks, number)
         else:
             value = billing.percent_of(order.net, percent) if percent else amount
             if value <= 0:
                 raise InvalidValue(f"a share of {value:.2f} of {number} (net {order.net:.2f}) would be empty")
-            _check_room(session, order, value)
-            new_lines = billing.progress_lines(lines, value, order.net)
+            left = sum((line.net_left for line in lines), ZERO)
+            if value > left:
+                raise OverInvoicing(
+                    f"{number}: a share of {value:.2f} is more than the {left:.2f} left to invoice on its lines"
+                )
+            ratio = percent / HUNDRED if percent else value / order.net
+            label = (
+                f"situation {fr_number(percent)} %"
+                if percent
+                else f"situation {fr_money(value)} sur {fr_money(order.net)}"
+            )
+            new_lines = billing.progress_lines(lines, value, ratio, label)
+        new_lines += _deductions(session, order, lines, new_lines, deduct)
         _check_room(session, order, sum((line.net for line in new_lines), ZERO))
         return _result(draft(session, order.customer_id, "intermediate", date, new_lines, order))
 
 
+def _deductions(
+    session: Session, order: SalesOrder, lines: list[billing.Billable], new_lines: list[Line], pro_rata: bool
+) -> list[Line]:
+    """The deposit deductions an intermediate invoice carries: at least what keeps the order's invoiced
+    total within its net; with `pro_rata`, the deposits' share of what the invoice bills."""
+    billing_now = sum((line.net for line in new_lines), ZERO)
+    needed = billed.invoiced(session, order, committed=True) + billing_now - order.net
+    if needed <= 0 and not pro_rata:
+        return []
+    deposits = billed.open_deposits(session, order)
+    available = sum((deposit.amount for deposit in deposits), ZERO)
+    if needed > available:
+        raise OverInvoicing(
+            f"{order.number}: {billing_now:.2f} more would invoice {needed:.2f} above the order's net, and its "
+            f"deposits have only {available:.2f} left to deduct (drafts count: validate or delete them first)"
+        )
+    wanted = needed
+    if pro_rata and available:
+        left_on_lines = sum((line.net_left for line in lines), ZERO)
+        wanted = max(needed, round_money(available * billing_now / left_on_lines))
+    return billing.deduction_lines(deposits, min(wanted, available))
+
+
 def balance(ledger: Ledger, number: str, date: dt.date) -> dict:
-    """Final invoice: everything left on each line, less the deposits not yet deducted."""
+    """Final invoice: everything left on each line, less every deposit not yet deducted."""
     with ledger.write() as session:
         order = _billable_order(session, number)
         pending = session.exec(
@@ -171,10 +190,10 @@ def balance(ledger: Ledger, number: str, date: dt.date) -> dict:
         ).first()
         if pending:
             raise InvalidState(f"{number} has draft invoice PROV-{pending}; validate or delete it before the balance")
-        lines = billed.billables(session, order, doc_lines.lines_of(session, order))
+        lines = billed.billables(session, doc_lines.lines_of(session, order))
         new_lines = billing.balance_lines(lines, billed.open_deposits(session, order))
         if not new_lines:
-            raise InvalidState(f"{number} has nothing left to invoice")
+            raise InvalidState(f"{number} has nothing left to invoice and no deposit left to deduct")
         _check_room(session, order, sum((line.net for line in new_lines), ZERO))
         return _result(draft(session, order.customer_id, "balance", date, new_lines, order))
 

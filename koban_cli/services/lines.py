@@ -9,7 +9,8 @@ from typing import Iterable
 from sqlmodel import Session, select
 
 from koban_cli.db.models import Invoice, InvoiceLine, OrderLine, Quote, QuoteLine, SalesOrder
-from koban_cli.domain.amounts import line_net, totals
+from koban_cli.domain import lines as domain_lines
+from koban_cli.domain.amounts import totals
 from koban_cli.domain.values import ZERO
 from koban_cli.errors import InvalidValue, NotADraft
 from koban_cli.services import lookup
@@ -34,19 +35,22 @@ class LineInput:
     text: str | None = None
 
 
-def resolve(session: Session, spec: LineInput) -> dict:
-    """The stored fields of a line: product values copied, then overridden by what was typed."""
+def vat_policy(session: Session) -> domain_lines.VatPolicy:
+    return domain_lines.VatPolicy(exempt=lookup.company(session).vat_exempt)
+
+
+def product_terms(product) -> domain_lines.ProductTerms:
+    return domain_lines.ProductTerms(product.id, product.name, product.price, product.vat_rate)
+
+
+def resolve(session: Session, spec: LineInput) -> domain_lines.Line:
+    """The line to store: product values copied, then overridden by what was typed (domain.lines)."""
     if spec.text is not None:
         if spec.product or spec.price is not None:
             raise InvalidValue("a text line has no product or price; use --text alone")
-        return {"kind": "text", "description": spec.text, "qty": ZERO, "comment": spec.comment}
-    if spec.product:
-        product = lookup.product(session, spec.product)
-        kind, product_id = "product", product.id
-        description = spec.description or product.name
-        price = product.price if spec.price is None else spec.price
-        vat = product.vat_rate if spec.vat is None else spec.vat
-    else:
+        return domain_lines.text_line(spec.text, spec.comment)
+    product = product_terms(lookup.product(session, spec.product)) if spec.product else None
+    if product is None:
         missing = [
             name
             for name, value in (("--description", spec.description), ("--price", spec.price), ("--vat", spec.vat))
@@ -56,20 +60,9 @@ def resolve(session: Session, spec: LineInput) -> dict:
             raise InvalidValue(
                 f"a free line needs {', '.join(missing)} (or use --product REF, or --text for a comment)"
             )
-        kind, product_id, description, price, vat = "free", None, spec.description, spec.price, spec.vat
-    if lookup.company(session).vat_exempt:
-        vat = ZERO
-    return {
-        "kind": kind,
-        "product_id": product_id,
-        "description": description,
-        "qty": spec.qty,
-        "unit_price": price,
-        "discount": spec.discount,
-        "vat_rate": vat,
-        "net": line_net(spec.qty, price, spec.discount),
-        "comment": spec.comment,
-    }
+    return domain_lines.from_input(
+        vat_policy(session), product, spec.description, spec.price, spec.vat, spec.qty, spec.discount, spec.comment
+    )
 
 
 def lines_of(session: Session, doc: Document) -> list:
@@ -82,14 +75,16 @@ def require_draft(doc: Document, ref: str) -> None:
         raise NotADraft(f"{ref} is {doc.status}; only a draft can be changed")
 
 
-def append(session: Session, doc: Document, values: Iterable[dict], new_document: bool = False) -> list:
+def append(session: Session, doc: Document, values: Iterable[domain_lines.Line], new_document: bool = False) -> list:
     """Add lines after the last one and refresh the document's totals."""
     table, key = LINE_TABLE[type(doc)]
+    columns = set(table.model_fields)
     existing = [] if new_document else lines_of(session, doc)
     position = existing[-1].position if existing else 0
     added = []
-    for fields in values:
+    for value in values:
         position += 1
+        fields = {name: v for name, v in value.fields().items() if name in columns}
         line = table(**fields, position=position, **{key: doc.id})
         session.add(line)
         added.append(line)

@@ -19,7 +19,7 @@ from koban_cli.db.models import (
     ScheduleEntry,
 )
 from koban_cli.domain.delivery import delivery_status
-from koban_cli.domain.values import ZERO, money_str, number_str
+from koban_cli.domain.values import ZERO, money_str, number_str, round_qty
 from koban_cli.errors import InvalidState
 from koban_cli.services import billed, deliveries, lookup, stock, views
 from koban_cli.services import lines as doc_lines
@@ -96,10 +96,12 @@ def cancel(ledger: Ledger, number: str) -> dict:
 
 
 def refresh_status(session: Session, order: SalesOrder) -> None:
-    """`invoiced` (soldée) when nothing remains, back to `validated` after a credit."""
+    """`invoiced` (soldée) when every line is billed and every deposit deducted; back to `validated`
+    after a credit note."""
     if order.status not in ("validated", "invoiced"):
         return
-    order.status = "invoiced" if billed.invoiced(session, order) == order.net else "validated"
+    settled = billed.settlement(session, order, doc_lines.lines_of(session, order))
+    order.status = "invoiced" if settled.done else "validated"
     session.add(order)
 
 
@@ -108,7 +110,7 @@ def show(ledger: Ledger, number: str) -> dict:
         order = lookup.order(session, number)
         customer = session.get(Customer, order.customer_id)
         lines = doc_lines.lines_of(session, order)
-        usage = billed.line_usage(session, order, committed=False)
+        settled = billed.settlement(session, order, lines)
         refs = views.product_refs(session, lines)
         deliverable = {p.id for p in session.exec(select(Product).where(Product.deliverable))} if refs else set()
         invoiced = billed.invoiced(session, order)
@@ -120,7 +122,7 @@ def show(ledger: Ledger, number: str) -> dict:
         for line in lines:
             view = views.line_view(line, refs)
             priced = line.kind != "text"
-            view["qty_invoiced"] = number_str(usage.get(line.id, (ZERO, ZERO))[0]) if priced else None
+            view["qty_invoiced"] = number_str(round_qty(settled.qty_billed.get(line.id, ZERO))) if priced else None
             view["qty_delivered"] = number_str(shipped.get(line.id, ZERO)) if line.product_id in deliverable else None
             line_views.append(view)
         return {
@@ -132,6 +134,8 @@ def show(ledger: Ledger, number: str) -> dict:
             **views.amounts_view(order),
             "invoiced": money_str(invoiced),
             "remaining": money_str(order.net - invoiced),
+            "lines_remaining": money_str(settled.lines_left),
+            "deposits_undeducted": money_str(settled.deposits_left),
             "delivery_status": delivery_status(
                 [(line.qty, shipped.get(line.id, ZERO)) for line in lines if line.product_id in deliverable]
             ),

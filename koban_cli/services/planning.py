@@ -16,6 +16,7 @@ from koban_cli.domain.billing import percent_of
 from koban_cli.domain.values import ZERO, date_str, money_str, number_str
 from koban_cli.errors import InvalidState, InvalidValue, OverInvoicing
 from koban_cli.services import bill_due, contracts, invoicing, lookup
+from koban_cli.services import lines as doc_lines
 
 KINDS = ("deposit", "intermediate", "balance")
 
@@ -198,6 +199,7 @@ def _contract_amounts(session: Session, start: dt.date, end: dt.date) -> list[tu
     for change in session.exec(select(ContractReprice).where(ContractReprice.contract_id.in_(ids))):
         reprices.setdefault(change.contract_id, []).append(change)
     billed_starts = contracts.billed_starts(session, ids)
+    policy = doc_lines.vat_policy(session)
     amounts = []
     for contract in active:
         every = P.months_of(contract.every)
@@ -207,7 +209,7 @@ def _contract_amounts(session: Session, start: dt.date, end: dt.date) -> list[tu
                     (
                         l.net
                         for l in bill_due.period_lines(
-                            contract, lines.get(contract.id, []), reprices.get(contract.id, []), period
+                            contract, lines.get(contract.id, []), reprices.get(contract.id, []), period, policy
                         )
                     ),
                     ZERO,

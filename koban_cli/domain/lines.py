@@ -1,0 +1,154 @@
+"""Building a document line: the one rule every path follows (CLI, CSV import, contracts, bill-due).
+
+A priced line copies its product's name, price and VAT rate unless typed
+values override them; the company's VAT policy then decides the rate that is
+really charged (a VAT-exempt company, art. 293 B du CGI, charges 0 % on every
+line, whatever the product says). The net is qty x unit price x (1 - discount),
+rounded once, so the line is true to the cent by construction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+
+from koban_cli.domain.amounts import line_net
+from koban_cli.domain.values import HUNDRED, ZERO, round_money
+from koban_cli.domain.wording import spelt
+from koban_cli.errors import InvalidValue
+
+
+@dataclass(frozen=True)
+class VatPolicy:
+    """What the company charges: `exempt` is the franchise en base (every line at 0 %)."""
+
+    exempt: bool = False
+
+    def rate(self, rate: Decimal) -> Decimal:
+        return ZERO if self.exempt else rate
+
+
+@dataclass(frozen=True)
+class ProductTerms:
+    """What a line copies from a product."""
+
+    id: int
+    name: str
+    price: Decimal
+    vat_rate: Decimal
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line about to be written on a quote, an order, an invoice or a credit note."""
+
+    description: str
+    qty: Decimal
+    unit_price: Decimal
+    vat_rate: Decimal
+    net: Decimal
+    discount: Decimal = ZERO
+    kind: str = "free"  # product | free | text
+    product_id: int | None = None
+    comment: str | None = None
+    order_line_id: int | None = None
+    deposit_line_id: int | None = None
+    source_line_id: int | None = None
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+
+    def fields(self, *names: str) -> dict:
+        """The stored columns (all of them, or the ones named)."""
+        values = asdict(self)
+        return {name: values[name] for name in names} if names else values
+
+
+def priced(
+    description: str,
+    qty: Decimal,
+    unit_price: Decimal,
+    vat_rate: Decimal,
+    policy: VatPolicy,
+    discount: Decimal = ZERO,
+    product_id: int | None = None,
+    **extra,
+) -> Line:
+    """A priced line whose net is qty x unit price x (1 - discount), at the rate the company charges."""
+    return Line(
+        description=description,
+        qty=qty,
+        unit_price=unit_price,
+        vat_rate=policy.rate(vat_rate),
+        net=line_net(qty, unit_price, discount),
+        discount=discount,
+        kind="product" if product_id else "free",
+        product_id=product_id,
+        **extra,
+    )
+
+
+def text_line(text: str, comment: str | None = None) -> Line:
+    """A section or comment line: no amount, never invoiced."""
+    return Line(description=text, qty=ZERO, unit_price=ZERO, vat_rate=ZERO, net=ZERO, kind="text", comment=comment)
+
+
+def from_input(
+    policy: VatPolicy,
+    product: ProductTerms | None = None,
+    description: str | None = None,
+    price: Decimal | None = None,
+    vat: Decimal | None = None,
+    qty: Decimal = Decimal(1),
+    discount: Decimal = ZERO,
+    comment: str | None = None,
+) -> Line:
+    """A line as a user or a file describes it: a product (typed values override its own), or a free line."""
+    if product is None:
+        missing = [name for name, value in (("description", description), ("price", price), ("vat", vat)) if not _given(value)]
+        if missing:
+            raise InvalidValue(f"a line without a product needs {', '.join(missing)}")
+        return priced(description, qty, price, vat, policy, discount, comment=comment)
+    return priced(
+        description or product.name,
+        qty,
+        product.price if price is None else price,
+        product.vat_rate if vat is None else vat,
+        policy,
+        discount,
+        product.id,
+        comment=comment,
+    )
+
+
+def _given(value) -> bool:
+    return value not in (None, "")
+
+
+
+def prorated(
+    description: str,
+    qty: Decimal,
+    period_price: Decimal,
+    every: str,
+    vat_rate: Decimal,
+    policy: VatPolicy,
+    days: int,
+    full_days: int,
+    discount: Decimal = ZERO,
+    product_id: int | None = None,
+    **extra,
+) -> Line:
+    """A period cut short: qty x price x (1 - discount) x days / days of the period, rounded once to the
+    cent, billed as qty 1 x that amount with the contracted quantity and the proration spelt out."""
+    net = round_money(qty * period_price * (HUNDRED - discount) / HUNDRED * days / full_days)
+    return Line(
+        description=f"{description}, {spelt(qty, period_price, discount, every)}, prorata {days}/{full_days} jours",
+        qty=Decimal(1),
+        unit_price=net,
+        vat_rate=policy.rate(vat_rate),
+        net=net,
+        kind="product" if product_id else "free",
+        product_id=product_id,
+        **extra,
+    )
