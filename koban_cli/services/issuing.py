@@ -45,12 +45,14 @@ SELLER_FIELDS = (
 
 
 def snapshot_of(session: Session, invoice: Invoice) -> dict:
-    seller = company_view(lookup.company(session))
-    buyer = customer_view(session.get(Customer, invoice.customer_id))
+    if "issuing_seller" not in session.info:  # once per transaction: bill-due validates thousands in one
+        seller = company_view(lookup.company(session))
+        session.info["issuing_seller"] = {key: seller[key] for key in SELLER_FIELDS}
+        session.info["issuing_key"] = seal.key()
     return {
         "frozen": "validation",
-        "seller": {key: seller[key] for key in SELLER_FIELDS},
-        "buyer": buyer,
+        "seller": session.info["issuing_seller"],
+        "buyer": customer_view(session.get(Customer, invoice.customer_id)),
         "lang": ISSUED_LANG,
     }
 
@@ -58,7 +60,7 @@ def snapshot_of(session: Session, invoice: Invoice) -> dict:
 def freeze(session: Session, invoice: Invoice) -> None:
     """Store what the invoice prints and exports, and how its chain link is computed; before its flush."""
     invoice.snapshot = json.dumps(snapshot_of(session, invoice), ensure_ascii=False, sort_keys=True)
-    invoice.chain_version = integrity.SEALED if seal.key() else integrity.CURRENT
+    invoice.chain_version = integrity.SEALED if session.info["issuing_key"] else integrity.CURRENT
 
 
 def frozen(invoice_snapshot: str | None) -> dict | None:
