@@ -208,6 +208,16 @@ def test_the_same_delivery_validated_twice_at_once_takes_one_number(koban, tmp_p
 
 
 @pytest.mark.slow
+def test_a_delivery_cancelled_twice_at_once_brings_the_goods_back_once(koban, order_of_ten, tmp_path):
+    ref = koban.json("delivery", "create", "--from-order", order_of_ten)["ref"]
+    number = koban.json("delivery", "validate", ref, "--date", "2026-11-03")["number"]
+    cancel = ["delivery", "cancel", number]
+    loser = one_winner(*interleave(koban.db, tmp_path, "deliveries.cancel", cancel, cancel))
+    assert loser.err == f"Error: {number} is already cancelled\n"
+    assert koban.json("stock", "show", "BOOK")[0]["on_hand"] == "20"
+
+
+@pytest.mark.slow
 def test_two_drafts_raised_at_once_never_draft_more_than_ordered(koban, order_of_ten, tmp_path):
     first = koban.json("delivery", "create", "--from-order", order_of_ten, "--line", "1=3")["ref"]
     second = koban.json("delivery", "create", "--from-order", order_of_ten, "--line", "1=3")["ref"]
