@@ -125,3 +125,26 @@ def problems(ledger: Ledger, session) -> list[tuple[str, str]]:
         elif sha256(data) != row.sha256:
             found.append((number, "its archived original was altered (its sha256 differs from the ledger's)"))
     return found
+
+
+def moved(source: Ledger, target: Ledger, row: dict) -> dict:
+    """An `invoice_archive` row as `target` keeps it, for `db copy`: the bytes go into a server ledger,
+    or into the archive folder beside a SQLite one (a row whose bytes are gone is left for verify to report)."""
+    data = row["data"]
+    if data is None and row["file"] and folder(source) is not None:
+        try:
+            data = (folder(source) / row["file"]).read_bytes()
+        except OSError:
+            return row
+    directory = folder(target)
+    if data is None:
+        return row
+    if directory is None:
+        return row | {"data": data, "file": None}
+    name = row["file"] or f"{row['invoice_id']}-{row['sha256'][:12]}.pdf"
+    try:
+        directory.mkdir(exist_ok=True)
+        (directory / name).write_bytes(data)
+    except OSError as exc:
+        raise KobanError(f'cannot write the invoice archive in "{directory}": {exc.strerror}') from None
+    return row | {"data": None, "file": name}
