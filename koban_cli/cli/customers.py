@@ -81,7 +81,8 @@ def list_(fmt: FormatOpt = FORMAT_DEFAULT) -> None:
     """
     from koban_cli.services import parties
 
-    output.show_rows(parties.list_customers(state.ledger()), COLUMNS, fmt, "Customers")
+    rows = parties.list_customers(state.ledger())
+    output.show_rows(rows, COLUMNS, fmt, "Customers", fields=list(parties.CUSTOMER_FIELDS))
 
 
 @app.command()

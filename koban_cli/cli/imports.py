@@ -65,5 +65,6 @@ def import_(
     for problem in result.errors:
         typer.echo(f"Error: {problem}", err=True)
     if result.errors:
-        typer.echo(f"Error: nothing was imported ({len(result.errors)} problems)", err=True)
+        count = len(result.errors)
+        typer.echo(f"Error: nothing was imported ({count} problem{'s' if count > 1 else ''})", err=True)
         raise typer.Exit(1)

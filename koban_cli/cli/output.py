@@ -1,9 +1,17 @@
-"""The one way results reach stdout: a Rich table or panel, JSON, or CSV."""
+"""The one way results reach stdout: a Rich table or panel, JSON, or CSV.
+
+JSON writes `null` for a missing value (SPEC §11). CSV is meant to be opened in a
+spreadsheet, so a text cell that a spreadsheet would run as a formula (it starts
+with `=`, `+`, `-`, `@`, a tab or a carriage return: CSV injection, OWASP) gets a
+leading `'`; numbers are left alone. `KOBAN_CSV_RAW=1` writes cells as stored.
+"""
 
 from __future__ import annotations
 
 import csv
 import json
+import os
+import re
 import sys
 from dataclasses import dataclass
 from decimal import Decimal
@@ -39,19 +47,49 @@ def _scalars(row: dict) -> dict:
     return {k: v for k, v in row.items() if not isinstance(v, (list, dict))}
 
 
+def _missing_as_null(data):
+    """Text fields are stored as "" when not given: in JSON a missing value is null."""
+    if isinstance(data, str) and not data:
+        return None
+    if isinstance(data, dict):
+        return {key: _missing_as_null(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_missing_as_null(item) for item in data]
+    return data
+
+
 def emit_json(data) -> None:
     """Indented for a person at a terminal; a list piped to a script is one compact array (fast at any size)."""
     indent = 2 if sys.stdout.isatty() or not isinstance(data, list) else None
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=indent, default=str) + "\n")
+    sys.stdout.write(json.dumps(_missing_as_null(data), ensure_ascii=False, indent=indent, default=str) + "\n")
 
 
-def emit_csv(rows: list[dict]) -> None:
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+
+
+def raw_csv() -> bool:
+    """`KOBAN_CSV_RAW=1`: cells exactly as stored, for a script that will not open them in a spreadsheet."""
+    return os.environ.get("KOBAN_CSV_RAW", "").strip().lower() not in ("", "0", "no", "false")
+
+
+def safe_cell(text: str) -> str:
+    """A cell a spreadsheet shows as text: a formula-looking value gets a leading `'` (`-12.50` stays a number)."""
+    if text.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def emit_csv(rows: list[dict], fields: list[str] | None = None) -> None:
+    """A header line (always, `fields` when there are no rows), then one line per row."""
     rows = [_scalars(row) for row in rows]
-    fields = list(rows[0]) if rows else []
-    writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")
-    writer.writeheader()
+    header = list(rows[0]) if rows else list(fields or [])
+    cell = _cell if raw_csv() else lambda value: safe_cell(_cell(value))
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    if header:
+        writer.writerow(header)
     for row in rows:
-        writer.writerow({k: _cell(v) for k, v in row.items()})
+        writer.writerow([cell(row.get(key)) for key in header])
 
 
 def table(rows: list[dict], columns: list[Col], title: str | None = None, negative=None):
@@ -81,12 +119,17 @@ def show_rows(
     title: str | None = None,
     empty: str = "Nothing to show.",
     negative=None,
+    fields: list[str] | None = None,
 ) -> None:
-    """Every list command prints through here."""
+    """Every list command prints through here.
+
+    An empty CSV list still prints its header: `fields` (the keys of a row) when the command gives them,
+    else the table's columns.
+    """
     if fmt == Format.json:
         emit_json(rows)
     elif fmt == Format.csv:
-        emit_csv(rows)
+        emit_csv(rows, fields or [col.key for col in columns])
     elif not rows:
         console().print(empty)
     else:

@@ -117,7 +117,8 @@ def list_(kind: Kind = None, fmt: FormatOpt = FORMAT_DEFAULT) -> None:
     """
     from koban_cli.services import products
 
-    output.show_rows(products.list_products(state.ledger(), kind), COLUMNS, fmt, "Products")
+    rows = products.list_products(state.ledger(), kind)
+    output.show_rows(rows, COLUMNS, fmt, "Products", fields=list(products.VIEW_FIELDS))
 
 
 @app.command()

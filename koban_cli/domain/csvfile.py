@@ -3,8 +3,8 @@
 UTF-8 with or without BOM, else Windows-1252; `,` `;` or tab, detected from
 the header line; header names in English or French, case, accents and
 spacing ignored; numbers with a decimal comma or point and thousands
-separators; dates ISO or DD/MM/YYYY. Line numbers are those a spreadsheet
-shows: the header is line 1.
+separators; dates ISO, DD/MM/YYYY or spreadsheet serial numbers. Line
+numbers are those a spreadsheet shows: the header is line 1.
 """
 
 from __future__ import annotations
@@ -98,20 +98,31 @@ def number(text: str) -> Decimal:
     return Decimal(raw)
 
 
+# Spreadsheets count days from 1899-12-30 (Excel's 1900 system, its phantom 29 February 1900 included):
+# a date cell exported without its format reads 45658 for 2025-01-01. Five digits cover 1927 to 2173,
+# and no other date form is five bare digits, so there is no ambiguity.
+SPREADSHEET_EPOCH = dt.date(1899, 12, 30)
+_SERIAL = re.compile(r"(\d{5})(\.\d+)?")  # a fraction is a time of day: the date is what counts
+
+
 @lru_cache(maxsize=4096)
 def day(text: str) -> dt.date:
+    """`2026-11-27`, `27/11/2026`, `27/11/26`, `27.11.2026` or a spreadsheet serial (`45658`) -> date."""
     raw = text.strip()
     if len(raw) == 10 and raw[4] == "-":
         try:
             return dt.date.fromisoformat(raw)
         except ValueError:
             pass
+    serial = _SERIAL.fullmatch(raw)
+    if serial:
+        return SPREADSHEET_EPOCH + dt.timedelta(days=int(serial[1]))
     for pattern in ("%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y"):
         try:
             return dt.datetime.strptime(raw, pattern).date()
         except ValueError:
             continue
-    raise ValueError(f'"{text}" is not a date (YYYY-MM-DD or DD/MM/YYYY)')
+    raise ValueError(f'"{text}" is not a date (YYYY-MM-DD, DD/MM/YYYY or a spreadsheet date number like 45658)')
 
 
 TRUE = {"1", "yes", "y", "oui", "o", "true", "vrai", "x"}

@@ -80,8 +80,8 @@ def parse_percent(text: object, what: str = "percentage", allow_zero: bool = Tru
     """A percentage from 0 to 100 with at most two decimals (discounts, VAT, shares)."""
     value = _check_places(parse_decimal(text, what), 2, what)
     if value < 0 or value > HUNDRED or (value == 0 and not allow_zero):
-        low = "0" if allow_zero else "more than 0"
-        raise InvalidValue(f'{what} "{text}" must be between {low} and 100')
+        bounds = "between 0 and 100" if allow_zero else "more than 0 and at most 100"
+        raise InvalidValue(f'{what} "{text}" must be {bounds}')
     return value
 
 

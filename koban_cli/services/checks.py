@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from koban_cli.errors import InvalidValue
 
-_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-/+]{0,34}$")
+# Letters of any script (ŒUF, MÜLLER, 東京), digits and a few separators; the first is a letter or a digit.
+_CODE = re.compile(r"[^\W_][\w.\-/+]{0,34}")
 
 
 def code(value: str, what: str = "code") -> str:
-    value = value.strip()
-    if not _CODE.match(value):
+    # NFC, so a code typed with a combining accent (E + U+0301) is the same code as one typed with É
+    value = unicodedata.normalize("NFC", value.strip())
+    if not _CODE.fullmatch(value):
         raise InvalidValue(f'{what} "{value}" must be 1 to 35 letters, digits or . _ - / + (no spaces)')
     return value
 

@@ -23,13 +23,12 @@ from koban_cli.db.models import (
 )
 from koban_cli.domain import periods as P
 from koban_cli.domain.amounts import totals
+from koban_cli.domain.csvfile import Problem
 from koban_cli.domain.lines import ProductTerms, VatPolicy, from_input
 from koban_cli.domain.values import ZERO
-from koban_cli.domain.csvfile import Problem
 from koban_cli.errors import KobanError
 from koban_cli.services import checks, contracts, products, stock
 from koban_cli.services import lines as doc_lines
-from koban_cli.services.imports import Row
 from koban_cli.services.numbering import take_number, take_numbers
 
 
@@ -52,21 +51,54 @@ def _checked(problems: list[Problem], line: int, column: str | None, action) -> 
         return None
 
 
-class Parties:
-    """Customers: create, or update with --update."""
+def _identity(problems: list[Problem], line: int, row: dict) -> None:
+    """The checks `customer add` makes on the identity cells a row has."""
+    checkers = (
+        ("name", checks.name),
+        ("siren", checks.siren),
+        ("vat_number", checks.vat_number),
+        ("email", checks.email),
+    )
+    for column, check in checkers:
+        if row.get(column):
+            row[column] = _checked(problems, line, column, lambda c=check, v=row[column]: c(v))
 
-    def check(self, session, rows: list[Row], update: bool):
+
+def _first(problems: list[Problem], line: int, column: str, key, seen: dict) -> bool:
+    """True the first time a key is met in the file; a repeat is a problem naming both lines."""
+    if key in seen:
+        problems.append(Problem(line, column, f'"{key}" is already on line {seen[key]}'))
+        return False
+    seen[key] = line
+    return True
+
+
+def _new_or_updated(problems: list[Problem], row, column: str, key: str, found, noun: str, update: bool) -> None:
+    """An existing code or reference only with --update; a new one needs every required column."""
+    if found is None:
+        problems.extend(row.if_new)
+    elif not update:
+        problems.append(Problem(row.line, column, f'{noun} "{key}" already exists (use --update)'))
+
+
+class Parties:
+    """Customers: create, or update with --update (only the columns the file has)."""
+
+    def check(self, session, rows, update: bool):
         existing, seen, plan, problems = _by(session, Customer, "code"), {}, [], []
-        for line, row in rows:
-            code = _checked(problems, line, "code", lambda: checks.code(row["code"], "customer code"))
-            for column, check in (("siren", checks.siren), ("vat_number", checks.vat_number), ("email", checks.email)):
-                if row.get(column):
-                    row[column] = _checked(problems, line, column, lambda c=check, v=row[column]: c(v))
-            if code in seen:
-                problems.append(Problem(line, "code", f'"{code}" is already on line {seen[code]}'))
-            elif code in existing and not update:
-                problems.append(Problem(line, "code", f'customer "{code}" already exists (use --update)'))
-            seen[code] = line
+        for parsed in rows:
+            line, row = parsed.line, parsed.values
+            _identity(problems, line, row)
+            code = (
+                _checked(problems, line, "code", lambda: checks.code(row["code"], "customer code"))
+                if "code" in row
+                else None
+            )
+            if code is None:
+                continue
+            row["code"] = code
+            if _first(problems, line, "code", code, seen):
+                _new_or_updated(problems, parsed, "code", code, existing.get(code), "customer", update)
             plan.append({"existing": existing.get(code), "fields": row})
         return plan, problems
 
@@ -80,20 +112,27 @@ class Parties:
 
 
 class Catalogue:
-    """Products, with the same defaults and rules as `product add`."""
+    """Products, with the same defaults and rules as `product add`; --update changes the columns the file has."""
 
-    def check(self, session, rows: list[Row], update: bool):
+    def check(self, session, rows, update: bool):
         existing, seen, plan, problems = _by(session, Product, "ref"), {}, [], []
-        for line, row in rows:
-            ref = _checked(problems, line, "ref", lambda: checks.code(row["ref"], "product reference"))
-            kind = row.get("kind", existing[ref].kind if ref in existing else "goods").lower()
-            if kind not in products.KINDS:
-                problems.append(Problem(line, "kind", f'"{kind}" is not one of {", ".join(products.KINDS)}'))
-                continue
+        for parsed in rows:
+            line, row = parsed.line, parsed.values
+            if row.get("name"):
+                row["name"] = _checked(problems, line, "name", lambda: checks.name(row["name"]))
+            ref = (
+                _checked(problems, line, "ref", lambda: checks.code(row["ref"], "product reference"))
+                if "ref" in row
+                else None
+            )
+            product = existing.get(ref)
+            if ref is not None and _first(problems, line, "ref", ref, seen):
+                _new_or_updated(problems, parsed, "ref", ref, product, "product", update)
+            kind = (row.get("kind") or (product.kind if product else "goods")).lower()
             fields = {
-                "name": row["name"],
-                "price": row["price"],
-                "vat_rate": row["vat"],
+                "name": row.get("name"),
+                "price": row.get("price"),
+                "vat_rate": row.get("vat"),
                 "kind": kind,
                 "unit": row.get("unit"),
                 "period": row.get("period"),
@@ -102,17 +141,16 @@ class Catalogue:
                 "stock_tracked": row.get("stock"),
                 "alert_below": row.get("alert_below"),
             }
-            product = existing.get(ref)
-            candidate = Product(ref=ref, **(products.KIND_DEFAULTS[kind] if product is None else {}))
-            if product is not None:
-                checks.apply(candidate, {k: getattr(product, k) for k in products.KIND_DEFAULTS["goods"]})
-            checks.apply(candidate, fields)
-            _checked(problems, line, None, lambda: products.consistent(candidate))
-            if ref in seen:
-                problems.append(Problem(line, "ref", f'"{ref}" is already on line {seen[ref]}'))
-            elif product is not None and not update:
-                problems.append(Problem(line, "ref", f'product "{ref}" already exists (use --update)'))
-            seen[ref] = line
+            if kind not in products.KINDS:
+                problems.append(Problem(line, "kind", f'"{kind}" is not one of {", ".join(products.KINDS)}'))
+            elif not parsed.broken & {"deliverable", "stock"}:  # their defaults could disagree with the other cells
+                candidate = Product(
+                    ref=ref or row.get("ref"), **(products.KIND_DEFAULTS[kind] if product is None else {})
+                )
+                if product is not None:
+                    checks.apply(candidate, {k: getattr(product, k) for k in products.KIND_DEFAULTS["goods"]})
+                checks.apply(candidate, fields)
+                _checked(problems, line, None, lambda: products.consistent(candidate))
             plan.append({"existing": product, "fields": fields, "ref": ref})
         return plan, problems
 
@@ -127,8 +165,19 @@ class Catalogue:
         return len(plan) - updated, updated
 
 
-ORDER_LINE_COLUMNS = ("kind", "product_id", "description", "qty", "unit_price", "discount", "vat_rate", "net", "comment")
+ORDER_LINE_COLUMNS = (
+    "kind",
+    "product_id",
+    "description",
+    "qty",
+    "unit_price",
+    "discount",
+    "vat_rate",
+    "net",
+    "comment",
+)
 _NO_LINE = {"vat_rate": ZERO, "net": ZERO}  # a row with problems: nothing will be written
+LINE_CELLS = frozenset({"product", "description", "qty", "unit_price", "discount", "vat"})
 
 
 class Orders:
@@ -152,10 +201,12 @@ class Orders:
         headers: dict[str, dict] = {}
         problems: list[Problem] = []
         last_key = None
-        for line, row in rows:
-            key = row["order_key"]
+        for line, row, broken, _ in rows:
+            key = row.get("order_key")
             header = headers.get(key)
-            if header is None:
+            if key is None:
+                pass  # "is empty" is listed; the line itself is still checked below
+            elif header is None:
                 header = headers[key] = self._header(line, row, customers, imported, problems)
             elif key != last_key:
                 problems.append(
@@ -165,15 +216,16 @@ class Orders:
                         f'the lines of "{key}" must follow each other (it starts on line {header["line"]})',
                     )
                 )
-            elif row["customer"] != header["customer_code"]:
+            elif "customer" in row and row["customer"] != header["customer_code"]:
                 problems.append(
                     Problem(line, "customer", f'order "{key}" has another customer on line {header["line"]}')
                 )
             last_key = key
-            values = self._line(line, row, catalogue, policy, problems)
-            header["by_rate"][values["vat_rate"]] = (
-                header["by_rate"].get(values["vat_rate"], Decimal(0)) + values["net"]
-            )
+            values = self._line(line, row, catalogue, policy, problems, broken)
+            if header is not None:
+                header["by_rate"][values["vat_rate"]] = (
+                    header["by_rate"].get(values["vat_rate"], Decimal(0)) + values["net"]
+                )
         return list(headers.values()), problems
 
     @staticmethod
@@ -182,13 +234,13 @@ class Orders:
             problems.append(
                 Problem(line, "order_key", f'"{row["order_key"]}" was already imported as {imported[row["order_key"]]}')
             )
-        customer = customers.get(row["customer"])
-        if customer is None:
+        customer = customers.get(row.get("customer"))
+        if "customer" in row and customer is None:
             problems.append(Problem(line, "customer", f'customer "{row["customer"]}" does not exist'))
         return {
             "key": row["order_key"],
             "line": line,
-            "customer_code": row["customer"],
+            "customer_code": row.get("customer"),
             "customer": customer,
             "date": row.get("date"),
             "customer_ref": row.get("customer_ref", ""),
@@ -196,25 +248,38 @@ class Orders:
         }
 
     @staticmethod
-    def _line(line: int, row: dict, catalogue: dict, policy: VatPolicy, problems: list[Problem]) -> dict:
+    def _line(
+        line: int, row: dict, catalogue: dict, policy: VatPolicy, problems: list[Problem], broken=frozenset()
+    ) -> dict:
+        """The order line a row makes (through the one line builder), or problems and no line."""
         problems_before = len(problems)
         product = catalogue.get(row.get("product")) if row.get("product") else None
         if row.get("product") and product is None:
             problems.append(Problem(line, "product", f'product "{row["product"]}" does not exist'))
         elif product is None and not row.get("description"):
             problems.append(Problem(line, "product", "give a product or a description"))
-        price = row.get("unit_price", product.price if product else None)
-        vat = row.get("vat", product.vat_rate if product else None)
-        for column, value in (("unit_price", price), ("vat", vat)):
-            if value is None and product is None and row.get("description"):
-                problems.append(Problem(line, column, "is needed on a line without a product"))
-        if problems_before < len(problems):
+        elif product is None:
+            for column in ("unit_price", "vat"):
+                if column not in row and column not in broken:
+                    problems.append(Problem(line, column, "is needed on a line without a product"))
+        if problems_before < len(problems) or broken & LINE_CELLS:
             return _NO_LINE
         terms = ProductTerms(product.id, product.name, product.price, product.vat_rate) if product else None
-        built = from_input(
-            policy, terms, row.get("description"), price, vat, row.get("qty", Decimal(1)), row.get("discount", ZERO)
+        built = _checked(
+            problems,
+            line,
+            None,
+            lambda: from_input(
+                policy,
+                terms,
+                row.get("description"),
+                row.get("unit_price"),
+                row.get("vat"),
+                row.get("qty", Decimal(1)),
+                row.get("discount", ZERO),
+            ),
         )
-        return built.fields(*ORDER_LINE_COLUMNS)
+        return _NO_LINE if built is None else built.fields(*ORDER_LINE_COLUMNS)
 
     def write(self, session, plan, rows):
         today = dt.date.today()
@@ -248,7 +313,7 @@ class Orders:
         catalogue, policy = _prices(session), doc_lines.vat_policy(session)
         positions: dict[str, int] = defaultdict(int)
         batch = []
-        for line, row in rows():
+        for line, row, _, _ in rows():
             positions[row["order_key"]] += 1
             batch.append(
                 {
@@ -268,24 +333,31 @@ class Orders:
 class Subscriptions:
     """One contract per row, with the rules of `contract create`."""
 
-    def check(self, session, rows: list[Row], update: bool):
+    def check(self, session, rows, update: bool):
         customers, catalogue = _by(session, Customer, "code"), _by(session, Product, "ref")
         plan, problems = [], []
-        for line, row in rows:
-            customer, product = customers.get(row["customer"]), catalogue.get(row["product"])
-            if customer is None:
+        for line, row, broken, _ in rows:
+            problems_before = len(problems)
+            customer, product = customers.get(row.get("customer")), catalogue.get(row.get("product"))
+            if "customer" in row and customer is None:
                 problems.append(Problem(line, "customer", f'customer "{row["customer"]}" does not exist'))
-            if product is None:
+            if "product" in row and product is None:
                 problems.append(Problem(line, "product", f'product "{row["product"]}" does not exist'))
-                continue
-            every = (row.get("every") or product.period or "monthly").lower()
+            every = (row.get("every") or (product.period if product else None) or "monthly").lower()
             _checked(problems, line, "every", lambda: P.months_of(every))
             mode = (row.get("mode") or "manual").lower()
             if mode not in ("auto", "manual"):
                 problems.append(Problem(line, "mode", f'"{mode}" is not auto or manual'))
-            end = _checked(
-                problems, line, "end", lambda: contracts.first_term_end(row["start"], row.get("months"), row.get("end"))
-            )
+            end = None
+            if "start" in row and not broken & {"months", "end"}:
+                end = _checked(
+                    problems,
+                    line,
+                    "end",
+                    lambda: contracts.first_term_end(row["start"], row.get("months"), row.get("end")),
+                )
+            if broken or len(problems) > problems_before:
+                continue
             plan.append(
                 {
                     "customer": customer,
@@ -337,19 +409,21 @@ class Subscriptions:
 
 
 class Counts:
-    """Inventory counts: each row sets a product's level through an adjustment."""
+    """Inventory counts: each row sets a product's level through an adjustment; a product is counted once."""
 
-    def check(self, session, rows: list[Row], update: bool):
-        catalogue, plan, problems = _by(session, Product, "ref"), [], []
+    def check(self, session, rows, update: bool):
+        catalogue, seen, plan, problems = _by(session, Product, "ref"), {}, [], []
         levels = stock.on_hand(session)
-        for line, row in rows:
+        for line, row, broken, _ in rows:
+            if "ref" not in row or not _first(problems, line, "ref", row["ref"], seen):
+                continue
             product = catalogue.get(row["ref"])
             if product is None or not product.stock_tracked:
                 problems.append(Problem(line, "ref", f'"{row["ref"]}" is not a stock-tracked product'))
-                continue
-            moved = row["qty"] - levels.get(product.id, Decimal(0))
-            if moved:
-                plan.append({"product": product, "moved": moved, "existing": product})
+            elif "qty" in row:
+                moved = row["qty"] - levels.get(product.id, Decimal(0))
+                if moved:
+                    plan.append({"product": product, "moved": moved, "existing": product})
         return plan, problems
 
     def write(self, session, plan, rows):
@@ -370,19 +444,21 @@ class Counts:
 class Timesheets:
     """Time entries on projects."""
 
-    def check(self, session, rows: list[Row], update: bool):
+    def check(self, session, rows, update: bool):
         projects, plan, problems = _by(session, Project, "number"), [], []
         tasks = {(t.project_id, t.position): t for t in session.exec(select(ProjectTask))}
-        for line, row in rows:
-            project = projects.get(row["project"])
-            if project is None:
+        for line, row, broken, _ in rows:
+            problems_before = len(problems)
+            project = projects.get(row.get("project"))
+            if "project" in row and project is None:
                 problems.append(Problem(line, "project", f'project "{row["project"]}" does not exist'))
-                continue
-            task = tasks.get((project.id, row["task"])) if row.get("task") else None
-            if row.get("task") and task is None:
+            task = tasks.get((project.id, row["task"])) if project and row.get("task") else None
+            if project and row.get("task") and task is None:
                 problems.append(Problem(line, "task", f"{row['project']} has no task {row['task']}"))
-            if row["hours"] > 24:
+            if row.get("hours", 0) > 24:
                 problems.append(Problem(line, "hours", f'"{row["hours"]}" is more than a day'))
+            if broken or len(problems) > problems_before:
+                continue
             plan.append(
                 {
                     "entry": {

@@ -8,9 +8,9 @@ steps: `check` turns parsed rows into a plan and problems without writing,
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from decimal import Decimal
-from typing import Any, Callable, Iterator, Protocol
+from functools import lru_cache
+from typing import Any, Callable, Iterator, NamedTuple, Protocol
 
 from sqlmodel import Session
 
@@ -88,7 +88,13 @@ class Result:
         }
 
 
-Row = tuple[int, dict[str, Any]]  # spreadsheet line, parsed values by column name
+class Row(NamedTuple):
+    """A data row as checks see it: every cell that parsed, and what the row already got wrong."""
+
+    line: int  # as a spreadsheet shows it: the header is line 1
+    values: dict[str, Any]  # parsed cells by column name; an empty or unparsable cell is left out
+    broken: frozenset[str]  # columns already reported on this line: checks that need them are skipped
+    if_new: tuple[Problem, ...] = ()  # with --update: what counts only if the row creates a record
 
 
 SCHEMAS: dict[str, list[Column]] = {
@@ -159,6 +165,10 @@ SCHEMAS: dict[str, list[Column]] = {
 }
 
 
+# The kinds `--update` applies to: the column that names an existing record, and what it is called.
+UPDATE_KEYS = {"customers": ("code", "customer"), "products": ("ref", "product")}
+
+
 def template(kind: str) -> str:
     return ",".join(column.name for column in _schema(kind))
 
@@ -170,36 +180,41 @@ def _schema(kind: str) -> list[Column]:
 
 
 class Parsed:
-    """A file's header mapped to the kind's columns, and its rows parsed as they stream by."""
+    """A file's header mapped to the kind's columns, and its rows parsed as they stream by.
 
-    def __init__(self, kind: str, data: bytes, delimiter: str | None = None, encoding: str | None = None):
+    With `update`, a customers or products file needs only its key column: an existing record
+    changes in the columns the file has, and a new one still needs every required column.
+    """
+
+    def __init__(
+        self, kind: str, data: bytes, delimiter: str | None = None, encoding: str | None = None, update: bool = False
+    ):
         self.schema = _schema(kind)
         self.text = csvfile.decode(data, encoding)
         self.delimiter = delimiter
+        self.key, self.noun = UPDATE_KEYS[kind] if update and kind in UPDATE_KEYS else (None, None)
         header, _ = csvfile.rows(self.text, delimiter)
         names = {csvfile.normalize(c.name): c for c in self.schema} | {a: c for c in self.schema for a in c.aliases}
         self.columns = [names.get(csvfile.normalize(cell)) for cell in header]
         self.problems = [
             Problem(1, c.name, f"missing column (expected in the header: {template(kind)})")
             for c in self.schema
-            if c.required and c not in self.columns
+            if c.required and c not in self.columns and (self.key is None or c.name == self.key)
         ]
         self.total = self.text.count("\n")
 
     def stream(self, progress: Callable[[int, int], None] | None = None, record: bool = True) -> Iterator[Row]:
-        """Rows whose every cell parsed; the others become problems (when `record`)."""
+        """Every row, its unparsable cells left out and listed as problems (when `record`)."""
         _, body = csvfile.rows(self.text, self.delimiter)
         for line, cells in body:
             if progress and line % 1000 == 0:
                 progress(line, self.total)
-            row, problems = self._parse(line, cells)
-            if problems:
-                if record:
-                    self.problems += problems
-            else:
-                yield line, row
+            row, problems, if_new = self._parse(line, cells)
+            if record:
+                self.problems += problems
+            yield Row(line, row, frozenset(p.column for p in problems), tuple(if_new))
 
-    def _parse(self, line: int, cells: list[str]) -> tuple[dict[str, Any], list[Problem]]:
+    def _parse(self, line: int, cells: list[str]) -> tuple[dict[str, Any], list[Problem], list[Problem]]:
         row: dict[str, Any] = {}
         problems = []
         for column, cell in zip(self.columns, cells):
@@ -211,18 +226,29 @@ class Parsed:
                 message = str(exc).removeprefix("value ")
                 problems.append(Problem(line, column.name, message if cell in message else f'"{cell}": {message}'))
         broken = {p.column for p in problems}
-        problems += [
-            Problem(line, c.name, "is empty")
-            for c in self.schema
-            if c.required and c.name not in row and c.name not in broken
+        unfilled = [c for c in self.schema if c.required and c.name not in row and c.name not in broken]
+        if self.key is None:
+            return row, problems + [Problem(line, c.name, "is empty") for c in unfilled], []
+        problems += [Problem(line, c.name, "is empty") for c in unfilled if c.name == self.key]
+        if_new = [
+            Problem(
+                line,
+                c.name,
+                "is empty"
+                if c in self.columns
+                else f'{self.noun} "{row[self.key]}" does not exist, and creating it needs this column',
+            )
+            for c in unfilled
+            if c.name != self.key and self.key in row
         ]
-        return row, problems
+        return row, problems, if_new
 
 
 class Importer(Protocol):
     """One kind of import: `check` plans without writing, `write` applies the plan."""
 
-    def check(self, session: Session, rows: list[Row], update: bool) -> tuple[list[dict], list[Problem]]: ...
+    def check(self, session: Session, rows: Iterator[Row], update: bool) -> tuple[list[dict], list[Problem]]:
+        """Check every row, none skipped for an earlier problem, so one run lists them all."""
 
     def write(self, session: Session, plan: list[dict], rows: Callable[[], Iterator[Row]]) -> tuple[int, int]:
         """Apply the plan; `rows()` streams the file again for kinds too large to keep in the plan."""
@@ -247,7 +273,7 @@ def run(
     """Import a file: all rows or none. The file is read twice, never held as parsed rows."""
     from koban_cli.services.import_kinds import IMPORTERS
 
-    parsed = Parsed(kind, data, delimiter, encoding)
+    parsed = Parsed(kind, data, delimiter, encoding, update)
     if parsed.problems:
         return Result(errors=parsed.problems)
     importer = IMPORTERS[kind]

@@ -82,6 +82,22 @@ def list_products(ledger: Ledger, kind: str | None = None) -> list[dict]:
         return [product_view(p) for p in session.exec(query)]
 
 
+# The keys of `product_view`, for the header of an empty CSV list.
+VIEW_FIELDS = (
+    "ref",
+    "name",
+    "kind",
+    "price",
+    "vat_rate",
+    "unit",
+    "period",
+    "cost",
+    "deliverable",
+    "stock_tracked",
+    "alert_below",
+)
+
+
 def product_view(product: Product) -> dict:
     return {
         "ref": product.ref,
