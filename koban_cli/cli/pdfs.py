@@ -20,7 +20,7 @@ def write_pdf(context: dict, output_file: Path | None, lang: str, facturx: bool 
     if is_original(context, lang, facturx):
         from koban_cli.services import archive
 
-        data = archive.original(state.ledger(), context, lambda c: render_pdf(c, lang, True))
+        data = archive.original(_ledger_of(context), context, lambda c: render_pdf(c, lang, True))
     else:
         data = render_pdf(context, lang, facturx)
     try:
@@ -52,12 +52,12 @@ def write_many(contexts: list[dict], outdir: Path, lang: str, facturx: bool = Tr
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise KobanError(f'cannot create "{outdir}": {exc.strerror}') from None
-    ledger = state.ledger()
     jobs, to_archive, copied = [], [], 0
     for context in contexts:
         target = outdir / f"{_file_name(context['doc']['number'])}.pdf"
         original = is_original(context, lang, facturx)
-        data = archive.archived(ledger, context["issued"]["invoice_id"], context["doc"]["number"]) if original else None
+        number = context["doc"]["number"]
+        data = archive.archived(_ledger_of(context), context["issued"]["invoice_id"], number) if original else None
         if data is not None:
             _write(target, data)
             copied += 1
@@ -75,10 +75,25 @@ def write_many(contexts: list[dict], outdir: Path, lang: str, facturx: bool = Tr
             written = render_many(jobs, lang, facturx, on_done=lambda: progress.advance(task))
     for context, target in to_archive:
         issued, number = context["issued"], context["doc"]["number"]
-        kept = archive.keep(ledger, issued["invoice_id"], number, target.read_bytes(), issued["lang"])
+        kept = archive.keep(_ledger_of(context), issued["invoice_id"], number, target.read_bytes(), issued["lang"])
         if kept != target.read_bytes():  # another process archived it first: its bytes are the original
             _write(target, kept)
     return written + copied
+
+
+_opened: dict = {}
+
+
+def _ledger_of(context: dict):
+    """The ledger the invoice was read from (the demo fills one of its own), where its original is archived."""
+    from koban_cli.db.engine import Ledger, ledger_url
+
+    url = context["issued"]["ledger"]
+    if url == ledger_url(state.explicit_db()):
+        return state.ledger()
+    if url not in _opened:
+        _opened[url] = Ledger(url)
+    return _opened[url]
 
 
 def _file_name(number: str) -> str:

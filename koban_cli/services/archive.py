@@ -105,12 +105,12 @@ def keep(ledger: Ledger, invoice_id: int, number: str, data: bytes, lang: str) -
                 return data
     except IntegrityError:  # a server ledger: another client archived it between our read and our write
         pass
-    if name is not None and (directory / name).exists():
-        first = archived(ledger, invoice_id, number)
-        if first is not None and sha256(first) != digest:
-            (directory / name).unlink(missing_ok=True)
-        return first
-    return archived(ledger, invoice_id, number)
+    first = archived(ledger, invoice_id, number)
+    if first is None:
+        raise KobanError(f"{number} could not be archived in {ledger.where}; try again")
+    if name is not None and sha256(first) != digest:  # ours lost the race: keep only the original
+        (directory / name).unlink(missing_ok=True)
+    return first
 
 
 def problems(ledger: Ledger, session) -> list[tuple[str, str]]:

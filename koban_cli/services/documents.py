@@ -53,7 +53,7 @@ def invoice_context(ledger: Ledger, ref: str) -> dict:
         "doc": doc,
         "company": seller,
         "customer": buyer,
-        "issued": {"invoice_id": invoice_id, "lang": snapshot["lang"]},
+        "issued": {"invoice_id": invoice_id, "lang": snapshot["lang"], "ledger": ledger.url},  # where it is archived
     }
 
 
