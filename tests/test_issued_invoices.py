@@ -211,3 +211,29 @@ def test_payments_are_protected_and_a_tampered_payment_is_seen_by_verify(koban, 
     gross = koban.json("invoice", "show", issued)["gross"]
     assert f"Error: payments: {issued}: payments of 10000.00 exceed its gross {gross}\n" in stderr
     assert f"Error: payments: {issued}: a payment is dated 2026-10-01, before the invoice's date 2026-11-02\n" in stderr
+
+
+def test_the_emailed_invoice_is_the_archived_original(koban, issued, tmp_path, monkeypatch):
+    from test_cli_sending import Inbox, free_port
+
+    from aiosmtpd.controller import Controller
+
+    port = free_port()
+    for name, value in (("CONFIG", str(tmp_path / "none.toml")), ("SMTP_HOST", "127.0.0.1"), ("SMTP_PORT", str(port))):
+        monkeypatch.setenv(f"KOBAN_{name}", value)
+    monkeypatch.setenv("KOBAN_SMTP_SECURITY", "none")
+    monkeypatch.setenv("KOBAN_SMTP_FROM", "factures@atelier.example")
+    koban("customer", "edit", "ACME", "--email", "compta@acme.example")
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        koban("invoice", "send", issued)
+    finally:
+        controller.stop()
+    (attachment,) = [part for part in inbox.messages[0].walk() if part.get_filename()]
+    sent = attachment.get_payload(decode=True)
+    assert _one(koban, "SELECT sha256 FROM invoice_archive") == hashlib.sha256(sent).hexdigest()
+    out = tmp_path / "again.pdf"
+    koban("invoice", "pdf", issued, "-o", str(out))
+    assert out.read_bytes() == sent
