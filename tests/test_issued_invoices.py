@@ -237,3 +237,12 @@ def test_the_emailed_invoice_is_the_archived_original(koban, issued, tmp_path, m
     out = tmp_path / "again.pdf"
     koban("invoice", "pdf", issued, "-o", str(out))
     assert out.read_bytes() == sent
+
+
+@sqlite_only
+def test_a_new_ledger_has_exactly_the_current_triggers(koban):
+    from koban_cli.db.integrity_sql import CURRENT_TRIGGERS
+
+    with sqlite3.connect(koban.db) as conn:
+        installed = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
+    assert installed == CURRENT_TRIGGERS

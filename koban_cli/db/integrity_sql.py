@@ -91,3 +91,24 @@ def backfill_chain(connection: Connection) -> None:
             text("UPDATE invoice SET chain_index = :i, chain_hash = :h WHERE id = :id"),
             {"i": index, "h": previous, "id": invoice_id},
         )
+
+
+_PAYMENTS = "payments are never changed or deleted; record a refund or a credit note instead"
+_ARCHIVE = "archived invoice files are never changed or deleted"
+_ISSUED = " OR ".join(
+    f"NEW.{c} IS NOT OLD.{c}"
+    for c in INVOICE_FIELDS + ("status", "chain_index", "chain_hash", "note", "chain_version", "snapshot")
+)
+
+# The triggers a ledger at the newest revision has (0006's, with the invoice one widened by 0007), for `db copy`
+# to drop and put back; migration 0007 holds its own copy of the same text, as migrations must.
+CURRENT_TRIGGERS = {name: sql for name, sql in TRIGGERS.items() if name != "invoice_validated_update"} | {
+    "invoice_issued_update": "CREATE TRIGGER invoice_issued_update BEFORE UPDATE ON invoice "
+    f"WHEN OLD.status = 'validated' AND ({_ISSUED}) BEGIN SELECT RAISE(ABORT, '{_MESSAGE}'); END",
+    "payment_update": f"CREATE TRIGGER payment_update BEFORE UPDATE ON payment BEGIN SELECT RAISE(ABORT, '{_PAYMENTS}'); END",
+    "payment_delete": f"CREATE TRIGGER payment_delete BEFORE DELETE ON payment BEGIN SELECT RAISE(ABORT, '{_PAYMENTS}'); END",
+    "invoice_archive_update": "CREATE TRIGGER invoice_archive_update BEFORE UPDATE ON invoice_archive "
+    f"BEGIN SELECT RAISE(ABORT, '{_ARCHIVE}'); END",
+    "invoice_archive_delete": "CREATE TRIGGER invoice_archive_delete BEFORE DELETE ON invoice_archive "
+    f"BEGIN SELECT RAISE(ABORT, '{_ARCHIVE}'); END",
+}
