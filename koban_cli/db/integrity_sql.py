@@ -105,8 +105,10 @@ _ISSUED = " OR ".join(
 CURRENT_TRIGGERS = {name: sql for name, sql in TRIGGERS.items() if name != "invoice_validated_update"} | {
     "invoice_issued_update": "CREATE TRIGGER invoice_issued_update BEFORE UPDATE ON invoice "
     f"WHEN OLD.status = 'validated' AND ({_ISSUED}) BEGIN SELECT RAISE(ABORT, '{_MESSAGE}'); END",
-    "payment_update": f"CREATE TRIGGER payment_update BEFORE UPDATE ON payment BEGIN SELECT RAISE(ABORT, '{_PAYMENTS}'); END",
-    "payment_delete": f"CREATE TRIGGER payment_delete BEFORE DELETE ON payment BEGIN SELECT RAISE(ABORT, '{_PAYMENTS}'); END",
+    "payment_update": "CREATE TRIGGER payment_update BEFORE UPDATE ON payment "
+    f"BEGIN SELECT RAISE(ABORT, '{_PAYMENTS}'); END",
+    "payment_delete": "CREATE TRIGGER payment_delete BEFORE DELETE ON payment "
+    f"BEGIN SELECT RAISE(ABORT, '{_PAYMENTS}'); END",
     "invoice_archive_update": "CREATE TRIGGER invoice_archive_update BEFORE UPDATE ON invoice_archive "
     f"BEGIN SELECT RAISE(ABORT, '{_ARCHIVE}'); END",
     "invoice_archive_delete": "CREATE TRIGGER invoice_archive_delete BEFORE DELETE ON invoice_archive "
