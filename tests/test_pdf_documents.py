@@ -95,14 +95,15 @@ def test_a_draft_shows_its_provisional_reference_and_a_draft_mark_and_no_xml(kob
 
 
 def test_a_credit_note_is_type_381_and_names_the_invoice_it_corrects(koban, billed, tmp_path):
-    credit = koban.json("invoice", "credit", "FA-2026-0001", "--amount", "50")["ref"]
+    koban("invoice", "validate", billed[1], "--date", "2026-11-28")
+    credit = koban.json("invoice", "credit", "FA-2026-0002", "--amount", "50")["ref"]
     koban("invoice", "validate", credit, "--date", "2026-11-28")
     out = tmp_path / "av.pdf"
     koban("invoice", "pdf", "AV-2026-0001", "-o", str(out), "--lang", "en")
     root, _ = xml_of(out)
     assert root.findtext(".//rsm:ExchangedDocument/ram:TypeCode", namespaces=NS) == "381"
-    assert root.findtext(".//ram:InvoiceReferencedDocument/ram:IssuerAssignedID", namespaces=NS) == "FA-2026-0001"
-    assert "Credit note for invoice FA-2026-0001" in text_of(out)
+    assert root.findtext(".//ram:InvoiceReferencedDocument/ram:IssuerAssignedID", namespaces=NS) == "FA-2026-0002"
+    assert "Credit note for invoice FA-2026-0002" in text_of(out)
 
 
 def test_quote_and_order_render_with_babel_formatting(koban, billed, tmp_path):
@@ -112,9 +113,9 @@ def test_quote_and_order_render_with_babel_formatting(koban, billed, tmp_path):
 
 
 def test_pdf_all_renders_every_validated_invoice_of_the_period(koban, billed, tmp_path):
-    koban("invoice", "validate", billed[1], "--date", "2026-12-01")
+    koban("invoice", "validate", billed[1], "--date", "2026-11-28")
     result = koban(
-        "invoice", "pdf", "--all", "--from", "2026-11-01", "--to", "2026-11-30", "--outdir", str(tmp_path / "out")
+        "invoice", "pdf", "--all", "--from", "2026-11-01", "--to", "2026-11-27", "--outdir", str(tmp_path / "out")
     )
     assert result.stdout.strip().endswith("1 PDF files written to " + str(tmp_path / "out"))
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["FA-2026-0001.pdf"]

@@ -9,6 +9,7 @@ from sqlalchemy import func, type_coerce
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
+from koban_cli.db import locks
 from koban_cli.db.engine import Ledger
 from koban_cli.db.integrity_sql import stored_content
 from koban_cli.db.models import Contract, Customer, Invoice, InvoiceLine, Payment, SalesOrder
@@ -29,7 +30,7 @@ KINDS = ("standard", "deposit", "intermediate", "balance", "subscription", "cred
 def validate(ledger: Ledger, ref: str, date: dt.date) -> dict:
     """Give the definitive number, freeze the totals and set the due date."""
     with ledger.write() as session:
-        invoice = lookup.invoice(session, ref)
+        invoice = locks.row(session, lookup.invoice(session, ref))  # two clients validating it: one waits
         issuing.check_validation_date(date, ref)
         validate_draft(session, invoice, ref, date)
         return {
@@ -53,9 +54,13 @@ def validate_draft(session: Session, invoice: Invoice, ref: str, date: dt.date) 
     doc_lines.refresh_totals(session, invoice, lines)
     issuing.check_credit_note_date(session, invoice, date)
     if invoice.kind == "credit_note":
+        locks.row(session, session.get(Invoice, invoice.credited_invoice_id))
         _check_credit_room(session, invoice, ref)
     elif invoice.order_id:
+        locks.order(session, invoice.order_id)
         _check_order_room(session, invoice, ref)
+    locks.pause("invoices.validate")
+    locks.chain_head(session)  # before the number: numbers and chain links follow one order
     credit = invoice.kind == "credit_note"
     invoice.number = take_number(session, "credit_note" if credit else "invoice", date, chronological=True)
     invoice.date = date
@@ -68,6 +73,7 @@ def validate_draft(session: Session, invoice: Invoice, ref: str, date: dt.date) 
     session.add(invoice)
     session.flush()
     _chain(session, invoice)
+    locks.pause("invoices.chained")
     invoice.status = "validated"  # written by the next flush, with whatever comes next
     if invoice.order_id:
         orders.refresh_status(session, session.get(SalesOrder, invoice.order_id))
@@ -116,7 +122,7 @@ def _check_credit_room(session: Session, credit: Invoice, ref: str) -> None:
 
 def delete(ledger: Ledger, ref: str) -> None:
     with ledger.write() as session:
-        invoice = lookup.invoice(session, ref)
+        invoice = locks.row(session, lookup.invoice(session, ref))
         if invoice.status != "draft":
             raise InvalidState(
                 f"{ref} is validated and can never be deleted; "
@@ -140,7 +146,7 @@ def credit(
     if amount is not None and picks:
         raise InvalidValue("give --amount or --line, not both")
     with ledger.write() as session:
-        source = lookup.invoice(session, ref)
+        source = locks.row(session, lookup.invoice(session, ref))
         if source.kind == "credit_note":
             raise InvalidState(f"{ref} is a credit note; credit the invoice it corrects instead")
         if source.status != "validated":
@@ -151,9 +157,11 @@ def credit(
         if source.kind == "deposit":  # a deposit is credited only for what no invoice has deducted yet
             order = session.get(SalesOrder, source.order_id)
             left = {d.deposit_line_id: d.amount for d in billed.open_deposits(session, order)}
+            credited = sum((used.get(line.id, (ZERO, ZERO))[1] for line in source_lines), ZERO)
             used = {line.id: (used.get(line.id, (ZERO, ZERO))[0], line.net - left[line.id]) for line in source_lines}
             available = sum(left.get(line.id, ZERO) for line in source_lines)
-            if (available <= 0 and not picks) or (amount and amount > available):
+            deducted = source.net - available - credited
+            if deducted > 0 and ((available <= 0 and not picks) or (amount and amount > available)):
                 raise OverCrediting(
                     f"{ref} has {available:.2f} left to credit: the rest of the deposit was deducted by "
                     f"a later invoice of {order.number} (credit that invoice instead)"
@@ -184,7 +192,7 @@ def credit(
 
 def pay(ledger: Ledger, ref: str, amount: Decimal, date: dt.date, method: str = "") -> dict:
     with ledger.write() as session:
-        invoice = lookup.invoice(session, ref)
+        invoice = locks.row(session, lookup.invoice(session, ref))  # payments of one invoice queue
         if invoice.status != "validated":
             raise InvalidState(f"{ref} is a draft; validate it before recording a payment")
         issuing.check_payment_date(invoice, date)

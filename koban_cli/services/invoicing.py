@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
+from koban_cli.db import locks
 from koban_cli.db.engine import Ledger
 from koban_cli.db.models import Invoice, SalesOrder
 from koban_cli.domain import billing
@@ -26,7 +27,7 @@ from koban_cli.services import lines as doc_lines
 
 
 def _billable_order(session: Session, number: str) -> SalesOrder:
-    order = lookup.order(session, number)
+    order = locks.row(session, lookup.order(session, number))  # every room check reads it locked
     if order.status == "draft":
         raise InvalidState(f"{number} is a draft; validate it first (koban order validate {number})")
     if order.status == "cancelled":
@@ -36,12 +37,16 @@ def _billable_order(session: Session, number: str) -> SalesOrder:
     return order
 
 
-def _check_room(session: Session, order: SalesOrder, net: Decimal) -> None:
+def _check_room(session: Session, order: SalesOrder, net: Decimal, deductible: Decimal = ZERO) -> None:
+    """Refuses a draft that would take the order's invoiced total (drafts included) above its net;
+    `deductible`: what the draft's deductions of validated deposits could give back at most."""
     committed = billed.invoiced(session, order, committed=True)
     if committed + net > order.net:
+        more = net + deductible
         raise OverInvoicing(
-            f"{order.number}: {net:.2f} more would invoice {committed + net:.2f}, above the order's net "
+            f"{order.number}: {more:.2f} more would invoice {committed + more:.2f}, above the order's net "
             f"{order.net:.2f} ({order.net - committed:.2f} left, drafts included)"
+            + (f"; its deposits have only {deductible:.2f} left to deduct" if deductible else "")
         )
 
 
@@ -155,6 +160,7 @@ def partial(
             new_lines = billing.progress_lines(lines, value, ratio, label)
         new_lines += _deductions(session, order, lines, new_lines, deduct)
         _check_room(session, order, sum((line.net for line in new_lines), ZERO))
+        locks.pause("invoicing.partial")
         return _result(draft(session, order.customer_id, "intermediate", date, new_lines, order))
 
 
@@ -164,16 +170,14 @@ def _deductions(
     """The deposit deductions an intermediate invoice carries: at least what keeps the order's invoiced
     total within its net; with `pro_rata`, the deposits' share of what the invoice bills."""
     billing_now = sum((line.net for line in new_lines), ZERO)
-    needed = billed.invoiced(session, order, committed=True) + billing_now - order.net
+    committed = billed.invoiced(session, order, committed=True)
+    needed = committed + billing_now - order.net
     if needed <= 0 and not pro_rata:
         return []
     deposits = billed.open_deposits(session, order)
     available = sum((deposit.amount for deposit in deposits), ZERO)
     if needed > available:
-        raise OverInvoicing(
-            f"{order.number}: {billing_now:.2f} more would invoice {needed:.2f} above the order's net, and its "
-            f"deposits have only {available:.2f} left to deduct (drafts count: validate or delete them first)"
-        )
+        _check_room(session, order, billing_now - available, deductible=available)
     wanted = needed
     if pro_rata and available:
         left_on_lines = sum((line.net_left for line in lines), ZERO)

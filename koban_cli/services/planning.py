@@ -8,6 +8,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from sqlmodel import Session, select
 
+from koban_cli.db import locks
 from koban_cli.db.engine import Ledger
 from koban_cli.db.models import Contract, ContractLine, ContractReprice, Invoice, SalesOrder, ScheduleEntry
 from koban_cli.domain import forecast as F
@@ -32,7 +33,7 @@ def _entries(session: Session, order: SalesOrder) -> list[ScheduleEntry]:
 
 
 def _plannable(session: Session, number: str) -> SalesOrder:
-    order = lookup.order(session, number)
+    order = locks.row(session, lookup.order(session, number))
     if order.status in ("draft", "cancelled"):
         raise InvalidState(f"{number} is {order.status}; plan the billing of a validated order")
     return order
@@ -75,7 +76,7 @@ def schedule(
 
 
 def _entry(session: Session, number: str, position: int) -> tuple[SalesOrder, ScheduleEntry]:
-    order = lookup.order(session, number)
+    order = locks.row(session, lookup.order(session, number))
     entries = _entries(session, order)
     if not 1 <= position <= len(entries):
         raise InvalidValue(f"{number} has no planned entry {position} (it has {len(entries)})")
