@@ -9,6 +9,7 @@ leading `'`; numbers are left alone. `KOBAN_CSV_RAW=1` writes cells as stored.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import re
@@ -85,11 +86,21 @@ def emit_csv(rows: list[dict], fields: list[str] | None = None) -> None:
     rows = [_scalars(row) for row in rows]
     header = list(rows[0]) if rows else list(fields or [])
     cell = _cell if raw_csv() else lambda value: safe_cell(_cell(value))
-    writer = csv.writer(sys.stdout, lineterminator="\n")
+    # Lines end with "\n"; the writer is told "\r\n" so that a cell holding a lone "\r" is quoted too
+    # (Python 3.11 quotes only the line terminator's characters), then the "\r" is dropped from the end.
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+
+    def line(cells: list[str]) -> str:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(cells)
+        return buffer.getvalue()[:-2] + "\n"
+
     if header:
-        writer.writerow(header)
+        sys.stdout.write(line(header))
     for row in rows:
-        writer.writerow([cell(row.get(key)) for key in header])
+        sys.stdout.write(line([cell(row.get(key)) for key in header]))
 
 
 def table(rows: list[dict], columns: list[Col], title: str | None = None, negative=None):

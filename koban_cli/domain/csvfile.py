@@ -29,8 +29,15 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        """One line of text, whatever the cell held (a line break in a cell is shown as `\\n`)."""
         where = f'line {self.line}, column "{self.column}"' if self.column else f"line {self.line}"
-        return f"{where}: {self.message}"
+        return f"{where}: {_visible(self.message)}"
+
+
+def _visible(text: str) -> str:
+    return "".join(
+        ch.encode("unicode_escape").decode() if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in text
+    )
 
 
 def normalize(name: str) -> str:

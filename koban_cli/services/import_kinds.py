@@ -204,8 +204,8 @@ class Orders:
         for line, row, broken, _ in rows:
             key = row.get("order_key")
             header = headers.get(key)
-            if key is None:
-                pass  # "is empty" is listed; the line itself is still checked below
+            if key is None:  # "is empty" is listed; the rest of the row is still checked, as an order of its own
+                self._header(line, row, customers, imported, problems)
             elif header is None:
                 header = headers[key] = self._header(line, row, customers, imported, problems)
             elif key != last_key:
@@ -230,15 +230,14 @@ class Orders:
 
     @staticmethod
     def _header(line: int, row: dict, customers: dict, imported: dict, problems: list[Problem]) -> dict:
-        if row["order_key"] in imported:
-            problems.append(
-                Problem(line, "order_key", f'"{row["order_key"]}" was already imported as {imported[row["order_key"]]}')
-            )
+        key = row.get("order_key")
+        if key in imported:
+            problems.append(Problem(line, "order_key", f'"{key}" was already imported as {imported[key]}'))
         customer = customers.get(row.get("customer"))
         if "customer" in row and customer is None:
             problems.append(Problem(line, "customer", f'customer "{row["customer"]}" does not exist'))
         return {
-            "key": row["order_key"],
+            "key": key,
             "line": line,
             "customer_code": row.get("customer"),
             "customer": customer,
