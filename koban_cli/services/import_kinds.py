@@ -73,12 +73,12 @@ def _first(problems: list[Problem], line: int, column: str, key, seen: dict) -> 
     return True
 
 
-def _new_or_updated(problems: list[Problem], row, column: str, key: str, found, noun: str, update: bool) -> None:
+def _new_or_updated(problems: list[Problem], parsed, column: str, key: str, found, noun: str, update: bool) -> None:
     """An existing code or reference only with --update; a new one needs every required column."""
     if found is None:
-        problems.extend(row.if_new)
+        problems.extend(parsed.if_new)
     elif not update:
-        problems.append(Problem(row.line, column, f'{noun} "{key}" already exists (use --update)'))
+        problems.append(Problem(parsed.line, column, f'{noun} "{key}" already exists (use --update)'))
 
 
 class Parties:
