@@ -147,3 +147,26 @@ def test_validated_invoices_are_never_deleted_and_numbers_follow_dates(koban, or
 def test_usage_errors_exit_2(koban):
     result = koban("invoice", "deposit", ok=False)
     assert result.exit_code == 2
+
+
+def test_a_share_of_zero_percent_is_refused_in_a_correct_sentence(koban, order):
+    refused(koban, ["invoice", "deposit", order, "--percent", "0"], '--percent "0" must be more than 0 and at most 100')
+    refused(
+        koban, ["invoice", "deposit", order, "--percent", "120"], '--percent "120" must be more than 0 and at most 100'
+    )
+
+
+def test_codes_in_any_alphabet_are_accepted_and_spaces_are_not(koban):
+    koban("customer", "add", "ŒUF", "--name", "La Maison de l'Œuf")
+    koban("supplier", "add", "ÇA-VA", "--name", "Ça va SARL")
+    koban("product", "add", "ÉCRAN-27", "--name", "Écran", "--price", "249.90", "--vat", "20")
+    koban("customer", "add", "E\u0301TE", "--name", "Été")  # typed with a combining accent: stored as "ÉTE"
+    assert koban.json("customer", "show", "ŒUF")["name"] == "La Maison de l'Œuf"
+    assert koban.json("product", "show", "ÉCRAN-27")["price"] == "249.90"
+    assert [s["code"] for s in koban.json("supplier", "list")] == ["ÇA-VA"]
+    assert koban.json("customer", "show", "\u00c9TE")["name"] == "Été"
+    refused(
+        koban,
+        ["customer", "add", "ŒUF FRAIS", "--name", "X"],
+        'customer code "ŒUF FRAIS" must be 1 to 35 letters, digits or . _ - / + (no spaces)',
+    )

@@ -49,8 +49,8 @@ def test_json_writes_null_for_every_missing_value(koban):
     }
     assert koban.json("customer", "show", "BOB")["vat_number"] is None
     assert koban.json("product", "show", "DAY")["cost"] is None
-    koban("supplier", "add", "BOIS", "--name", "Scierie")
-    assert koban.json("supplier", "list") == [{"code": "BOIS", "name": "Scierie", "email": None}]
+    koban("supplier", "add", "BOIS", "--name", 'Scierie ": "" du Jura')  # an empty-looking piece of text stays
+    assert koban.json("supplier", "list") == [{"code": "BOIS", "name": 'Scierie ": "" du Jura', "email": None}]
 
 
 def test_an_empty_csv_list_prints_its_header_line(db_path):
