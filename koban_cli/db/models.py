@@ -58,6 +58,7 @@ class Customer(SQLModel, table=True):
     siren: str = ""
     vat_number: str = ""
     payment_terms_days: Optional[int] = None
+    no_email: bool = False  # invoices are never emailed (sent by hand)
 
 
 class Supplier(SQLModel, table=True):
@@ -155,6 +156,7 @@ class Invoice(DocumentFields, table=True):
     order_id: Optional[int] = Field(default=None, foreign_key="sales_order.id")
     credited_invoice_id: Optional[int] = Field(default=None, foreign_key="invoice.id", index=True)
     contract_id: Optional[int] = Field(default=None, foreign_key="contract.id", index=True)
+    project_id: Optional[int] = Field(default=None, foreign_key="project.id", index=True)
     due_date: Optional[dt.date] = None
     sent_at: Optional[dt.datetime] = None
     send_error: Optional[str] = None
