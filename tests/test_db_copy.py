@@ -115,3 +115,20 @@ def test_a_ledger_is_not_copied_onto_itself(koban):
         1,
         "Error: the target is the ledger being copied; give another database with --to\n",
     )
+
+
+def test_archived_invoices_follow_the_copy_and_it_verifies(koban, target, tmp_path):
+    order = koban.json("order", "create", "--customer", "ACME", "--date", "2026-11-02")["number"]
+    koban("order", "add-line", order, "--product", "DAY")
+    koban("order", "validate", order)
+    number = koban.json("invoice", "validate", koban.json("invoice", "balance", order)["ref"], "--date", "2026-11-03")[
+        "number"
+    ]
+    koban("invoice", "pdf", number, "-o", str(tmp_path / "first.pdf"))  # archived on first print
+    koban("invoice", "pay", number, "--amount", "100", "--date", "2026-11-04")
+    koban.json("db", "copy", "--to", target)
+    copied = Koban(target)
+    assert copied("verify").exit_code == 0
+    copied("invoice", "pdf", number, "-o", str(tmp_path / "again.pdf"))
+    assert (tmp_path / "again.pdf").read_bytes() == (tmp_path / "first.pdf").read_bytes()
+    assert koban.json("db", "copy", "--to", target, "--force")["replaced"] is True  # payments' triggers too

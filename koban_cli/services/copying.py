@@ -16,11 +16,11 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session, SQLModel
 
 from koban_cli.db.engine import Ledger
-from koban_cli.db.integrity_sql import TRIGGERS
+from koban_cli.db.integrity_sql import CURRENT_TRIGGERS
 from koban_cli.db.models import Invoice, SalesOrder
 from koban_cli.domain.values import money_str
 from koban_cli.errors import KobanError
-from koban_cli.services import maintenance
+from koban_cli.services import archive, maintenance
 
 CHUNK = 5000
 
@@ -64,7 +64,7 @@ def copy(source: Ledger, target: Ledger, force: bool = False) -> dict:
                     f"the target ledger is not empty ({', '.join(filled[:3])}…); "
                     f"copy into a new database, or use --force to replace its koban tables"
                 )
-            _write(src, dst, target, tables, filled)
+            _write(src, dst, source, target, tables, filled)
             mismatched = [t.name for t in tables if _count(dst, t) != counts[t.name]]
             if mismatched or _sums(dst) != sums:
                 raise KobanError(
@@ -94,9 +94,9 @@ def _snapshot(ledger: Ledger) -> Iterator[Connection]:
         yield conn
 
 
-def _write(src: Connection, dst: Connection, target: Ledger, tables, filled: list[str]) -> None:
+def _write(src: Connection, dst: Connection, source: Ledger, target: Ledger, tables, filled: list[str]) -> None:
     if target.is_sqlite:  # the rows come validated already (and --force deletes some); the triggers come back after
-        for name in TRIGGERS:
+        for name in CURRENT_TRIGGERS:
             dst.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
     if filled:
         for table in reversed(tables):  # children first: no reference is ever left dangling
@@ -104,9 +104,12 @@ def _write(src: Connection, dst: Connection, target: Ledger, tables, filled: lis
     for table in tables:
         rows = src.execute(select(table).order_by(*table.primary_key.columns)).mappings()
         while chunk := rows.fetchmany(CHUNK):
-            dst.execute(insert(table), [dict(row) for row in chunk])
+            values = [dict(row) for row in chunk]
+            if table.name == "invoice_archive":  # the archived files follow: bytes in a server, a folder beside a file
+                values = [archive.moved(source, target, row) for row in values]
+            dst.execute(insert(table), values)
     if target.is_sqlite:
-        for sql in TRIGGERS.values():
+        for sql in CURRENT_TRIGGERS.values():
             dst.exec_driver_sql(sql)
     else:
         _reset_sequences(dst, tables)
