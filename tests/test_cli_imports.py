@@ -161,7 +161,7 @@ def test_a_new_row_in_an_update_file_names_every_required_column_it_lacks(koban,
     before = dump(koban.db)
     result = imported(koban, "products", prices, "--update", ok=False)
     assert errors(result) == [
-        (3, "name", "is empty"),
+        (3, "name", 'is empty, and creating product "NEW" needs it'),
         (3, "vat", 'product "NEW" does not exist, and creating it needs this column'),
         (4, "vat", 'product "NEWER" does not exist, and creating it needs this column'),
     ]

@@ -234,7 +234,7 @@ class Parsed:
             Problem(
                 line,
                 c.name,
-                "is empty"
+                f'is empty, and creating {self.noun} "{row[self.key]}" needs it'
                 if c in self.columns
                 else f'{self.noun} "{row[self.key]}" does not exist, and creating it needs this column',
             )
