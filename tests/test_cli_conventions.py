@@ -78,3 +78,34 @@ def test_the_readme_command_reference_is_the_generated_one():
 
     readme = (PACKAGE.parent / "README.md").read_text()
     assert readme.endswith(reference())
+
+
+def test_every_list_command_prints_its_csv_header_even_when_it_lists_nothing(tmp_path):
+    from typer.testing import CliRunner
+
+    from koban_cli.cli import state
+
+    db, runner = str(tmp_path / "ledger.db"), CliRunner()
+    for args in (
+        ["customer", "list"],
+        ["supplier", "list"],
+        ["product", "list"],
+        ["quote", "list"],
+        ["order", "list", "--open"],
+        ["invoice", "list"],
+        ["contract", "list"],
+        ["contract", "renewals"],
+        ["contract", "bill-due", "--dry-run"],
+        ["delivery", "list"],
+        ["stock", "show"],
+        ["stock", "moves"],
+        ["project", "list"],
+        ["purchase", "list"],
+    ):
+        result = runner.invoke(app, ["--db", db, *args, "--format", "csv"])
+        state.choose(None)
+        lines = result.stdout.splitlines()
+        assert (result.exit_code, len(lines)) == (0, 1) and "," in lines[0], args
+        json_result = runner.invoke(app, ["--db", db, *args, "--format", "json"])
+        state.choose(None)
+        assert json_result.stdout.strip() == "[]", args
