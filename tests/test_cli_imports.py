@@ -220,7 +220,7 @@ def test_a_contract_row_lists_its_notice_period_and_mode_problems_in_one_run(kob
 
 def test_spreadsheet_day_numbers_are_read_as_dates(koban, tmp_path):
     orders = write(
-        tmp_path, "commandes.csv", "order_key,customer,product,date\nK1,ACME,DAY,45658\nK2,BOB,DAY,46353.5\n"
+        tmp_path, "commandes.csv", "order_key;customer;product;date\nK1;ACME;DAY;45658\nK2;BOB;DAY;46353,5\n"
     )
     imported(koban, "orders", orders)
     first, second = koban.json("order", "show", "CO-2025-0001"), koban.json("order", "show", "CO-2026-0001")

@@ -109,7 +109,7 @@ def number(text: str) -> Decimal:
 # a date cell exported without its format reads 45658 for 2025-01-01. Five digits cover 1927 to 2173,
 # and no other date form is five bare digits, so there is no ambiguity.
 SPREADSHEET_EPOCH = dt.date(1899, 12, 30)
-_SERIAL = re.compile(r"(\d{5})(\.\d+)?")  # a fraction is a time of day: the date is what counts
+_SERIAL = re.compile(r"(\d{5})([.,]\d+)?")  # a fraction is a time of day: the date is what counts
 
 
 @lru_cache(maxsize=4096)
