@@ -5,7 +5,9 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from koban_cli.domain.periods import current_term_end, engagement_end, next_period, periods_until
+from decimal import Decimal
+
+from koban_cli.domain.periods import current_term_end, engagement_end, next_period, period_amount, periods_until
 
 D = dt.date
 
@@ -35,8 +37,23 @@ def test_a_period_cut_by_the_end_is_billed_pro_rata_of_its_days():
 
 
 def test_tacit_renewal_extends_the_term_by_the_renewal_length():
-    assert current_term_end(D(2026, 12, 31), 12, D(2027, 3, 1)) == D(2027, 12, 31)
-    assert current_term_end(D(2026, 12, 31), None, D(2027, 3, 1)) == D(2026, 12, 31)
+    assert current_term_end(D(2026, 1, 1), D(2026, 12, 31), 12, D(2027, 3, 1)) == D(2027, 12, 31)
+    assert current_term_end(D(2026, 1, 1), D(2026, 12, 31), None, D(2027, 3, 1)) == D(2026, 12, 31)
+
+
+def test_renewed_terms_are_counted_from_the_start_and_end_on_period_ends():
+    start = D(2027, 1, 31)
+    ends = [current_term_end(start, engagement_end(start, 1), 1, D(2027, m, 1)) for m in range(2, 7)]
+    assert ends == [D(2027, 2, 27), D(2027, 3, 30), D(2027, 4, 29), D(2027, 5, 30), D(2027, 6, 29)]
+    leap = D(2024, 2, 29)
+    assert current_term_end(leap, engagement_end(leap, 12), 12, D(2027, 3, 1)) == D(2028, 2, 28)
+
+
+def test_a_yearly_price_billed_monthly_sums_to_the_price_with_cumulative_rounding():
+    amounts = [period_amount(Decimal("1000.00"), 12, 1, index) for index in range(24)]
+    assert amounts[:3] == [Decimal("83.33"), Decimal("83.34"), Decimal("83.33")]
+    assert sum(amounts[:12]) == sum(amounts[12:]) == Decimal("1000.00")
+    assert period_amount(Decimal("49.00"), 1, 3, 5) == Decimal("147.00")
 
 
 dates = st.dates(min_value=D(2024, 1, 1), max_value=D(2030, 12, 31))

@@ -13,6 +13,8 @@ from koban_cli.cli import output, pdfs, state
 from koban_cli.cli.nouns import noun_app
 from koban_cli.cli.output import Col
 from koban_cli.cli.params import FORMAT_DEFAULT, AsOfOpt, Format, FormatOpt, date, money, percent, qty, vat
+from koban_cli.domain.values import parse_decimal
+from koban_cli.errors import InvalidValue
 
 app = noun_app("contract")
 Ref = Annotated[str, typer.Argument(help="Contract number, e.g. AB-2026-0001.")]
@@ -34,6 +36,16 @@ BILL_COLUMNS = [
     Col("status", "Status"),
     Col("net", "Net", numeric=True, total=True),
 ]
+
+
+def _change(value: object) -> Decimal:
+    """A price change in %: from -99.99 to 100, two decimals, never 0."""
+    if not isinstance(value, str):
+        return value
+    change = parse_decimal(value, "--percent")
+    if change != change.quantize(Decimal("0.01")) or not Decimal("-99.99") <= change <= 100 or change == 0:
+        raise InvalidValue(f'--percent "{value}" must be a change from -99.99 to 100 (two decimals), not 0')
+    return change
 
 
 def _service():
@@ -59,6 +71,9 @@ def create(
     renew_months: Annotated[Optional[int], typer.Option(help="Renewal length (default: the engagement's).")] = None,
     notice_days: Annotated[int, typer.Option(help="Notice before the end.")] = 30,
     auto: Annotated[bool, typer.Option("--auto/--manual", help="Validate bill-due invoices automatically.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Make a second contract from an order that already has an active one.")
+    ] = False,
     fmt: FormatOpt = FORMAT_DEFAULT,
 ) -> None:
     """Create a contract from an order's subscription lines, or for a customer.
@@ -78,6 +93,7 @@ def create(
         renew_months,
         notice_days,
         auto,
+        force,
     )
     output.created(result, fmt)
 
@@ -95,7 +111,7 @@ def add_line(
     discount: Annotated[Decimal, typer.Option(parser=percent("--discount"), metavar="PERCENT")] = Decimal(0),
     fmt: FormatOpt = FORMAT_DEFAULT,
 ) -> None:
-    """Add a subscription line to a contract (a product's price is per its own period).
+    """Add a subscription line to a contract (a product's price is per its own period, --price per billing period).
 
     Example: koban contract add-line AB-2026-0001 --product HEBERG --qty 2
     """
@@ -103,6 +119,45 @@ def add_line(
 
     result = _service().add_line(state.ledger(), ref, LineInput(product, description, price, vat, qty, discount))
     output.created(result, fmt, f"{ref} line {result['position']}")
+
+
+@app.command("set-line")
+def set_line(
+    ref: Ref,
+    position: Annotated[int, typer.Argument(help="Line number, from 1.")],
+    qty: Annotated[Optional[Decimal], typer.Option(parser=qty("--qty"), metavar="QTY")] = None,
+    price: Annotated[
+        Optional[Decimal], typer.Option(parser=money("--price"), metavar="AMOUNT", help="Price per billing period.")
+    ] = None,
+    discount: Annotated[Optional[Decimal], typer.Option(parser=percent("--discount"), metavar="PERCENT")] = None,
+    fmt: FormatOpt = FORMAT_DEFAULT,
+) -> None:
+    """Change a contract line for the periods not billed yet.
+
+    Example: koban contract set-line AB-2026-0001 1 --qty 3 --price 45.00
+    """
+    result = _service().set_line(state.ledger(), ref, position, qty, price, discount)
+    output.created(result, fmt, f"{ref} line {position} changed")
+
+
+@app.command("remove-line")
+def remove_line(
+    ref: Ref, position: Annotated[int, typer.Argument(help="Line number, from 1.")], fmt: FormatOpt = FORMAT_DEFAULT
+) -> None:
+    """Remove a contract line from the periods not billed yet; the next lines move up.
+
+    Example: koban contract remove-line AB-2026-0001 2
+    """
+    output.created(_service().remove_line(state.ledger(), ref, position), fmt, f"{ref} line {position} removed")
+
+
+@app.command()
+def cancel(ref: Ref, fmt: FormatOpt = FORMAT_DEFAULT) -> None:
+    """Cancel a contract made by mistake (no period billed yet); it never bills.
+
+    Example: koban contract cancel AB-2026-0001
+    """
+    output.created(_service().cancel(state.ledger(), ref), fmt, f"{ref} cancelled")
 
 
 @app.command("bill-due")
@@ -147,7 +202,7 @@ def bill_due(
 
 @app.command("list")
 def list_(
-    status: Annotated[Optional[str], typer.Option(help="active, terminated, ended.")] = None,
+    status: Annotated[Optional[str], typer.Option(help="active, terminated, ended, cancelled.")] = None,
     as_of: AsOfOpt = "today",
     fmt: FormatOpt = FORMAT_DEFAULT,
 ) -> None:
@@ -209,16 +264,26 @@ def renewals(
 @app.command()
 def terminate(
     ref: Ref,
-    on: Annotated[dt.date, typer.Option("--on", parser=date("--on"), metavar="DATE", help="Last day covered.")],
+    on: Annotated[
+        Optional[dt.date], typer.Option("--on", parser=date("--on"), metavar="DATE", help="Last day covered.")
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Ignore the notice period.")] = False,
+    undo: Annotated[bool, typer.Option("--undo", help="Revert a termination whose date has not passed.")] = False,
     as_of: AsOfOpt = "today",
     fmt: FormatOpt = FORMAT_DEFAULT,
 ) -> None:
-    """Terminate a contract; no period after its last day is billed.
+    """Terminate a contract; no period after its last day is billed, days billed beyond it are credited.
 
     Example: koban contract terminate AB-2026-0001 --on 2027-06-30
     """
-    output.created(_service().terminate(state.ledger(), ref, on, as_of, force), fmt, f"{ref} terminated")
+    if undo == (on is not None):
+        raise InvalidValue("give --on DATE, or --undo")
+    if undo:
+        output.created(_service().undo_termination(state.ledger(), ref, as_of), fmt, f"{ref} goes on")
+        return
+    result = _service().terminate(state.ledger(), ref, on, as_of, force)
+    credited = f"; credit note {result['credit_note']} drafted for the days billed after it" if result["credit_note"] else ""
+    output.created(result, fmt, f"{ref} terminated on {result['end']}{credited}")
 
 
 @app.command()
@@ -226,9 +291,7 @@ def reprice(
     ref: Ref,
     pct: Annotated[
         Decimal,
-        typer.Option(
-            "--percent", parser=percent("--percent", allow_zero=False), metavar="PERCENT", help="Increase in %."
-        ),
+        typer.Option("--percent", parser=_change, metavar="PERCENT", help="Change in % (e.g. 3.5, or -5 to lower)."),
     ],
     from_date: Annotated[
         dt.date, typer.Option("--from", parser=date("--from"), metavar="DATE", help="First period start repriced.")

@@ -24,7 +24,7 @@ def render(console, view: dict, extra_columns: tuple[tuple[str, str], ...] = ())
     facts = [
         f"[bold]{k.replace('_', ' ')}[/]: {escape(_text(v))}"
         for k, v in view.items()
-        if k not in HEADER_SKIP and v not in (None, [], "")
+        if k not in HEADER_SKIP and v not in (None, [], "") and not _table(v)
     ]
     console.print(Panel("\n".join(facts), title=f"[bold]{escape(str(title))}[/]", expand=False))
     lines = Table(header_style="bold", show_lines=False)
@@ -53,7 +53,14 @@ def render(console, view: dict, extra_columns: tuple[tuple[str, str], ...] = ())
     console.print(totals)
 
 
+def _table(value) -> bool:
+    """A list of records: drawn as its own table, never as text in the header."""
+    return isinstance(value, list) and any(isinstance(item, dict) for item in value)
+
+
 def _text(value) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return "" if value is None else str(value)

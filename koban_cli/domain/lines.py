@@ -10,7 +10,7 @@ rounded once, so the line is true to the cent by construction.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
 
 from koban_cli.domain.amounts import line_net
@@ -60,8 +60,10 @@ class Line:
 
     def fields(self, *names: str) -> dict:
         """The stored columns (all of them, or the ones named)."""
-        values = asdict(self)
-        return {name: values[name] for name in names} if names else values
+        return {name: getattr(self, name) for name in names or COLUMNS}
+
+
+COLUMNS = tuple(field.name for field in fields(Line))
 
 
 def priced(

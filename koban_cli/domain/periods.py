@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
+from koban_cli.domain.values import round_money
 from koban_cli.errors import InvalidValue
 
 MONTHS = {"monthly": 1, "quarterly": 3, "semiannual": 6, "yearly": 12}
@@ -40,6 +41,7 @@ class Period:
     end: dt.date  # last day billed (inclusive), cut by the contract's end
     full_end: dt.date  # last day of the whole period
     due: dt.date
+    index: int = 0  # from 0, counted from the contract's start
 
     @property
     def days(self) -> int:
@@ -62,7 +64,7 @@ def period_at(start: dt.date, every_months: int, index: int, end: dt.date | None
         return None
     full_end = add_months(start, every_months * (index + 1)) - ONE_DAY
     last = min(full_end, end) if end is not None else full_end
-    return Period(first, last, full_end, first if in_advance else last + ONE_DAY)
+    return Period(first, last, full_end, first if in_advance else last + ONE_DAY, index)
 
 
 def periods_until(
@@ -89,9 +91,44 @@ def next_period(
     return None
 
 
-def current_term_end(first_end: dt.date, renew_months: int | None, as_of: dt.date) -> dt.date:
-    """The end of the engagement running on `as_of`, tacit renewals included."""
-    end = first_end
+def current_term_end(start: dt.date, first_end: dt.date, renew_months: int | None, as_of: dt.date) -> dt.date:
+    """The end of the engagement running on `as_of`, tacit renewals included.
+
+    Terms are counted from the start date like periods (term n ends on start + n x term - 1 day), so an
+    engagement always ends on a period end: 31 January + 1 month ends 27 February, then 30 March, never
+    drifting to the 27th. A first term ended on a date that is no whole number of months is renewed
+    from the day after it.
+    """
+    first_months = whole_months(start, first_end)
+    origin, offset = (start, first_months) if first_months else (first_end + ONE_DAY, 0)
+    end, renewals = first_end, 0
     while renew_months and end < as_of:
-        end = add_months(end + ONE_DAY, renew_months) - ONE_DAY
+        renewals += 1
+        end = engagement_end(origin, offset + renewals * renew_months)
     return end
+
+
+def whole_months(start: dt.date, end: dt.date) -> int | None:
+    """n when `end` is the last day of n months from `start`, else None."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    for n in (months, months + 1):
+        if n > 0 and engagement_end(start, n) == end:
+            return n
+    return None
+
+
+def period_amount(price: Decimal, price_months: int, every_months: int, index: int) -> Decimal:
+    """The amount of billing period `index` (from 0) of a price per `price_months`.
+
+    A price for a longer span than the billing period is spread with cumulative rounding, so the
+    periods of one span add up to the price: 1 000,00 a year billed monthly is 83,33 twice then 83,34,
+    twelve months summing to 1 000,00. A shorter span is multiplied (a monthly price billed quarterly
+    is three months).
+    """
+    if every_months >= price_months:
+        return round_money(price * every_months / price_months)
+    per_span = price_months // every_months if price_months % every_months == 0 else None
+    if per_span is None:
+        return round_money(price * every_months / price_months)
+    k = index % per_span
+    return round_money(price * (k + 1) / per_span) - round_money(price * k / per_span)

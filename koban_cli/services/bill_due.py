@@ -22,7 +22,7 @@ from sqlmodel import Session, select
 from koban_cli.db.engine import Ledger
 from koban_cli.db.models import Contract, ContractLine, ContractPeriod, ContractReprice, Customer
 from koban_cli.domain import periods as P
-from koban_cli.domain.lines import Line, VatPolicy, priced, prorated
+from koban_cli.domain.lines import VatPolicy
 from koban_cli.domain.values import date_str, money_str
 from koban_cli.errors import KobanError
 from koban_cli.services import contracts
@@ -46,39 +46,6 @@ def _due(contract: Contract, billed: set[dt.date], as_of: dt.date) -> list[P.Per
         )
         if period.start not in billed
     ]
-
-
-def period_lines(
-    contract: Contract,
-    lines: list[ContractLine],
-    reprices: list[ContractReprice],
-    period: P.Period,
-    policy: VatPolicy,
-) -> list[Line]:
-    """The invoice lines of one period: each contract line at its period price, pro rata when cut short."""
-    every = P.months_of(contract.every)
-    dates = f"du {period.start:%d/%m/%Y} au {period.end:%d/%m/%Y}"
-    new = []
-    for line in lines:
-        price = contracts.period_price(line, every, reprices, period.start)
-        anchors = {"period_start": period.start, "period_end": period.end, "product_id": line.product_id}
-        if period.days == period.full_days:
-            made = priced(f"{line.description} — {dates}", line.qty, price, line.vat_rate, policy, line.discount, **anchors)
-        else:
-            made = prorated(
-                f"{line.description} — {dates}",
-                line.qty,
-                price,
-                contract.every,
-                line.vat_rate,
-                policy,
-                period.days,
-                period.full_days,
-                line.discount,
-                **anchors,
-            )
-        new.append(made)
-    return new
 
 
 def due_contracts(ledger: Ledger, as_of: dt.date) -> list[tuple[Contract, list[P.Period]]]:
@@ -224,8 +191,7 @@ def _bill(
     policy: VatPolicy,
     as_of: dt.date,
 ) -> list[dict]:
-    if not lines:
-        raise KobanError(f"{contract.number} has no line to bill (koban contract add-line {contract.number} …)")
+    _require_lines(contract, lines)
     made = []
     for period in _due(contract, billed, as_of):
         invoice = draft(
@@ -233,7 +199,7 @@ def _bill(
             contract.customer_id,
             "subscription",
             as_of,
-            period_lines(contract, lines, reprices, period, policy),
+            contracts.period_lines(contract, lines, reprices, period, policy),
             contract_id=contract.id,
             note=f"Abonnement {contract.number}",
         )
@@ -245,13 +211,23 @@ def _bill(
     return made
 
 
+def _require_lines(contract: Contract, lines: list[ContractLine]) -> None:
+    if not lines:
+        raise KobanError(f"{contract.number} has no line to bill (koban contract add-line {contract.number} …)")
+
+
 def _plan_batch(ledger: Ledger, batch: list[tuple[Contract, list[P.Period]]], as_of: dt.date, run: Run) -> None:
     """What a real run would bill, written nowhere."""
     with ledger.read() as session:
         loaded = _Batch.load(session, [contract.id for contract, _ in batch])
         for contract in loaded.contracts:
+            try:
+                _require_lines(contract, loaded.lines[contract.id])
+            except KobanError as exc:  # reported as the real run reports it
+                run.failed.append((contract.number, str(exc)))
+                continue
             for period in _due(contract, loaded.billed.get(contract.id, set()), as_of):
-                lines = period_lines(
+                lines = contracts.period_lines(
                     contract, loaded.lines[contract.id], loaded.reprices[contract.id], period, loaded.policy
                 )
                 run.made.append(_row(contract, period, None, sum((line.net for line in lines), Decimal(0)), "planned"))

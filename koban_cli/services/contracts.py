@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
+from koban_cli.db import locks
 from koban_cli.db.engine import Ledger
 from koban_cli.db.models import (
     Contract,
@@ -21,13 +22,15 @@ from koban_cli.db.models import (
 )
 from koban_cli.domain import periods as P
 from koban_cli.domain.amounts import line_net, totals
-from koban_cli.domain.values import HUNDRED, date_str, money_str, number_str, round_money
+from koban_cli.domain.lines import Line, VatPolicy, priced, prorated
+from koban_cli.domain.values import HUNDRED, ZERO, date_str, money_str, number_str, round_money
 from koban_cli.errors import InvalidState, InvalidValue, not_found
 from koban_cli.services import lookup
-from koban_cli.services.lines import LineInput, resolve
+from koban_cli.services import lines as doc_lines
+from koban_cli.services.lines import LineInput, resolve, vat_policy
 from koban_cli.services.numbering import take_number
 
-STATUSES = ("active", "terminated", "ended")
+STATUSES = ("active", "terminated", "ended", "cancelled")
 
 
 def get(session: Session, number: str) -> Contract:
@@ -63,6 +66,7 @@ def create(
     renew_months: int | None = None,
     notice_days: int = 30,
     auto: bool = False,
+    force: bool = False,
 ) -> dict:
     if (from_order is None) == (customer is None):
         raise InvalidValue("give --from-order CO-… or --customer CODE")
@@ -79,6 +83,13 @@ def create(
         lines = _order_subscriptions(session, order) if order else []
         if order and not lines:
             raise InvalidState(f"{from_order} has no subscription line; a contract bills subscription products")
+        if order and not force:
+            other = active_from_order(session, order.id)
+            if other:
+                raise InvalidState(
+                    f"{from_order} already has active contract {other} billing its subscription lines; "
+                    f"use --force to make a second one"
+                )
         if every is None:
             every = min((line[1].period or "monthly" for line in lines), key=P.months_of, default="monthly")
         contract = Contract(
@@ -133,15 +144,20 @@ def _order_subscriptions(session: Session, order: SalesOrder) -> list[tuple[Orde
 
 
 def add_line(ledger: Ledger, number: str, spec: LineInput) -> dict:
+    """A line billed every period: a product's price is per its own period, a typed --price per billing
+    period of the contract."""
     with ledger.write() as session:
-        contract = get(session, number)
-        if contract.status != "active":
-            raise InvalidState(f"{number} is {contract.status}")
+        contract = _active(session, number)
         line = resolve(session, spec)
         if line.kind == "text":
             raise InvalidValue("a contract line needs an amount (--product or --description/--price/--vat)")
         product = session.get(Product, line.product_id) if line.product_id else None
-        price_months = P.months_of(product.period) if product and product.period else P.months_of(contract.every)
+        if product is not None and product.kind == "goods":
+            raise InvalidValue(
+                f"{product.ref} is goods, delivered from stock; a contract bills services and subscriptions"
+            )
+        own_period = product is not None and product.period and spec.price is None
+        price_months = P.months_of(product.period) if own_period else P.months_of(contract.every)
         position = len(lines_of(session, contract)) + 1
         session.add(
             ContractLine(
@@ -154,6 +170,67 @@ def add_line(ledger: Ledger, number: str, spec: LineInput) -> dict:
         return {"ref": number, "position": position}
 
 
+def set_line(
+    ledger: Ledger,
+    number: str,
+    position: int,
+    qty: Decimal | None = None,
+    price: Decimal | None = None,
+    discount: Decimal | None = None,
+) -> dict:
+    """Change a line for the periods not billed yet (a typed price is per billing period)."""
+    if qty is None and price is None and discount is None:
+        raise InvalidValue("give --qty, --price or --discount")
+    with ledger.write() as session:
+        contract = _active(session, number)
+        line = _line(session, contract, position)
+        if qty is not None:
+            line.qty = qty
+        if price is not None:
+            line.unit_price, line.price_months = price, P.months_of(contract.every)
+        if discount is not None:
+            line.discount = discount
+        session.add(line)
+        return {"ref": number, "position": position}
+
+
+def remove_line(ledger: Ledger, number: str, position: int) -> dict:
+    """Remove a line from the periods not billed yet; the next lines move up."""
+    with ledger.write() as session:
+        contract = _active(session, number)
+        target = _line(session, contract, position)
+        session.delete(target)
+        session.flush()
+        for line in lines_of(session, contract):
+            if line.position > position:
+                line.position -= 1
+                session.add(line)
+                session.flush()
+        return {"ref": number, "position": position}
+
+
+def _active(session: Session, number: str) -> Contract:
+    contract = locks.row(session, get(session, number))
+    if contract.status != "active":
+        raise InvalidState(f"{number} is {contract.status}; only an active contract is changed")
+    return contract
+
+
+def _line(session: Session, contract: Contract, position: int) -> ContractLine:
+    lines = lines_of(session, contract)
+    found = next((line for line in lines if line.position == position), None)
+    if found is None:
+        raise InvalidValue(f"{contract.number} has no line {position} (it has {len(lines)})")
+    return found
+
+
+def active_from_order(session: Session, order_id: int) -> str | None:
+    """The number of an active contract made from the order, if any."""
+    return session.exec(
+        select(Contract.number).where(Contract.order_id == order_id, Contract.status == "active")
+    ).first()
+
+
 def lines_of(session: Session, contract: Contract) -> list[ContractLine]:
     return list(
         session.exec(
@@ -163,19 +240,61 @@ def lines_of(session: Session, contract: Contract) -> list[ContractLine]:
 
 
 def billing_end(contract: Contract) -> dt.date | None:
-    """The last day that will ever be billed: None while tacit renewal goes on."""
+    """The last day that will ever be billed: None while tacit renewal goes on (a cancelled contract
+    ends the day before it starts, so no period of it is ever due)."""
+    if contract.status == "cancelled":
+        return contract.start - P.ONE_DAY
     if contract.terminated_on:
         return contract.terminated_on
     return None if contract.renew else contract.end
 
 
-def period_price(line: ContractLine, every_months: int, reprices: list[ContractReprice], start: dt.date) -> Decimal:
-    """A line's unit price for one billing period starting on `start`, indexations applied."""
-    price = round_money(line.unit_price * every_months / line.price_months)
+def period_price(line: ContractLine, every_months: int, reprices: list[ContractReprice], period: P.Period) -> Decimal:
+    """A line's unit price for one billing period, indexations applied (compounded, to the cent at each
+    step) to its price, then spread over the periods of its span (see `periods.period_amount`)."""
+    price = line.unit_price
     for change in sorted(reprices, key=lambda r: r.from_date):
-        if change.from_date <= start:
+        if change.from_date <= period.start:
             price = round_money(price * (HUNDRED + change.percent) / HUNDRED)
-    return price
+    return P.period_amount(price, line.price_months, every_months, period.index)
+
+
+def term_end(contract: Contract, as_of: dt.date) -> dt.date:
+    """The end of the engagement running on `as_of` (tacit renewals counted from the start)."""
+    return P.current_term_end(contract.start, contract.end, contract.renew_months if contract.renew else None, as_of)
+
+
+def period_lines(
+    contract: Contract,
+    lines: list[ContractLine],
+    reprices: list[ContractReprice],
+    period: P.Period,
+    policy: VatPolicy,
+) -> list[Line]:
+    """The invoice lines of one period: each contract line at its period price, pro rata when cut short."""
+    every = P.months_of(contract.every)
+    dates = f"du {period.start:%d/%m/%Y} au {period.end:%d/%m/%Y}"
+    new = []
+    for line in lines:
+        price = period_price(line, every, reprices, period)
+        anchors = {"period_start": period.start, "period_end": period.end, "product_id": line.product_id}
+        if period.days == period.full_days:
+            made = priced(f"{line.description} — {dates}", line.qty, price, line.vat_rate, policy, line.discount, **anchors)
+        else:
+            made = prorated(
+                f"{line.description} — {dates}",
+                line.qty,
+                price,
+                contract.every,
+                line.vat_rate,
+                policy,
+                period.days,
+                period.full_days,
+                line.discount,
+                **anchors,
+            )
+        new.append(made)
+    return new
 
 
 def status_on(contract: Contract, as_of: dt.date) -> str:
@@ -210,7 +329,7 @@ def _row(contract: Contract, code: str, billed: set[dt.date], as_of: dt.date) ->
         "start": date_str(contract.start),
         "end": date_str(
             contract.terminated_on
-            or P.current_term_end(contract.end, contract.renew_months if contract.renew else None, as_of)
+            or term_end(contract, as_of)
         ),
         "every": contract.every,
         "mode": "auto" if contract.auto else "manual",
@@ -231,19 +350,21 @@ def list_contracts(ledger: Ledger, as_of: dt.date, status: str | None = None) ->
 
 
 def show(ledger: Ledger, number: str, as_of: dt.date) -> dict:
+    """The contract, its lines at the price of the next period, and that period as it will be billed."""
     with ledger.read() as session:
         contract = get(session, number)
         customer = session.get(Customer, contract.customer_id)
         billed = billed_starts(session, [contract.id]).get(contract.id, set())
         order = session.get(SalesOrder, contract.order_id) if contract.order_id else None
         reprices = list(session.exec(select(ContractReprice).where(ContractReprice.contract_id == contract.id)))
-        upcoming = next_due(contract, billed)
-        price_date = upcoming.start if upcoming else as_of
+        upcoming = next_due(contract, billed) if contract.status != "cancelled" else None
         every = P.months_of(contract.every)
         refs = dict(session.exec(select(Product.id, Product.ref)).all())
+        contract_lines = lines_of(session, contract)
+        priced_at = upcoming or P.period_at(contract.start, every, 0, None, contract.in_advance)
         lines = []
-        for line in lines_of(session, contract):
-            price = period_price(line, every, reprices, price_date)
+        for line in contract_lines:
+            price = period_price(line, every, reprices, priced_at)
             lines.append(
                 {
                     "position": line.position,
@@ -259,6 +380,7 @@ def show(ledger: Ledger, number: str, as_of: dt.date) -> dict:
                 }
             )
         result = totals((Decimal(l["vat_rate"]), Decimal(l["net"])) for l in lines)
+        billed_next = period_lines(contract, contract_lines, reprices, upcoming, vat_policy(session)) if upcoming else []
         periods = session.exec(
             select(ContractPeriod, Invoice)
             .join(Invoice, Invoice.id == ContractPeriod.invoice_id)
@@ -273,6 +395,10 @@ def show(ledger: Ledger, number: str, as_of: dt.date) -> dict:
             "renew_months": contract.renew_months,
             "notice_days": contract.notice_days,
             "terminated_on": date_str(contract.terminated_on),
+            "next_period_start": date_str(upcoming.start) if upcoming else None,
+            "next_period_end": date_str(upcoming.end) if upcoming else None,
+            "next_period_net": money_str(sum((l.net for l in billed_next), Decimal(0))) if upcoming else None,
+            "next_period_prorated": upcoming.days != upcoming.full_days if upcoming else None,
             "lines": lines,
             "vat": [
                 {"rate": number_str(r.rate), "base": money_str(r.base), "amount": money_str(r.amount)}
@@ -298,7 +424,7 @@ def renewals(ledger: Ledger, as_of: dt.date, within: int = 60) -> list[dict]:
         for contract, code in session.exec(
             select(Contract, Customer.code).join(Customer).where(Contract.status == "active").order_by(Contract.id)
         ):
-            end = P.current_term_end(contract.end, contract.renew_months if contract.renew else None, as_of)
+            end = term_end(contract, as_of)
             if as_of <= end <= horizon:
                 deadline = end - dt.timedelta(days=contract.notice_days)
                 out.append(
@@ -315,32 +441,104 @@ def renewals(ledger: Ledger, as_of: dt.date, within: int = 60) -> list[dict]:
 
 
 def terminate(ledger: Ledger, number: str, on: dt.date, as_of: dt.date, force: bool = False) -> dict:
-    """End the contract on `on` (last day covered); the notice period applies unless forced."""
+    """End the contract on `on` (last day covered): it only ever shortens it, the notice period applies
+    unless forced, and the days already billed in advance after `on` get a credit note (a draft)."""
     with ledger.write() as session:
-        contract = get(session, number)
+        contract = locks.row(session, get(session, number))
         state = status_on(contract, as_of)
         if state != "active":
             raise InvalidState(f"{number} is already {state} (last day {date_str(billing_end(contract))})")
         if on < contract.start:
             raise InvalidValue(f"--on {on} is before the contract's start {contract.start}")
-        billed = session.exec(
-            select(ContractPeriod.end)
-            .where(ContractPeriod.contract_id == contract.id)
-            .order_by(ContractPeriod.end.desc())
-        ).first()
-        if billed and on < billed:
-            raise InvalidState(
-                f"{number} is billed until {billed}; terminate on {billed} or later, or credit the invoices first"
-            )
+        end = billing_end(contract)
+        if end is not None and on > end:
+            raise InvalidState(f"{number} already ends on {end}; terminating only ever shortens a contract")
         earliest = as_of + dt.timedelta(days=contract.notice_days)
         if on < earliest and not force:
             raise InvalidState(
                 f"{number} has {contract.notice_days} days' notice: the earliest end is {earliest}; "
                 f"use --force to terminate on {on} anyway"
             )
+        credit = _credit_unused(session, contract, on, as_of)
         contract.status, contract.terminated_on = "terminated", on
         session.add(contract)
-        return {"ref": number, "number": number, "status": "terminated", "end": date_str(on)}
+        return {"ref": number, "number": number, "status": "terminated", "end": date_str(on), "credit_note": credit}
+
+
+def _credit_unused(session: Session, contract: Contract, on: dt.date, as_of: dt.date) -> str | None:
+    """A draft credit note for the days after `on` of the periods already billed: each line's net times the
+    unused days over the days it billed, rounded once to the cent."""
+    from koban_cli.services import billed
+    from koban_cli.services.invoicing import draft
+
+    periods = session.exec(
+        select(ContractPeriod, Invoice)
+        .join(Invoice, Invoice.id == ContractPeriod.invoice_id)
+        .where(ContractPeriod.contract_id == contract.id, ContractPeriod.end > on)
+        .order_by(ContractPeriod.start)
+    ).all()
+    if not periods:
+        return None
+    drafts = [f"PROV-{invoice.id}" for _, invoice in periods if invoice.status == "draft"]
+    if drafts:
+        raise InvalidState(
+            f"{contract.number} has draft invoice {drafts[0]} for a period after {on}; delete it first "
+            f"(koban invoice delete {drafts[0]})"
+        )
+    made = []
+    for period, invoice in periods:
+        unused_from = max(period.start, on + dt.timedelta(days=1))
+        unused, days = (period.end - unused_from).days + 1, (period.end - period.start).days + 1
+        lines = [line for line in doc_lines.lines_of(session, invoice) if line.kind != "text"]
+        used = billed.credit_usage(session, lines)
+        new_lines = []
+        for line in lines:
+            left = line.net - used.get(line.id, (ZERO, ZERO))[1]
+            amount = min(left, round_money(line.net * unused / days))
+            if amount > 0:
+                label = f"{line.description} — résiliation au {on:%d/%m/%Y} : {unused}/{days} jours non consommés"
+                kind = "product" if line.product_id else "free"
+                new_lines.append(
+                    Line(label, Decimal(1), amount, line.vat_rate, amount, kind=kind, product_id=line.product_id,
+                         source_line_id=line.id)
+                )
+        if new_lines:
+            note = draft(session, contract.customer_id, "credit_note", as_of, new_lines,
+                         note=f"Résiliation {contract.number} au {on:%d/%m/%Y}", credited=invoice,
+                         contract_id=contract.id)
+            made.append(f"PROV-{note.id}")
+    return ", ".join(made) or None
+
+
+def undo_termination(ledger: Ledger, number: str, as_of: dt.date) -> dict:
+    """Revert a termination whose last day has not passed: the contract goes on as before."""
+    with ledger.write() as session:
+        contract = locks.row(session, get(session, number))
+        if contract.status != "terminated":
+            raise InvalidState(f"{number} is {contract.status}; there is no termination to undo")
+        if contract.terminated_on < as_of:
+            raise InvalidState(f"{number} ended on {contract.terminated_on}; a termination that has passed stays")
+        contract.status, contract.terminated_on = "active", None
+        session.add(contract)
+        return {"ref": number, "number": number, "status": "active"}
+
+
+def cancel(ledger: Ledger, number: str) -> dict:
+    """Cancel a contract made by mistake: allowed while no period is billed."""
+    with ledger.write() as session:
+        contract = locks.row(session, get(session, number))
+        if contract.status == "cancelled":
+            raise InvalidState(f"{number} is already cancelled")
+        first = session.exec(
+            select(ContractPeriod.start).where(ContractPeriod.contract_id == contract.id).order_by(ContractPeriod.start)
+        ).first()
+        if first:
+            raise InvalidState(
+                f"{number} has billed the period starting {first}; terminate it instead (koban contract terminate)"
+            )
+        contract.status = "cancelled"
+        session.add(contract)
+        return {"ref": number, "number": number, "status": "cancelled"}
 
 
 def reprice(ledger: Ledger, number: str, percent: Decimal, from_date: dt.date) -> dict:

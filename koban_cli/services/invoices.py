@@ -12,7 +12,16 @@ from sqlmodel import Session, select
 from koban_cli.db import locks
 from koban_cli.db.engine import Ledger
 from koban_cli.db.integrity_sql import stored_content
-from koban_cli.db.models import Contract, Customer, Invoice, InvoiceLine, Payment, SalesOrder
+from koban_cli.db.models import (
+    Contract,
+    ContractPeriod,
+    Customer,
+    Invoice,
+    InvoiceLine,
+    Payment,
+    SalesOrder,
+    ScheduleEntry,
+)
 from koban_cli.db.types import Money
 from koban_cli.domain import billing
 from koban_cli.services.issuing import link
@@ -128,6 +137,12 @@ def delete(ledger: Ledger, ref: str) -> None:
                 f"{ref} is validated and can never be deleted; "
                 f"correct it with a credit note (koban invoice credit {ref})"
             )
+        # What the draft was made for becomes due again: its contract period, its planned entry.
+        for period in session.exec(select(ContractPeriod).where(ContractPeriod.invoice_id == invoice.id)):
+            session.delete(period)
+        for entry in session.exec(select(ScheduleEntry).where(ScheduleEntry.invoice_id == invoice.id)):
+            entry.invoice_id = None
+            session.add(entry)
         for line in doc_lines.lines_of(session, invoice):
             session.delete(line)
         session.flush()

@@ -88,7 +88,7 @@ def _one_of(**given) -> str:
     return chosen[0]
 
 
-def _result(invoice: Invoice) -> dict:
+def result(invoice: Invoice) -> dict:
     return {
         "ref": lookup.invoice_ref(invoice),
         "number": invoice.number,
@@ -104,22 +104,26 @@ def deposit(
     """Facture d'acompte: one line per VAT rate, pro rata of the order's net per rate."""
     _one_of(percent=percent, amount=amount)
     with ledger.write() as session:
-        order = _billable_order(session, number)
-        value = billing.percent_of(order.net, percent) if percent else amount
-        if value <= 0:
-            raise InvalidValue(f"a deposit of {value:.2f} on {number} would be empty")
-        _check_room(session, order, value)
-        by_rate: dict[Decimal, Decimal] = {}
-        for line in doc_lines.lines_of(session, order):
-            if line.kind != "text":
-                by_rate[line.vat_rate] = by_rate.get(line.vat_rate, ZERO) + line.net
-        label = (
-            f"Acompte {fr_number(percent)} % sur commande {number}" if percent else f"Acompte sur commande {number}"
-        )
-        invoice = draft(
-            session, order.customer_id, "deposit", date, billing.deposit_lines(by_rate, value, label), order
-        )
-        return _result(invoice)
+        return result(draft_deposit(session, number, date, percent, amount))
+
+
+def draft_deposit(
+    session: Session, number: str, date: dt.date, percent: Decimal | None = None, amount: Decimal | None = None
+) -> Invoice:
+    """The deposit draft, inside the caller's transaction."""
+    order = _billable_order(session, number)
+    value = billing.percent_of(order.net, percent) if percent else amount
+    if value <= 0:
+        raise InvalidValue(f"a deposit of {value:.2f} on {number} would be empty")
+    _check_room(session, order, value)
+    by_rate: dict[Decimal, Decimal] = {}
+    for line in doc_lines.lines_of(session, order):
+        if line.kind != "text":
+            by_rate[line.vat_rate] = by_rate.get(line.vat_rate, ZERO) + line.net
+    label = (
+        f"Acompte {fr_number(percent)} % sur commande {number}" if percent else f"Acompte sur commande {number}"
+    )
+    return draft(session, order.customer_id, "deposit", date, billing.deposit_lines(by_rate, value, label), order)
 
 
 def partial(
@@ -138,30 +142,43 @@ def partial(
     """
     _one_of(percent=percent, amount=amount, line=picks)
     with ledger.write() as session:
-        order = _billable_order(session, number)
-        lines = billed.billables(session, doc_lines.lines_of(session, order))
-        if picks:
-            new_lines = billing.picked_lines(lines, picks, number)
-        else:
-            value = billing.percent_of(order.net, percent) if percent else amount
-            if value <= 0:
-                raise InvalidValue(f"a share of {value:.2f} of {number} (net {order.net:.2f}) would be empty")
-            left = sum((line.net_left for line in lines), ZERO)
-            if value > left:
-                raise OverInvoicing(
-                    f"{number}: a share of {value:.2f} is more than the {left:.2f} left to invoice on its lines"
-                )
-            ratio = percent / HUNDRED if percent else value / order.net
-            label = (
-                f"situation {fr_number(percent)} %"
-                if percent
-                else f"situation {fr_money(value)} sur {fr_money(order.net)}"
+        return result(draft_partial(session, number, date, percent, amount, picks, deduct))
+
+
+def draft_partial(
+    session: Session,
+    number: str,
+    date: dt.date,
+    percent: Decimal | None = None,
+    amount: Decimal | None = None,
+    picks: dict[int, Decimal] | None = None,
+    deduct: bool = False,
+) -> Invoice:
+    """The intermediate invoice draft, inside the caller's transaction."""
+    order = _billable_order(session, number)
+    lines = billed.billables(session, doc_lines.lines_of(session, order))
+    if picks:
+        new_lines = billing.picked_lines(lines, picks, number)
+    else:
+        value = billing.percent_of(order.net, percent) if percent else amount
+        if value <= 0:
+            raise InvalidValue(f"a share of {value:.2f} of {number} (net {order.net:.2f}) would be empty")
+        left = sum((line.net_left for line in lines), ZERO)
+        if value > left:
+            raise OverInvoicing(
+                f"{number}: a share of {value:.2f} is more than the {left:.2f} left to invoice on its lines"
             )
-            new_lines = billing.progress_lines(lines, value, ratio, label)
-        new_lines += _deductions(session, order, lines, new_lines, deduct)
-        _check_room(session, order, sum((line.net for line in new_lines), ZERO))
-        locks.pause("invoicing.partial")
-        return _result(draft(session, order.customer_id, "intermediate", date, new_lines, order))
+        ratio = percent / HUNDRED if percent else value / order.net
+        label = (
+            f"situation {fr_number(percent)} %"
+            if percent
+            else f"situation {fr_money(value)} sur {fr_money(order.net)}"
+        )
+        new_lines = billing.progress_lines(lines, value, ratio, label)
+    new_lines += _deductions(session, order, lines, new_lines, deduct)
+    _check_room(session, order, sum((line.net for line in new_lines), ZERO))
+    locks.pause("invoicing.partial")
+    return draft(session, order.customer_id, "intermediate", date, new_lines, order)
 
 
 def _deductions(
@@ -188,24 +205,29 @@ def _deductions(
 def balance(ledger: Ledger, number: str, date: dt.date) -> dict:
     """Final invoice: everything left on each line, less every deposit not yet deducted."""
     with ledger.write() as session:
-        order = _billable_order(session, number)
-        pending = session.exec(
-            select(Invoice.id).where(Invoice.order_id == order.id, Invoice.status == "draft")
-        ).first()
-        if pending:
-            raise InvalidState(f"{number} has draft invoice PROV-{pending}; validate or delete it before the balance")
-        lines = billed.billables(session, doc_lines.lines_of(session, order))
-        new_lines = billing.balance_lines(lines, billed.open_deposits(session, order))
-        if not new_lines:
-            raise InvalidState(f"{number} has nothing left to invoice and no deposit left to deduct")
-        _check_room(session, order, sum((line.net for line in new_lines), ZERO))
-        return _result(draft(session, order.customer_id, "balance", date, new_lines, order))
+        return result(draft_balance(session, number, date))
+
+
+def draft_balance(session: Session, number: str, date: dt.date) -> Invoice:
+    """The final invoice draft, inside the caller's transaction."""
+    order = _billable_order(session, number)
+    pending = session.exec(
+        select(Invoice.id).where(Invoice.order_id == order.id, Invoice.status == "draft")
+    ).first()
+    if pending:
+        raise InvalidState(f"{number} has draft invoice PROV-{pending}; validate or delete it before the balance")
+    lines = billed.billables(session, doc_lines.lines_of(session, order))
+    new_lines = billing.balance_lines(lines, billed.open_deposits(session, order))
+    if not new_lines:
+        raise InvalidState(f"{number} has nothing left to invoice and no deposit left to deduct")
+    _check_room(session, order, sum((line.net for line in new_lines), ZERO))
+    return draft(session, order.customer_id, "balance", date, new_lines, order)
 
 
 def create(ledger: Ledger, customer: str, date: dt.date, note: str = "") -> dict:
     with ledger.write() as session:
         buyer = lookup.customer(session, customer)
-        return _result(draft(session, buyer.id, "standard", date, [], note=note))
+        return result(draft(session, buyer.id, "standard", date, [], note=note))
 
 
 def _editable(session: Session, ref: str) -> Invoice:

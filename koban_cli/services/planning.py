@@ -15,8 +15,8 @@ from koban_cli.domain import forecast as F
 from koban_cli.domain import periods as P
 from koban_cli.domain.billing import percent_of
 from koban_cli.domain.values import ZERO, date_str, money_str, number_str
-from koban_cli.errors import InvalidState, InvalidValue, OverInvoicing
-from koban_cli.services import bill_due, contracts, invoicing, lookup
+from koban_cli.errors import InvalidState, InvalidValue, KobanError, OverInvoicing
+from koban_cli.services import contracts, invoicing, lookup
 from koban_cli.services import lines as doc_lines
 
 KINDS = ("deposit", "intermediate", "balance")
@@ -124,30 +124,30 @@ def plan(ledger: Ledger, number: str, as_of: dt.date) -> list[dict]:
 
 
 def from_plan(ledger: Ledger, number: str, as_of: dt.date) -> list[dict]:
-    """Draft the invoice of every planned entry due on or before `as_of` and not yet drafted."""
-    with ledger.read() as session:
-        order = lookup.order(session, number)
-        due = [
-            (entry.id, entry.kind, entry.amount)
-            for entry in _entries(session, order)
-            if entry.date <= as_of and entry.invoice_id is None
-        ]
-    made = []
-    for entry_id, kind, amount in due:
-        if kind == "deposit":
-            result = invoicing.deposit(ledger, number, as_of, amount=amount)
-        elif kind == "balance":
-            result = invoicing.balance(ledger, number, as_of)
-        else:
-            result = invoicing.partial(ledger, number, as_of, amount=amount)
-        with ledger.write() as session:
-            entry = session.get(ScheduleEntry, entry_id)
-            entry.invoice_id = lookup.invoice(session, result["ref"]).id
+    """Draft the invoice of every planned entry due on or before `as_of` and not yet drafted: all of them,
+    in one transaction, or none (the error names the entry that could not be drafted)."""
+    with ledger.write() as session:
+        order = locks.row(session, lookup.order(session, number))
+        due = [entry for entry in _entries(session, order) if entry.date <= as_of and entry.invoice_id is None]
+        if not due:
+            raise InvalidState(f"{number} has no planned entry due on or before {as_of}")
+        made = []
+        for entry in due:
+            try:
+                if entry.kind == "deposit":
+                    invoice = invoicing.draft_deposit(session, number, as_of, amount=entry.amount)
+                elif entry.kind == "balance":
+                    invoice = invoicing.draft_balance(session, number, as_of)
+                else:
+                    invoice = invoicing.draft_partial(session, number, as_of, amount=entry.amount)
+            except KobanError as exc:
+                raise type(exc)(
+                    f"planned entry of {entry.date} ({entry.label or entry.kind}): {exc}; nothing was drafted"
+                ) from None
+            entry.invoice_id = invoice.id
             session.add(entry)
-        made.append(result)
-    if not made:
-        raise InvalidState(f"{number} has no planned entry due on or before {as_of}")
-    return made
+            made.append(invoicing.result(invoice))
+        return made
 
 
 def forecast(
@@ -209,7 +209,7 @@ def _contract_amounts(session: Session, start: dt.date, end: dt.date) -> list[tu
                 net = sum(
                     (
                         l.net
-                        for l in bill_due.period_lines(
+                        for l in contracts.period_lines(
                             contract, lines.get(contract.id, []), reprices.get(contract.id, []), period, policy
                         )
                     ),
