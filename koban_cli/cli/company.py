@@ -56,13 +56,27 @@ def set_(
     ] = None,
     prefix: Annotated[Optional[list[str]], typer.Option(metavar="KIND=PREFIX", help="e.g. invoice=FAC")] = None,
     template_dir: Annotated[Optional[str], typer.Option(help="Folder of your own document templates.")] = None,
+    fiscal_year_end: Annotated[
+        Optional[str], typer.Option(metavar="MM-DD", help="Closing day of the fiscal year (default 12-31).")
+    ] = None,
+    vat_on_debits: Annotated[
+        Optional[bool],
+        typer.Option(
+            "--vat-on-debits/--no-vat-on-debits",
+            help="VAT on services due on invoicing (option pour les débits), not on payment.",
+        ),
+    ] = None,
+    account: Annotated[
+        Optional[list[str]],
+        typer.Option(metavar="ROLE=NUMBER", help="An account of the chart, e.g. sales_goods=707100 or vat_20=445712."),
+    ] = None,
     fmt: FormatOpt = FORMAT_DEFAULT,
 ) -> None:
     """Set the company's details (only the options given change).
 
     Example: koban company set --name "Atelier Durand" --siren 123456789 --vat-number FR32123456789
     """
-    fields = {k: v for k, v in locals().items() if k not in ("fmt", "prefix")}
+    fields = {k: v for k, v in locals().items() if k not in ("fmt", "prefix", "account")}
     from koban_cli.services import parties
 
     prefixes = {}
@@ -71,7 +85,13 @@ def set_(
         if not sep:
             raise InvalidValue(f'--prefix "{item}" must be KIND=PREFIX (e.g. invoice=FAC)')
         prefixes[kind] = value
-    output.show_record(parties.set_company(state.ledger(), prefixes=prefixes, **fields), fmt)
+    accounts = {}
+    for item in account or []:
+        role, sep, number = item.partition("=")
+        if not sep:
+            raise InvalidValue(f'--account "{item}" must be ROLE=NUMBER (e.g. sales_goods=707100)')
+        accounts[role.strip()] = number
+    output.show_record(parties.set_company(state.ledger(), prefixes=prefixes, accounts=accounts, **fields), fmt)
 
 
 @app.command()

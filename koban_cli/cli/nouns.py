@@ -17,6 +17,8 @@ NOUNS: dict[str, tuple[str, str]] = {
     "stock": ("koban_cli.cli.stock", "Stock of goods."),
     "project": ("koban_cli.cli.projects", "Projects (affaires): tasks, time, purchases, margin."),
     "purchase": ("koban_cli.cli.purchases", "Supplier purchase orders (commandes fournisseur)."),
+    "export": ("koban_cli.cli.exports", "Accounting exports: the FEC and the journal entries."),
+    "report": ("koban_cli.cli.reports", "Reports for returns: VAT collected per month (CA3)."),
     "db": ("koban_cli.cli.ledger_copy", "Move the ledger to another database (SQLite, PostgreSQL)."),
 }
 

@@ -44,6 +44,9 @@ class Company(SQLModel, table=True):
     prefixes: str = "{}"  # JSON: {"invoice": "FA", ...} overriding the defaults
     template_dir: Optional[str] = None
     global_sequence: bool = False  # one sequence per kind that never restarts (the pattern then has no {year})
+    accounts: str = "{}"  # JSON: {"sales_goods": "707100", "vat_20": "445712", ...} over the default chart
+    fiscal_year_end: str = "12-31"  # MM-DD, the closing day of each fiscal year
+    vat_on_debits: bool = False  # VAT on services due on invoices (debits) rather than on payments
 
 
 class Customer(SQLModel, table=True):
@@ -59,6 +62,7 @@ class Customer(SQLModel, table=True):
     vat_number: str = ""
     payment_terms_days: Optional[int] = None
     no_email: bool = False  # invoices are never emailed (sent by hand)
+    account: Optional[str] = None  # auxiliary account; None: 411 followed by the code
 
 
 class Supplier(SQLModel, table=True):
@@ -81,6 +85,7 @@ class Product(SQLModel, table=True):
     period: Optional[str] = None
     cost: Optional[Decimal] = Field(default=None, sa_type=Money)
     alert_below: Optional[Decimal] = Field(default=None, sa_type=Quantity)
+    account: Optional[str] = None  # revenue account; None: the company's account for the kind
 
 
 class NumberSequence(SQLModel, table=True):

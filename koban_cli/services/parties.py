@@ -9,6 +9,8 @@ from sqlmodel import select
 
 from koban_cli.db.engine import Ledger
 from koban_cli.db.models import Company, Customer, NumberSequence, Supplier
+from koban_cli.domain.accounting import DEFAULT_ACCOUNTS, check_auxiliary, check_override, customer_account
+from koban_cli.domain.fec import check_year_end
 from koban_cli.domain.numbering import DEFAULT_PREFIXES, GLOBAL, check_pattern, check_prefix, format_number
 from koban_cli.domain.values import number_str
 from koban_cli.errors import AlreadyExists, InvalidValue
@@ -37,6 +39,8 @@ COMPANY_FIELDS = (
     "number_pattern",
     "global_sequence",
     "template_dir",
+    "fiscal_year_end",
+    "vat_on_debits",
 )
 CUSTOMER_FIELDS = (
     "code",
@@ -69,9 +73,16 @@ def _checked_identity(changes: dict) -> dict:
 
 
 def set_company(
-    ledger: Ledger, prefixes: dict[str, str] | None = None, today: dt.date | None = None, **changes
+    ledger: Ledger,
+    prefixes: dict[str, str] | None = None,
+    today: dt.date | None = None,
+    accounts: dict[str, str] | None = None,
+    **changes,
 ) -> dict:
     changes = _checked_identity(changes)
+    if changes.get("fiscal_year_end") is not None:
+        changes["fiscal_year_end"] = check_year_end(changes["fiscal_year_end"])
+    accounts = dict(check_override(role, number) for role, number in (accounts or {}).items())
     for key, kind in (("logo", "file"), ("template_dir", "folder")):
         if changes.get(key):
             changes[key] = checks.existing_path(changes[key], key.replace("_", "-"), kind)
@@ -85,6 +96,8 @@ def set_company(
                 raise InvalidValue(f'unknown document kind "{unknown[0]}" (one of {", ".join(DEFAULT_PREFIXES)})')
             merged = json.loads(company.prefixes or "{}") | {k: check_prefix(v) for k, v in prefixes.items()}
             company.prefixes = json.dumps(merged, sort_keys=True)
+        if accounts:
+            company.accounts = json.dumps(json.loads(company.accounts or "{}") | accounts, sort_keys=True)
         if (company.number_pattern, company.global_sequence, company.prefixes) != before:
             check_pattern(company.number_pattern, company.global_sequence)
             _check_numbering_change(session, before, company, today or dt.date.today())
@@ -130,32 +143,39 @@ def company_view(company: Company) -> dict:
     view = {key: getattr(company, key) for key in COMPANY_FIELDS}
     view["late_penalty_rate"] = number_str(company.late_penalty_rate)
     view["prefixes"] = DEFAULT_PREFIXES | json.loads(company.prefixes or "{}")
+    view["accounts"] = DEFAULT_ACCOUNTS | json.loads(company.accounts or "{}")
     return view
 
 
+def _checked_account(changes: dict) -> dict:
+    if changes.get("account") is not None:
+        changes["account"] = check_auxiliary(changes["account"])
+    return changes
+
+
 def add_customer(ledger: Ledger, code: str, **fields) -> dict:
-    fields = _checked_identity({k: v for k, v in fields.items() if v is not None})
+    fields = _checked_account(_checked_identity({k: v for k, v in fields.items() if v is not None}))
     code = checks.code(code, "customer code")
     with ledger.write() as session:
         if session.exec(select(Customer).where(Customer.code == code)).first():
             raise AlreadyExists(f'customer "{code}" already exists (use: koban customer edit {code} …)')
         customer = Customer(code=code, **fields)
         session.add(customer)
-        return {"ref": code} | customer_view(customer)
+        return {"ref": code} | customer_record(customer)
 
 
 def edit_customer(ledger: Ledger, code: str, **changes) -> dict:
-    changes = _checked_identity(changes)
+    changes = _checked_account(_checked_identity(changes))
     with ledger.write() as session:
         customer = lookup.customer(session, code)
         checks.apply(customer, changes)
         session.add(customer)
-        return customer_view(customer)
+        return customer_record(customer)
 
 
 def show_customer(ledger: Ledger, code: str) -> dict:
     with ledger.read() as session:
-        return customer_view(lookup.customer(session, code))
+        return customer_record(lookup.customer(session, code))
 
 
 def list_customers(ledger: Ledger) -> list[dict]:
@@ -164,7 +184,13 @@ def list_customers(ledger: Ledger) -> list[dict]:
 
 
 def customer_view(customer: Customer) -> dict:
+    """What an invoice freezes of its buyer (services/issuing.py): the account is bookkeeping, not printed."""
     return {key: getattr(customer, key) for key in CUSTOMER_FIELDS}
+
+
+def customer_record(customer: Customer) -> dict:
+    """`customer show`: the details and the auxiliary account entries are posted to."""
+    return customer_view(customer) | {"account": customer_account(customer.code, customer.account)}
 
 
 def add_supplier(ledger: Ledger, code: str, name: str, email: str | None = None) -> dict:
