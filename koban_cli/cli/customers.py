@@ -15,6 +15,7 @@ app = noun_app("customer")
 
 Text = Annotated[Optional[str], typer.Option()]
 Terms = Annotated[Optional[int], typer.Option(min=0, max=365, help="Payment terms in days.")]
+Account = Annotated[Optional[str], typer.Option(help="Auxiliary account in the books (default: 411 + the code).")]
 COLUMNS = [
     Col("code", "Code"),
     Col("name", "Name"),
@@ -37,6 +38,7 @@ def add(
     siren: Text = None,
     vat_number: Text = None,
     payment_terms_days: Terms = None,
+    account: Account = None,
     fmt: FormatOpt = FORMAT_DEFAULT,
 ) -> None:
     """Add a customer.
@@ -61,6 +63,7 @@ def edit(
     siren: Text = None,
     vat_number: Text = None,
     payment_terms_days: Terms = None,
+    account: Account = None,
     fmt: FormatOpt = FORMAT_DEFAULT,
 ) -> None:
     """Change a customer's details (only the options given change).

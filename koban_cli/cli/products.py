@@ -21,6 +21,7 @@ Stock = Annotated[Optional[bool], typer.Option("--stock/--no-stock", help="Track
 Period = Annotated[Optional[str], typer.Option(help="monthly, quarterly, semiannual, yearly.")]
 Cost = Annotated[Optional[Decimal], typer.Option(parser=money("--cost"), metavar="AMOUNT", help="Purchase cost.")]
 Alert = Annotated[Optional[Decimal], typer.Option(parser=qty("--alert-below"), metavar="QTY", help="Stock alert.")]
+Account = Annotated[Optional[str], typer.Option(help="Revenue account, e.g. 707100 (default: the company's per kind).")]
 COLUMNS = [
     Col("ref", "Ref"),
     Col("name", "Name"),
@@ -48,6 +49,7 @@ def add(
     period: Period = None,
     cost: Cost = None,
     alert_below: Alert = None,
+    account: Account = None,
     fmt: FormatOpt = FORMAT_DEFAULT,
 ) -> None:
     """Add a product; goods are delivered from stock, services and subscriptions are not.
@@ -69,6 +71,7 @@ def add(
         period=period,
         cost=cost,
         alert_below=alert_below,
+        account=account,
     )
     output.created(result, fmt, ref)
 
@@ -85,6 +88,7 @@ def edit(
     period: Period = None,
     cost: Cost = None,
     alert_below: Alert = None,
+    account: Account = None,
     fmt: FormatOpt = FORMAT_DEFAULT,
 ) -> None:
     """Change a product (documents already made keep their copied prices).
@@ -105,6 +109,7 @@ def edit(
         period=period,
         cost=cost,
         alert_below=alert_below,
+        account=account,
     )
     output.show_record(result, fmt)
 

@@ -8,6 +8,7 @@ from sqlmodel import select
 
 from koban_cli.db.engine import Ledger
 from koban_cli.db.models import Product
+from koban_cli.domain.accounting import check_account
 from koban_cli.domain.values import money_str, number_str
 from koban_cli.errors import AlreadyExists, InvalidValue
 from koban_cli.services import checks, lookup
@@ -50,6 +51,8 @@ def add_product(
     ref = checks.code(ref, "product reference")
     _check_choice(kind, KINDS, "kind")
     fields = KIND_DEFAULTS[kind] | {k: v for k, v in options.items() if v is not None}
+    if fields.get("account") is not None:
+        fields["account"] = check_account(fields["account"])
     with ledger.write() as session:
         if session.exec(select(Product).where(Product.ref == ref)).first():
             raise AlreadyExists(f'product "{ref}" already exists (use: koban product edit {ref} …)')
@@ -61,6 +64,8 @@ def add_product(
 def edit_product(ledger: Ledger, ref: str, **changes) -> dict:
     if changes.get("name") is not None:
         changes["name"] = checks.name(changes["name"])
+    if changes.get("account") is not None:
+        changes["account"] = check_account(changes["account"])
     with ledger.write() as session:
         product = lookup.product(session, ref)
         checks.apply(product, changes)
@@ -95,6 +100,7 @@ VIEW_FIELDS = (
     "deliverable",
     "stock_tracked",
     "alert_below",
+    "account",
 )
 
 
@@ -111,4 +117,5 @@ def product_view(product: Product) -> dict:
         "deliverable": product.deliverable,
         "stock_tracked": product.stock_tracked,
         "alert_below": number_str(product.alert_below),
+        "account": product.account,  # None: the company's account for the kind
     }
