@@ -22,6 +22,7 @@ def report() -> None:
     Example: koban report vat --month 2026-11
     """
 
+
 VAT_FIELDS = ("rate", "basis", "base", "vat", "ca3_line")
 VAT_COLUMNS = [
     Col("rate", "VAT %", numeric=True),
