@@ -43,6 +43,7 @@ COLUMNS = [
     Col("net", "Net", numeric=True, total=True),
     Col("gross", "Gross", numeric=True, total=True),
     Col("paid", "Paid", numeric=True, total=True),
+    Col("sent_at", "Sent"),
 ]
 
 
@@ -113,7 +114,10 @@ def balance(order: Order, date: DateOpt = "today", fmt: FormatOpt = FORMAT_DEFAU
 
 @app.command()
 def create(
-    customer: Annotated[str, typer.Option(help="Customer code.")],
+    customer: Annotated[Optional[str], typer.Option(help="Customer code.")] = None,
+    project: Annotated[
+        Optional[str], typer.Option(help="Project without an order (AF-…) the invoice counts for.")
+    ] = None,
     date: DateOpt = "today",
     note: Annotated[str, typer.Option(help="Note printed on the invoice.")] = "",
     fmt: FormatOpt = FORMAT_DEFAULT,
@@ -122,7 +126,7 @@ def create(
 
     Example: koban invoice create --customer ACME
     """
-    _drafted(_drafting().create(state.ledger(), customer, date, note), fmt)
+    _drafted(_drafting().create(state.ledger(), customer, date, note, project), fmt)
 
 
 @app.command()

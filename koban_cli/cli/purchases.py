@@ -56,3 +56,12 @@ def receive(ref: Ref, date_: DateOpt = "today", fmt: FormatOpt = FORMAT_DEFAULT)
     Example: koban purchase receive CF-2026-0001
     """
     output.created(_service().receive(state.ledger(), ref, date_), fmt, f"{ref} received")
+
+
+@app.command()
+def cancel(ref: Ref, fmt: FormatOpt = FORMAT_DEFAULT) -> None:
+    """Cancel a purchase order not received yet; it leaves its project's costs.
+
+    Example: koban purchase cancel CF-2026-0001
+    """
+    output.created(_service().cancel(state.ledger(), ref), fmt, f"{ref} cancelled")

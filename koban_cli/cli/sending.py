@@ -18,12 +18,18 @@ def send_invoices(refs: list[str], fmt: Format | None, required: bool = True) ->
     from koban_cli.render.pdf import render_pdf
     from koban_cli.services import sending
 
+    if required:
+        sending.check_sendable(state.ledger(), refs)
+    else:
+        refs = sending.emailable(state.ledger(), refs)
     config = mail.settings()
     if config is None:
+        unset = f"email is not configured: set KOBAN_SMTP_HOST and KOBAN_SMTP_FROM (or [smtp] in {mail.config_path()})"
         if required:
-            raise KobanError(
-                f"email is not configured: set KOBAN_SMTP_HOST and KOBAN_SMTP_FROM (or [smtp] in {mail.config_path()})"
-            )
+            raise KobanError(unset)
+        if refs:  # bill-due --send: the invoices stay validated and unsent, for `invoice send --unsent`
+            typer.echo(f"Error: {unset}; {len(refs)} invoice(s) validated and not sent", err=True)
+            return False
         return True
     results = sending.deliver(state.ledger(), refs, config, render_pdf)
     if fmt is not None:

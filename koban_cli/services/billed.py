@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Iterable
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from koban_cli.db.models import Invoice, InvoiceLine, OrderLine, Payment, SalesOrder
+from koban_cli.db.models import Contract, ContractLine, Invoice, InvoiceLine, OrderLine, Payment, SalesOrder
 from koban_cli.db.types import Money
 from koban_cli.domain import billing
 from koban_cli.domain.billing import Billable, OpenDeposit, Terms
@@ -35,6 +35,16 @@ def invoiced_by_order(session: Session, order_ids: Iterable[int] | None = None, 
     )
     if order_ids is not None:
         query = query.where(Invoice.order_id.in_(list(order_ids)))
+    return dict(session.exec(query).all())
+
+
+def invoiced_by_project(session: Session, project_ids: Iterable[int]) -> dict[int, Decimal]:
+    """`{project_id: invoiced}` by the invoices linked to a project without an order (credit notes negative)."""
+    query = (
+        select(Invoice.project_id, signed_sum(Invoice.net, Money))
+        .where(Invoice.project_id.in_(list(project_ids)), REPORTED)
+        .group_by(Invoice.project_id)
+    )
     return dict(session.exec(query).all())
 
 
@@ -83,8 +93,32 @@ def billable(line, used: dict[int, tuple[Decimal, Decimal]], **anchors) -> Billa
 
 
 def billables(session: Session, lines: list[OrderLine], committed: bool = True) -> list[Billable]:
+    """The order's priced lines with what is billed of them. A line handed over to a contract made from
+    the order is billed by the contract from then on: what the order did not bill of it is closed."""
     usage = line_usage(session, lines, committed)
-    return [billable(line, usage, order_line_id=line.id) for line in lines if line.kind != "text"]
+    handed = handed_to_contracts(session, [line.id for line in lines])
+    found = []
+    for line in lines:
+        if line.kind == "text":
+            continue
+        made = billable(line, usage, order_line_id=line.id)
+        if line.id in handed:
+            made = replace(made, qty=made.qty_used, net=made.net_used)
+        found.append(made)
+    return found
+
+
+def handed_to_contracts(session: Session, order_line_ids: list[int]) -> set[int]:
+    """The order lines that a contract (not cancelled) bills."""
+    if not order_line_ids:
+        return set()
+    return set(
+        session.exec(
+            select(ContractLine.order_line_id)
+            .join(Contract, Contract.id == ContractLine.contract_id)
+            .where(ContractLine.order_line_id.in_(order_line_ids), Contract.status != "cancelled")
+        )
+    )
 
 
 def open_deposits(session: Session, order: SalesOrder, committed: bool = True) -> list[OpenDeposit]:

@@ -122,6 +122,9 @@ def create(
                     order_line_id=line.id,
                 )
             )
+        if order:
+            session.flush()
+            _refresh_order(session, order)  # its subscription lines are the contract's to bill now
         return {"ref": contract.number, "number": contract.number, "lines": len(lines)}
 
 
@@ -538,7 +541,16 @@ def cancel(ledger: Ledger, number: str) -> dict:
             )
         contract.status = "cancelled"
         session.add(contract)
+        if contract.order_id:
+            session.flush()
+            _refresh_order(session, session.get(SalesOrder, contract.order_id))
         return {"ref": number, "number": number, "status": "cancelled"}
+
+
+def _refresh_order(session: Session, order: SalesOrder) -> None:
+    from koban_cli.services import orders  # orders asks contracts which lines they bill
+
+    orders.refresh_status(session, order)
 
 
 def reprice(ledger: Ledger, number: str, percent: Decimal, from_date: dt.date) -> dict:

@@ -19,6 +19,7 @@ from koban_cli.db.models import (
     Invoice,
     InvoiceLine,
     Payment,
+    Project,
     SalesOrder,
     ScheduleEntry,
 )
@@ -252,6 +253,9 @@ def show(ledger: Ledger, ref: str, as_of: dt.date) -> dict:
             "days_late": days_late(invoice.due_date, as_of, settled) if invoice.status == "validated" else 0,
             **views.amounts_view(invoice),
             "paid": money_str(paid),
+            "sent_at": _sent(invoice),
+            "send_error": invoice.send_error,
+            "project": session.get(Project, invoice.project_id).number if invoice.project_id else None,
             "lines": [
                 views.line_view(line, refs)
                 | {"period_start": date_str(line.period_start), "period_end": date_str(line.period_end)}
@@ -263,6 +267,11 @@ def show(ledger: Ledger, ref: str, as_of: dt.date) -> dict:
             "deposits_deducted": deposits,
             "note": invoice.note or None,
         }
+
+
+def _sent(invoice: Invoice) -> str | None:
+    """When the invoice was emailed (UTC, to the second), or None."""
+    return invoice.sent_at.replace(microsecond=0).isoformat() if invoice.sent_at else None
 
 
 def _deducted_deposits(session: Session, lines: list[InvoiceLine]) -> list[str]:
@@ -343,6 +352,7 @@ def list_invoices(
                     "net": money_str(invoice.net),
                     "gross": money_str(invoice.gross),
                     "paid": money_str(paid_so_far),
+                    "sent_at": _sent(invoice),
                     "days_late": days_late(invoice.due_date, as_of, settled) if invoice.status == "validated" else 0,
                 }
             )

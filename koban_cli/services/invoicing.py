@@ -224,10 +224,24 @@ def draft_balance(session: Session, number: str, date: dt.date) -> Invoice:
     return draft(session, order.customer_id, "balance", date, new_lines, order)
 
 
-def create(ledger: Ledger, customer: str, date: dt.date, note: str = "") -> dict:
+def create(ledger: Ledger, customer: str, date: dt.date, note: str = "", project: str | None = None) -> dict:
+    """A standalone draft, for a customer or for a project made without an order (its invoiced amount)."""
+    from koban_cli.services import projects
+
     with ledger.write() as session:
-        buyer = lookup.customer(session, customer)
-        return result(draft(session, buyer.id, "standard", date, [], note=note))
+        buyer = lookup.customer(session, customer) if customer else None
+        owner = projects.get(session, project) if project else None
+        if owner is not None:
+            if owner.order_id:
+                raise InvalidState(f"{project} is invoiced through its order; invoice the order instead")
+            if buyer is not None and buyer.id != owner.customer_id:
+                raise InvalidValue(f"{project} is a project of another customer than {customer}")
+        if buyer is None and owner is None:
+            raise InvalidValue("give --customer CODE or --project AF-…")
+        invoice = draft(session, buyer.id if buyer else owner.customer_id, "standard", date, [], note=note)
+        invoice.project_id = owner.id if owner else None
+        session.add(invoice)
+        return result(invoice)
 
 
 def _editable(session: Session, ref: str) -> Invoice:

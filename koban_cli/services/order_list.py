@@ -26,7 +26,37 @@ sales_order = table(
     column("net", BigInteger),
 )
 customer = table("customer", column("id"), column("code"))
-invoice = table("invoice", column("order_id"), column("kind"), column("status"), column("net", BigInteger))
+invoice = table(
+    "invoice", column("id"), column("order_id"), column("kind"), column("status"), column("net", BigInteger)
+)
+order_line = table("order_line", column("id"), column("order_id"), column("net", BigInteger))
+invoice_line = table("invoice_line", column("invoice_id"), column("order_line_id"), column("net", BigInteger))
+contract_line = table("contract_line", column("contract_id"), column("order_line_id"))
+contract = table("contract", column("id"), column("status"))
+
+
+def _handed_to_contracts():
+    """Per order, what its lines handed over to a contract had left to bill (see billed.billables):
+    the contract bills them, so they leave the order's remaining."""
+    handed = (
+        select(contract_line.c.order_line_id)
+        .join(contract, contract.c.id == contract_line.c.contract_id)
+        .where(contract.c.status != "cancelled")
+    )
+    billed = (
+        select(invoice_line.c.order_line_id, billing_sql.signed_sum(invoice, invoice_line.c.net, BigInteger).label("net"))
+        .join(invoice, invoice.c.id == invoice_line.c.invoice_id)
+        .where(billing_sql.reported(invoice), invoice_line.c.order_line_id.in_(handed))
+        .group_by(invoice_line.c.order_line_id)
+        .subquery()
+    )
+    return (
+        select(order_line.c.order_id, func.sum(order_line.c.net - func.coalesce(billed.c.net, 0)).label("amount"))
+        .outerjoin(billed, billed.c.order_line_id == order_line.c.id)
+        .where(order_line.c.id.in_(handed))
+        .group_by(order_line.c.order_id)
+        .subquery()
+    )
 
 
 def list_orders(
@@ -41,6 +71,7 @@ def list_orders(
         .group_by(invoice.c.order_id)
         .subquery()
     )
+    handed = _handed_to_contracts()
     query = (
         select(
             sales_order.c.number,
@@ -49,9 +80,11 @@ def list_orders(
             cast(sales_order.c.date, String),  # ISO text on every backend, no date object in between
             sales_order.c.net,
             func.coalesce(invoiced.c.amount, 0),
+            func.coalesce(handed.c.amount, 0),
         )
         .join(customer, customer.c.id == sales_order.c.customer_id)
         .outerjoin(invoiced, invoiced.c.order_id == sales_order.c.id)
+        .outerjoin(handed, handed.c.order_id == sales_order.c.id)
         .order_by(sales_order.c.id)
     )
     if status:
@@ -72,7 +105,7 @@ def list_orders(
                 "date": date,
                 "net": cents_str(net),
                 "invoiced": cents_str(done),
-                "remaining": cents_str(net - done),
+                "remaining": cents_str(net - done - handed_over),
             }
-            for number, code, status_, date, net, done in connection.execute(query)
+            for number, code, status_, date, net, done, handed_over in connection.execute(query)
         ]

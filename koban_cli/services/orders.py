@@ -21,7 +21,7 @@ from koban_cli.db.models import (
 from koban_cli.domain.delivery import delivery_status
 from koban_cli.domain.values import ZERO, money_str, number_str, round_qty
 from koban_cli.errors import InvalidState
-from koban_cli.services import billed, deliveries, lookup, stock, views
+from koban_cli.services import billed, contracts, deliveries, lookup, stock, views
 from koban_cli.services import lines as doc_lines
 from koban_cli.services.numbering import take_number
 
@@ -76,6 +76,9 @@ def cancel(ledger: Ledger, number: str) -> dict:
         order = lookup.order(session, number)
         if order.status == "cancelled":
             raise InvalidState(f"{number} is already cancelled")
+        contract = contracts.active_from_order(session, order.id)
+        if contract:
+            raise InvalidState(f"{number} has active contract {contract}; terminate or cancel it first")
         drafts = session.exec(select(Invoice.id).where(Invoice.order_id == order.id, Invoice.status == "draft")).all()
         if drafts:
             raise InvalidState(f"{number} has draft invoice PROV-{drafts[0]}; delete it first (koban invoice delete)")
@@ -133,7 +136,7 @@ def show(ledger: Ledger, number: str) -> dict:
             "quote": quote.number if quote else None,
             **views.amounts_view(order),
             "invoiced": money_str(invoiced),
-            "remaining": money_str(order.net - invoiced),
+            "remaining": money_str(settled.lines_left - settled.deposits_left),
             "lines_remaining": money_str(settled.lines_left),
             "deposits_undeducted": money_str(settled.deposits_left),
             "delivery_status": delivery_status(

@@ -165,13 +165,14 @@ def _figures(session: Session, projects: list[Project]) -> dict[int, dict]:
     bought = dict(
         session.exec(
             select(Purchase.project_id, func.sum(Purchase.amount))
-            .where(Purchase.project_id.in_(ids))
+            .where(Purchase.project_id.in_(ids), Purchase.status != "cancelled")
             .group_by(Purchase.project_id)
         ).all()
     )
     order_ids = [p.order_id for p in projects if p.order_id]
     nets = dict(session.exec(select(SalesOrder.id, SalesOrder.net).where(SalesOrder.id.in_(order_ids))).all())
     invoiced = billed.invoiced_by_order(session, order_ids)
+    direct = billed.invoiced_by_project(session, ids)
     planned = dict(
         session.exec(
             select(ProjectTask.project_id, func.sum(ProjectTask.hours))
@@ -185,7 +186,7 @@ def _figures(session: Session, projects: list[Project]) -> dict[int, dict]:
         price = nets.get(project.order_id, ZERO) if project.order_id else (project.budget or ZERO)
         out[project.id] = {
             "figures": Profitability(price, labour_cost(cost or 0), bought.get(project.id, ZERO)),
-            "invoiced": invoiced.get(project.order_id, ZERO),
+            "invoiced": invoiced.get(project.order_id, ZERO) + direct.get(project.id, ZERO),
             "hours": hours or ZERO,
             "planned_hours": planned.get(project.id),
         }

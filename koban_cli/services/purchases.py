@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
+from koban_cli.db import locks
 from koban_cli.db.engine import Ledger
 from koban_cli.db.models import Product, Project, Purchase, PurchaseLine, StockMove, Supplier
 from koban_cli.domain.amounts import line_net
@@ -83,6 +84,8 @@ def receive(ledger: Ledger, number: str, date: dt.date) -> dict:
         purchase = get(session, number)
         if purchase.status == "received":
             raise InvalidState(f"{number} was already received")
+        if purchase.status != "ordered":
+            raise InvalidState(f"{number} is {purchase.status}; only an ordered purchase is received")
         lines = session.exec(
             select(PurchaseLine, Product)
             .join(Product, Product.id == PurchaseLine.product_id)
@@ -100,6 +103,17 @@ def receive(ledger: Ledger, number: str, date: dt.date) -> dict:
         purchase.status = "received"
         session.add(purchase)
         return {"ref": number, "number": number, "status": "received", "stock_moves": moved}
+
+
+def cancel(ledger: Ledger, number: str) -> dict:
+    """Cancel a purchase order not received yet: it no longer counts in its project's costs."""
+    with ledger.write() as session:
+        purchase = locks.row(session, get(session, number))
+        if purchase.status != "ordered":
+            raise InvalidState(f"{number} is {purchase.status}; only a purchase order not yet received is cancelled")
+        purchase.status = "cancelled"
+        session.add(purchase)
+        return {"ref": number, "number": number, "status": "cancelled"}
 
 
 def _row(purchase: Purchase, supplier: str, project: str | None) -> dict:

@@ -16,14 +16,44 @@ from koban_cli.services import archive, documents, lookup
 
 
 def unsent(ledger: Ledger) -> list[str]:
+    """Validated invoices not sent yet, but those of customers who take no email."""
     with ledger.read() as session:
         return list(
             session.exec(
                 select(Invoice.number)
-                .where(Invoice.status == "validated", Invoice.sent_at.is_(None))
+                .join(Customer, Customer.id == Invoice.customer_id)
+                .where(Invoice.status == "validated", Invoice.sent_at.is_(None), Customer.no_email.is_(False))
                 .order_by(Invoice.id)
             )
         )
+
+
+def emailable(ledger: Ledger, refs: list[str]) -> list[str]:
+    """The invoices among `refs` whose customer takes email (bill-due --send skips the others)."""
+    if not refs:
+        return []
+    with ledger.read() as session:
+        kept = set(
+            session.exec(
+                select(Invoice.number)
+                .join(Customer, Customer.id == Invoice.customer_id)
+                .where(Invoice.number.in_(refs), Customer.no_email.is_(False))
+            )
+        )
+    return [ref for ref in refs if ref in kept]
+
+
+def check_sendable(ledger: Ledger, refs: list[str]) -> None:
+    """Refuses, before anything is sent, an invoice that does not exist, a draft, or one whose customer
+    takes no email."""
+    with ledger.read() as session:
+        for ref in refs:
+            invoice = lookup.invoice(session, ref)
+            if invoice.status != "validated":
+                raise InvalidState(f"{ref} is a draft; validate it before sending it")
+            customer = session.get(Customer, invoice.customer_id)
+            if customer.no_email:
+                raise InvalidState(f"{ref}: customer {customer.code} takes no email (send it by hand)")
 
 
 def deliver(ledger: Ledger, refs: list[str], config: mail.SmtpSettings, render: Callable[[dict], bytes]) -> list[dict]:
