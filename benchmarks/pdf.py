@@ -29,7 +29,7 @@ from koban_cli.services.lines import LineInput  # noqa: E402
 
 def build(ledger: Ledger, count: int) -> None:
     parties.set_company(
-        ledger, name="Bench SARL", siren="123456789", vat_number="FR32123456789", iban="FR7630006000011234567890189"
+        ledger, name="Bench SARL", siren="123456782", vat_number="FR11123456782", iban="FR7630006000011234567890189"
     )
     parties.add_customer(ledger, "C1", name="Client Un", siren="552100554")
     products.add_product(ledger, "P1", "Prestation", D("120.00"), D(20), "service")

@@ -132,7 +132,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder, db = Path(tmp), Path(tmp) / "bench.db"
         files = write_csvs(folder, customers, products, orders, contracts, early=pdfs)
-        koban(db, "company", "set", "--name", "Bench SARL", "--siren", "123456789", "--vat-number", "FR32123456789")
+        koban(db, "company", "set", "--name", "Bench SARL", "--siren", "123456782", "--vat-number", "FR11123456782")
         koban(db, "import", "customers", str(files["customers"]))
         koban(db, "import", "products", str(files["products"]))
         seconds, peak, _ = koban(db, "import", "orders", str(files["orders"]))

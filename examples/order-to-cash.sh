@@ -5,7 +5,7 @@ set -euo pipefail
 export KOBAN_DB="${1:-order-to-cash.db}"
 koban() { ${KOBAN:-koban} "$@"; }
 
-koban company set --name "Atelier Lumière SARL" --siren 123456789 --vat-number FR32123456789 \
+koban company set --name "Atelier Lumière SARL" --siren 123456782 --vat-number FR11123456782 \
   --address "12 rue des Artisans" --postcode 69002 --city Lyon --payment-terms-days 30 > /dev/null
 koban customer add ACME --name "ACME Industries SAS" --siren 552100554 --payment-terms-days 45
 koban product add CONSEIL --name "Journée de conseil" --price 650 --vat 20 --kind service --unit day

@@ -53,7 +53,7 @@ def ledger(db_path):
 
 def fill_catalogue(ledger: Ledger) -> Ledger:
     """A company, two customers, goods, services and a subscription."""
-    parties.set_company(ledger, name="Atelier Test SARL", siren="123456789", vat_number="FR32123456789")
+    parties.set_company(ledger, name="Atelier Test SARL", siren="123456782", vat_number="FR11123456782")
     parties.add_customer(ledger, "ACME", name="ACME SAS", payment_terms_days=45)
     parties.add_customer(ledger, "BOB", name="Bob & Co")
     products.add_product(ledger, "DAY", "Journée de conseil", D("650.00"), D(20), "service", unit="day")

@@ -63,7 +63,7 @@ def amount(text):
 
 def test_the_fec_of_the_demo_follows_every_format_rule_and_balances(books, tmp_path):
     result = books("export", "fec", "--year", "2026", "-o", str(tmp_path))
-    path = tmp_path / "123456789FEC20261231.txt"
+    path = tmp_path / "123456782FEC20261231.txt"
     assert result.stdout.startswith(f"{path}: ")
     rows = read_fec(path)
     debit, credit = defaultdict(D), defaultdict(D)
@@ -106,7 +106,7 @@ def test_the_fec_follows_the_fiscal_year_and_the_accounts_set(books, tmp_path):
     assert {"707100", "4457120"} <= accounts and not {"707", "445712"} & accounts
     assert "CACME" in {r["CompAuxNum"] for r in rows}
     assert books("export", "fec", "--year", "2026", "-o", str(tmp_path)).exit_code == 0
-    assert (tmp_path / "123456789FEC20260630.txt").exists()
+    assert (tmp_path / "123456782FEC20260630.txt").exists()
 
 
 def test_the_journal_export_gives_the_same_entries_as_csv_and_json(books):

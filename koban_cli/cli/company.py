@@ -74,7 +74,7 @@ def set_(
 ) -> None:
     """Set the company's details (only the options given change).
 
-    Example: koban company set --name "Atelier Durand" --siren 123456789 --vat-number FR32123456789
+    Example: koban company set --name "Atelier Durand" --siren 123456782 --vat-number FR11123456782
     """
     fields = {k: v for k, v in locals().items() if k not in ("fmt", "prefix", "account")}
     from koban_cli.services import parties
