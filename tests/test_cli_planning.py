@@ -37,7 +37,7 @@ def test_a_plan_and_a_contract_show_in_the_right_months_with_the_right_amounts(k
 def test_a_late_entry_stays_late_until_its_invoice_is_validated(koban, order):
     koban("order", "schedule", order, "--date", "2026-11-20", "--amount", "500.00", "--label", "Phase 1")
     late = koban.json("invoice", "forecast", "--as-of", "2026-11-27")["late"]
-    assert late == [{"order": order, "date": "2026-11-20", "amount": "500.00", "label": "Phase 1"}]
+    assert late == [{"order": order, "contract": None, "date": "2026-11-20", "amount": "500.00", "label": "Phase 1"}]
     (drafted,) = koban.json("invoice", "from-plan", order, "--as-of", "2026-11-27")
     assert drafted["net"] == "500.00"  # shared over the lines, exact to the cent
     assert koban.json("invoice", "forecast", "--as-of", "2026-11-27")["late"] != []

@@ -24,13 +24,15 @@ def render(console, result: dict) -> None:
         grid.add_row(row["period"], row["orders"], row["contracts"], row["total"], "[cyan]" + "█" * filled + "[/]")
     console.print(grid)
     if result["late"]:
-        late = Table(title="Late (planned date passed, not invoiced)", show_footer=True, header_style="bold red")
-        late.add_column("Order", footer="Total")
+        late = Table(
+            title="Late (planned date passed or period due, not invoiced)", show_footer=True, header_style="bold red"
+        )
+        late.add_column("Order / contract", footer="Total")
         late.add_column("Date")
         late.add_column("Label")
         late.add_column(
             "Amount", justify="right", footer=f"{sum(Decimal(row['amount']) for row in result['late']):.2f}"
         )
         for row in result["late"]:
-            late.add_row(row["order"], row["date"], row["label"], row["amount"])
+            late.add_row(row["order"] or row["contract"], row["date"], row["label"], row["amount"])
         console.print(late)

@@ -301,6 +301,8 @@ def period_lines(
 
 
 def status_on(contract: Contract, as_of: dt.date) -> str:
+    if contract.status == "cancelled":
+        return "cancelled"
     end = billing_end(contract)
     if end is not None and end < as_of:
         return "ended" if contract.status == "active" else "terminated"

@@ -170,11 +170,18 @@ def forecast(
         ).all()
         planned = [(entry.date, entry.amount) for entry, _ in open_entries if start <= entry.date <= end]
         late = [
-            {"order": number, "date": date_str(entry.date), "amount": money_str(entry.amount), "label": entry.label}
+            {
+                "order": number,
+                "contract": None,
+                "date": date_str(entry.date),
+                "amount": money_str(entry.amount),
+                "label": entry.label,
+            }
             for entry, number in open_entries
             if entry.date < as_of
         ]
-        coming = _contract_amounts(session, start, end)
+        coming, unbilled = _contract_amounts(session, as_of, start, end)
+        late += unbilled
     periods = [
         {
             **row,
@@ -187,8 +194,12 @@ def forecast(
     return {"periods": periods, "late": late}
 
 
-def _contract_amounts(session: Session, start: dt.date, end: dt.date) -> list[tuple[dt.date, Decimal]]:
-    """What bill-due will bill between the two dates: four queries for every contract."""
+def _contract_amounts(
+    session: Session, as_of: dt.date, start: dt.date, end: dt.date
+) -> tuple[list[tuple[dt.date, Decimal]], list[dict]]:
+    """What bill-due will bill between the two dates, in four queries for every contract; and the periods
+    already due and not billed (bill-due was not run), which its next run bills: counted on `as_of`, the
+    current period, and listed as late."""
     active = list(session.exec(select(Contract).where(Contract.status.in_(("active", "terminated")))))
     ids = [c.id for c in active]
     lines: dict[int, list[ContractLine]] = {}
@@ -201,11 +212,15 @@ def _contract_amounts(session: Session, start: dt.date, end: dt.date) -> list[tu
         reprices.setdefault(change.contract_id, []).append(change)
     billed_starts = contracts.billed_starts(session, ids)
     policy = doc_lines.vat_policy(session)
-    amounts = []
+    amounts, late = [], []
     for contract in active:
         every = P.months_of(contract.every)
         for period in P.periods_until(contract.start, every, contracts.billing_end(contract), contract.in_advance, end):
-            if period.due >= start and period.start not in billed_starts.get(contract.id, set()):
+            if period.start in billed_starts.get(contract.id, set()):
+                continue
+            overdue = period.due < as_of
+            day = max(as_of, start) if overdue else period.due
+            if start <= day <= end:
                 net = sum(
                     (
                         l.net
@@ -215,5 +230,15 @@ def _contract_amounts(session: Session, start: dt.date, end: dt.date) -> list[tu
                     ),
                     ZERO,
                 )
-                amounts.append((period.due, net))
-    return amounts
+                amounts.append((day, net))
+                if overdue:
+                    late.append(
+                        {
+                            "order": None,
+                            "contract": contract.number,
+                            "date": date_str(period.due),
+                            "amount": money_str(net),
+                            "label": f"Période du {period.start:%d/%m/%Y} au {period.end:%d/%m/%Y} non facturée",
+                        }
+                    )
+    return amounts, late
