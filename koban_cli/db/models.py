@@ -47,6 +47,7 @@ class Company(SQLModel, table=True):
     accounts: str = "{}"  # JSON: {"sales_goods": "707100", "vat_20": "445712", ...} over the default chart
     fiscal_year_end: str = "12-31"  # MM-DD, the closing day of each fiscal year
     vat_on_debits: bool = False  # VAT on services due on invoices (debits) rather than on payments
+    strict_mentions: bool = False  # a missing mandatory mention refuses validation (else a warning)
 
 
 class Customer(SQLModel, table=True):
@@ -63,6 +64,12 @@ class Customer(SQLModel, table=True):
     payment_terms_days: Optional[int] = None
     no_email: bool = False  # invoices are never emailed (sent by hand)
     account: Optional[str] = None  # auxiliary account; None: 411 followed by the code
+    kind: str = "company"  # company | individual (a consumer: no SIREN, French VAT on EU sales)
+    vat_regime: Optional[str] = None  # S | K | AE | G | O forced on every line; None: derived
+    delivery_address: Optional[str] = None  # where goods go, when not the billing address
+    delivery_postcode: Optional[str] = None
+    delivery_city: Optional[str] = None
+    delivery_country: Optional[str] = None
 
 
 class Supplier(SQLModel, table=True):
@@ -144,6 +151,10 @@ class SalesOrder(DocumentFields, table=True):
     customer_ref: str = ""
     quote_id: Optional[int] = Field(default=None, foreign_key="quote.id", unique=True)  # accepted once
     import_key: Optional[str] = Field(default=None, unique=True)
+    delivery_address: Optional[str] = None  # over the customer's delivery address
+    delivery_postcode: Optional[str] = None
+    delivery_city: Optional[str] = None
+    delivery_country: Optional[str] = None
 
 
 class OrderLine(LineFields, table=True):
