@@ -9,9 +9,12 @@ file.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import smtplib
+import socket
 import ssl
+import sys
 import tomllib
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -62,9 +65,11 @@ def settings() -> SmtpSettings | None:
     sender = values.get("from") or values.get("user")
     if not sender:
         raise InvalidValue("SMTP needs a sender: set from = … in [smtp] or KOBAN_SMTP_FROM")
-    return SmtpSettings(
+    config = SmtpSettings(
         values["host"], port, sender, values.get("user"), os.environ.get("KOBAN_SMTP_PASSWORD"), security
     )
+    warn_if_in_clear(config)  # here, read once per command, rather than once per message sent
+    return config
 
 
 def message(sender: str, to: str, subject: str, body: str, attachment: bytes, filename: str) -> EmailMessage:
@@ -73,6 +78,32 @@ def message(sender: str, to: str, subject: str, body: str, attachment: bytes, fi
     mail.set_content(body)
     mail.add_attachment(attachment, maintype="application", subtype="pdf", filename=filename)
     return mail
+
+
+def is_local(host: str) -> bool:
+    """localhost, 127.0.0.0/8 or ::1 (a name counts only when every address it resolves to is loopback)."""
+    if host.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        pass
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except OSError:
+        return False
+    return bool(addresses) and all(ipaddress.ip_address(a.split("%")[0]).is_loopback for a in addresses)
+
+
+def warn_if_in_clear(config: SmtpSettings) -> None:
+    """One stderr line: `security = none` over the network shows the login and the mail to anyone on the way."""
+    if config.security != "none" or is_local(config.host):
+        return
+    what = "the SMTP login and the mail travel" if config.user else "the mail travels"
+    print(
+        f"Warning: SMTP security is none: {what} in clear to {config.host}; set security = starttls or ssl",
+        file=sys.stderr,
+    )
 
 
 def send(config: SmtpSettings, mail: EmailMessage) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import importlib
 from typing import Annotated, Optional
 
@@ -42,16 +43,50 @@ class KobanGroup(TyperGroup):
         except KobanError as exc:
             typer.echo(f"Error: {exc}", err=True)
             raise typer.Exit(1) from None
+        except OSError as exc:
+            if exc.errno not in _FILE_FAILURES:
+                raise
+            from koban_cli.files import cannot_write
+
+            typer.echo(f"Error: {cannot_write(exc.filename or '(unnamed file)', exc)}", err=True)
+            raise typer.Exit(1) from None
         except Exception as exc:
             if not _from_the_database(exc):
                 raise
             # the transaction was rolled back: nothing changed
             reason = _first_line(getattr(exc, "orig", None) or exc)
-            if type(exc).__name__ == "OperationalError":  # locked, read-only or full disk
+            from koban_cli.files import database_failure
+
+            plain = database_failure(reason, _ledger_where())  # a full disk or a read-only ledger, said plainly
+            if plain:
+                typer.echo(f"Error: {plain}", err=True)
+            elif type(exc).__name__ == "OperationalError":  # locked, or another failure of the database itself
                 typer.echo(f"Error: the ledger could not be used: {reason}", err=True)
             else:
                 typer.echo(f"Error: the ledger refused the change ({reason}); nothing was changed", err=True)
             raise typer.Exit(1) from None
+
+
+# A full disk, a read-only file system, missing rights: the user can fix these, so no traceback.
+_FILE_FAILURES = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
+
+
+def _ledger_where() -> str:
+    """The ledger in use, as the user knows it (a file path, or a URL without its password)."""
+    opened = getattr(state, "_ledger", None)
+    if opened is not None:
+        return opened.where
+    try:
+        from sqlalchemy.engine import make_url
+
+        from koban_cli.db.engine import ledger_url
+
+        url = ledger_url(state.explicit_db())
+    except Exception:  # noqa: BLE001 - only for the message; the real error is being reported
+        return "in use"
+    if url.startswith("sqlite:///"):
+        return url.removeprefix("sqlite:///")
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def _from_the_database(exc: Exception) -> bool:

@@ -13,7 +13,6 @@ from koban_cli.cli.nouns import noun_app
 from koban_cli.cli.output import Col
 from koban_cli.cli.params import FORMAT_DEFAULT, FormatOpt, date
 from koban_cli.domain.values import date_str, money_str
-from koban_cli.errors import InvalidValue
 
 app = noun_app("export")
 
@@ -39,21 +38,20 @@ def fec(
     output_file: Annotated[
         Optional[Path], typer.Option("-o", "--output", help="File or folder (default: <SIREN>FEC<closing>.txt here).")
     ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite the file if it exists.")] = False,
 ) -> None:
     """Write the FEC (fichier des écritures comptables, art. A47 A-1 LPF) of a fiscal year.
 
     Example: koban export fec --year 2026 -o /tmp/
     """
+    from koban_cli import files
     from koban_cli.services import accounting
 
     result = accounting.fec(state.ledger(), year)
     target = output_file or Path(result.name)
     if target.is_dir():
         target = target / result.name
-    try:
-        target.write_bytes(result.data)
-    except OSError as exc:
-        raise InvalidValue(f'cannot write "{target}": {exc.strerror}') from None
+    files.write(target, result.data, force=force)
     typer.echo(
         f"{target}: {result.entries} entries, {result.lines} lines from {result.start} to {result.end}, "
         f"debit {result.debit:.2f} = credit {result.credit:.2f}"

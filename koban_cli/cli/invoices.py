@@ -203,6 +203,7 @@ def pdf(
     date_from: Annotated[Optional[dt.date], typer.Option("--from", parser=date("--from"), metavar="DATE")] = None,
     date_to: Annotated[Optional[dt.date], typer.Option("--to", parser=date("--to"), metavar="DATE")] = None,
     outdir: Annotated[Path, typer.Option("--outdir", help="Folder for --all.")] = Path("."),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite the output file if it exists.")] = False,
 ) -> None:
     """Render an invoice or credit note to PDF; validated ones are Factur-X (PDF/A-3b + XML).
 
@@ -216,7 +217,7 @@ def pdf(
     if all_ == (ref is not None):
         raise InvalidValue("give an invoice reference, or --all (with --from/--to) to render many")
     if ref:
-        pdfs.write_pdf(documents.invoice_context(state.ledger(), ref), output_file, lang, facturx)
+        pdfs.write_pdf(documents.invoice_context(state.ledger(), ref), output_file, lang, facturx, overwrite=force)
     else:
         contexts = documents.invoice_contexts(state.ledger(), date_from, date_to)
         count = pdfs.write_many(contexts, outdir, lang, facturx)

@@ -87,7 +87,8 @@ def info(fmt: FormatOpt = FORMAT_DEFAULT) -> None:
 
 
 def anchor(
-    output_file: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write it to FILE.")] = None,
+    output_file: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write it to FILE (0600).")] = None,
+    force: Force = False,
 ) -> None:
     """Print the head of the invoice chain (last number, count, running totals, hash) as JSON, to keep elsewhere.
 
@@ -97,10 +98,14 @@ def anchor(
     """
     import json
 
+    from koban_cli import files
     from koban_cli.services import anchor as anchors
 
+    if output_file:
+        files.refuse_existing(output_file, force)
     head = anchors.head(state.ledger())
     if output_file:
-        typer.echo(str(anchors.write(head, output_file)))
+        with files.private_file(output_file):
+            typer.echo(str(anchors.write(head, output_file)))
     else:
         typer.echo(json.dumps(head, indent=2, ensure_ascii=False))

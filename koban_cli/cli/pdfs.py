@@ -7,26 +7,34 @@ from typing import Annotated, Optional
 
 import typer
 
+from koban_cli import files
 from koban_cli.cli import state
 from koban_cli.cli.params import LangOpt
-from koban_cli.errors import KobanError
+
+ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite the output file if it exists.")]
 
 
-def write_pdf(context: dict, output_file: Path | None, lang: str, facturx: bool = True, echo: bool = True) -> Path:
+def write_pdf(
+    context: dict,
+    output_file: Path | None,
+    lang: str,
+    facturx: bool = True,
+    echo: bool = True,
+    overwrite: bool = True,
+) -> Path:
+    """Render and write one document; with `overwrite=False` (no --force) an existing file is refused first."""
     from koban_cli.render.pdf import render_pdf
 
     doc = context["doc"]
     target = output_file or Path(f"{doc.get('number') or doc.get('ref')}.pdf")
+    files.refuse_existing(target, overwrite)  # before rendering or archiving anything
     if is_original(context, lang, facturx):
         from koban_cli.services import archive
 
         data = archive.original(_ledger_of(context), context, lambda c: render_pdf(c, lang, True))
     else:
         data = render_pdf(context, lang, facturx)
-    try:
-        target.write_bytes(data)
-    except OSError as exc:
-        raise KobanError(f'cannot write "{target}": {exc.strerror}') from None
+    files.write(target, data, force=overwrite)
     if echo:
         typer.echo(str(target))
     return target
@@ -51,7 +59,7 @@ def write_many(contexts: list[dict], outdir: Path, lang: str, facturx: bool = Tr
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise KobanError(f'cannot create "{outdir}": {exc.strerror}') from None
+        raise files.cannot_write(outdir, exc) from None
     jobs, to_archive, copied = [], [], 0
     for context in contexts:
         target = outdir / f"{_file_name(context['doc']['number'])}.pdf"
@@ -101,10 +109,7 @@ def _file_name(number: str) -> str:
 
 
 def _write(target: Path, data: bytes) -> None:
-    try:
-        target.write_bytes(data)
-    except OSError as exc:
-        raise KobanError(f'cannot write "{target}": {exc.strerror}') from None
+    files.write(target, data, force=True)  # --all refreshes its folder: the originals are the same bytes
 
 
 def register(app: typer.Typer, noun: str, example: str, context: str, what: str) -> None:
@@ -114,10 +119,11 @@ def register(app: typer.Typer, noun: str, example: str, context: str, what: str)
         ref: Annotated[str, typer.Argument(help="The document's number.")],
         output_file: Annotated[Optional[Path], typer.Option("-o", "--output", help="Default: <number>.pdf")] = None,
         lang: LangOpt = "fr",
+        force: ForceOpt = False,
     ) -> None:
         from koban_cli.services import documents
 
-        write_pdf(getattr(documents, context)(state.ledger(), ref), output_file, lang)
+        write_pdf(getattr(documents, context)(state.ledger(), ref), output_file, lang, overwrite=force)
 
     pdf.__doc__ = f"""Render the {what} to PDF.
 

@@ -20,6 +20,7 @@ from typing import Callable
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
+from koban_cli import files
 from koban_cli.db.engine import Ledger
 from koban_cli.db.models import Invoice, InvoiceArchive
 from koban_cli.errors import KobanError
@@ -83,13 +84,15 @@ def keep(ledger: Ledger, invoice_id: int, number: str, data: bytes, lang: str) -
     name = None
     if directory is not None:
         name = f"{re.sub(r'[^A-Za-z0-9+_-]', '_', number)}-{digest[:12]}.pdf"
+        partial = directory / f".{name}.partial"
         try:
-            directory.mkdir(exist_ok=True)
-            partial = directory / f".{name}.partial"
-            partial.write_bytes(data)
+            files.private_folder(directory)  # the originals hold customer data: 0700, files 0600
+            files.write_private(partial, data)
             os.replace(partial, directory / name)
         except OSError as exc:
             raise KobanError(f'cannot archive {number} in "{directory}": {exc.strerror}') from None
+        except KobanError as exc:
+            raise KobanError(f"cannot archive {number}: {exc}") from None
     row = InvoiceArchive(
         invoice_id=invoice_id,
         sha256=digest,
@@ -142,9 +145,6 @@ def moved(source: Ledger, target: Ledger, row: dict) -> dict:
     if directory is None:
         return row | {"data": data, "file": None}
     name = row["file"] or f"{row['invoice_id']}-{row['sha256'][:12]}.pdf"
-    try:
-        directory.mkdir(exist_ok=True)
-        (directory / name).write_bytes(data)
-    except OSError as exc:
-        raise KobanError(f'cannot write the invoice archive in "{directory}": {exc.strerror}') from None
+    files.private_folder(directory)
+    files.write_private(directory / name, data)
     return row | {"data": None, "file": name}

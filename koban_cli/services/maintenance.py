@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
+import os
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass
@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import func, text
 from sqlmodel import Session, select
 
+from koban_cli import files
 from koban_cli.db.engine import SCHEMA_HEAD, Ledger, schema_version
 from koban_cli.db.integrity_sql import stored_content
 from koban_cli.db.models import (
@@ -289,6 +290,7 @@ def backup(ledger: Ledger, destination: Path, force: bool = False) -> dict:
     """A consistent copy taken with SQLite's online backup API, even while others write."""
     if destination.exists() and not force:
         raise KobanError(f'"{destination}" exists; use --force to overwrite it')
+    _private_sqlite(destination)
     source = sqlite3.connect(_path(ledger), timeout=30)
     try:
         target = sqlite3.connect(destination)
@@ -296,7 +298,7 @@ def backup(ledger: Ledger, destination: Path, force: bool = False) -> dict:
             source.backup(target)
         target.close()
     except sqlite3.Error as exc:
-        raise KobanError(f'cannot write the backup "{destination}": {exc}') from None
+        raise KobanError(_cannot_copy("the backup", destination, exc)) from None
     finally:
         source.close()
     return {
@@ -310,10 +312,29 @@ def backup(ledger: Ledger, destination: Path, force: bool = False) -> dict:
 def _anchor_copy(destination: Path) -> Path:
     """The anchor of the copy, beside it: the chain's head as the backup holds it."""
     copy = Ledger(f"sqlite:///{destination.resolve()}")
+    target = destination.with_name(destination.name + ".anchor.json")
     try:
-        return anchors.write(anchors.head(copy), destination.with_name(destination.name + ".anchor.json"))
+        with files.private_file(target):
+            return anchors.write(anchors.head(copy), target)
     finally:
         copy.close()
+
+
+def _private_sqlite(path: Path) -> None:
+    """A backup or restored ledger is 0600 like the ledger itself, even when it replaces an older file."""
+    files.create_private_sqlite(path)
+    try:
+        os.chmod(path, files.PRIVATE)
+    except OSError as exc:
+        raise files.cannot_write(path, exc) from None
+
+
+def _cannot_copy(what: str, path: Path, exc: sqlite3.Error) -> str:
+    if "full" in str(exc):
+        return f'the disk is full: cannot write {what} "{path}"; free some space and try again'
+    if "readonly" in str(exc):
+        return f'{what} "{path}" cannot be written: its file or folder is read-only'
+    return f'cannot write {what} "{path}": {exc}'
 
 
 def _archive_copy(ledger: Ledger, destination: Path) -> str | None:
@@ -322,10 +343,7 @@ def _archive_copy(ledger: Ledger, destination: Path) -> str | None:
     if source is None or not source.is_dir():
         return None
     target = destination.with_name(destination.name + ".archive")
-    try:
-        shutil.copytree(source, target, dirs_exist_ok=True)
-    except OSError as exc:
-        raise KobanError(f'cannot copy the invoice archive to "{target}": {exc}') from None
+    files.copy_private(source, target)
     return str(target)
 
 
@@ -344,14 +362,20 @@ def restore(ledger_file: Path, source: Path, force: bool = False) -> dict:
         raise KobanError(f'"{source}" is damaged or not a koban ledger')
     if ledger_file.exists() and not force:
         raise KobanError(f'ledger "{ledger_file}" exists; use --force to replace it with "{source}"')
-    source_db, target = sqlite3.connect(source), sqlite3.connect(ledger_file)
-    with target:
-        source_db.backup(target)
-    source_db.close()
-    target.close()
-    files = source.with_name(source.name + ".archive")
-    if files.is_dir():  # the archived invoice files the backup took with it
-        shutil.copytree(files, ledger_file.with_name(ledger_file.name + ".archive"), dirs_exist_ok=True)
+    _private_sqlite(ledger_file)
+    source_db = sqlite3.connect(source)
+    try:
+        target = sqlite3.connect(ledger_file)
+        with target:
+            source_db.backup(target)
+        target.close()
+    except sqlite3.Error as exc:
+        raise KobanError(_cannot_copy("the ledger", ledger_file, exc)) from None
+    finally:
+        source_db.close()
+    archived = source.with_name(source.name + ".archive")
+    if archived.is_dir():  # the archived invoice files the backup took with it
+        files.copy_private(archived, ledger_file.with_name(ledger_file.name + ".archive"))
     return {"restored": str(source), "ledger": str(ledger_file), "schema": version[0]}
 
 
