@@ -8,6 +8,7 @@ from pypdf import PdfReader
 NS = {
     "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
     "ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100",
+    "qdt": "urn:un:unece:uncefact:data:standard:QualifiedDataType:100",
 }
 
 
@@ -103,7 +104,10 @@ def test_a_credit_note_is_type_381_and_names_the_invoice_it_corrects(koban, bill
     root, _ = xml_of(out)
     assert root.findtext(".//rsm:ExchangedDocument/ram:TypeCode", namespaces=NS) == "381"
     assert root.findtext(".//ram:InvoiceReferencedDocument/ram:IssuerAssignedID", namespaces=NS) == "FA-2026-0002"
-    assert "Credit note for invoice FA-2026-0002" in text_of(out)
+    assert root.findtext(".//ram:InvoiceReferencedDocument//qdt:DateTimeString", namespaces=NS) == "20261128"
+    text = text_of(out)
+    assert "Corrected invoice FA-2026-0002 of 28 November 2026" in text
+    assert text.count("FA-2026-0002") == 1  # once, not again in a note and a mention
 
 
 def test_quote_and_order_render_with_babel_formatting(koban, billed, tmp_path):

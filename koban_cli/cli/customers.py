@@ -16,6 +16,13 @@ app = noun_app("customer")
 Text = Annotated[Optional[str], typer.Option()]
 Terms = Annotated[Optional[int], typer.Option(min=0, max=365, help="Payment terms in days.")]
 Account = Annotated[Optional[str], typer.Option(help="Auxiliary account in the books (default: 411 + the code).")]
+Country = Annotated[Optional[str], typer.Option(help="ISO code or name, e.g. DE or Allemagne (default FR).")]
+Regime = Annotated[
+    Optional[str],
+    typer.Option(metavar="S|K|AE|G|O|auto", help="Force one VAT regime on every line (auto: derived, the default)."),
+]
+DeliveryText = Annotated[Optional[str], typer.Option(help="Delivery address, when not the billing address.")]
+DeliveryCountry = Annotated[Optional[str], typer.Option(help="Delivery country (ISO code or name).")]
 COLUMNS = [
     Col("code", "Code"),
     Col("name", "Name"),
@@ -23,6 +30,8 @@ COLUMNS = [
     Col("siren", "SIREN"),
     Col("vat_number", "VAT number"),
     Col("payment_terms_days", "Terms", numeric=True),
+    Col("country", "Country"),
+    Col("kind", "Kind"),
 ]
 
 
@@ -34,18 +43,27 @@ def add(
     address: Text = None,
     postcode: Text = None,
     city: Text = None,
-    country: Text = None,
+    country: Country = None,
     siren: Text = None,
     vat_number: Text = None,
     payment_terms_days: Terms = None,
     account: Account = None,
+    individual: Annotated[
+        bool, typer.Option("--individual/--company", help="A consumer (no SIREN) or a business (the default).")
+    ] = False,
+    vat_regime: Regime = None,
+    delivery_address: DeliveryText = None,
+    delivery_postcode: DeliveryText = None,
+    delivery_city: DeliveryText = None,
+    delivery_country: DeliveryCountry = None,
     fmt: FormatOpt = FORMAT_DEFAULT,
 ) -> None:
     """Add a customer.
 
     Example: koban customer add ACME --name "ACME SAS" --siren 552100554 --city Lyon
     """
-    fields = {k: v for k, v in locals().items() if k not in ("fmt", "code")}
+    fields = {k: v for k, v in locals().items() if k not in ("fmt", "code", "individual")}
+    fields["kind"] = "individual" if individual else "company"
     from koban_cli.services import parties
 
     output.created(parties.add_customer(state.ledger(), code, **fields), fmt, code)
@@ -59,18 +77,28 @@ def edit(
     address: Text = None,
     postcode: Text = None,
     city: Text = None,
-    country: Text = None,
+    country: Country = None,
     siren: Text = None,
     vat_number: Text = None,
     payment_terms_days: Terms = None,
     account: Account = None,
+    individual: Annotated[
+        Optional[bool], typer.Option("--individual/--company", help="A consumer (no SIREN) or a business.")
+    ] = None,
+    vat_regime: Regime = None,
+    delivery_address: DeliveryText = None,
+    delivery_postcode: DeliveryText = None,
+    delivery_city: DeliveryText = None,
+    delivery_country: DeliveryCountry = None,
     fmt: FormatOpt = FORMAT_DEFAULT,
 ) -> None:
     """Change a customer's details (only the options given change).
 
     Example: koban customer edit ACME --payment-terms-days 45
     """
-    fields = {k: v for k, v in locals().items() if k not in ("fmt", "code")}
+    fields = {k: v for k, v in locals().items() if k not in ("fmt", "code", "individual")}
+    if individual is not None:
+        fields["kind"] = "individual" if individual else "company"
     from koban_cli.services import parties
 
     output.show_record(parties.edit_customer(state.ledger(), code, **fields), fmt)

@@ -39,13 +39,18 @@ def create(
     customer_ref: Annotated[str, typer.Option(help="The customer's purchase order number.")] = "",
     date: DateOpt = "today",
     note: Annotated[str, typer.Option(help="Note printed on the order.")] = "",
+    delivery_address: Annotated[str, typer.Option(help="Deliver elsewhere than the customer's address.")] = "",
+    delivery_postcode: Annotated[str, typer.Option(help="Postcode of the delivery address.")] = "",
+    delivery_city: Annotated[str, typer.Option(help="City of the delivery address.")] = "",
+    delivery_country: Annotated[str, typer.Option(help="Country of the delivery address (code or name).")] = "",
     fmt: FormatOpt = FORMAT_DEFAULT,
 ) -> None:
     """Create a draft order directly (without a quote).
 
     Example: koban order create --customer ACME --customer-ref PO123
     """
-    output.created(_service().create(state.ledger(), customer, date, customer_ref, note), fmt)
+    delivery = {k: v for k, v in locals().items() if k.startswith("delivery_")}
+    output.created(_service().create(state.ledger(), customer, date, customer_ref, note, delivery), fmt)
 
 
 @app.command()

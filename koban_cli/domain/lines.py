@@ -1,9 +1,10 @@
 """Building a document line: the one rule every path follows (CLI, CSV import, contracts, bill-due).
 
 A priced line copies its product's name, price and VAT rate unless typed
-values override them; the company's VAT policy then decides the rate that is
-really charged (a VAT-exempt company, art. 293 B du CGI, charges 0 % on every
-line, whatever the product says). The net is qty x unit price x (1 - discount),
+values override them; the VAT policy then decides the rate that is really
+charged, from the company, the buyer and what is sold (domain/vat_regimes.py:
+a VAT-exempt company, art. 293 B du CGI, charges 0 % on every line; goods to
+an EU business with a VAT number, exports, services abroad are at 0 % too). The net is qty x unit price x (1 - discount),
 rounded once, so the line is true to the cent by construction.
 """
 
@@ -13,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, fields
 from decimal import Decimal
 
+from koban_cli.domain import vat_regimes
 from koban_cli.domain.amounts import line_net
 from koban_cli.domain.values import HUNDRED, ZERO, round_money
 from koban_cli.domain.wording import spelt
@@ -21,12 +23,27 @@ from koban_cli.errors import InvalidValue
 
 @dataclass(frozen=True)
 class VatPolicy:
-    """What the company charges: `exempt` is the franchise en base (every line at 0 %)."""
+    """What the company charges a buyer: `exempt` is the franchise en base (every line at 0 %); the buyer's
+    country, kind and VAT number (or its forced regime) decide the rest, per product kind."""
 
     exempt: bool = False
+    country: str = "FR"
+    individual: bool = False
+    buyer_vat_number: str = ""
+    forced: str | None = None
 
-    def rate(self, rate: Decimal) -> Decimal:
-        return ZERO if self.exempt else rate
+    def regime(self, kind: str = "service") -> str:
+        """S, E, K, AE, G or O for a line of a product of this kind (goods | service | subscription)."""
+        return vat_regimes.regime_of(
+            self.exempt, self.country, self.individual, self.buyer_vat_number, kind == "goods", self.forced
+        )
+
+    def rate(self, rate: Decimal, kind: str = "service") -> Decimal:
+        return rate if self.regime(kind) == "S" else ZERO
+
+    def line_regime(self, rate: Decimal, kind: str = "service") -> str:
+        """The regime a stored line bears (S at 0 % is Z)."""
+        return vat_regimes.line_regime(self.regime(kind), rate)
 
 
 @dataclass(frozen=True)
@@ -37,6 +54,7 @@ class ProductTerms:
     name: str
     price: Decimal
     vat_rate: Decimal
+    kind: str = "service"  # the product's kind: goods | service | subscription
 
 
 @dataclass(frozen=True)
@@ -74,6 +92,7 @@ def priced(
     policy: VatPolicy,
     discount: Decimal = ZERO,
     product_id: int | None = None,
+    product_kind: str = "service",
     **extra,
 ) -> Line:
     """A priced line whose net is qty x unit price x (1 - discount), at the rate the company charges."""
@@ -81,7 +100,7 @@ def priced(
         description=description,
         qty=qty,
         unit_price=unit_price,
-        vat_rate=policy.rate(vat_rate),
+        vat_rate=policy.rate(vat_rate, product_kind),
         net=line_net(qty, unit_price, discount),
         discount=discount,
         kind="product" if product_id else "free",
@@ -119,13 +138,13 @@ def from_input(
         policy,
         discount,
         product.id,
+        product.kind,
         comment=comment,
     )
 
 
 def _given(value) -> bool:
     return value not in (None, "")
-
 
 
 def prorated(
@@ -139,6 +158,7 @@ def prorated(
     full_days: int,
     discount: Decimal = ZERO,
     product_id: int | None = None,
+    product_kind: str = "subscription",
     **extra,
 ) -> Line:
     """A period cut short: qty x price x (1 - discount) x days / days of the period, rounded once to the
@@ -148,7 +168,7 @@ def prorated(
         description=f"{description}, {spelt(qty, period_price, discount, every)}, prorata {days}/{full_days} jours",
         qty=Decimal(1),
         unit_price=net,
-        vat_rate=policy.rate(vat_rate),
+        vat_rate=policy.rate(vat_rate, product_kind),
         net=net,
         kind="product" if product_id else "free",
         product_id=product_id,

@@ -3,6 +3,13 @@
 Amounts come from the same context as the PDF, so the XML totals and the
 printed totals are the same numbers. drafthorse validates the XML against
 the Factur-X EN 16931 XSD when serializing; nothing goes over the network.
+The official EN 16931 business rules (CEN schematron) are run on these files
+by the tests (tests/en16931.py).
+
+What each line's VAT regime is, and the other mentions of the e-invoicing
+reform, come from `context["facts"]` (services/e_invoicing.py, frozen at
+validation); an invoice validated before them has none and is exported as it
+was (S/Z, or E for a VAT-exempt company, units C62).
 """
 
 from __future__ import annotations
@@ -17,33 +24,40 @@ from drafthorse.models.party import TaxRegistration
 from drafthorse.models.payment import PaymentMeans, PaymentTerms
 from drafthorse.models.tradelines import LineItem
 
+from koban_cli.domain.countries import stored_code
 from koban_cli.domain.values import round_money
+from koban_cli.domain.vat_regimes import REGIMES
 from koban_cli.domain.wording import fr_number
+from koban_cli.render import formatting
+from koban_cli.render.mentions import line_regimes
 
 TYPE_CODES = {"credit_note": "381", "deposit": "386"}
+# koban's units as UN/ECE recommendation 20 codes (BT-130); anything else is counted in units (C62)
 UNIT_CODES = {"u": "C62", "h": "HUR", "day": "DAY", "month": "MON", "year": "ANN", "kg": "KGM", "m": "MTR", "l": "LTR"}
-EXEMPTION = "TVA non applicable, art. 293 B du CGI"
+EXEMPTION = REGIMES["E"].mention
+OPERATIONS = {"goods": "livraison de biens", "services": "prestation de services", "mixed": "mixte (biens et services)"}
+DEBITS = "Option pour le paiement de la taxe d'après les débits"
+SIREN_SCHEME, ADDRESS_SCHEME = "0002", "0225"  # ISO 6523 SIRENE; EAS code of the French SIREN address
 
 
 def type_code(kind: str) -> str:
     return TYPE_CODES.get(kind, "380")
 
 
-def _category(rate: Decimal, exempt: bool) -> str:
-    return "E" if exempt else ("S" if rate else "Z")
-
-
-def _party(party, identity: dict) -> None:
+def _party(party, identity: dict, vat_number: bool = True, company: bool = True) -> None:
     party.name = identity["name"]
-    if identity.get("siren"):
-        party.legal_organization.id = ("0002", identity["siren"][:9])
+    siren = (identity.get("siren") or "")[:9]  # a SIRET's first nine digits are its SIREN
+    if siren and company:
+        party.legal_organization.id = (SIREN_SCHEME, siren)
     party.address.line_one = identity.get("address") or ""
     party.address.postcode = identity.get("postcode") or ""
     party.address.city_name = identity.get("city") or ""
-    party.address.country_id = identity.get("country") or "FR"
-    if identity.get("email"):
+    party.address.country_id = stored_code(identity.get("country"))
+    if siren and company:  # the reform's electronic address is the SIREN (BT-34 / BT-49)
+        party.electronic_address.uri_ID = (ADDRESS_SCHEME, siren)
+    elif identity.get("email"):
         party.electronic_address.uri_ID = ("EM", identity["email"])
-    if identity.get("vat_number"):
+    if identity.get("vat_number") and vat_number:
         party.tax_registrations.add(TaxRegistration(id=("VA", identity["vat_number"])))
 
 
@@ -54,16 +68,24 @@ def _note(doc: Document, subject: str, text: str) -> None:
     doc.header.notes.add(note)
 
 
+def _reference(target, number: str, date: str | None) -> None:
+    target.issuer_assigned_id = number
+    if date:
+        target.issue_date_time = dt.date.fromisoformat(date)
+
+
 def build_xml(context: dict) -> bytes:
     inv, company, customer = context["doc"], context["company"], context["customer"]
-    exempt = bool(company.get("vat_exempt"))
+    facts = context.get("facts") or {}
+    regimes = line_regimes(context)
+    out_of_scope = "O" in regimes.values()  # BR-O-02: no VAT identifier of either party then
     doc = Document()
     doc.context.guideline_parameter.id = "urn:cen.eu:en16931:2017"
     doc.header.id = inv["number"]
     doc.header.type_code = type_code(inv["kind"])
     doc.header.issue_date_time = dt.date.fromisoformat(inv["date"])
     rate = (
-        f"{company['late_penalty_rate']} %"
+        f"{fr_number(Decimal(company['late_penalty_rate']))} %"
         if company.get("late_penalty_rate")
         else "trois fois le taux d'intérêt légal"
     )
@@ -72,44 +94,50 @@ def build_xml(context: dict) -> bytes:
     _note(doc, "AAB", "Pas d'escompte pour paiement anticipé")
     if inv.get("deposits_deducted"):
         _note(doc, "AAI", "Acomptes déduits : " + ", ".join(inv["deposits_deducted"]))
+    if facts.get("operation"):
+        _note(doc, "AAI", f"Catégorie de l'opération : {OPERATIONS[facts['operation']]}")
+    if company.get("vat_on_debits"):
+        _note(doc, "TXD", DEBITS)
 
     trade = doc.trade
-    _party(trade.agreement.seller, company)
-    _party(trade.agreement.buyer, customer)
-    trade.agreement.buyer_reference = inv.get("order") or customer["code"]
+    _party(trade.agreement.seller, company, vat_number=not out_of_scope)
+    if not company.get("vat_number") or out_of_scope:
+        if company.get("siren"):  # BT-32: the legal registration stands in for a VAT number (BR-E-02, BR-S-02)
+            trade.agreement.seller.tax_registrations.add(TaxRegistration(id=("FC", company["siren"][:9])))
+    _party(trade.agreement.buyer, customer, vat_number=not out_of_scope, company=customer.get("kind") != "individual")
+    trade.agreement.buyer_reference = facts.get("customer_ref") or inv.get("order") or customer["code"]
     if inv.get("order"):
         trade.agreement.seller_order.issuer_assigned_id = inv["order"]
-    trade.delivery.event.occurrence = dt.date.fromisoformat(inv["date"])
+    if facts.get("customer_ref"):
+        trade.agreement.buyer_order.issuer_assigned_id = facts["customer_ref"]
+    _delivery(trade, facts, customer, inv["date"], intra_eu="K" in regimes.values())
 
     settlement = trade.settlement
     settlement.currency_code = "EUR"
     settlement.payment_reference = inv["number"]
+    if facts.get("period"):
+        settlement.period.start = dt.date.fromisoformat(facts["period"]["start"])
+        settlement.period.end = dt.date.fromisoformat(facts["period"]["end"])
     if company.get("iban"):
         means = PaymentMeans()
         means.type_code = "58"  # SEPA credit transfer
         means.payee_account.iban = company["iban"]
         settlement.payment_means.add(means)
-    if inv.get("due_date"):
-        terms = PaymentTerms()
-        terms.due = dt.date.fromisoformat(inv["due_date"])
-        settlement.terms.add(terms)
-    if inv.get("credits"):
-        settlement.invoice_referenced_document.issuer_assigned_id = inv["credits"]
+    settlement.terms.add(_terms(inv))
+    credited = facts.get("credited")
+    if inv.get("credits"):  # BG-3: the invoice corrected (BT-25) and its date (BT-26)
+        _reference(settlement.invoice_referenced_document, inv["credits"], credited and credited["date"])
+    elif facts.get("deposits"):  # a final invoice refers to the (last) deposit it deducts; the note names all
+        last = facts["deposits"][-1]
+        _reference(settlement.invoice_referenced_document, last["number"], last["date"])
 
-    for row in inv["vat"]:
-        tax = ApplicableTradeTax()
-        tax.calculated_amount = Decimal(row["amount"])
-        tax.basis_amount = Decimal(row["base"])
-        tax.type_code = "VAT"
-        tax.category_code = _category(Decimal(row["rate"]), exempt)
-        if exempt:
-            tax.exemption_reason = EXEMPTION
-        tax.rate_applicable_percent = Decimal(row["rate"])
+    for tax in _breakdown(inv, regimes, bool(company.get("vat_on_debits"))):
         settlement.trade_tax.add(tax)
 
     for line in inv["lines"]:
         if line["kind"] != "text":
-            trade.items.add(_line_item(line, exempt))
+            unit = ((facts.get("lines") or {}).get(str(line["position"])) or {}).get("unit", "u")
+            trade.items.add(_line_item(line, REGIMES[regimes[line["position"]]].category, unit))
 
     total = settlement.monetary_summation
     total.line_total = Decimal(inv["net"])
@@ -123,7 +151,66 @@ def build_xml(context: dict) -> bytes:
     return doc.serialize(schema="FACTUR-X_EN16931")
 
 
-def _line_item(line: dict, exempt: bool) -> LineItem:
+def _delivery(trade, facts: dict, customer: dict, date: str, intra_eu: bool) -> None:
+    """The place of delivery when it is not the billing address; an intra-EU supply always names the
+    country goods go to (BR-IC-12)."""
+    place = facts.get("delivery")
+    if place is None and intra_eu:
+        place = {key: customer.get(key) for key in ("address", "postcode", "city", "country")}
+    if place is not None:
+        ship_to = trade.delivery.ship_to
+        ship_to.name = customer["name"]
+        ship_to.address.line_one = place.get("address") or ""
+        ship_to.address.postcode = place.get("postcode") or ""
+        ship_to.address.city_name = place.get("city") or ""
+        ship_to.address.country_id = stored_code(place.get("country"))
+    if not facts.get("period"):  # the date of supply; a service period says it better (BG-14)
+        trade.delivery.event.occurrence = dt.date.fromisoformat(date)
+
+
+def _terms(inv: dict) -> PaymentTerms:
+    """BT-20 always, so an amount due never lacks both a due date and terms (BR-CO-25)."""
+    terms = PaymentTerms()
+    if inv["kind"] == "credit_note":
+        terms.description = "Avoir : montant à déduire d'un prochain règlement ou remboursé"
+    elif inv.get("due_date"):
+        terms.description = f"Paiement au plus tard le {formatting.date(inv['due_date'], 'fr')}"
+        terms.due = dt.date.fromisoformat(inv["due_date"])
+    else:
+        terms.description = "Paiement à réception"
+    return terms
+
+
+def _breakdown(inv: dict, regimes: dict[int, str], on_debits: bool) -> list[ApplicableTradeTax]:
+    """One VAT breakdown per category and rate (BG-23): the printed table's rows, a 0 % row split by
+    regime (an exempt, an intra-EU and a zero-rated base are different things)."""
+    amounts = {Decimal(row["rate"]): Decimal(row["amount"]) for row in inv["vat"]}
+    groups: dict[tuple[str, Decimal], list] = {}
+    for line in inv["lines"]:
+        if line["kind"] == "text":
+            continue
+        regime = REGIMES[regimes[line["position"]]]
+        key = (regime.category, Decimal(line["vat_rate"]))
+        groups.setdefault(key, [regime, Decimal(0)])[1] += Decimal(line["net"])
+    out = []
+    for (category, rate), (regime, base) in groups.items():
+        tax = ApplicableTradeTax()
+        tax.calculated_amount = amounts.get(rate, Decimal(0)) if rate else Decimal("0.00")
+        tax.basis_amount = base
+        tax.type_code = "VAT"
+        tax.category_code = category
+        if regime.mention and category not in ("S", "Z"):
+            tax.exemption_reason = regime.mention
+            if regime.code:
+                tax.exemption_reason_code = regime.code
+        if on_debits and category == "S":
+            tax.due_date_type_code = "5"  # BT-8: VAT due on the invoice's date (option for debits)
+        tax.rate_applicable_percent = rate
+        out.append(tax)
+    return out
+
+
+def _line_item(line: dict, category: str, unit: str) -> LineItem:
     item = LineItem()
     item.document.line_id = str(line["position"])
     item.product.name = line["description"]
@@ -131,7 +218,7 @@ def _line_item(line: dict, exempt: bool) -> LineItem:
         item.product.seller_assigned_id = line["product"]
     qty, price, net = Decimal(line["qty"]), Decimal(line["unit_price"]), Decimal(line["net"])
     item.agreement.net.amount = price
-    item.delivery.billed_quantity = (qty, "C62")
+    item.delivery.billed_quantity = (qty, UNIT_CODES.get(unit, "C62"))
     discount = Decimal(line["discount"])
     if discount:  # the printed discount, as an amount: qty x price (to the cent) less the net
         gross = round_money(qty * price)
@@ -143,8 +230,9 @@ def _line_item(line: dict, exempt: bool) -> LineItem:
         charge.reason = f"Remise {fr_number(discount)} %"
         item.settlement.allowance_charge.add(charge)
     item.settlement.trade_tax.type_code = "VAT"
-    item.settlement.trade_tax.category_code = _category(Decimal(line["vat_rate"]), exempt)
-    item.settlement.trade_tax.rate_applicable_percent = Decimal(line["vat_rate"])
+    item.settlement.trade_tax.category_code = category
+    if category != "O":  # an out-of-scope line has no rate at all (BR-O-05)
+        item.settlement.trade_tax.rate_applicable_percent = Decimal(line["vat_rate"])
     if line.get("period_start"):
         item.settlement.period.start = dt.date.fromisoformat(line["period_start"])
         item.settlement.period.end = dt.date.fromisoformat(line["period_end"])

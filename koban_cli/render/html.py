@@ -7,7 +7,7 @@ from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
-from koban_cli.render import formatting
+from koban_cli.render import formatting, mentions
 from koban_cli.render.labels import LABELS, TITLES_EN
 
 
@@ -27,6 +27,7 @@ def environment(lang: str, own_templates: str | None = None) -> Environment:
     env.filters["money"] = partial(formatting.money, lang=lang)
     env.filters["number"] = partial(formatting.number, lang=lang)
     env.filters["date"] = partial(formatting.date, lang=lang)
+    env.filters["identifier"] = mentions.identifier
     return env
 
 
@@ -45,4 +46,20 @@ def render_html(context: dict, lang: str = "fr") -> str:
         draft=doc.get("status") == "draft",
         stylesheet=stylesheet,
         logo=logo,
+        **_reform(context, lang),
     )
+
+
+def _reform(context: dict, lang: str) -> dict:
+    """What the e-invoicing reform makes a page state: regimes' mentions, countries, delivery address, terms."""
+    facts = context.get("facts")
+    delivery = (facts or {}).get("delivery")
+    days = context["customer"].get("payment_terms_days")  # the terms a draft gets at validation
+    return {
+        "delivery": delivery,
+        "seller_country": mentions.foreign_country(context["company"].get("country"), lang),
+        "buyer_country": mentions.foreign_country(context["customer"].get("country"), lang),
+        "delivery_country": mentions.foreign_country(delivery["country"], lang) if delivery else None,
+        "regime_mentions": mentions.regime_mentions(context, lang) if context["kind"] == "invoice" else [],
+        "payment_terms_days": context["company"].get("payment_terms_days", 30) if days is None else days,
+    }

@@ -1,4 +1,11 @@
-"""The words printed on documents, per language."""
+"""The words printed on documents, per language.
+
+Only the page's own words are translated. What koban stored on a document
+stays as stored, in French: line descriptions it generated ("Acompte 30 % sur
+commande …", "Déduction de l'acompte …", "situation 17,5 % de …"), default
+notes ("Abonnement AB-…", "Avoir sur facture …"), and the Factur-X XML, which
+is the French legal record whatever the printed language.
+"""
 
 LABELS = {
     "fr": {
@@ -21,7 +28,7 @@ LABELS = {
         "order": "Commande",
         "quote": "Devis",
         "invoice": "facture",
-        "corrects": "Corrige la",
+        "corrects": "Facture corrigée",
         "customer_code": "Code client",
         "paid": "Déjà réglé",
         "period": "Période :",
@@ -29,10 +36,7 @@ LABELS = {
         "capital": "au capital de",
         "valid_until": "Valable jusqu'au",
         "your_ref": "Votre référence",
-        "deposits_deducted": "Acomptes déduits : factures",
-        "credit_note_for": "Avoir sur la facture",
-        "payment_due": "Paiement à réception, au plus tard le",
-        "on_validation": "à réception",
+        "deposits_deducted": "Acomptes déduits :",
         "transfer_to": "Virement sur le compte",
         "penalties": "En cas de retard de paiement, pénalités au taux de",
         "ecb_rate": "trois fois le taux d'intérêt légal",
@@ -54,6 +58,23 @@ LABELS = {
         "ordered": "Commandé",
         "delivered": "Livré",
         "received": "Marchandises reçues en bon état : date, nom et signature du destinataire.",
+        "service_period": "Période de prestation",
+        "operation": "Opération",
+        "operations": {"goods": "Livraison de biens", "services": "Prestation de services", "mixed": "Biens et services"},
+        "delivery_address": "Adresse de livraison",
+        "vat_on_debits": "Option pour le paiement de la taxe d'après les débits.",
+        "dated": "du",
+        "payment_on_receipt": "Paiement à réception.",
+        "payment_by": "Paiement au plus tard le",
+        "payment_within": "Paiement à {days} jours de la date de facture (échéance fixée à la validation).",
+        "credit_refund": "Montant à déduire d'un prochain règlement ou remboursé.",
+        "franchise": "TVA non applicable, art. 293 B du CGI.",
+        "frequencies": {
+            "monthly": "mensuelle",
+            "quarterly": "trimestrielle",
+            "semiannual": "semestrielle",
+            "yearly": "annuelle",
+        },
     },
     "en": {
         "draft": "DRAFT",
@@ -75,7 +96,7 @@ LABELS = {
         "order": "Order",
         "quote": "Quote",
         "invoice": "invoice",
-        "corrects": "Corrects",
+        "corrects": "Corrected invoice",
         "customer_code": "Customer code",
         "paid": "Already paid",
         "period": "Period:",
@@ -83,10 +104,7 @@ LABELS = {
         "capital": "capital",
         "valid_until": "Valid until",
         "your_ref": "Your reference",
-        "deposits_deducted": "Deposits deducted: invoices",
-        "credit_note_for": "Credit note for invoice",
-        "payment_due": "Payment due on",
-        "on_validation": "receipt",
+        "deposits_deducted": "Deposits deducted:",
         "transfer_to": "Bank transfer to",
         "penalties": "Late payment penalties at the rate of",
         "ecb_rate": "three times the French legal interest rate",
@@ -108,6 +126,18 @@ LABELS = {
         "ordered": "Ordered",
         "delivered": "Delivered",
         "received": "Goods received in good condition: date, name and signature.",
+        "service_period": "Service period",
+        "operation": "Supply of",
+        "operations": {"goods": "Goods", "services": "Services", "mixed": "Goods and services"},
+        "delivery_address": "Delivery address",
+        "vat_on_debits": "VAT on debits (option pour le paiement de la taxe d'après les débits).",
+        "dated": "of",
+        "payment_on_receipt": "Payment on receipt.",
+        "payment_by": "Payment due by",
+        "payment_within": "Payment within {days} days of the invoice date (due date set at validation).",
+        "credit_refund": "To be deducted from a next payment or refunded.",
+        "franchise": "VAT not applicable, art. 293 B of the French tax code (CGI).",
+        "frequencies": {"monthly": "monthly", "quarterly": "quarterly", "semiannual": "half-yearly", "yearly": "yearly"},
     },
 }
 

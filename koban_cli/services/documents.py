@@ -8,8 +8,9 @@ from __future__ import annotations
 import datetime as dt
 
 from koban_cli.db.engine import Ledger
+from koban_cli.db.models import Customer
 from koban_cli.errors import KobanError
-from koban_cli.services import contracts, deliveries, invoices, issuing, lookup, orders, parties, quotes
+from koban_cli.services import contracts, deliveries, e_invoicing, invoices, issuing, lookup, orders, parties, quotes
 
 TITLES = {
     "quote": "Devis",
@@ -37,7 +38,11 @@ def invoice_context(ledger: Ledger, ref: str) -> dict:
     """A draft is printed with today's company and customer; a validated invoice only from what it froze."""
     doc = invoices.show(ledger, ref, dt.date.today())
     if doc["status"] != "validated":
-        return _context(ledger, "invoice", doc, TITLES[doc["kind"]])
+        context = _context(ledger, "invoice", doc, TITLES[doc["kind"]])
+        with ledger.read() as session:
+            invoice = lookup.invoice(session, ref)
+            company, customer = lookup.company(session), session.get(Customer, invoice.customer_id)
+            return context | {"facts": e_invoicing.facts(session, invoice, company, customer)}
     with ledger.read() as session:
         invoice = lookup.invoice(session, ref)
         invoice_id, snapshot = invoice.id, issuing.frozen(invoice.snapshot)
@@ -53,6 +58,7 @@ def invoice_context(ledger: Ledger, ref: str) -> dict:
         "doc": doc,
         "company": seller,
         "customer": buyer,
+        "facts": snapshot.get("document"),  # None on invoices validated before the e-invoicing mentions
         "issued": {"invoice_id": invoice_id, "lang": snapshot["lang"], "ledger": ledger.url},  # where it is archived
     }
 

@@ -27,7 +27,7 @@ from koban_cli.domain.csvfile import Problem
 from koban_cli.domain.lines import ProductTerms, VatPolicy, from_input
 from koban_cli.domain.values import ZERO
 from koban_cli.errors import KobanError
-from koban_cli.services import checks, contracts, products, stock
+from koban_cli.services import checks, contracts, lookup, products, stock
 from koban_cli.services import lines as doc_lines
 from koban_cli.services.numbering import take_number, take_numbers
 
@@ -38,7 +38,7 @@ def _by(session: Session, model, key: str) -> dict:
 
 def _prices(session: Session) -> dict:
     """Products by ref as plain rows of what an order line needs (read for every line of a large file)."""
-    query = select(Product.ref, Product.id, Product.name, Product.price, Product.vat_rate)
+    query = select(Product.ref, Product.id, Product.name, Product.price, Product.vat_rate, Product.kind)
     return {row.ref: row for row in session.exec(query)}
 
 
@@ -58,6 +58,10 @@ def _identity(problems: list[Problem], line: int, row: dict) -> None:
         ("siren", checks.siren),
         ("vat_number", checks.vat_number),
         ("email", checks.email),
+        ("country", checks.country),  # "Allemagne" -> DE, as on the command line
+        ("delivery_country", checks.country),
+        ("kind", checks.customer_kind),
+        ("vat_regime", checks.vat_regime),
     )
     for column, check in checkers:
         if row.get(column):
@@ -180,6 +184,20 @@ _NO_LINE = {"vat_rate": ZERO, "net": ZERO}  # a row with problems: nothing will 
 LINE_CELLS = frozenset({"product", "description", "qty", "unit_price", "discount", "vat"})
 
 
+class _Policies:
+    """The VAT policy towards each buyer of a file (its regime: domain/vat_regimes.py), made once per buyer."""
+
+    def __init__(self, session):
+        self.exempt = lookup.company(session).vat_exempt
+        self.made: dict[int | None, VatPolicy] = {None: VatPolicy(exempt=self.exempt)}
+
+    def of(self, customer: Customer | None) -> VatPolicy:
+        key = customer.id if customer is not None else None
+        if key not in self.made:
+            self.made[key] = doc_lines.buyer_policy(self.exempt, customer)
+        return self.made[key]
+
+
 class Orders:
     """Validated orders, one row per line, grouped by order_key; a key is imported once.
 
@@ -192,7 +210,7 @@ class Orders:
 
     def check(self, session, rows, update: bool):
         customers, catalogue = _by(session, Customer, "code"), _prices(session)
-        policy = doc_lines.vat_policy(session)
+        policies = _Policies(session)
         imported = dict(
             session.exec(
                 select(SalesOrder.import_key, SalesOrder.number).where(SalesOrder.import_key.is_not(None))
@@ -221,7 +239,7 @@ class Orders:
                     Problem(line, "customer", f'order "{key}" has another customer on line {header["line"]}')
                 )
             last_key = key
-            values = self._line(line, row, catalogue, policy, problems, broken)
+            values = self._line(line, row, catalogue, policies.of(header and header["customer"]), problems, broken)
             if header is not None:
                 header["by_rate"][values["vat_rate"]] = (
                     header["by_rate"].get(values["vat_rate"], Decimal(0)) + values["net"]
@@ -263,7 +281,7 @@ class Orders:
                     problems.append(Problem(line, column, "is needed on a line without a product"))
         if problems_before < len(problems) or broken & LINE_CELLS:
             return _NO_LINE
-        terms = ProductTerms(product.id, product.name, product.price, product.vat_rate) if product else None
+        terms = ProductTerms(product.id, product.name, product.price, product.vat_rate, product.kind) if product else None
         built = _checked(
             problems,
             line,
@@ -311,14 +329,15 @@ class Orders:
                 insert(SalesOrder.__table__).returning(SalesOrder.__table__.c.id, sort_by_parameter_order=True), chunk
             )
             ids.update(zip((header["key"] for header in plan[first : first + self.CHUNK]), made.scalars()))
-        catalogue, policy = _prices(session), doc_lines.vat_policy(session)
+        catalogue, policies = _prices(session), _Policies(session)
+        buyers = {header["key"]: header["customer"] for header in plan}
         positions: dict[str, int] = defaultdict(int)
         batch = []
         for line, row, _, _ in rows():
             positions[row["order_key"]] += 1
             batch.append(
                 {
-                    **self._line(line, row, catalogue, policy, []),
+                    **self._line(line, row, catalogue, policies.of(buyers[row["order_key"]]), []),
                     "order_id": ids[row["order_key"]],
                     "position": positions[row["order_key"]],
                 }
@@ -377,7 +396,7 @@ class Subscriptions:
         return plan, problems
 
     def write(self, session, plan, rows):
-        policy = doc_lines.vat_policy(session)
+        policies = _Policies(session)
         for item in plan:
             product = item["product"]
             contract = Contract(
@@ -403,7 +422,7 @@ class Subscriptions:
                     qty=item["qty"],
                     unit_price=item["price"],
                     price_months=P.months_of(product.period or item["every"]),
-                    vat_rate=policy.rate(product.vat_rate),
+                    vat_rate=policies.of(item["customer"]).rate(product.vat_rate, product.kind),
                 )
             )
         return len(plan), 0

@@ -109,6 +109,12 @@ SCHEMAS: dict[str, list[Column]] = {
         Column("siren", aliases=("siret",)),
         Column("vat_number", aliases=("tva_intracommunautaire", "numero_tva", "n_tva", "tva_intra")),
         Column("payment_terms_days", _days, aliases=("delai_de_paiement", "delai_paiement", "echeance_jours")),
+        Column("kind", aliases=("type", "type_client", "nature")),  # company | individual (société, particulier)
+        Column("vat_regime", aliases=("regime_tva",)),
+        Column("delivery_address", aliases=("adresse_de_livraison", "adresse_livraison")),
+        Column("delivery_postcode", aliases=("code_postal_de_livraison", "code_postal_livraison", "cp_livraison")),
+        Column("delivery_city", aliases=("ville_de_livraison", "ville_livraison")),
+        Column("delivery_country", aliases=("pays_de_livraison", "pays_livraison")),
     ],
     "products": [
         Column("ref", required=True, aliases=("reference", "code", "sku")),

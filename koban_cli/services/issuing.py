@@ -1,7 +1,10 @@
 """What an invoice states the day it is issued: frozen at validation, printed from then on.
 
 `freeze` stores the seller, the buyer, the terms, the bank details, the legal
-mentions and the language on the invoice (JSON in `invoice.snapshot`); the hash
+mentions, the language and what the e-invoicing reform makes it state (each
+line's VAT regime and unit, the operation category, the delivery address, the
+buyer's reference, the corrected invoice, the deposits deducted: `document`,
+see services/e_invoicing.py) on the invoice (JSON in `invoice.snapshot`); the hash
 chain covers it, and the documents of a validated invoice are printed from it,
 never from the live company or customer. `link` chains with the seal key when
 one is configured (see `services/seal.py`).
@@ -17,7 +20,7 @@ from sqlmodel import Session
 from koban_cli.db.models import Customer, Invoice
 from koban_cli.domain import integrity
 from koban_cli.errors import InvalidValue
-from koban_cli.services import lookup, seal
+from koban_cli.services import e_invoicing, lookup, seal
 from koban_cli.services.parties import company_view, customer_view
 
 ISSUED_LANG = "fr"  # the language of the issued document (the French e-invoicing reform's)
@@ -41,25 +44,33 @@ SELLER_FIELDS = (
     "late_penalty_rate",
     "vat_exempt",
     "template_dir",
+    "vat_on_debits",
 )
 
 
 def snapshot_of(session: Session, invoice: Invoice) -> dict:
+    company = lookup.company(session)
     if "issuing_seller" not in session.info:  # once per transaction: bill-due validates thousands in one
-        seller = company_view(lookup.company(session))
+        seller = company_view(company)
         session.info["issuing_seller"] = {key: seller[key] for key in SELLER_FIELDS}
         session.info["issuing_key"] = seal.key()
+    customer = session.get(Customer, invoice.customer_id)
     return {
         "frozen": "validation",
         "seller": session.info["issuing_seller"],
-        "buyer": customer_view(session.get(Customer, invoice.customer_id)),
+        "buyer": customer_view(customer),
+        "document": e_invoicing.facts(session, invoice, company, customer),
         "lang": ISSUED_LANG,
     }
 
 
 def freeze(session: Session, invoice: Invoice) -> None:
-    """Store what the invoice prints and exports, and how its chain link is computed; before its flush."""
-    invoice.snapshot = json.dumps(snapshot_of(session, invoice), ensure_ascii=False, sort_keys=True)
+    """Store what the invoice prints and exports, and how its chain link is computed; before its flush.
+    A missing mandatory mention warns, or refuses the validation when the company asks for strict mentions."""
+    snapshot = snapshot_of(session, invoice)
+    strict = bool(getattr(lookup.company(session), "strict_mentions", False))
+    e_invoicing.check_mentions(snapshot["seller"], snapshot["buyer"], snapshot["document"], f"PROV-{invoice.id}", strict)
+    invoice.snapshot = json.dumps(snapshot, ensure_ascii=False, sort_keys=True)
     invoice.chain_version = integrity.SEALED if session.info["issuing_key"] else integrity.CURRENT
 
 

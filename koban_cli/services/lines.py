@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Iterable
 
 from sqlmodel import Session, select
 
-from koban_cli.db.models import Invoice, InvoiceLine, OrderLine, Quote, QuoteLine, SalesOrder
+from koban_cli.db.models import Customer, Invoice, InvoiceLine, OrderLine, Product, Quote, QuoteLine, SalesOrder
 from koban_cli.domain import lines as domain_lines
 from koban_cli.domain.amounts import totals
+from koban_cli.domain.countries import stored_code
 from koban_cli.domain.values import ZERO
 from koban_cli.errors import InvalidValue, NotADraft
 from koban_cli.services import lookup
@@ -35,12 +36,26 @@ class LineInput:
     text: str | None = None
 
 
-def vat_policy(session: Session) -> domain_lines.VatPolicy:
-    return domain_lines.VatPolicy(exempt=lookup.company(session).vat_exempt)
+def vat_policy(session: Session, customer: Customer | None = None) -> domain_lines.VatPolicy:
+    """The company's VAT policy towards a buyer (a French business when none is named)."""
+    exempt = lookup.company(session).vat_exempt
+    if customer is None:
+        return domain_lines.VatPolicy(exempt=exempt)
+    return buyer_policy(exempt, customer)
+
+
+def buyer_policy(exempt: bool, customer: Customer) -> domain_lines.VatPolicy:
+    return domain_lines.VatPolicy(
+        exempt=exempt,
+        country=stored_code(customer.country),
+        individual=customer.kind == "individual",
+        buyer_vat_number=customer.vat_number or "",
+        forced=customer.vat_regime,
+    )
 
 
 def product_terms(product) -> domain_lines.ProductTerms:
-    return domain_lines.ProductTerms(product.id, product.name, product.price, product.vat_rate)
+    return domain_lines.ProductTerms(product.id, product.name, product.price, product.vat_rate, product.kind)
 
 
 def resolve(session: Session, spec: LineInput) -> domain_lines.Line:
@@ -79,6 +94,7 @@ def append(session: Session, doc: Document, values: Iterable[domain_lines.Line],
     """Add lines after the last one and refresh the document's totals."""
     table, key = LINE_TABLE[type(doc)]
     columns = set(table.model_fields)
+    values = _charged(session, doc, values)
     existing = [] if new_document else lines_of(session, doc)
     position = existing[-1].position if existing else 0
     added = []
@@ -90,6 +106,26 @@ def append(session: Session, doc: Document, values: Iterable[domain_lines.Line],
         added.append(line)
     refresh_totals(session, doc, existing + added)
     return added
+
+
+def _charged(session: Session, doc: Document, values: Iterable[domain_lines.Line]) -> list[domain_lines.Line]:
+    """A new line bears the VAT its buyer's regime charges (0 % to an EU business, an export...), whichever
+    path built it. Lines copied from another line (billed from an order, a deposit deducted, a credit note)
+    keep the rate of the line they copy: the rate was decided when that line was made."""
+    values = list(values)
+    if getattr(doc, "kind", None) == "credit_note":
+        return values
+    policy = vat_policy(session, session.get(Customer, doc.customer_id))
+    out = []
+    for value in values:
+        copied = value.order_line_id or value.deposit_line_id or value.source_line_id
+        if value.kind == "text" or copied or not value.vat_rate:
+            out.append(value)
+            continue
+        product = session.get(Product, value.product_id) if value.product_id else None
+        rate = policy.rate(value.vat_rate, product.kind if product else "service")
+        out.append(value if rate == value.vat_rate else replace(value, vat_rate=rate))
+    return out
 
 
 def remove(session: Session, doc: Document, position: int, ref: str) -> None:

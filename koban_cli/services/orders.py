@@ -21,12 +21,18 @@ from koban_cli.db.models import (
 from koban_cli.domain.delivery import delivery_status
 from koban_cli.domain.values import ZERO, money_str, number_str, round_qty
 from koban_cli.errors import InvalidState
-from koban_cli.services import billed, contracts, deliveries, lookup, stock, views
+from koban_cli.services import billed, checks, contracts, deliveries, lookup, stock, views
 from koban_cli.services import lines as doc_lines
 from koban_cli.services.numbering import take_number
 
 
-def create(ledger: Ledger, customer: str, date: dt.date, customer_ref: str = "", note: str = "") -> dict:
+def create(
+    ledger: Ledger, customer: str, date: dt.date, customer_ref: str = "", note: str = "", delivery: dict | None = None
+) -> dict:
+    """`delivery`: this order's own delivery address (delivery_address, _postcode, _city, _country), if any."""
+    delivery = {key: value for key, value in (delivery or {}).items() if value}
+    if delivery.get("delivery_country"):
+        delivery["delivery_country"] = checks.country(delivery["delivery_country"])
     with ledger.write() as session:
         buyer = lookup.customer(session, customer)
         order = SalesOrder(
@@ -35,6 +41,7 @@ def create(ledger: Ledger, customer: str, date: dt.date, customer_ref: str = "",
             date=date,
             customer_ref=customer_ref or "",
             note=note or "",
+            **delivery,
         )
         session.add(order)
         return {"ref": order.number, "number": order.number}
