@@ -385,7 +385,11 @@ def show(ledger: Ledger, number: str, as_of: dt.date) -> dict:
                 }
             )
         result = totals((Decimal(l["vat_rate"]), Decimal(l["net"])) for l in lines)
-        billed_next = period_lines(contract, contract_lines, reprices, upcoming, vat_policy(session)) if upcoming else []
+        billed_next = (  # at the rate this buyer is charged (an EU business: 0 %)
+            period_lines(contract, contract_lines, reprices, upcoming, vat_policy(session, customer))
+            if upcoming
+            else []
+        )
         periods = session.exec(
             select(ContractPeriod, Invoice)
             .join(Invoice, Invoice.id == ContractPeriod.invoice_id)
