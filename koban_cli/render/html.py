@@ -5,7 +5,8 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+from jinja2 import ChoiceLoader, FileSystemLoader, TemplateError, select_autoescape
+from jinja2.sandbox import SandboxedEnvironment
 
 from koban_cli.render import formatting, mentions
 from koban_cli.render.labels import LABELS, TITLES_EN
@@ -18,9 +19,10 @@ def template_dir() -> Path:
     return installed if (installed / "base.html").is_file() else package.parent / "templates"
 
 
-def environment(lang: str, own_templates: str | None = None) -> Environment:
+def environment(lang: str, own_templates: str | None = None) -> SandboxedEnvironment:
+    """Sandboxed: a company's own templates (a path stored in a shared ledger) must not reach Python or the shell."""
     folders = [FileSystemLoader(own_templates)] if own_templates else []
-    env = Environment(
+    env = SandboxedEnvironment(
         loader=ChoiceLoader(folders + [FileSystemLoader(str(template_dir()))]),
         autoescape=select_autoescape(["html"], default=True),
     )
@@ -38,16 +40,20 @@ def render_html(context: dict, lang: str = "fr") -> str:
     doc = context["doc"]
     title = context["title"] if lang == "fr" else TITLES_EN.get(context["title"], context["title"])
     logo = Path(company["logo"]).resolve().as_uri() if company.get("logo") else None
-    return env.get_template(f"{context['kind']}.html").render(
-        **(context | {"title": title}),
-        lang=lang,
-        L=LABELS[lang],
-        ref=doc.get("number") or doc.get("ref"),
-        draft=doc.get("status") == "draft",
-        stylesheet=stylesheet,
-        logo=logo,
-        **_reform(context, lang),
-    )
+    name = f"{context['kind']}.html"
+    try:
+        return env.get_template(name).render(
+            **(context | {"title": title}),
+            lang=lang,
+            L=LABELS[lang],
+            ref=doc.get("number") or doc.get("ref"),
+            draft=doc.get("status") == "draft",
+            stylesheet=stylesheet,
+            logo=logo,
+            **_reform(context, lang),
+        )
+    except TemplateError as exc:  # a custom template that is broken or reaches outside the sandbox
+        raise _refused(exc, company.get("template_dir"), name) from None
 
 
 def _reform(context: dict, lang: str) -> dict:
@@ -63,3 +69,13 @@ def _reform(context: dict, lang: str) -> dict:
         "regime_mentions": mentions.regime_mentions(context, lang) if context["kind"] == "invoice" else [],
         "payment_terms_days": context["company"].get("payment_terms_days", 30) if days is None else days,
     }
+
+
+def _refused(exc: TemplateError, own_templates: str | None, name: str) -> Exception:
+    from koban_cli.errors import KobanError
+
+    own = Path(own_templates) / name if own_templates else None
+    where = getattr(exc, "filename", None) or (str(own) if own and own.is_file() else name)
+    line = f" line {exc.lineno}" if getattr(exc, "lineno", None) else ""
+    reason = (str(exc.message or "").strip().splitlines() or [type(exc).__name__])[0]
+    return KobanError(f"the template {where}{line} cannot be rendered: {reason}")
