@@ -1,0 +1,96 @@
+"""`invoice apply`: a validated credit note settles an open invoice of the same customer.
+
+Payments are never updated nor deleted (SQLite triggers), so an application is two new payments of
+method `credit`: one on the invoice, one (a refund) on the credit note, of the same amount, never more
+than either has open; `credit_application` links them. Both documents are locked first, by ascending
+id, so two applications at once queue and the second one sees what the first one took.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from koban_cli.db import locks
+from koban_cli.db.engine import Ledger
+from koban_cli.db.models import CreditApplication, Customer, Invoice, Payment
+from koban_cli.domain.payments import payment_status
+from koban_cli.domain.values import ZERO, date_str, money_str
+from koban_cli.errors import InvalidState, InvalidValue
+from koban_cli.services import billed, issuing, lookup
+
+METHOD = "credit"
+
+
+def apply(ledger: Ledger, credit_ref: str, invoice_ref: str, date: dt.date, amount: Decimal | None = None) -> dict:
+    with ledger.write() as session:
+        credit = lookup.invoice(session, credit_ref)
+        invoice = lookup.invoice(session, invoice_ref)
+        locks.rows(session, [credit, invoice] if credit.id != invoice.id else [credit])
+        _check_documents(session, credit, invoice, credit_ref, invoice_ref)
+        issuing.check_payment_date(invoice, date)
+        issuing.check_payment_date(credit, date)
+        paid = billed.paid_by_invoice(session, [credit.id, invoice.id])
+        credit_open = credit.gross - paid.get(credit.id, ZERO)
+        invoice_open = invoice.gross - paid.get(invoice.id, ZERO)
+        if credit_open <= 0:
+            raise InvalidState(
+                f"{credit_ref} has nothing left to apply (its {credit.gross:.2f} were refunded or applied)"
+            )
+        if invoice_open <= 0:
+            raise InvalidState(f"{invoice_ref} is already paid")
+        room = min(credit_open, invoice_open)
+        if amount is not None and amount > room:
+            which = (
+                f"{credit_ref} has {credit_open:.2f} left"
+                if credit_open <= invoice_open
+                else (f"{invoice_ref} has {invoice_open:.2f} left to pay")
+            )
+            raise InvalidValue(f"--amount {amount:.2f} is more than can be applied: {which}")
+        applied = room if amount is None else amount
+        locks.pause("applying.apply")  # tests: another application runs meanwhile
+        payment = Payment(invoice_id=invoice.id, date=date, amount=applied, method=METHOD)
+        refund = Payment(invoice_id=credit.id, date=date, amount=applied, method=METHOD)
+        session.add_all([payment, refund])
+        session.flush()
+        session.add(
+            CreditApplication(
+                credit_note_id=credit.id,
+                invoice_id=invoice.id,
+                date=date,
+                amount=applied,
+                payment_id=payment.id,
+                refund_id=refund.id,
+            )
+        )
+        return {
+            "ref": invoice.number,
+            "invoice": invoice.number,
+            "credit_note": credit.number,
+            "date": date_str(date),
+            "amount": money_str(applied),
+            "invoice_left": money_str(invoice_open - applied),
+            "credit_note_left": money_str(credit_open - applied),
+            "invoice_payment_status": payment_status(invoice.gross, invoice.gross - invoice_open + applied),
+            "credit_note_payment_status": payment_status(credit.gross, credit.gross - credit_open + applied),
+        }
+
+
+def _check_documents(session, credit: Invoice, invoice: Invoice, credit_ref: str, invoice_ref: str) -> None:
+    if credit.kind != "credit_note":
+        raise InvalidValue(
+            f"{credit_ref} is not a credit note; give the credit note first: koban invoice apply AV-… FA-…"
+        )
+    if credit.status != "validated":
+        raise InvalidState(f"{credit_ref} is a draft; validate it before applying it")
+    if invoice.kind == "credit_note":
+        raise InvalidValue(f"{invoice_ref} is a credit note; a credit note settles an invoice (FA-…)")
+    if invoice.status != "validated":
+        raise InvalidState(f"{invoice_ref} is a draft; validate it before settling it")
+    if credit.customer_id != invoice.customer_id:
+        owner = session.get(Customer, credit.customer_id).code
+        other = session.get(Customer, invoice.customer_id).code
+        raise InvalidValue(
+            f"{credit_ref} is for customer {owner} and {invoice_ref} for {other}; "
+            "a credit note settles invoices of its own customer"
+        )

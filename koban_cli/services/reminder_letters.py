@@ -1,0 +1,174 @@
+"""Reminder letters: the plain context a reminder is printed from, and emailing it with the invoice.
+
+A letter is built from what the reminder recorded (amount due, penalties, indemnity), so a letter sent
+again after a failure states the same figures. The invoice goes with it as issued: its archived original
+(services/archive.py), rendered and archived the first time. Rendering is passed in (`render`), so this
+module never imports WeasyPrint.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import smtplib
+from decimal import Decimal
+from typing import Callable
+
+from sqlmodel import select
+
+from koban_cli import mail
+from koban_cli.db.engine import Ledger
+from koban_cli.db.models import Customer, Invoice, Reminder
+from koban_cli.domain.values import date_str, money_str, number_str
+from koban_cli.domain.wording import fr_money
+from koban_cli.errors import KobanError
+from koban_cli.services import archive, documents, lookup, parties, reminders
+
+PAY_WITHIN_DAYS = 8  # the delay a letter gives (the usual "sous huitaine" of a French formal notice)
+TITLES = {
+    ("fr", False): "Relance de paiement",
+    ("fr", True): "Mise en demeure",
+    ("en", False): "Payment reminder",
+    ("en", True): "Formal notice",
+}
+
+
+def context(ledger: Ledger, reminder_id: int, lang: str | None = None) -> dict:
+    """What `templates/reminder.html` prints: the live company and customer, the invoice, the figures."""
+    with ledger.read() as session:
+        reminder = session.get(Reminder, reminder_id)
+        invoice = session.get(Invoice, reminder.invoice_id)
+        customer = session.get(Customer, invoice.customer_id)
+        company = parties.company_view(lookup.company(session))
+        buyer = parties.customer_view(customer)
+        levels = len(reminders.reminder_levels(session))
+        previous = len(
+            session.exec(
+                select(Reminder.id).where(Reminder.invoice_id == invoice.id, Reminder.level < reminder.level)
+            ).all()
+        )
+    lang = lang or reminder.lang
+    total = reminder.amount_due + reminder.penalties + reminder.indemnity
+    return {
+        "kind": "reminder",
+        "title": TITLES[lang, reminder.formal_notice],
+        "doc": {"number": invoice.number, "status": "validated", "date": date_str(reminder.date)},
+        "company": company,
+        "customer": buyer,
+        "lang_of_letter": lang,
+        "reminder": {
+            "level": reminder.level,
+            "levels": levels,
+            "previous": previous,  # levels skipped (cron stopped) are not claimed as sent
+            "days": reminder.days,
+            "formal_notice": reminder.formal_notice,
+            "date": date_str(reminder.date),
+            "days_late": (reminder.date - invoice.due_date).days,
+            "amount_due": money_str(reminder.amount_due),
+            "penalty_rate": number_str(reminder.penalty_rate),
+            "penalties": money_str(reminder.penalties),
+            "indemnity": money_str(reminder.indemnity),
+            "total": money_str(total),
+            "pay_by": date_str(reminder.date + dt.timedelta(days=PAY_WITHIN_DAYS)),
+            "pay_within_days": PAY_WITHIN_DAYS,
+        },
+        "invoice": {
+            "number": invoice.number,
+            "date": date_str(invoice.date),
+            "due_date": date_str(invoice.due_date),
+            "gross": money_str(invoice.gross),
+            "settled": money_str(invoice.gross - reminder.amount_due),
+            "due": money_str(reminder.amount_due),
+        },
+    }
+
+
+def file_name(ctx: dict) -> str:
+    """`FA-2026-0001-relance-2.pdf`, `FA-2026-0001-mise-en-demeure.pdf` (English: reminder-2, formal-notice)."""
+    level = ctx["reminder"]
+    english = ctx["lang_of_letter"] == "en"
+    what = ("formal-notice" if english else "mise-en-demeure") if level["formal_notice"] else None
+    what = what or f"{'reminder' if english else 'relance'}-{level['level']}"
+    return f"{ctx['invoice']['number'].replace('/', '_')}-{what}.pdf"
+
+
+def deliver(
+    ledger: Ledger, reminder_ids: list[int], config: mail.SmtpSettings, render: Callable[..., bytes]
+) -> list[dict]:
+    """Email each reminder with its letter and the invoice; one result per reminder (`error` None when sent).
+
+    A failure is recorded on the reminder (send_error) and leaves it unsent, for `invoice remind --unsent`."""
+    results = []
+    for reminder_id in reminder_ids:
+        try:
+            results.append(_deliver_one(ledger, reminder_id, config, render))
+        except KobanError as exc:
+            reminders.mark(ledger, reminder_id, str(exc))
+            results.append(_result(ledger, reminder_id, None, str(exc)))
+    return results
+
+
+def _deliver_one(ledger: Ledger, reminder_id: int, config: mail.SmtpSettings, render) -> dict:
+    ctx = context(ledger, reminder_id)
+    to = ctx["customer"].get("email")
+    if not to:
+        reminders.mark(ledger, reminder_id, "the customer has no email address")
+        return _result(ledger, reminder_id, None, "the customer has no email address")
+    letter = render(ctx, ctx["lang_of_letter"], False)
+    number = ctx["invoice"]["number"]
+    invoice = documents.invoice_context(ledger, number)
+    original = archive.original(ledger, invoice, render)  # the invoice as issued, archived the first time
+    subject, body = _wording(ctx)
+    message = mail.message(config.sender, to, subject, body, letter, file_name(ctx))
+    message.add_attachment(original, maintype="application", subtype="pdf", filename=f"{number}.pdf")
+    try:
+        mail.send(config, message)
+    except (OSError, smtplib.SMTPException) as exc:
+        error = f"not sent: {exc}"
+        reminders.mark(ledger, reminder_id, error)
+        return _result(ledger, reminder_id, to, error)
+    reminders.mark(ledger, reminder_id, None)
+    return _result(ledger, reminder_id, to, None)
+
+
+def _result(ledger: Ledger, reminder_id: int, to: str | None, error: str | None) -> dict:
+    with ledger.read() as session:
+        reminder = session.get(Reminder, reminder_id)
+        number = session.get(Invoice, reminder.invoice_id).number
+    return {"invoice": number, "level": reminder.level, "to": to, "error": error}
+
+
+def _wording(ctx: dict) -> tuple[str, str]:
+    """The email's subject and body; the letter itself (the PDF) is the template's."""
+    level, invoice, company = ctx["reminder"], ctx["invoice"], ctx["company"]["name"]
+    number, formal, days = invoice["number"], level["formal_notice"], level["pay_within_days"]
+    chased = formal and level["previous"]  # a level reached without a reminder before claims none
+    if ctx["lang_of_letter"] == "en":
+        subject = f"{'Formal notice' if formal else 'Payment reminder'}: invoice {number} – {company}"
+        opening = "Despite our reminders, invoice" if chased else "Unless we are mistaken, invoice"
+        opening += (
+            f" {number} of {invoice['date']}, due on {invoice['due_date']}, is still unpaid: EUR {invoice['due']}."
+        )
+        ask = (
+            f"Please find attached our formal notice to pay within {days} days, and the invoice."
+            if formal
+            else "Please find attached our reminder and the invoice. "
+            "If you have paid it meanwhile, please ignore this message."
+        )
+        return subject, f"Hello,\n\n{opening}\n{ask}\n\nKind regards,\n{company}\n"
+    subject = f"{'Mise en demeure' if formal else 'Relance'} : facture {number} – {company}"
+    opening = "Malgré nos relances, la facture" if chased else "Sauf erreur de notre part, la facture"
+    opening += (
+        f" {number} du {_fr_date(invoice['date'])}, échue le {_fr_date(invoice['due_date'])}, "
+        f"reste impayée : {fr_money(Decimal(invoice['due']))}."
+    )
+    ask = (
+        f"Vous trouverez ci-joint notre mise en demeure de payer sous {days} jours, et la facture."
+        if formal
+        else "Vous trouverez ci-joint notre relance et la facture. "
+        "Si vous l'avez réglée entre-temps, merci de ne pas tenir compte de ce message."
+    )
+    return subject, f"Bonjour,\n\n{opening}\n{ask}\n\nCordialement,\n{company}\n"
+
+
+def _fr_date(iso: str) -> str:
+    return dt.date.fromisoformat(iso).strftime("%d/%m/%Y")

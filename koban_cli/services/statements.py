@@ -1,0 +1,156 @@
+"""What customers owe: a customer's statement of account (open items, their payments, the balance, aged)
+and the aged balance of every customer (`report aging`).
+
+Open means validated and not settled on the as-of date: an invoice's gross less its payments dated up to
+then; a credit note's gross less its refunds and applications, counted negative. Invoices are aged from
+their due date; a credit note, which has none, from its own date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlmodel import Session, select
+
+from koban_cli.db.engine import Ledger
+from koban_cli.db.models import CreditApplication, Customer, Invoice, Payment
+from koban_cli.domain import reminders as R
+from koban_cli.domain.values import ZERO, date_str, money_str
+from koban_cli.services import lookup, parties
+
+BUCKET_NAMES = {
+    "fr": {
+        "not_due": "Non échu",
+        "days_1_30": "1 à 30 jours",
+        "days_31_60": "31 à 60 jours",
+        "over_60": "Plus de 60 jours",
+    },
+    "en": {"not_due": "Not due", "days_1_30": "1-30 days", "days_31_60": "31-60 days", "over_60": "Over 60 days"},
+}
+
+
+def _open_documents(
+    session: Session, as_of: dt.date, customer_id: int | None = None
+) -> list[tuple[Invoice, Decimal, list[Payment]]]:
+    """(document, open amount signed, its payments up to as_of) of every open validated document."""
+    query = (
+        select(Invoice).where(Invoice.status == "validated", Invoice.date <= as_of).order_by(Invoice.date, Invoice.id)
+    )
+    if customer_id is not None:
+        query = query.where(Invoice.customer_id == customer_id)
+    docs = session.exec(query).all()
+    payments: dict[int, list[Payment]] = {}
+    if docs:
+        paid_query = select(Payment).where(Payment.date <= as_of).order_by(Payment.date, Payment.id)
+        if customer_id is not None:
+            paid_query = paid_query.where(Payment.invoice_id.in_([doc.id for doc in docs]))
+        for payment in session.exec(paid_query):
+            payments.setdefault(payment.invoice_id, []).append(payment)
+    out = []
+    for doc in docs:
+        left = doc.gross - sum((p.amount for p in payments.get(doc.id, [])), ZERO)
+        if left != 0:
+            out.append((doc, -left if doc.kind == "credit_note" else left, payments.get(doc.id, [])))
+    return out
+
+
+def _applied_documents(session: Session, payment_ids: list[int]) -> dict[int, str]:
+    """{payment id: number of the other document} for the payments of credit notes applied to invoices."""
+    if not payment_ids:
+        return {}
+    out = {}
+    for application in session.exec(
+        select(CreditApplication).where(
+            CreditApplication.payment_id.in_(payment_ids) | CreditApplication.refund_id.in_(payment_ids)
+        )
+    ):
+        out[application.payment_id] = session.get(Invoice, application.credit_note_id).number
+        out[application.refund_id] = session.get(Invoice, application.invoice_id).number
+    return out
+
+
+def _due_of(doc: Invoice) -> dt.date | None:
+    return doc.date if doc.kind == "credit_note" else doc.due_date
+
+
+def statement(ledger: Ledger, code: str, as_of: dt.date) -> dict:
+    """Every open invoice and credit note of the customer, with its payments, the balance and its ageing."""
+    with ledger.read() as session:
+        customer = lookup.customer(session, code)
+        docs = _open_documents(session, as_of, customer.id)
+        applied = _applied_documents(session, [p.id for _, _, payments in docs for p in payments])
+        items = []
+        for doc, left, payments in docs:
+            due = _due_of(doc)
+            late = max((as_of - due).days, 0) if due and doc.kind != "credit_note" else 0
+            items.append(
+                {
+                    "number": doc.number,
+                    "kind": doc.kind,
+                    "date": date_str(doc.date),
+                    "due_date": date_str(doc.due_date),
+                    "gross": money_str(-doc.gross if doc.kind == "credit_note" else doc.gross),
+                    "paid": money_str(sum((p.amount for p in payments), ZERO)),
+                    "open": money_str(left),
+                    "days_late": late,
+                    "bucket": R.aging_bucket(due, as_of),
+                    "payments": [
+                        {
+                            "date": date_str(p.date),
+                            "amount": money_str(p.amount),
+                            "method": p.method or None,
+                            "applied": applied.get(p.id),  # the other document of a credit note applied
+                        }
+                        for p in payments
+                    ],
+                }
+            )
+        aging = R.aged([(_due_of(doc), left) for doc, left, _ in docs], as_of)
+        return {
+            "customer": customer.code,
+            "name": customer.name,
+            "as_of": date_str(as_of),
+            "items": items,
+            "aging": {bucket: money_str(amount) for bucket, amount in aging.items()},
+            "balance": money_str(sum(aging.values(), ZERO)),
+        }
+
+
+def aging(ledger: Ledger, as_of: dt.date) -> list[dict]:
+    """One row per customer with anything open: the open amounts per age bucket and the balance."""
+    with ledger.read() as session:
+        docs = _open_documents(session, as_of)
+        customers = {c.id: c for c in session.exec(select(Customer))}
+    per_customer: dict[int, list[tuple[dt.date | None, Decimal]]] = {}
+    for doc, left, _ in docs:
+        per_customer.setdefault(doc.customer_id, []).append((_due_of(doc), left))
+    rows = []
+    for customer_id, items in per_customer.items():
+        buckets = R.aged(items, as_of)
+        customer = customers[customer_id]
+        rows.append(
+            {"customer": customer.code, "name": customer.name}
+            | {bucket: money_str(amount) for bucket, amount in buckets.items()}
+            | {"balance": money_str(sum(buckets.values(), ZERO))}
+        )
+    return sorted(rows, key=lambda row: row["customer"])
+
+
+TITLES = {"fr": "Relevé de compte", "en": "Statement of account"}
+
+
+def statement_context(ledger: Ledger, code: str, as_of: dt.date, lang: str) -> dict:
+    """What `templates/statement.html` prints."""
+    doc = statement(ledger, code, as_of)
+    with ledger.read() as session:
+        company = parties.company_view(lookup.company(session))
+        customer = parties.customer_view(lookup.customer(session, code))
+    return {
+        "kind": "statement",
+        "title": TITLES[lang],
+        "doc": doc | {"number": f"{code} – {as_of.isoformat()}", "status": "validated", "date": doc["as_of"]},
+        "company": company,
+        "customer": customer,
+        "buckets": BUCKET_NAMES[lang],
+    }
