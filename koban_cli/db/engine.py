@@ -37,8 +37,17 @@ def ledger_url(db: str | None) -> str:
     if not path.parent.is_dir():
         if db or os.environ.get("KOBAN_DB"):
             raise KobanError(f'cannot open ledger "{target}": folder {path.parent} does not exist')
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # koban's own data folder: private
     return f"sqlite:///{path}"
+
+
+def _create_file(engine: Engine) -> None:
+    """A new ledger file is private (0600, and so its -wal and -shm): it holds customer data and the IBAN."""
+    database = engine.url.database
+    if database and database != ":memory:" and not engine.url.query.get("uri"):  # a read-only URI creates nothing
+        from koban_cli.files import create_private_sqlite
+
+        create_private_sqlite(Path(database))
 
 
 def _sqlite_setup(engine: Engine) -> None:
@@ -70,6 +79,7 @@ class Ledger:
         connect_args = {"timeout": 30} if self.is_sqlite else {}
         self.engine = create_engine(url, connect_args=connect_args)
         if self.is_sqlite:
+            _create_file(self.engine)
             _sqlite_setup(self.engine)
         self._writer = self.engine.execution_options(koban_write=True)
         if not migrate:
@@ -77,8 +87,13 @@ class Ledger:
         try:
             ensure_schema(self.engine)
         except DBAPIError as exc:  # not a database, unreadable, or refused by the server
+            from koban_cli.files import database_failure
+
             self.engine.dispose()
-            raise KobanError(f"cannot open ledger {self.where}: {_first_line(exc.orig)}") from None
+            reason = _first_line(exc.orig)  # a full disk or a read-only ledger is said plainly
+            raise KobanError(
+                database_failure(reason, self.where) or f"cannot open ledger {self.where}: {reason}"
+            ) from None
         except SchemaTooNew:
             self.engine.dispose()
             raise

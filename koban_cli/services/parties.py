@@ -86,6 +86,10 @@ def set_company(
     for key, kind in (("logo", "file"), ("template_dir", "folder")):
         if changes.get(key):
             changes[key] = checks.existing_path(changes[key], key.replace("_", "-"), kind)
+    if changes.get("logo"):
+        from koban_cli.services.logos import check_logo
+
+        check_logo(changes["logo"])  # a PNG, JPEG or SVG by its bytes: --logo /etc/passwd is refused
     with ledger.write() as session:
         company = session.get(Company, 1) or Company(id=1)
         before = (company.number_pattern, company.global_sequence, company.prefixes)
