@@ -31,7 +31,6 @@ COLUMNS = [
     Col("vat_number", "VAT number"),
     Col("payment_terms_days", "Terms", numeric=True),
     Col("country", "Country"),
-    Col("kind", "Kind"),
 ]
 
 
@@ -113,7 +112,11 @@ def list_(fmt: FormatOpt = FORMAT_DEFAULT) -> None:
     from koban_cli.services import parties
 
     rows = parties.list_customers(state.ledger())
-    output.show_rows(rows, COLUMNS, fmt, "Customers", fields=list(parties.CUSTOMER_FIELDS))
+    # the list keeps the columns scripts already read; `customer show` gives every detail (kind, delivery...)
+    fields = ["code", "name", "email", "address", "postcode", "city", "country", "siren", "vat_number"]
+    fields.append("payment_terms_days")
+    rows = [{key: row[key] for key in fields} for row in rows]
+    output.show_rows(rows, COLUMNS, fmt, "Customers", fields=fields)
 
 
 @app.command()
