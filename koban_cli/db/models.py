@@ -48,6 +48,7 @@ class Company(SQLModel, table=True):
     fiscal_year_end: str = "12-31"  # MM-DD, the closing day of each fiscal year
     vat_on_debits: bool = False  # VAT on services due on invoices (debits) rather than on payments
     strict_mentions: bool = False  # a missing mandatory mention refuses validation (else a warning)
+    reminder_levels: str = "7,30,45"  # days after the due date of each reminder; the last is the formal notice
 
 
 class Customer(SQLModel, table=True):
@@ -70,6 +71,7 @@ class Customer(SQLModel, table=True):
     delivery_postcode: Optional[str] = None
     delivery_city: Optional[str] = None
     delivery_country: Optional[str] = None
+    no_reminders: bool = False  # overdue invoices are never reminded by `invoice remind`
 
 
 class Supplier(SQLModel, table=True):
@@ -380,3 +382,36 @@ class PurchaseLine(SQLModel, table=True):
     qty: Decimal = Field(sa_type=Quantity)
     cost: Decimal = Field(sa_type=Money)
     amount: Decimal = Field(sa_type=Money)
+
+
+class Reminder(SQLModel, table=True):
+    """A reminder level reached by an invoice; the unique (invoice, level) records each level once."""
+
+    __table_args__ = (UniqueConstraint("invoice_id", "level", name="uq_reminder_invoice_level"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    invoice_id: int = Field(foreign_key="invoice.id", index=True)
+    level: int  # from 1
+    days: int  # days after the due date of this level
+    formal_notice: bool = False  # the last level: mise en demeure
+    date: dt.date
+    amount_due: Decimal = Field(sa_type=Money)  # what the letter states, so a resent letter says the same
+    penalty_rate: Decimal = Field(sa_type=Rate)
+    penalties: Decimal = Field(sa_type=Money)
+    indemnity: Decimal = Field(sa_type=Money)
+    lang: str = "fr"
+    by_email: bool = False  # recorded by a run with --send: unsent until sent_at is set
+    sent_at: Optional[dt.datetime] = None
+    send_error: Optional[str] = None
+
+
+class CreditApplication(SQLModel, table=True):
+    """A credit note applied to an invoice: a payment of method credit on each side."""
+
+    __tablename__ = "credit_application"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    credit_note_id: int = Field(foreign_key="invoice.id", index=True)
+    invoice_id: int = Field(foreign_key="invoice.id", index=True)
+    date: dt.date
+    amount: Decimal = Field(sa_type=Money)
+    payment_id: int = Field(foreign_key="payment.id", unique=True)
+    refund_id: int = Field(foreign_key="payment.id", unique=True)
