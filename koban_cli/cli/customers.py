@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from koban_cli.cli import output, state
+from koban_cli.cli import output, state, statements
 from koban_cli.cli.nouns import noun_app
 from koban_cli.cli.output import Col
 from koban_cli.cli.params import FORMAT_DEFAULT, FormatOpt
@@ -23,6 +23,12 @@ Regime = Annotated[
 ]
 DeliveryText = Annotated[Optional[str], typer.Option(help="Delivery address, when not the billing address.")]
 DeliveryCountry = Annotated[Optional[str], typer.Option(help="Delivery country (ISO code or name).")]
+NoEmail = Annotated[
+    Optional[bool], typer.Option("--no-email/--by-email", help="Never email this customer (invoices, reminders).")
+]
+NoReminders = Annotated[
+    Optional[bool], typer.Option("--no-reminders/--reminders", help="Never remind this customer's overdue invoices.")
+]
 COLUMNS = [
     Col("code", "Code"),
     Col("name", "Name"),
@@ -55,6 +61,8 @@ def add(
     delivery_postcode: DeliveryText = None,
     delivery_city: DeliveryText = None,
     delivery_country: DeliveryCountry = None,
+    no_email: NoEmail = None,
+    no_reminders: NoReminders = None,
     fmt: FormatOpt = FORMAT_DEFAULT,
 ) -> None:
     """Add a customer.
@@ -89,6 +97,8 @@ def edit(
     delivery_postcode: DeliveryText = None,
     delivery_city: DeliveryText = None,
     delivery_country: DeliveryCountry = None,
+    no_email: NoEmail = None,
+    no_reminders: NoReminders = None,
     fmt: FormatOpt = FORMAT_DEFAULT,
 ) -> None:
     """Change a customer's details (only the options given change).
@@ -128,3 +138,6 @@ def show(code: Annotated[str, typer.Argument(help="Customer code.")], fmt: Forma
     from koban_cli.services import parties
 
     output.show_record(parties.show_customer(state.ledger(), code), fmt)
+
+
+statements.register_statement(app)

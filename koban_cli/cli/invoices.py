@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from koban_cli.cli import lines, output, state
+from koban_cli.cli import lines, output, reminders, state
 from koban_cli.cli.nouns import noun_app
 from koban_cli.cli.output import Col
 from koban_cli.cli.params import (
@@ -60,6 +60,7 @@ def _lifecycle():
 
 
 lines.register(app, "invoice", "PROV-12", _drafting)
+reminders.register(app)  # remind, apply
 
 
 def _drafted(result: dict, fmt) -> None:

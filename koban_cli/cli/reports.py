@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from koban_cli.cli import output, state
+from koban_cli.cli import output, state, statements
 from koban_cli.cli.nouns import noun_app
 from koban_cli.cli.output import Col
 from koban_cli.cli.params import FORMAT_DEFAULT, FormatOpt
@@ -17,7 +17,7 @@ app = noun_app("report")
 
 @app.callback()
 def report() -> None:
-    """Reports for returns: VAT collected per month (CA3).
+    """Reports for returns: VAT collected per month (CA3); what customers owe, by age.
 
     Example: koban report vat --month 2026-11
     """
@@ -57,3 +57,6 @@ def vat(
     ]
     basis = "debits (option)" if report.vat_on_debits else "goods on debits, services on receipts"
     output.show_rows(rows, VAT_COLUMNS, fmt, f"VAT collected {report.month}: {basis}", fields=list(VAT_FIELDS))
+
+
+statements.register_aging(app)
