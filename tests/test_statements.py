@@ -63,7 +63,7 @@ def test_the_statement_as_csv_and_as_a_pdf(koban, account, tmp_path):
     refused(
         koban,
         ["customer", "statement", "ACME", "-o", str(target)],
-        f'"{target}" already exists; use --force to overwrite it',
+        f'"{target}" exists; use --force to overwrite it',
     )
     refused(
         koban,

@@ -61,11 +61,7 @@ def statement(
 
         context = statements.statement_context(state.ledger(), code, as_of, lang)
         target = output_file or Path(f"statement-{code}-{as_of.isoformat()}.pdf")
-        if target.exists() and not force:
-            from koban_cli.errors import KobanError
-
-            raise KobanError(f'"{target}" already exists; use --force to overwrite it')
-        write_pdf(context, target, lang, False)
+        write_pdf(context, target, lang, False, overwrite=force)  # an existing file is refused without --force
         return
     result = statements.statement(state.ledger(), code, as_of)
     if fmt == Format.json:

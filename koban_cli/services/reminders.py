@@ -328,28 +328,3 @@ def mark(ledger: Ledger, reminder_id: int, error: str | None) -> None:
         reminder.send_error = error
         reminder.sent_at = None if error else dt.datetime.now(dt.timezone.utc)
         session.add(reminder)
-
-
-def history(ledger: Ledger, ref: str) -> list[dict]:
-    """The reminders of one invoice, oldest first."""
-    with ledger.read() as session:
-        invoice = lookup.invoice(session, ref)
-        return [
-            reminder_view(reminder)
-            for reminder in session.exec(
-                select(Reminder).where(Reminder.invoice_id == invoice.id).order_by(Reminder.level)
-            )
-        ]
-
-
-def reminder_view(reminder: Reminder) -> dict:
-    return {
-        "level": reminder.level,
-        "formal_notice": reminder.formal_notice,
-        "date": date_str(reminder.date),
-        "amount_due": money_str(reminder.amount_due),
-        "penalties": money_str(reminder.penalties),
-        "indemnity": money_str(reminder.indemnity),
-        "sent_at": reminder.sent_at.replace(microsecond=0).isoformat() if reminder.sent_at else None,
-        "send_error": reminder.send_error,
-    }
