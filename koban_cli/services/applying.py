@@ -2,8 +2,8 @@
 
 Payments are never updated nor deleted (SQLite triggers), so an application is two new payments of
 method `credit`: one on the invoice, one (a refund) on the credit note, of the same amount, never more
-than either has open; `credit_application` links them. Both documents are locked first, by ascending
-id, so two applications at once queue and the second one sees what the first one took.
+than either has open; `credit_application` links them. Both documents are locked first (the credit note,
+then the invoice), so two applications at once queue and the second one sees what the first one took.
 """
 
 from __future__ import annotations
@@ -26,7 +26,11 @@ def apply(ledger: Ledger, credit_ref: str, invoice_ref: str, date: dt.date, amou
     with ledger.write() as session:
         credit = lookup.invoice(session, credit_ref)
         invoice = lookup.invoice(session, invoice_ref)
-        locks.rows(session, [credit, invoice] if credit.id != invoice.id else [credit])
+        # the credit note first, then the invoice: the order `invoice validate` locks a credit note and the
+        # invoice it corrects in, so the two never wait on each other
+        locks.row(session, credit)
+        if invoice.id != credit.id:
+            locks.row(session, invoice)
         _check_documents(session, credit, invoice, credit_ref, invoice_ref)
         issuing.check_payment_date(invoice, date)
         issuing.check_payment_date(credit, date)
