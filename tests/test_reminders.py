@@ -277,3 +277,19 @@ def test_a_company_template_overrides_the_text_of_one_level(koban, overdue, tmp_
     finally:
         ledger.close()
     assert f"Petit rappel amical : {overdue}." in html and "Sauf erreur" not in html
+
+
+def test_a_consumer_owes_the_penalties_but_not_the_recovery_indemnity(koban):
+    koban("customer", "edit", "BOB", "--individual")
+    number = invoice(koban, "2026-06-01", customer="BOB")  # 30 days' terms: due on 2026-07-01
+    (row,) = koban.json("invoice", "remind", "--as-of", "2026-07-31", "--lang", "en")
+    assert (row["invoice"], row["level"], row["indemnity"], row["penalties"]) == (number, 2, "0.00", "5.04")
+
+
+def test_unsent_only_sends_again_and_takes_no_other_option(koban, overdue):
+    refused(
+        koban,
+        ["invoice", "remind", "--unsent", "--charge"],
+        "--unsent only sends again what was recorded: give it without --dry-run, --charge, --outdir",
+    )
+    refused(koban, ["invoice", "remind", "--lang", "de"], '--lang "de" is not one of fr, en')
