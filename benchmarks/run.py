@@ -231,7 +231,12 @@ def main() -> None:
         for name, command in READS:
             seconds = min(koban(db, *command)[0] for _ in range(3))
             table.append(
-                (name, f"{seconds * 1000:.0f} ms", f"{seconds / floor:.1f}x typer+rich+sqlalchemy ({floor * 1000:.0f} ms)", "")
+                (
+                    name,
+                    f"{seconds * 1000:.0f} ms",
+                    f"{seconds / floor:.1f}x typer+rich+sqlalchemy ({floor * 1000:.0f} ms)",
+                    "",
+                )
             )
 
         bare = best(5, [sys.executable, "-c", "import typer, rich"])

@@ -6,10 +6,10 @@ from collections import defaultdict
 from decimal import Decimal as D
 
 import pytest
+from conftest import TODAY
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from conftest import TODAY
 from koban_cli.db.engine import Ledger, ledger_url
 from koban_cli.domain import fec, vat_report
 from koban_cli.domain.accounting import (
@@ -224,6 +224,7 @@ plans = st.lists(
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(order_lines=catalogue_lines, plan=plans, on_debits=st.booleans())
+@pytest.mark.slow  # random ledgers
 def test_any_generated_ledger_balances_and_its_vat_adds_up(
     tmp_path_factory, catalogue_file, order_lines, plan, on_debits
 ):

@@ -5,9 +5,9 @@ import os
 import sqlite3
 
 import pytest
+from conftest import sqlite_only
 from sqlalchemy import create_engine, text
 
-from conftest import sqlite_only
 from koban_cli.db.engine import ledger_url
 from koban_cli.db.integrity_sql import backfill_chain
 

@@ -3,7 +3,6 @@
 from decimal import Decimal as D
 
 import pytest
-
 from conftest import refused
 
 
@@ -115,18 +114,44 @@ def test_reprice_lowers_a_price_too(koban):
 
 
 def test_a_typed_price_is_per_billing_period_of_the_contract(koban):
-    number = koban.json("contract", "create", "--customer", "ACME", "--start", "2026-01-01", "--every", "yearly",
-                        "--auto")["number"]
+    number = koban.json(
+        "contract", "create", "--customer", "ACME", "--start", "2026-01-01", "--every", "yearly", "--auto"
+    )["number"]
     koban("contract", "add-line", number, "--description", "Support", "--price", "100", "--vat", "20")
     (row,) = koban.json("contract", "bill-due", "--as-of", "2026-01-01")
     assert row["net"] == "100.00"
 
 
 def test_a_yearly_price_billed_monthly_sums_to_the_price(koban):
-    koban("product", "add", "LIC", "--name", "Licence", "--price", "1000", "--vat", "20", "--kind", "subscription",
-          "--period", "yearly")
-    number = koban.json("contract", "create", "--customer", "ACME", "--start", "2026-01-01", "--every", "monthly",
-                        "--months", "12", "--no-renew", "--auto")["number"]
+    koban(
+        "product",
+        "add",
+        "LIC",
+        "--name",
+        "Licence",
+        "--price",
+        "1000",
+        "--vat",
+        "20",
+        "--kind",
+        "subscription",
+        "--period",
+        "yearly",
+    )
+    number = koban.json(
+        "contract",
+        "create",
+        "--customer",
+        "ACME",
+        "--start",
+        "2026-01-01",
+        "--every",
+        "monthly",
+        "--months",
+        "12",
+        "--no-renew",
+        "--auto",
+    )["number"]
     koban("contract", "add-line", number, "--product", "LIC")
     rows = koban.json("contract", "bill-due", "--as-of", "2026-12-01")
     assert len(rows) == 12 and sum(D(r["net"]) for r in rows) == D("1000.00")
@@ -170,7 +195,9 @@ def test_contract_show_gives_the_next_period_as_it_will_be_billed(koban):
     koban("contract", "terminate", number, "--on", "2026-01-15", "--as-of", "2026-01-01", "--force")
     view = koban.json("contract", "show", number, "--as-of", "2026-01-01")
     assert (view["next_period_start"], view["next_period_end"], view["next_period_net"]) == (
-        "2026-01-01", "2026-01-15", "23.71"
+        "2026-01-01",
+        "2026-01-15",
+        "23.71",
     )
     table = koban("contract", "show", number, "--as-of", "2026-01-01").stdout
     assert "renew: yes" in table and "True" not in table and "{" not in table
@@ -180,11 +207,16 @@ def test_the_forecast_shows_periods_due_and_not_billed_in_the_current_period(kob
     number = contract(koban, "--auto", start="2026-10-01")
     result = koban.json("invoice", "forecast", "--as-of", "2026-11-27")
     assert result["periods"][0] == {"period": "2026-11", "orders": "0.00", "contracts": "98.00", "total": "98.00"}
-    assert [(row["contract"], row["date"]) for row in result["late"]] == [(number, "2026-10-01"), (number, "2026-11-01")]
+    assert [(row["contract"], row["date"]) for row in result["late"]] == [
+        (number, "2026-10-01"),
+        (number, "2026-11-01"),
+    ]
 
 
 def test_invoice_send_refuses_a_missing_invoice_and_a_draft(koban):
-    refused(koban, ["invoice", "send", "FA-2099-0001"], 'invoice "FA-2099-0001" does not exist (see: koban invoice list)')
+    refused(
+        koban, ["invoice", "send", "FA-2099-0001"], 'invoice "FA-2099-0001" does not exist (see: koban invoice list)'
+    )
     ref = koban.json("invoice", "create", "--customer", "ACME")["ref"]
     refused(koban, ["invoice", "send", ref], f"{ref} is a draft; validate it before sending it")
 

@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import typer
 
 from koban_cli.cli.app import app
@@ -37,12 +38,14 @@ def test_help_imports_no_database_or_pdf_library():
     assert imported_by(["--help"]) == []
 
 
+@pytest.mark.slow  # fresh processes
 def test_list_commands_import_no_pdf_library(tmp_path):
     db = str(tmp_path / "ledger.db")
     for args in (["order", "list", "--open"], ["invoice", "list", "--format", "json"], ["stock", "show"]):
         assert "weasyprint" not in imported_by(["--db", db, *args]), args
 
 
+@pytest.mark.slow  # fresh processes
 def test_remaining_to_invoice_report_starts_without_orm_or_pydantic(tmp_path):
     """Cron and scripts run it all day: SQLAlchemy Core only, and no parameter validation through pydantic."""
     db = str(tmp_path / "ledger.db")

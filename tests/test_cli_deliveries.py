@@ -1,7 +1,6 @@
 """Delivery notes and stock, from the command line."""
 
 import pytest
-
 from conftest import refused
 
 

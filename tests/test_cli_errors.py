@@ -1,7 +1,6 @@
 """Bad input as a new user types it: one clear `Error:` line, exit 1, ledger untouched."""
 
 import pytest
-
 from conftest import refused
 
 

@@ -8,8 +8,8 @@ from collections import defaultdict
 from decimal import Decimal as D
 
 import pytest
-
 from conftest import TODAY, Koban, refused
+
 from koban_cli.db.engine import Ledger, ledger_url
 from koban_cli.domain.fec import FIELDS
 from koban_cli.services import demo

@@ -4,10 +4,9 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import dump
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from conftest import dump
 
 EXAMPLES = Path(__file__).parents[1] / "examples"
 
@@ -112,6 +111,7 @@ def test_a_missing_file_and_the_template(koban, tmp_path):
         ).map(lambda rows: "\n".join(";".join(r) for r in rows).encode()),
     )
 )
+@pytest.mark.slow  # random files
 def test_garbage_never_gives_a_traceback_or_a_partial_import(koban, tmp_path, data):
     path = tmp_path / "garbage.csv"
     path.write_bytes(data)

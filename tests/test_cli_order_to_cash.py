@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 
 def order_amounts(koban, number):
     view = koban.json("order", "show", number)
@@ -122,6 +124,7 @@ def test_due_date_follows_customer_terms_and_overdue_lists_days_late(koban):
     assert koban.json("invoice", "list", "--unpaid") == []
 
 
+@pytest.mark.slow  # runs the README tour as a script
 def test_the_readme_tour_script_runs_end_to_end(tmp_path):
     import subprocess
     import sys
@@ -134,10 +137,10 @@ def test_the_readme_tour_script_runs_end_to_end(tmp_path):
     assert "AV-2026-0001" in run.stdout and "Remaining to invoice" in run.stdout
 
 
+@pytest.mark.slow  # renders every demo PDF
 def test_demo_builds_its_ledger_and_writes_every_document(tmp_path):
-    from typer.testing import CliRunner
-
     from conftest import TODAY
+    from typer.testing import CliRunner
 
     from koban_cli.cli import state
     from koban_cli.cli.app import app

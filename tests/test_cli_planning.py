@@ -1,7 +1,6 @@
 """Billing plan (prévisionnel) and forecast, from the command line."""
 
 import pytest
-
 from conftest import refused
 
 

@@ -1,7 +1,6 @@
 """Projects: tasks, time, purchases and an exact live margin."""
 
 import pytest
-
 from conftest import refused
 
 

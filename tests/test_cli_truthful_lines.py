@@ -71,7 +71,9 @@ def test_a_share_by_percent_is_one_times_the_exact_share_spelt_out(koban, tmp_pa
 
 
 def test_shares_by_amount_balances_and_credits_by_amount_print_true_lines(koban, tmp_path):
-    order = order_of(koban, BIG, ("--product", "DAY", "--qty", "3", "--discount", "10"), ("--product", "BOOK", "--qty", "7"))
+    order = order_of(
+        koban, BIG, ("--product", "DAY", "--qty", "3", "--discount", "10"), ("--product", "BOOK", "--qty", "7")
+    )
     first = validate(koban, koban.json("invoice", "partial", order, "--amount", "40")["ref"])
     second = validate(koban, koban.json("invoice", "partial", order, "--percent", "26.3")["ref"])
     final = validate(koban, koban.json("invoice", "balance", order)["ref"])
@@ -83,10 +85,35 @@ def test_shares_by_amount_balances_and_credits_by_amount_print_true_lines(koban,
 
 
 def test_pro_rata_is_the_exact_share_rounded_once_with_the_quantity_kept(koban, tmp_path):
-    koban("product", "add", "MAINT", "--name", "Maintenance", "--price", "1200", "--vat", "20",
-          "--kind", "subscription", "--period", "yearly")
-    number = koban.json("contract", "create", "--customer", "ACME", "--start", "2026-01-01", "--every", "yearly",
-                        "--months", "12", "--no-renew", "--auto")["ref"]
+    koban(
+        "product",
+        "add",
+        "MAINT",
+        "--name",
+        "Maintenance",
+        "--price",
+        "1200",
+        "--vat",
+        "20",
+        "--kind",
+        "subscription",
+        "--period",
+        "yearly",
+    )
+    number = koban.json(
+        "contract",
+        "create",
+        "--customer",
+        "ACME",
+        "--start",
+        "2026-01-01",
+        "--every",
+        "yearly",
+        "--months",
+        "12",
+        "--no-renew",
+        "--auto",
+    )["ref"]
     koban("contract", "add-line", number, "--product", "MAINT", "--qty", "10")
     koban("contract", "terminate", number, "--on", "2026-06-30", "--as-of", "2026-01-01", "--force")
     (row,) = koban.json("contract", "bill-due", "--as-of", "2026-01-01")
@@ -101,8 +128,19 @@ def test_pro_rata_is_the_exact_share_rounded_once_with_the_quantity_kept(koban, 
 
 
 def test_a_monthly_period_cut_short_bills_49_times_15_over_31_to_the_cent(koban):
-    number = koban.json("contract", "create", "--customer", "ACME", "--start", "2026-01-01", "--every", "monthly",
-                        "--months", "12", "--auto")["ref"]
+    number = koban.json(
+        "contract",
+        "create",
+        "--customer",
+        "ACME",
+        "--start",
+        "2026-01-01",
+        "--every",
+        "monthly",
+        "--months",
+        "12",
+        "--auto",
+    )["ref"]
     koban("contract", "add-line", number, "--product", "HOST")
     koban("contract", "terminate", number, "--on", "2026-01-15", "--as-of", "2026-01-01", "--force")
     (row,) = koban.json("contract", "bill-due", "--as-of", "2026-01-31")
@@ -114,14 +152,20 @@ def test_a_full_deposit_leaves_a_final_invoice_listing_the_lines_at_net_zero(kob
     deposit = validate(koban, koban.json("invoice", "deposit", order, "--percent", "100")["ref"])
     view = koban.json("order", "show", order)
     assert (view["status"], view["invoiced"], view["lines_remaining"], view["deposits_undeducted"]) == (
-        "validated", view["net"], view["net"], view["net"]
+        "validated",
+        view["net"],
+        view["net"],
+        view["net"],
     )
     final = koban.json("invoice", "balance", order)
     assert final["net"] == "0.00"
     number = validate(koban, final["ref"])
     lines = lines_of(koban, number)
     assert [(l["qty"], l["unit_price"]) for l in lines] == [
-        ("2", "249.90"), ("3", "35.00"), ("-1", "499.80"), ("-1", "105.00")
+        ("2", "249.90"),
+        ("3", "35.00"),
+        ("-1", "499.80"),
+        ("-1", "105.00"),
     ]
     assert lines[2]["description"] == f"Déduction de l'acompte {deposit} (TVA 20 %)"
     assert lines[3]["description"] == f"Déduction de l'acompte {deposit} (TVA 5,5 %)"
@@ -179,8 +223,9 @@ def test_a_deposit_already_deducted_cannot_be_credited(koban):
 
 
 def test_a_line_is_never_billed_above_its_net_after_shares(koban, tmp_path):
-    order = order_of(koban, ("--description", "Machine", "--price", "99999.99", "--vat", "20"),
-                     ("--product", "DAY", "--qty", "1"))
+    order = order_of(
+        koban, ("--description", "Machine", "--price", "99999.99", "--vat", "20"), ("--product", "DAY", "--qty", "1")
+    )
     for _ in range(3):
         validate(koban, koban.json("invoice", "partial", order, "--percent", "10.04")["ref"])
     assert koban.json("order", "show", order)["lines"][0]["qty_invoiced"] == "0.301"
@@ -221,7 +266,9 @@ def test_a_vat_exempt_company_charges_no_vat_on_imported_orders_and_contracts(ko
 
 @pytest.mark.skipif(CHECK is None, reason=MISSING or "")
 def test_every_kind_of_invoice_passes_the_official_en16931_rules(koban, tmp_path):
-    order = order_of(koban, BIG, ("--product", "DAY", "--qty", "3", "--discount", "10"), ("--product", "BOOK", "--qty", "7"))
+    order = order_of(
+        koban, BIG, ("--product", "DAY", "--qty", "3", "--discount", "10"), ("--product", "BOOK", "--qty", "7")
+    )
     refs = [
         validate(koban, koban.json("invoice", "deposit", order, "--percent", "20")["ref"]),
         validate(koban, koban.json("invoice", "partial", order, "--amount", "1234.56")["ref"]),

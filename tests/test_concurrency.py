@@ -5,14 +5,18 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import TODAY
+
 from koban_cli.services import invoices, invoicing
 from koban_cli.services.lines import LineInput
-from conftest import TODAY
 
 WORKER = """
 import sys
 from koban_cli.db.engine import Ledger, ledger_url
 from koban_cli.services import invoices
+import pytest
+
+pytestmark = pytest.mark.slow  # real processes at once
 ledger = Ledger(ledger_url(sys.argv[1]))
 sys.stdin.readline()  # both workers start together
 for ref in sys.argv[2:]:

@@ -3,8 +3,8 @@
 import uuid
 
 import pytest
-
 from conftest import SERVER, Koban, dump
+
 from koban_cli.services import maintenance
 from koban_cli.services.maintenance import Finding
 
@@ -55,8 +55,12 @@ def test_a_ledger_with_invoices_and_deliveries_is_copied_row_for_row(koban, targ
     order = koban.json("order", "create", "--customer", "ACME", "--date", "2026-11-02")["number"]
     koban("order", "add-line", order, "--product", "SCREEN", "--qty", "2")
     koban("order", "validate", order)
-    koban("delivery", "validate", koban.json("delivery", "create", "--from-order", order)["ref"], "--date", "2026-11-03")
-    koban("invoice", "validate", koban.json("invoice", "deposit", order, "--percent", "30")["ref"], "--date", "2026-11-03")
+    koban(
+        "delivery", "validate", koban.json("delivery", "create", "--from-order", order)["ref"], "--date", "2026-11-03"
+    )
+    koban(
+        "invoice", "validate", koban.json("invoice", "deposit", order, "--percent", "30")["ref"], "--date", "2026-11-03"
+    )
     result = koban.json("db", "copy", "--to", target)
     assert (result["orders_net"], result["invoiced_gross"]) == ("499.80", "179.93")
     assert dump(target) == dump(koban.db)

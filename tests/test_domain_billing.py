@@ -132,5 +132,8 @@ def test_deductions_take_an_amount_from_the_open_deposits_pro_rata():
 
     deposits = [OpenDeposit(1, "FA-1", D(20), D("300.00")), OpenDeposit(2, "FA-1", D("5.5"), D("100.00"))]
     new = deduction_lines(deposits, D("200.00"))
-    assert [(l.qty, l.unit_price, l.net) for l in new] == [(-1, D("150.00"), D("-150.00")), (-1, D("50.00"), D("-50.00"))]
+    assert [(l.qty, l.unit_price, l.net) for l in new] == [
+        (-1, D("150.00"), D("-150.00")),
+        (-1, D("50.00"), D("-50.00")),
+    ]
     assert all(truthful(l) for l in new)

@@ -1,11 +1,10 @@
 """Contract periods: month arithmetic, tiling, pro rata, renewals (pure)."""
 
 import datetime as dt
+from decimal import Decimal
 
 from hypothesis import given
 from hypothesis import strategies as st
-
-from decimal import Decimal
 
 from koban_cli.domain.periods import current_term_end, engagement_end, next_period, period_amount, periods_until
 

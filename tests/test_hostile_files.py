@@ -7,8 +7,8 @@ import socket
 import stat
 
 import pytest
-
 from conftest import Koban, refused, sqlite_only
+
 from koban_cli.db import engine as db_engine
 from koban_cli.db.engine import Ledger, ledger_url
 from koban_cli.domain.images import image_kind

@@ -60,7 +60,7 @@ def test_an_empty_csv_list_prints_its_header_line(db_path):
     )
     assert koban("supplier", "list", "--format", "csv").stdout == "code,name,email\n"
     products = koban("product", "list", "--format", "csv").stdout
-    assert products == "ref,name,kind,price,vat_rate,unit,period,cost,deliverable,stock_tracked,alert_below\n"
+    assert products == "ref,name,kind,price,vat_rate,unit,period,cost,deliverable,stock_tracked,alert_below,account\n"
     koban("product", "add", "P1", "--name", "X", "--price", "1", "--vat", "20")
     assert koban("product", "list", "--format", "csv").stdout.splitlines()[0] == products.strip()
 
@@ -168,6 +168,7 @@ def ledger_with_a_project(tmp_path_factory, catalogue_file):
     return path, project
 
 
+@pytest.mark.slow  # random files for every kind
 @pytest.mark.parametrize("kind", list(KINDS))
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())

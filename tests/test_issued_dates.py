@@ -3,9 +3,9 @@ verify checks the counters and the quantities delivered."""
 
 import datetime as dt
 
+from conftest import refused
 from sqlalchemy import create_engine, text
 
-from conftest import refused
 from koban_cli.db.engine import ledger_url
 
 

@@ -5,11 +5,11 @@ import json
 import sqlite3
 
 import pytest
+from conftest import Koban, sqlite_only
 from facturx import get_xml_from_pdf
 from lxml import etree
 from sqlalchemy import create_engine, text
 
-from conftest import Koban, sqlite_only
 from koban_cli.db.engine import Ledger, ledger_url
 from koban_cli.render.facturx import build_xml
 from koban_cli.services import documents
@@ -36,7 +36,7 @@ def edit_everyone(koban):
         "--name",
         "Other Name SAS",
         "--iban",
-        "FR7612345000011234567890123",
+        "FR7630004000031234567890143",
         "--late-penalty-rate",
         "5",
     )
@@ -169,12 +169,11 @@ def test_a_ledger_of_the_previous_version_verifies_and_gets_snapshots_taken_at_m
 
     from alembic import command
     from alembic.config import Config
+    from conftest import TODAY
 
     import koban_cli.db.engine as engine
     from koban_cli.db.integrity_sql import TRIGGERS, backfill_chain
     from koban_cli.services import demo
-
-    from conftest import TODAY
 
     path = tmp_path / "old.db"
     demo.build(Ledger(ledger_url(str(path))), TODAY)
@@ -214,9 +213,8 @@ def test_payments_are_protected_and_a_tampered_payment_is_seen_by_verify(koban, 
 
 
 def test_the_emailed_invoice_is_the_archived_original(koban, issued, tmp_path, monkeypatch):
-    from test_cli_sending import Inbox, free_port
-
     from aiosmtpd.controller import Controller
+    from test_cli_sending import Inbox, free_port
 
     port = free_port()
     for name, value in (("CONFIG", str(tmp_path / "none.toml")), ("SMTP_HOST", "127.0.0.1"), ("SMTP_PORT", str(port))):

@@ -1,8 +1,8 @@
 """Numbers unique across years: `{year}` or a sequence declared global; patterns change only on empty sequences."""
 
+from conftest import refused
 from sqlalchemy import create_engine, text
 
-from conftest import refused
 from koban_cli.db.engine import ledger_url
 
 

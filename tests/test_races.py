@@ -25,6 +25,8 @@ from koban_cli.db.engine import Ledger, ledger_url
 from koban_cli.db.models import ContractPeriod, Delivery, DeliveryLine, OrderLine, StockMove
 from koban_cli.services import bill_due
 
+pytestmark = pytest.mark.slow  # real processes paused between check and write
+
 ROOT = Path(__file__).parents[1]
 
 

@@ -12,14 +12,16 @@ from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
+from conftest import TODAY, sqlite_only
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from koban_cli.db.engine import Ledger, ledger_url
 from koban_cli.errors import KobanError
-from koban_cli.services import demo, deliveries, invoices, invoicing, maintenance, orders, stock
+from koban_cli.services import deliveries, demo, invoices, invoicing, maintenance, orders, stock
 from koban_cli.services.lines import LineInput
-from conftest import TODAY, sqlite_only
+
+pytestmark = pytest.mark.slow  # real processes, kills and backups
 
 ENV = os.environ | {"PYTHONPATH": str(Path(__file__).parents[1])}
 

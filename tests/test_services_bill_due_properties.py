@@ -3,12 +3,15 @@
 import datetime as dt
 import shutil
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from koban_cli.db.engine import Ledger, ledger_url
 from koban_cli.services import bill_due, contracts
 from koban_cli.services.lines import LineInput
+
+pytestmark = pytest.mark.slow  # random contracts over years
 
 
 days = st.dates(min_value=dt.date(2024, 1, 1), max_value=dt.date(2027, 12, 31))

@@ -5,6 +5,7 @@ import datetime as dt
 import shutil
 from decimal import Decimal as D
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -13,6 +14,8 @@ from koban_cli.domain.amounts import line_net
 from koban_cli.errors import KobanError
 from koban_cli.services import invoices, invoicing, orders
 from koban_cli.services.lines import LineInput
+
+pytestmark = pytest.mark.slow  # a hundred random ledgers
 
 DAY = dt.date(2026, 3, 1)
 
@@ -35,7 +38,9 @@ steps = st.lists(
         st.tuples(st.just("pick"), st.integers(1, 4), st.integers(1, 5000).map(lambda n: D(n) / 1000)),
         st.tuples(st.just("credit"), st.integers(1, 100_000).map(lambda n: D(n) / 100), st.integers(0, 5)),
         st.tuples(st.just("credit_all"), st.integers(0, 5)),
-        st.tuples(st.just("balance"),),
+        st.tuples(
+            st.just("balance"),
+        ),
     ),
     max_size=7,
 )

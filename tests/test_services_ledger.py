@@ -5,12 +5,12 @@ import sqlite3
 from decimal import Decimal as D
 
 import pytest
+from conftest import TODAY, sqlite_only
 
 from koban_cli.db.engine import SCHEMA_HEAD, Ledger, ledger_url, schema_version
 from koban_cli.errors import InvalidState, OverInvoicing
 from koban_cli.services import invoices, invoicing, orders
 from koban_cli.services.lines import LineInput
-from conftest import TODAY, sqlite_only
 
 
 @pytest.fixture
@@ -23,9 +23,10 @@ def order(catalogue):
 
 
 def test_a_new_ledger_is_at_the_newest_migration(ledger):
+    from pathlib import Path
+
     from alembic.config import Config
     from alembic.script import ScriptDirectory
-    from pathlib import Path
 
     import koban_cli.db.engine as engine
 

@@ -66,6 +66,20 @@ def set_(
             help="VAT on services due on invoicing (option pour les débits), not on payment.",
         ),
     ] = None,
+    strict_mentions: Annotated[
+        Optional[bool],
+        typer.Option(
+            "--strict-mentions/--no-strict-mentions",
+            help="Refuse to validate an invoice missing a mandatory mention (e.g. the buyer's SIREN); else warn.",
+        ),
+    ] = None,
+    reminder_levels: Annotated[
+        Optional[str],
+        typer.Option(
+            metavar="DAYS,DAYS,…",
+            help="Days after the due date of each reminder (default 7,30,45); the last is the formal notice.",
+        ),
+    ] = None,
     account: Annotated[
         Optional[list[str]],
         typer.Option(metavar="ROLE=NUMBER", help="An account of the chart, e.g. sales_goods=707100 or vat_20=445712."),

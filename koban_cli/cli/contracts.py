@@ -282,7 +282,9 @@ def terminate(
         output.created(_service().undo_termination(state.ledger(), ref, as_of), fmt, f"{ref} goes on")
         return
     result = _service().terminate(state.ledger(), ref, on, as_of, force)
-    credited = f"; credit note {result['credit_note']} drafted for the days billed after it" if result["credit_note"] else ""
+    credited = (
+        f"; credit note {result['credit_note']} drafted for the days billed after it" if result["credit_note"] else ""
+    )
     output.created(result, fmt, f"{ref} terminated on {result['end']}{credited}")
 
 

@@ -34,10 +34,10 @@ def demo(
     from koban_cli.services import contracts as contract_service
     from koban_cli.services import demo as story
     from koban_cli.services import invoices as invoice_service
-    from koban_cli.services.order_list import list_orders
     from koban_cli.services import planning
     from koban_cli.services import projects as project_service
     from koban_cli.services import stock as stock_service
+    from koban_cli.services.order_list import list_orders
 
     outdir.mkdir(parents=True, exist_ok=True)
     target = db or state.explicit_db()

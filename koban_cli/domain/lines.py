@@ -126,7 +126,9 @@ def from_input(
 ) -> Line:
     """A line as a user or a file describes it: a product (typed values override its own), or a free line."""
     if product is None:
-        missing = [name for name, value in (("description", description), ("price", price), ("vat", vat)) if not _given(value)]
+        missing = [
+            name for name, value in (("description", description), ("price", price), ("vat", vat)) if not _given(value)
+        ]
         if missing:
             raise InvalidValue(f"a line without a product needs {', '.join(missing)}")
         return priced(description, qty, price, vat, policy, discount, comment=comment)

@@ -60,7 +60,11 @@ LABELS = {
         "received": "Marchandises reçues en bon état : date, nom et signature du destinataire.",
         "service_period": "Période de prestation",
         "operation": "Opération",
-        "operations": {"goods": "Livraison de biens", "services": "Prestation de services", "mixed": "Biens et services"},
+        "operations": {
+            "goods": "Livraison de biens",
+            "services": "Prestation de services",
+            "mixed": "Biens et services",
+        },
         "delivery_address": "Adresse de livraison",
         "vat_on_debits": "Option pour le paiement de la taxe d'après les débits.",
         "dated": "du",
@@ -137,7 +141,12 @@ LABELS = {
         "payment_within": "Payment within {days} days of the invoice date (due date set at validation).",
         "credit_refund": "To be deducted from a next payment or refunded.",
         "franchise": "VAT not applicable, art. 293 B of the French tax code (CGI).",
-        "frequencies": {"monthly": "monthly", "quarterly": "quarterly", "semiannual": "half-yearly", "yearly": "yearly"},
+        "frequencies": {
+            "monthly": "monthly",
+            "quarterly": "quarterly",
+            "semiannual": "half-yearly",
+            "yearly": "yearly",
+        },
     },
 }
 

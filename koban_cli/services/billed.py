@@ -61,7 +61,10 @@ def _usage(session: Session, anchor, terms: dict[int, Terms], statuses) -> dict[
         .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
         .where(anchor.in_(list(terms)), statuses)
     )
-    return billing.usage(terms, ((line_id, qty, price, discount, net, kind == CREDIT) for line_id, qty, price, discount, net, kind in rows))
+    return billing.usage(
+        terms,
+        ((line_id, qty, price, discount, net, kind == CREDIT) for line_id, qty, price, discount, net, kind in rows),
+    )
 
 
 def terms_of(lines) -> dict[int, Terms]:

@@ -25,8 +25,8 @@ from koban_cli.domain.amounts import line_net, totals
 from koban_cli.domain.lines import Line, VatPolicy, priced, prorated
 from koban_cli.domain.values import HUNDRED, ZERO, date_str, money_str, number_str, round_money
 from koban_cli.errors import InvalidState, InvalidValue, not_found
-from koban_cli.services import lookup
 from koban_cli.services import lines as doc_lines
+from koban_cli.services import lookup
 from koban_cli.services.lines import LineInput, resolve, vat_policy
 from koban_cli.services.numbering import take_number
 
@@ -282,7 +282,9 @@ def period_lines(
         price = period_price(line, every, reprices, period)
         anchors = {"period_start": period.start, "period_end": period.end, "product_id": line.product_id}
         if period.days == period.full_days:
-            made = priced(f"{line.description} — {dates}", line.qty, price, line.vat_rate, policy, line.discount, **anchors)
+            made = priced(
+                f"{line.description} — {dates}", line.qty, price, line.vat_rate, policy, line.discount, **anchors
+            )
         else:
             made = prorated(
                 f"{line.description} — {dates}",
@@ -332,10 +334,7 @@ def _row(contract: Contract, code: str, billed: set[dt.date], as_of: dt.date) ->
         "customer": code,
         "status": status_on(contract, as_of),
         "start": date_str(contract.start),
-        "end": date_str(
-            contract.terminated_on
-            or term_end(contract, as_of)
-        ),
+        "end": date_str(contract.terminated_on or term_end(contract, as_of)),
         "every": contract.every,
         "mode": "auto" if contract.auto else "manual",
         "next_due": date_str(upcoming.due) if upcoming else None,
@@ -508,13 +507,28 @@ def _credit_unused(session: Session, contract: Contract, on: dt.date, as_of: dt.
                 label = f"{line.description} — résiliation au {on:%d/%m/%Y} : {unused}/{days} jours non consommés"
                 kind = "product" if line.product_id else "free"
                 new_lines.append(
-                    Line(label, Decimal(1), amount, line.vat_rate, amount, kind=kind, product_id=line.product_id,
-                         source_line_id=line.id)
+                    Line(
+                        label,
+                        Decimal(1),
+                        amount,
+                        line.vat_rate,
+                        amount,
+                        kind=kind,
+                        product_id=line.product_id,
+                        source_line_id=line.id,
+                    )
                 )
         if new_lines:
-            note = draft(session, contract.customer_id, "credit_note", as_of, new_lines,
-                         note=f"Résiliation {contract.number} au {on:%d/%m/%Y}", credited=invoice,
-                         contract_id=contract.id)
+            note = draft(
+                session,
+                contract.customer_id,
+                "credit_note",
+                as_of,
+                new_lines,
+                note=f"Résiliation {contract.number} au {on:%d/%m/%Y}",
+                credited=invoice,
+                contract_id=contract.id,
+            )
             made.append(f"PROV-{note.id}")
     return ", ".join(made) or None
 

@@ -56,7 +56,7 @@ def build(ledger: Ledger, today: dt.date) -> dict:
         postcode="75010",
         city="Paris",
         siren="552100554",
-        vat_number="FR40552100554",
+        vat_number="FR96552100554",
         payment_terms_days=45,
     )
     parties.add_customer(

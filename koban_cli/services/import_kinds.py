@@ -281,7 +281,9 @@ class Orders:
                     problems.append(Problem(line, column, "is needed on a line without a product"))
         if problems_before < len(problems) or broken & LINE_CELLS:
             return _NO_LINE
-        terms = ProductTerms(product.id, product.name, product.price, product.vat_rate, product.kind) if product else None
+        terms = (
+            ProductTerms(product.id, product.name, product.price, product.vat_rate, product.kind) if product else None
+        )
         built = _checked(
             problems,
             line,
@@ -434,7 +436,7 @@ class Counts:
     def check(self, session, rows, update: bool):
         catalogue, seen, plan, problems = _by(session, Product, "ref"), {}, [], []
         levels = stock.on_hand(session)
-        for line, row, broken, _ in rows:
+        for line, row, _broken, _ in rows:
             if "ref" not in row or not _first(problems, line, "ref", row["ref"], seen):
                 continue
             product = catalogue.get(row["ref"])

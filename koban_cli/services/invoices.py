@@ -25,13 +25,13 @@ from koban_cli.db.models import (
 )
 from koban_cli.db.types import Money
 from koban_cli.domain import billing
-from koban_cli.services.issuing import link
 from koban_cli.domain.payments import days_late, payment_status
 from koban_cli.domain.values import ZERO, date_str, money_str
 from koban_cli.errors import InvalidState, InvalidValue, OverCrediting, OverInvoicing
 from koban_cli.services import billed, issuing, lookup, orders, views
 from koban_cli.services import lines as doc_lines
 from koban_cli.services.invoicing import draft
+from koban_cli.services.issuing import link
 from koban_cli.services.numbering import take_number
 
 KINDS = ("standard", "deposit", "intermediate", "balance", "subscription", "credit_note")

@@ -18,9 +18,9 @@ from koban_cli.db.engine import Ledger
 from koban_cli.db.models import Invoice, SalesOrder
 from koban_cli.domain import billing
 from koban_cli.domain.amounts import totals
-from koban_cli.domain.wording import fr_money, fr_number
 from koban_cli.domain.lines import Line
 from koban_cli.domain.values import HUNDRED, ZERO, round_money
+from koban_cli.domain.wording import fr_money, fr_number
 from koban_cli.errors import InvalidState, InvalidValue, OverInvoicing
 from koban_cli.services import billed, lookup
 from koban_cli.services import lines as doc_lines
@@ -120,9 +120,7 @@ def draft_deposit(
     for line in doc_lines.lines_of(session, order):
         if line.kind != "text":
             by_rate[line.vat_rate] = by_rate.get(line.vat_rate, ZERO) + line.net
-    label = (
-        f"Acompte {fr_number(percent)} % sur commande {number}" if percent else f"Acompte sur commande {number}"
-    )
+    label = f"Acompte {fr_number(percent)} % sur commande {number}" if percent else f"Acompte sur commande {number}"
     return draft(session, order.customer_id, "deposit", date, billing.deposit_lines(by_rate, value, label), order)
 
 
@@ -170,9 +168,7 @@ def draft_partial(
             )
         ratio = percent / HUNDRED if percent else value / order.net
         label = (
-            f"situation {fr_number(percent)} %"
-            if percent
-            else f"situation {fr_money(value)} sur {fr_money(order.net)}"
+            f"situation {fr_number(percent)} %" if percent else f"situation {fr_money(value)} sur {fr_money(order.net)}"
         )
         new_lines = billing.progress_lines(lines, value, ratio, label)
     new_lines += _deductions(session, order, lines, new_lines, deduct)
@@ -211,9 +207,7 @@ def balance(ledger: Ledger, number: str, date: dt.date) -> dict:
 def draft_balance(session: Session, number: str, date: dt.date) -> Invoice:
     """The final invoice draft, inside the caller's transaction."""
     order = _billable_order(session, number)
-    pending = session.exec(
-        select(Invoice.id).where(Invoice.order_id == order.id, Invoice.status == "draft")
-    ).first()
+    pending = session.exec(select(Invoice.id).where(Invoice.order_id == order.id, Invoice.status == "draft")).first()
     if pending:
         raise InvalidState(f"{number} has draft invoice PROV-{pending}; validate or delete it before the balance")
     lines = billed.billables(session, doc_lines.lines_of(session, order))

@@ -69,7 +69,9 @@ def freeze(session: Session, invoice: Invoice) -> None:
     A missing mandatory mention warns, or refuses the validation when the company asks for strict mentions."""
     snapshot = snapshot_of(session, invoice)
     strict = bool(getattr(lookup.company(session), "strict_mentions", False))
-    e_invoicing.check_mentions(snapshot["seller"], snapshot["buyer"], snapshot["document"], f"PROV-{invoice.id}", strict)
+    e_invoicing.check_mentions(
+        snapshot["seller"], snapshot["buyer"], snapshot["document"], f"PROV-{invoice.id}", strict
+    )
     invoice.snapshot = json.dumps(snapshot, ensure_ascii=False, sort_keys=True)
     invoice.chain_version = integrity.SEALED if session.info["issuing_key"] else integrity.CURRENT
 

@@ -33,9 +33,9 @@ from koban_cli.db.models import (
     StockMove,
 )
 from koban_cli.domain.amounts import totals
-from koban_cli.domain.values import ZERO, number_str
 from koban_cli.domain.integrity import SEALED, link
 from koban_cli.domain.numbering import GLOBAL, format_number
+from koban_cli.domain.values import ZERO, number_str
 from koban_cli.errors import KobanError
 from koban_cli.services import anchor as anchors
 from koban_cli.services import archive, billed, lookup, seal

@@ -44,7 +44,9 @@ def _handed_to_contracts():
         .where(contract.c.status != "cancelled")
     )
     billed = (
-        select(invoice_line.c.order_line_id, billing_sql.signed_sum(invoice, invoice_line.c.net, BigInteger).label("net"))
+        select(
+            invoice_line.c.order_line_id, billing_sql.signed_sum(invoice, invoice_line.c.net, BigInteger).label("net")
+        )
         .join(invoice, invoice.c.id == invoice_line.c.invoice_id)
         .where(billing_sql.reported(invoice), invoice_line.c.order_line_id.in_(handed))
         .group_by(invoice_line.c.order_line_id)

@@ -12,6 +12,7 @@ from koban_cli.db.models import Company, Customer, NumberSequence, Supplier
 from koban_cli.domain.accounting import DEFAULT_ACCOUNTS, check_auxiliary, check_override, customer_account
 from koban_cli.domain.fec import check_year_end
 from koban_cli.domain.numbering import DEFAULT_PREFIXES, GLOBAL, check_pattern, check_prefix, format_number
+from koban_cli.domain.reminders import parse_levels
 from koban_cli.domain.values import number_str
 from koban_cli.errors import AlreadyExists, InvalidValue
 from koban_cli.services import checks, lookup
@@ -41,6 +42,8 @@ COMPANY_FIELDS = (
     "template_dir",
     "fiscal_year_end",
     "vat_on_debits",
+    "strict_mentions",
+    "reminder_levels",
 )
 CUSTOMER_FIELDS = (
     "code",
@@ -53,6 +56,12 @@ CUSTOMER_FIELDS = (
     "siren",
     "vat_number",
     "payment_terms_days",
+    "kind",
+    "vat_regime",
+    "delivery_address",
+    "delivery_postcode",
+    "delivery_city",
+    "delivery_country",
 )
 
 
@@ -62,6 +71,12 @@ def _checked_identity(changes: dict) -> dict:
         "vat_number": checks.vat_number,
         "email": checks.email,
         "payment_terms_days": checks.days,
+        "iban": checks.iban,
+        "bic": checks.bic,
+        "country": checks.country,
+        "delivery_country": checks.country,
+        "kind": checks.customer_kind,
+        "vat_regime": checks.vat_regime,
     }
     out = dict(changes)
     for key, check in checkers.items():
@@ -82,6 +97,8 @@ def set_company(
     changes = _checked_identity(changes)
     if changes.get("fiscal_year_end") is not None:
         changes["fiscal_year_end"] = check_year_end(changes["fiscal_year_end"])
+    if changes.get("reminder_levels") is not None:
+        changes["reminder_levels"] = ",".join(map(str, parse_levels(changes["reminder_levels"])))
     accounts = dict(check_override(role, number) for role, number in (accounts or {}).items())
     for key, kind in (("logo", "file"), ("template_dir", "folder")):
         if changes.get(key):
@@ -194,7 +211,11 @@ def customer_view(customer: Customer) -> dict:
 
 def customer_record(customer: Customer) -> dict:
     """`customer show`: the details and the auxiliary account entries are posted to."""
-    return customer_view(customer) | {"account": customer_account(customer.code, customer.account)}
+    return customer_view(customer) | {
+        "account": customer_account(customer.code, customer.account),
+        "no_email": customer.no_email,
+        "no_reminders": customer.no_reminders,
+    }
 
 
 def add_supplier(ledger: Ledger, code: str, name: str, email: str | None = None) -> dict:
