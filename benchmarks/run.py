@@ -87,7 +87,7 @@ def write_csvs(
     files["contracts"].write_text(
         "customer,product,start,months,mode\n"
         + "".join(
-            f"C{rng.randrange(customers):05d},SUB,{'2026-12-01' if k < early else '2027-01-01'},12,auto\n"
+            f"C{rng.randrange(customers):05d},SUB,{'2025-12-01' if k < early else '2026-01-01'},12,auto\n"
             for k in range(contracts)
         )
     )
@@ -201,7 +201,7 @@ def main() -> None:
             )
         )
         koban(db, "import", "contracts", str(files["contracts"]))
-        koban(db, "contract", "bill-due", "--as-of", "2026-12-01")  # the invoices rendered below
+        koban(db, "contract", "bill-due", "--as-of", "2025-12-01")  # the invoices rendered below
 
         list_seconds = min(koban(db, "order", "list", "--open", "--format", "json")[0] for _ in range(3))
         peak = koban(db, "order", "list", "--open", "--format", "json")[1]
@@ -215,7 +215,7 @@ def main() -> None:
             )
         )
 
-        seconds, peak, out = koban(db, "contract", "bill-due", "--as-of", "2027-01-01", "--format", "json")
+        seconds, peak, out = koban(db, "contract", "bill-due", "--as-of", "2026-01-01", "--format", "json")
         made = len(json.loads(out))
         chained = raw_chain(made, folder)
         table.append(
@@ -260,7 +260,7 @@ def main() -> None:
                 f"{peak:.0f} MB",
             )
         )
-        bulk = ["invoice", "pdf", "--all", "--from", "2026-12-01", "--to", "2026-12-01", "--outdir"]
+        bulk = ["invoice", "pdf", "--all", "--from", "2025-12-01", "--to", "2025-12-01", "--outdir"]
         seconds, peak, _ = koban(db, *bulk, str(folder / "pdf"))
         speedup = ""
         if shutil.which("taskset") and cores > 1:  # the same run pinned to one core

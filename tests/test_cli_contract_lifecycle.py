@@ -1,5 +1,6 @@
 """Contracts from start to end: renewals counted from the start, clean endings, drafts that can be undone."""
 
+import datetime as dt
 from decimal import Decimal as D
 
 import pytest
@@ -144,7 +145,7 @@ def test_a_yearly_price_billed_monthly_sums_to_the_price(koban):
         "--customer",
         "ACME",
         "--start",
-        "2026-01-01",
+        "2025-01-01",
         "--every",
         "monthly",
         "--months",
@@ -153,7 +154,7 @@ def test_a_yearly_price_billed_monthly_sums_to_the_price(koban):
         "--auto",
     )["number"]
     koban("contract", "add-line", number, "--product", "LIC")
-    rows = koban.json("contract", "bill-due", "--as-of", "2026-12-01")
+    rows = koban.json("contract", "bill-due", "--as-of", "2025-12-01")
     assert len(rows) == 12 and sum(D(r["net"]) for r in rows) == D("1000.00")
 
 
@@ -243,3 +244,14 @@ def test_a_project_without_an_order_counts_its_invoices_and_a_purchase_can_be_ca
     koban("purchase", "cancel", purchase)
     assert koban.json("project", "show", project)["purchase_cost"] == "0.00"
     refused(koban, ["purchase", "receive", purchase], f"{purchase} is cancelled; only an ordered purchase is received")
+
+
+def test_bill_due_never_dates_invoices_after_today_but_dry_run_looks_ahead(koban):
+    contract(koban, "--auto")
+    refused(
+        koban,
+        ["contract", "bill-due", "--as-of", "2999-01-01"],
+        f"--as-of 2999-01-01 is after today ({dt.date.today()}): bill-due dates its invoices on it; "
+        "use --dry-run to look ahead",
+    )
+    assert koban.json("contract", "bill-due", "--as-of", "2027-03-01", "--dry-run")[0]["status"] == "planned"

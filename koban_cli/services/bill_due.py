@@ -24,7 +24,7 @@ from koban_cli.db.models import Contract, ContractLine, ContractPeriod, Contract
 from koban_cli.domain import periods as P
 from koban_cli.domain.lines import VatPolicy
 from koban_cli.domain.values import date_str, money_str
-from koban_cli.errors import KobanError
+from koban_cli.errors import InvalidValue, KobanError
 from koban_cli.services import contracts
 from koban_cli.services import lines as doc_lines
 from koban_cli.services.invoices import validate_draft
@@ -64,8 +64,19 @@ BATCH = 100  # contracts per transaction
 
 
 def bill_due(
-    ledger: Ledger, as_of: dt.date, dry_run: bool = False, on_contract: Callable[[], None] | None = None
+    ledger: Ledger,
+    as_of: dt.date,
+    dry_run: bool = False,
+    on_contract: Callable[[], None] | None = None,
+    today: dt.date | None = None,
 ) -> Run:
+    """Bill every period due on `as_of`. A real run dates (and numbers) its invoices on `as_of`, which may
+    therefore not lie after today: a future date would block every invoice dated before it."""
+    today = today or dt.date.today()
+    if as_of > today and not dry_run:
+        raise InvalidValue(
+            f"--as-of {as_of} is after today ({today}): bill-due dates its invoices on it; use --dry-run to look ahead"
+        )
     run = Run()
     due = due_contracts(ledger, as_of)
     for first in range(0, len(due), BATCH):
