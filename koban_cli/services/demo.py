@@ -67,6 +67,7 @@ def build(ledger: Ledger, today: dt.date) -> dict:
         address="3 place du Marché",
         postcode="69001",
         city="Lyon",
+        siren="732829320",
     )
     parties.add_supplier(ledger, "ECRANS", "Écrans & Co", "ventes@ecrans.example")
     products.add_product(
