@@ -6,8 +6,14 @@ from koban_cli.render.html import render_html
 
 
 def render_pdf(context: dict, lang: str = "fr", facturx: bool = True) -> bytes:
+    import warnings
+
     from weasyprint import HTML
 
+    from koban_cli.render.fonts import check_subsetting
+
+    check_subsetting()
+    warnings.filterwarnings("ignore", message="HarfBuzz-Subset", category=DeprecationWarning)
     html = render_html(context, lang)
     embed = facturx and context["kind"] == "invoice" and context["doc"].get("number")
     pdf = HTML(string=html).write_pdf(pdf_variant="pdf/a-3b" if embed else None)
