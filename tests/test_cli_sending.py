@@ -59,6 +59,9 @@ def test_an_invoice_is_emailed_with_its_factur_x_pdf(koban, smtp, invoice):
 
     assert b"FA-2026-0001" in get_xml_from_pdf(attachment.get_payload(decode=True), check_xsd=True)[1]
     assert koban("invoice", "send", "--unsent").stdout.strip() == "Nothing to send."
+    (listed,) = koban.json("invoice", "list", "--status", "validated")
+    shown = koban.json("invoice", "show", invoice)["sent_at"]
+    assert listed["sent_at"] == shown and shown.endswith("+00:00")  # when, in UTC, the same in both
 
 
 def test_a_failed_send_leaves_the_invoice_validated_and_unsent_until_retried(koban, smtp, invoice):

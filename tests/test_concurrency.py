@@ -5,18 +5,18 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import TODAY
 
-from koban_cli.services import invoices, invoicing
+from koban_cli.services import invoice_list, invoicing
 from koban_cli.services.lines import LineInput
+
+pytestmark = pytest.mark.slow  # real processes at once
 
 WORKER = """
 import sys
 from koban_cli.db.engine import Ledger, ledger_url
 from koban_cli.services import invoices
-import pytest
-
-pytestmark = pytest.mark.slow  # real processes at once
 ledger = Ledger(ledger_url(sys.argv[1]))
 sys.stdin.readline()  # both workers start together
 for ref in sys.argv[2:]:
@@ -47,5 +47,5 @@ def test_two_processes_validating_at_once_give_a_gapless_sequence(catalogue, db_
     for worker in workers:
         _, err = worker.communicate(timeout=120)
         assert worker.returncode == 0, err
-    numbers = sorted(row["number"] for row in invoices.list_invoices(catalogue, TODAY))
+    numbers = sorted(row["number"] for row in invoice_list.list_invoices(catalogue, TODAY))
     assert numbers == [f"FA-2026-{n:04d}" for n in range(1, 41)]

@@ -33,8 +33,7 @@ def demo(
     from koban_cli.db.engine import Ledger, ledger_url
     from koban_cli.services import contracts as contract_service
     from koban_cli.services import demo as story
-    from koban_cli.services import invoices as invoice_service
-    from koban_cli.services import planning
+    from koban_cli.services import invoice_list, planning
     from koban_cli.services import projects as project_service
     from koban_cli.services import stock as stock_service
     from koban_cli.services.order_list import list_orders
@@ -64,7 +63,7 @@ def demo(
         "Remaining to invoice",
     )
     output.show_rows(
-        invoice_service.list_invoices(ledger, today),
+        invoice_list.list_invoices(ledger, today),
         invoices.COLUMNS,
         Format.table,
         "Invoices",

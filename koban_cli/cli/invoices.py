@@ -301,7 +301,9 @@ def list_(
 
     Example: koban invoice list --overdue --as-of 2026-12-31
     """
-    rows = _lifecycle().list_invoices(
+    from koban_cli.services import invoice_list
+
+    rows = invoice_list.list_invoices(
         state.ledger(), as_of, order, customer, status, kind, date_from, date_to, unpaid, overdue
     )
     output.show_rows(rows, COLUMNS, fmt, "Invoices", negative=is_credit_note)

@@ -10,7 +10,18 @@ import datetime as dt
 from koban_cli.db.engine import Ledger
 from koban_cli.db.models import Customer
 from koban_cli.errors import KobanError
-from koban_cli.services import contracts, deliveries, e_invoicing, invoices, issuing, lookup, orders, parties, quotes
+from koban_cli.services import (
+    contracts,
+    deliveries,
+    e_invoicing,
+    invoice_list,
+    invoices,
+    issuing,
+    lookup,
+    orders,
+    parties,
+    quotes,
+)
 
 TITLES = {
     "quote": "Devis",
@@ -81,5 +92,5 @@ def delivery_context(ledger: Ledger, ref: str) -> dict:
 
 def invoice_contexts(ledger: Ledger, date_from: dt.date | None, date_to: dt.date | None) -> list[dict]:
     """Contexts of every validated invoice and credit note dated in the period."""
-    rows = invoices.list_invoices(ledger, dt.date.today(), status="validated", date_from=date_from, date_to=date_to)
+    rows = invoice_list.list_invoices(ledger, dt.date.today(), status="validated", date_from=date_from, date_to=date_to)
     return [invoice_context(ledger, row["number"]) for row in rows]

@@ -6,7 +6,6 @@ import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy import func, type_coerce
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from koban_cli.db import locks
@@ -30,11 +29,10 @@ from koban_cli.domain.values import ZERO, date_str, money_str
 from koban_cli.errors import InvalidState, InvalidValue, OverCrediting, OverInvoicing
 from koban_cli.services import billed, issuing, lookup, orders, views
 from koban_cli.services import lines as doc_lines
+from koban_cli.services.invoice_list import sent_text
 from koban_cli.services.invoicing import draft
 from koban_cli.services.issuing import link
 from koban_cli.services.numbering import take_number
-
-KINDS = ("standard", "deposit", "intermediate", "balance", "subscription", "credit_note")
 
 
 def validate(ledger: Ledger, ref: str, date: dt.date) -> dict:
@@ -253,7 +251,7 @@ def show(ledger: Ledger, ref: str, as_of: dt.date) -> dict:
             "days_late": days_late(invoice.due_date, as_of, settled) if invoice.status == "validated" else 0,
             **views.amounts_view(invoice),
             "paid": money_str(paid),
-            "sent_at": _sent(invoice),
+            "sent_at": sent_text(invoice.sent_at),
             "send_error": invoice.send_error,
             "project": session.get(Project, invoice.project_id).number if invoice.project_id else None,
             "lines": [
@@ -269,11 +267,6 @@ def show(ledger: Ledger, ref: str, as_of: dt.date) -> dict:
         }
 
 
-def _sent(invoice: Invoice) -> str | None:
-    """When the invoice was emailed (UTC, to the second), or None."""
-    return invoice.sent_at.replace(microsecond=0).isoformat() if invoice.sent_at else None
-
-
 def _deducted_deposits(session: Session, lines: list[InvoiceLine]) -> list[str]:
     ids = {line.deposit_line_id for line in lines if line.deposit_line_id}
     if not ids:
@@ -286,74 +279,3 @@ def _deducted_deposits(session: Session, lines: list[InvoiceLine]) -> list[str]:
         .order_by(Invoice.number)
     )
     return list(session.exec(query))
-
-
-def list_invoices(
-    ledger: Ledger,
-    as_of: dt.date,
-    order: str | None = None,
-    customer: str | None = None,
-    status: str | None = None,
-    kind: str | None = None,
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
-    unpaid: bool = False,
-    overdue: bool = False,
-) -> list[dict]:
-    if status and status not in ("draft", "validated"):
-        raise InvalidValue(f'status "{status}" is not one of draft, validated')
-    if kind and kind not in KINDS:
-        raise InvalidValue(f'kind "{kind}" is not one of {", ".join(KINDS)}')
-    paid = (
-        select(Payment.invoice_id.label("invoice_id"), func.sum(Payment.amount).label("amount"))
-        .group_by(Payment.invoice_id)
-        .subquery()
-    )
-    paid_amount = type_coerce(func.coalesce(paid.c.amount, 0), Money)
-    order_alias = aliased(SalesOrder)
-    query = (
-        select(Invoice, Customer.code, order_alias.number, paid_amount)
-        .join(Customer, Customer.id == Invoice.customer_id)
-        .outerjoin(order_alias, order_alias.id == Invoice.order_id)
-        .outerjoin(paid, paid.c.invoice_id == Invoice.id)
-        .order_by(Invoice.date, Invoice.id)
-    )
-    if status:
-        query = query.where(Invoice.status == status)
-    if kind:
-        query = query.where(Invoice.kind == kind)
-    if date_from:
-        query = query.where(Invoice.date >= date_from)
-    if date_to:
-        query = query.where(Invoice.date <= date_to)
-    if unpaid or overdue:
-        query = query.where(Invoice.status == "validated", Invoice.kind != "credit_note", paid_amount < Invoice.gross)
-    if overdue:
-        query = query.where(Invoice.due_date < as_of)
-    with ledger.read() as session:
-        if order:
-            query = query.where(Invoice.order_id == lookup.order(session, order).id)
-        if customer:
-            query = query.where(Invoice.customer_id == lookup.customer(session, customer).id)
-        rows = []
-        for invoice, code, order_number, paid_so_far in session.exec(query):
-            settled = paid_so_far >= invoice.gross
-            rows.append(
-                {
-                    "ref": lookup.invoice_ref(invoice),
-                    "number": invoice.number,
-                    "kind": invoice.kind,
-                    "status": invoice.status,
-                    "payment_status": payment_status(invoice.gross, paid_so_far),
-                    "customer": code,
-                    "order": order_number,
-                    "date": date_str(invoice.date),
-                    "due_date": date_str(invoice.due_date),
-                    "net": money_str(invoice.net),
-                    "gross": money_str(invoice.gross),
-                    "paid": money_str(paid_so_far),
-                    "sent_at": _sent(invoice),
-                    "days_late": days_late(invoice.due_date, as_of, settled) if invoice.status == "validated" else 0,
-                }
-            )
-        return rows

@@ -7,32 +7,15 @@ keeps money in integer cents from SQL to text.
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, String, cast, column, func, select, table
+from sqlalchemy import BigInteger, String, cast, func, select
 
 from koban_cli.db.engine import Ledger
+from koban_cli.db.tables import contract, contract_line, customer, invoice, invoice_line, order_line, sales_order
 from koban_cli.domain.values import cents_str
 from koban_cli.errors import InvalidValue, not_found
 from koban_cli.services import billing_sql
 
 STATUSES = ("draft", "validated", "invoiced", "cancelled")
-
-sales_order = table(
-    "sales_order",
-    column("id"),
-    column("number"),
-    column("customer_id"),
-    column("status"),
-    column("date"),
-    column("net", BigInteger),
-)
-customer = table("customer", column("id"), column("code"))
-invoice = table(
-    "invoice", column("id"), column("order_id"), column("kind"), column("status"), column("net", BigInteger)
-)
-order_line = table("order_line", column("id"), column("order_id"), column("net", BigInteger))
-invoice_line = table("invoice_line", column("invoice_id"), column("order_line_id"), column("net", BigInteger))
-contract_line = table("contract_line", column("contract_id"), column("order_line_id"))
-contract = table("contract", column("id"), column("status"))
 
 
 def _handed_to_contracts():
