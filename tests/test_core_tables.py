@@ -1,6 +1,6 @@
 """The Core views of db/tables.py name real columns of the models, stored the same way."""
 
-from sqlalchemy import BigInteger, Date, DateTime
+from sqlalchemy import BigInteger, Boolean, Date, DateTime
 from sqlmodel import SQLModel
 
 from koban_cli.db import models  # noqa: F401  (declares the tables)
@@ -17,6 +17,6 @@ def test_every_core_column_is_a_model_column_stored_the_same_way():
             assert isinstance(col.type, BigInteger) == cents, f"{view.name}.{col.name}: cents on one side only"
             stored = model.columns[col.name].type
             stored = getattr(stored, "impl", stored)  # a TypeDecorator (SQLModel's UTCDateTime) stores its impl
-            for kind in (Date, DateTime):
+            for kind in (Date, DateTime, Boolean):
                 same = isinstance(col.type, kind) == isinstance(stored, kind)
                 assert same, f"{view.name}.{col.name}: a {kind.__name__} on one side only"

@@ -210,7 +210,9 @@ def list_(
 
     Example: koban contract list --status active
     """
-    output.show_rows(_service().list_contracts(state.ledger(), as_of, status), COLUMNS, fmt, "Contracts")
+    from koban_cli.services.contract_list import list_contracts
+
+    output.show_rows(list_contracts(state.ledger(), as_of, status), COLUMNS, fmt, "Contracts")
 
 
 @app.command()

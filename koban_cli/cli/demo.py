@@ -31,9 +31,8 @@ def demo(
     from koban_cli.cli.forecast import render as render_forecast
     from koban_cli.cli.projects_panel import render as render_project
     from koban_cli.db.engine import Ledger, ledger_url
-    from koban_cli.services import contracts as contract_service
+    from koban_cli.services import contract_list, invoice_list, planning
     from koban_cli.services import demo as story
-    from koban_cli.services import invoice_list, planning
     from koban_cli.services import projects as project_service
     from koban_cli.services import stock as stock_service
     from koban_cli.services.order_list import list_orders
@@ -69,7 +68,7 @@ def demo(
         "Invoices",
         negative=invoices.is_credit_note,
     )
-    output.show_rows(contract_service.list_contracts(ledger, today), contracts.COLUMNS, Format.table, "Contracts")
+    output.show_rows(contract_list.list_contracts(ledger, today), contracts.COLUMNS, Format.table, "Contracts")
     output.show_rows(stock_service.levels(ledger), stock.LEVELS, Format.table, "Stock")
     render_project(console, project_service.show(ledger, made["projects"][0], today))
     render_forecast(console, planning.forecast(ledger, today, today.replace(day=1) - relativedelta(months=1)))

@@ -9,7 +9,7 @@ in the models with the same storage, so the two descriptions cannot drift.
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Date, DateTime, column, table
+from sqlalchemy import BigInteger, Boolean, Date, DateTime, column, table
 
 customer = table("customer", column("id"), column("code"))
 sales_order = table(
@@ -39,6 +39,21 @@ invoice = table(
 invoice_line = table("invoice_line", column("invoice_id"), column("order_line_id"), column("net", BigInteger))
 payment = table("payment", column("invoice_id"), column("amount", BigInteger))
 contract_line = table("contract_line", column("contract_id"), column("order_line_id"))
-contract = table("contract", column("id"), column("status"))
+contract = table(
+    "contract",
+    column("id"),
+    column("number"),
+    column("customer_id"),
+    column("start", Date),
+    column("end", Date),
+    column("every"),
+    column("in_advance", Boolean),
+    column("renew", Boolean),
+    column("renew_months"),
+    column("auto", Boolean),
+    column("status"),
+    column("terminated_on", Date),
+)
+contract_period = table("contract_period", column("contract_id"), column("start", Date))
 
-ALL = (customer, sales_order, order_line, invoice, invoice_line, payment, contract_line, contract)
+ALL = (customer, sales_order, order_line, invoice, invoice_line, payment, contract_line, contract, contract_period)

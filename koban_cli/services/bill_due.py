@@ -22,6 +22,7 @@ from sqlmodel import Session, select
 from koban_cli.db.engine import Ledger
 from koban_cli.db.models import Contract, ContractLine, ContractPeriod, ContractReprice, Customer
 from koban_cli.domain import periods as P
+from koban_cli.domain.contract_terms import billing_end
 from koban_cli.domain.lines import VatPolicy
 from koban_cli.domain.values import date_str, money_str
 from koban_cli.errors import InvalidValue, KobanError
@@ -41,9 +42,7 @@ def _due(contract: Contract, billed: set[dt.date], as_of: dt.date) -> list[P.Per
     every = P.months_of(contract.every)
     return [
         period
-        for period in P.periods_until(
-            contract.start, every, contracts.billing_end(contract), contract.in_advance, as_of
-        )
+        for period in P.periods_until(contract.start, every, billing_end(contract), contract.in_advance, as_of)
         if period.start not in billed
     ]
 

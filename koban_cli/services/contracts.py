@@ -22,6 +22,7 @@ from koban_cli.db.models import (
 )
 from koban_cli.domain import periods as P
 from koban_cli.domain.amounts import line_net, totals
+from koban_cli.domain.contract_terms import billing_end, next_due, status_on, summary, term_end
 from koban_cli.domain.lines import Line, VatPolicy, priced, prorated
 from koban_cli.domain.values import HUNDRED, ZERO, date_str, money_str, number_str, round_money
 from koban_cli.errors import InvalidState, InvalidValue, not_found
@@ -29,8 +30,6 @@ from koban_cli.services import lines as doc_lines
 from koban_cli.services import lookup
 from koban_cli.services.lines import LineInput, resolve, vat_policy
 from koban_cli.services.numbering import take_number
-
-STATUSES = ("active", "terminated", "ended", "cancelled")
 
 
 def get(session: Session, number: str) -> Contract:
@@ -242,16 +241,6 @@ def lines_of(session: Session, contract: Contract) -> list[ContractLine]:
     )
 
 
-def billing_end(contract: Contract) -> dt.date | None:
-    """The last day that will ever be billed: None while tacit renewal goes on (a cancelled contract
-    ends the day before it starts, so no period of it is ever due)."""
-    if contract.status == "cancelled":
-        return contract.start - P.ONE_DAY
-    if contract.terminated_on:
-        return contract.terminated_on
-    return None if contract.renew else contract.end
-
-
 def period_price(line: ContractLine, every_months: int, reprices: list[ContractReprice], period: P.Period) -> Decimal:
     """A line's unit price for one billing period, indexations applied (compounded, to the cent at each
     step) to its price, then spread over the periods of its span (see `periods.period_amount`)."""
@@ -260,11 +249,6 @@ def period_price(line: ContractLine, every_months: int, reprices: list[ContractR
         if change.from_date <= period.start:
             price = round_money(price * (HUNDRED + change.percent) / HUNDRED)
     return P.period_amount(price, line.price_months, every_months, period.index)
-
-
-def term_end(contract: Contract, as_of: dt.date) -> dt.date:
-    """The end of the engagement running on `as_of` (tacit renewals counted from the start)."""
-    return P.current_term_end(contract.start, contract.end, contract.renew_months if contract.renew else None, as_of)
 
 
 def period_lines(
@@ -302,15 +286,6 @@ def period_lines(
     return new
 
 
-def status_on(contract: Contract, as_of: dt.date) -> str:
-    if contract.status == "cancelled":
-        return "cancelled"
-    end = billing_end(contract)
-    if end is not None and end < as_of:
-        return "ended" if contract.status == "active" else "terminated"
-    return contract.status
-
-
 def billed_starts(session: Session, contract_ids: list[int] | None = None) -> dict[int, set[dt.date]]:
     query = select(ContractPeriod.contract_id, ContractPeriod.start)
     if contract_ids is not None:
@@ -319,38 +294,6 @@ def billed_starts(session: Session, contract_ids: list[int] | None = None) -> di
     for contract_id, start in session.exec(query):
         out.setdefault(contract_id, set()).add(start)
     return out
-
-
-def next_due(contract: Contract, billed: set[dt.date]) -> P.Period | None:
-    return P.next_period(
-        contract.start, P.months_of(contract.every), billing_end(contract), contract.in_advance, billed
-    )
-
-
-def _row(contract: Contract, code: str, billed: set[dt.date], as_of: dt.date) -> dict:
-    upcoming = next_due(contract, billed)
-    return {
-        "number": contract.number,
-        "customer": code,
-        "status": status_on(contract, as_of),
-        "start": date_str(contract.start),
-        "end": date_str(contract.terminated_on or term_end(contract, as_of)),
-        "every": contract.every,
-        "mode": "auto" if contract.auto else "manual",
-        "next_due": date_str(upcoming.due) if upcoming else None,
-    }
-
-
-def list_contracts(ledger: Ledger, as_of: dt.date, status: str | None = None) -> list[dict]:
-    if status and status not in STATUSES:
-        raise InvalidValue(f'status "{status}" is not one of {", ".join(STATUSES)}')
-    with ledger.read() as session:
-        billed = billed_starts(session)
-        rows = [
-            _row(c, code, billed.get(c.id, set()), as_of)
-            for c, code in session.exec(select(Contract, Customer.code).join(Customer).order_by(Contract.id))
-        ]
-    return [row for row in rows if status in (None, row["status"])]
 
 
 def show(ledger: Ledger, number: str, as_of: dt.date) -> dict:
@@ -395,7 +338,7 @@ def show(ledger: Ledger, number: str, as_of: dt.date) -> dict:
             .where(ContractPeriod.contract_id == contract.id)
             .order_by(ContractPeriod.start)
         ).all()
-        return _row(contract, customer.code, billed, as_of) | {
+        return summary(contract, customer.code, billed, as_of) | {
             "customer_name": customer.name,
             "order": order.number if order else None,
             "in_advance": contract.in_advance,

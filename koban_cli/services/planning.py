@@ -14,6 +14,7 @@ from koban_cli.db.models import Contract, ContractLine, ContractReprice, Invoice
 from koban_cli.domain import forecast as F
 from koban_cli.domain import periods as P
 from koban_cli.domain.billing import percent_of
+from koban_cli.domain.contract_terms import billing_end
 from koban_cli.domain.values import ZERO, date_str, money_str, number_str
 from koban_cli.errors import InvalidState, InvalidValue, KobanError, OverInvoicing
 from koban_cli.services import contracts, invoicing, lookup
@@ -215,7 +216,7 @@ def _contract_amounts(
     amounts, late = [], []
     for contract in active:
         every = P.months_of(contract.every)
-        for period in P.periods_until(contract.start, every, contracts.billing_end(contract), contract.in_advance, end):
+        for period in P.periods_until(contract.start, every, billing_end(contract), contract.in_advance, end):
             if period.start in billed_starts.get(contract.id, set()):
                 continue
             overdue = period.due < as_of

@@ -1,0 +1,73 @@
+"""Where a contract stands on a date: its last billed day, its status, its term, its next period.
+
+Pure rules on any object with a contract's fields (the ORM row, or a plain row
+read with SQLAlchemy Core by `contract list`), so every reader agrees.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Protocol
+
+from koban_cli.domain import periods as P
+from koban_cli.domain.values import date_str
+
+STATUSES = ("active", "terminated", "ended", "cancelled")
+
+
+class Terms(Protocol):
+    number: str
+    start: dt.date
+    end: dt.date
+    every: str
+    in_advance: bool
+    renew: bool
+    renew_months: int
+    auto: bool
+    status: str
+    terminated_on: dt.date | None
+
+
+def billing_end(contract: Terms) -> dt.date | None:
+    """The last day that will ever be billed: None while tacit renewal goes on (a cancelled contract
+    ends the day before it starts, so no period of it is ever due)."""
+    if contract.status == "cancelled":
+        return contract.start - P.ONE_DAY
+    if contract.terminated_on:
+        return contract.terminated_on
+    return None if contract.renew else contract.end
+
+
+def term_end(contract: Terms, as_of: dt.date) -> dt.date:
+    """The end of the engagement running on `as_of` (tacit renewals counted from the start)."""
+    return P.current_term_end(contract.start, contract.end, contract.renew_months if contract.renew else None, as_of)
+
+
+def status_on(contract: Terms, as_of: dt.date) -> str:
+    if contract.status == "cancelled":
+        return "cancelled"
+    end = billing_end(contract)
+    if end is not None and end < as_of:
+        return "ended" if contract.status == "active" else "terminated"
+    return contract.status
+
+
+def next_due(contract: Terms, billed: set[dt.date]) -> P.Period | None:
+    return P.next_period(
+        contract.start, P.months_of(contract.every), billing_end(contract), contract.in_advance, billed
+    )
+
+
+def summary(contract: Terms, customer: str, billed: set[dt.date], as_of: dt.date) -> dict:
+    """The row `contract list` prints (and `contract show` starts from)."""
+    upcoming = next_due(contract, billed)
+    return {
+        "number": contract.number,
+        "customer": customer,
+        "status": status_on(contract, as_of),
+        "start": date_str(contract.start),
+        "end": date_str(contract.terminated_on or term_end(contract, as_of)),
+        "every": contract.every,
+        "mode": "auto" if contract.auto else "manual",
+        "next_due": date_str(upcoming.due) if upcoming else None,
+    }
