@@ -30,6 +30,15 @@ pytestmark = pytest.mark.slow  # real processes paused between check and write
 ROOT = Path(__file__).parents[1]
 
 
+@pytest.fixture(autouse=True)
+def customers_with_siren(catalogue):
+    """The catalogue's French businesses with their SIREN: the clients' stderr then holds errors only."""
+    from koban_cli.services import parties
+
+    parties.edit_customer(catalogue, "ACME", siren="552100554")
+    parties.edit_customer(catalogue, "BOB", siren="732829320")
+
+
 @dataclass
 class Done:
     code: int
