@@ -28,6 +28,9 @@ class Terms(Protocol):
     terminated_on: dt.date | None
 
 
+FIELDS = tuple(Terms.__annotations__)  # what a reader must give the rules below
+
+
 def billing_end(contract: Terms) -> dt.date | None:
     """The last day that will ever be billed: None while tacit renewal goes on (a cancelled contract
     ends the day before it starts, so no period of it is ever due)."""

@@ -3,34 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections import namedtuple
 
 from sqlalchemy import select
 
 from koban_cli.db.engine import Ledger
 from koban_cli.db.tables import contract, contract_period, customer
-from koban_cli.domain.contract_terms import STATUSES, summary
+from koban_cli.domain.contract_terms import FIELDS, STATUSES, summary
 from koban_cli.errors import InvalidValue
 
 
-@dataclass(frozen=True)
-class _Contract:
-    """The fields the domain's contract rules read."""
-
-    id: int
-    number: str
-    start: dt.date
-    end: dt.date
-    every: str
-    in_advance: bool
-    renew: bool
-    renew_months: int
-    auto: bool
-    status: str
-    terminated_on: dt.date | None
-
-
-FIELDS = [contract.c[name] for name in _Contract.__dataclass_fields__]
+Row = namedtuple("Row", ("id", *FIELDS))  # a contract as the domain's rules read it
+COLUMNS = [contract.c[name] for name in Row._fields]
 
 
 def list_contracts(ledger: Ledger, as_of: dt.date, status: str | None = None) -> list[dict]:
@@ -41,13 +25,13 @@ def list_contracts(ledger: Ledger, as_of: dt.date, status: str | None = None) ->
         for contract_id, start in connection.execute(select(contract_period.c.contract_id, contract_period.c.start)):
             billed.setdefault(contract_id, set()).add(start)
         query = (
-            select(*FIELDS, customer.c.code)
+            select(*COLUMNS, customer.c.code)
             .join(customer, customer.c.id == contract.c.customer_id)
             .order_by(contract.c.id)
         )
         rows = []
         for values in connection.execute(query):
             *fields, code = values
-            row = _Contract(*fields)
+            row = Row(*fields)
             rows.append(summary(row, code, billed.get(row.id, set()), as_of))
     return [row for row in rows if status in (None, row["status"])]
