@@ -12,7 +12,6 @@ from koban_cli.db.tables import contract, contract_period, customer
 from koban_cli.domain.contract_terms import FIELDS, STATUSES, summary
 from koban_cli.errors import InvalidValue
 
-
 Row = namedtuple("Row", ("id", *FIELDS))  # a contract as the domain's rules read it
 COLUMNS = [contract.c[name] for name in Row._fields]
 
