@@ -254,8 +254,10 @@ def renewals(
         Col("notice_passed", "Notice passed"),
         Col("renews", "Renews"),
     ]
+    from koban_cli.services import contract_list
+
     output.show_rows(
-        _service().renewals(state.ledger(), as_of, within),
+        contract_list.renewals(state.ledger(), as_of, within),
         columns,
         fmt,
         "Renewals",

@@ -50,6 +50,7 @@ contract = table(
     column("in_advance", Boolean),
     column("renew", Boolean),
     column("renew_months"),
+    column("notice_days"),
     column("auto", Boolean),
     column("status"),
     column("terminated_on", Date),

@@ -1,4 +1,4 @@
-"""`contract list`, in SQLAlchemy Core only (no ORM, no models): two queries, then the domain's rules."""
+"""`contract list` and `contract renewals`, in SQLAlchemy Core only (no ORM, no models), then the domain's rules."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from koban_cli.db.engine import Ledger
 from koban_cli.db.tables import contract, contract_period, customer
-from koban_cli.domain.contract_terms import FIELDS, STATUSES, summary
+from koban_cli.domain.contract_terms import FIELDS, STATUSES, summary, term_end
+from koban_cli.domain.values import date_str
 from koban_cli.errors import InvalidValue
 
 Row = namedtuple("Row", ("id", *FIELDS))  # a contract as the domain's rules read it
@@ -34,3 +35,35 @@ def list_contracts(ledger: Ledger, as_of: dt.date, status: str | None = None) ->
             row = Row(*fields)
             rows.append(summary(row, code, billed.get(row.id, set()), as_of))
     return [row for row in rows if status in (None, row["status"])]
+
+
+def renewals(ledger: Ledger, as_of: dt.date, within: int = 60) -> list[dict]:
+    """Engagement ends coming up within `within` days, with their notice deadlines."""
+    if not 0 <= within <= 3650:
+        raise InvalidValue(f'--within "{within}" must be from 0 to 3650 days')
+    horizon = as_of + dt.timedelta(days=within)
+    query = (
+        select(*COLUMNS, contract.c.notice_days, customer.c.code)
+        .join(customer, customer.c.id == contract.c.customer_id)
+        .where(contract.c.status == "active")
+        .order_by(contract.c.id)
+    )
+    out = []
+    with ledger.read_core() as connection:
+        for values in connection.execute(query):
+            *fields, notice_days, code = values
+            row = Row(*fields)
+            end = term_end(row, as_of)
+            if as_of <= end <= horizon:
+                deadline = end - dt.timedelta(days=notice_days)
+                out.append(
+                    {
+                        "contract": row.number,
+                        "customer": code,
+                        "end": date_str(end),
+                        "notice_deadline": date_str(deadline),
+                        "notice_passed": as_of > deadline,
+                        "renews": bool(row.renew),
+                    }
+                )
+    return sorted(out, key=lambda row: row["end"])

@@ -22,7 +22,7 @@ from koban_cli.db.models import (
 )
 from koban_cli.domain import periods as P
 from koban_cli.domain.amounts import line_net, totals
-from koban_cli.domain.contract_terms import billing_end, next_due, status_on, summary, term_end
+from koban_cli.domain.contract_terms import billing_end, next_due, status_on, summary
 from koban_cli.domain.lines import Line, VatPolicy, priced, prorated
 from koban_cli.domain.values import HUNDRED, ZERO, date_str, money_str, number_str, round_money
 from koban_cli.errors import InvalidState, InvalidValue, not_found
@@ -363,32 +363,6 @@ def show(ledger: Ledger, number: str, as_of: dt.date) -> dict:
                 for p, inv in periods
             ],
         }
-
-
-def renewals(ledger: Ledger, as_of: dt.date, within: int = 60) -> list[dict]:
-    """Engagement ends coming up within `within` days, with their notice deadlines."""
-    if not 0 <= within <= 3650:
-        raise InvalidValue(f'--within "{within}" must be from 0 to 3650 days')
-    horizon = as_of + dt.timedelta(days=within)
-    out = []
-    with ledger.read() as session:
-        for contract, code in session.exec(
-            select(Contract, Customer.code).join(Customer).where(Contract.status == "active").order_by(Contract.id)
-        ):
-            end = term_end(contract, as_of)
-            if as_of <= end <= horizon:
-                deadline = end - dt.timedelta(days=contract.notice_days)
-                out.append(
-                    {
-                        "contract": contract.number,
-                        "customer": code,
-                        "end": date_str(end),
-                        "notice_deadline": date_str(deadline),
-                        "notice_passed": as_of > deadline,
-                        "renews": contract.renew,
-                    }
-                )
-    return sorted(out, key=lambda row: row["end"])
 
 
 def terminate(ledger: Ledger, number: str, on: dt.date, as_of: dt.date, force: bool = False) -> dict:
