@@ -7,6 +7,7 @@ keeps WeasyPrint's own warning out of the way.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes.util
 import logging
 import sys
@@ -28,11 +29,9 @@ def check_subsetting(marker_folder: Path | None = None) -> None:
         f"Note: libharfbuzz-subset is not installed: PDFs render about four times slower "
         f"(Debian/Ubuntu: apt-get install {PACKAGE}). This note is shown once.\n"
     )
-    try:
+    with contextlib.suppress(OSError):  # a read-only home: the note comes again next time, nothing worse
         folder.mkdir(parents=True, exist_ok=True)
         marker.touch()
-    except OSError:
-        pass  # a read-only home: the note comes again next time, nothing worse
 
 
 def _cache_folder() -> Path:
