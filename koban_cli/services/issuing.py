@@ -21,31 +21,19 @@ from koban_cli.db.models import Customer, Invoice
 from koban_cli.domain import integrity
 from koban_cli.errors import InvalidValue
 from koban_cli.services import e_invoicing, lookup, seal
-from koban_cli.services.parties import company_view, customer_view
+from koban_cli.services.parties import COMPANY_FIELDS, company_view, customer_view
 
 ISSUED_LANG = "fr"  # the language of the issued document (the French e-invoicing reform's)
-SELLER_FIELDS = (
-    "name",
-    "address",
-    "postcode",
-    "city",
-    "country",
-    "siren",
-    "vat_number",
-    "iban",
-    "bic",
-    "email",
-    "phone",
-    "legal_form",
-    "capital",
-    "rcs",
-    "logo",
-    "payment_terms_days",
-    "late_penalty_rate",
-    "vat_exempt",
-    "template_dir",
-    "vat_on_debits",
-)
+# What the seller prints: the company's details less its working settings (numbering, stock, reminders…).
+NOT_PRINTED = {
+    "allow_negative_stock",
+    "number_pattern",
+    "global_sequence",
+    "fiscal_year_end",
+    "strict_mentions",
+    "reminder_levels",
+}
+SELLER_FIELDS = tuple(field for field in COMPANY_FIELDS if field not in NOT_PRINTED)
 
 
 def snapshot_of(session: Session, invoice: Invoice) -> dict:
