@@ -1,60 +1,463 @@
-"""Lightweight SQLAlchemy Core views of the tables that fast read commands query.
+"""The ledger's tables for SQLAlchemy Core, generated from db/models.py: do not edit.
 
-Reports that run all day (order list, invoice list) must start without the ORM:
-importing SQLModel and declaring the models costs more than the query. These
-`table()` objects name only the columns read, money as integer cents
-(BigInteger, as stored), dates as dates; `tests/test_core_tables.py` proves each column exists
-in the models with the same storage, so the two descriptions cannot drift.
+Regenerate with `python -m koban_cli.db.generate_tables`; tests/test_core_tables.py
+fails when this file and the models disagree. Read commands query these so they
+start without the ORM (importing SQLModel and declaring the models costs more
+than the query). Money, quantities and rates come back as exact Decimals, as
+from the models; `cents()` reads a money column as its stored integer.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, Date, DateTime, column, table
+from sqlalchemy import BigInteger, Boolean, Date, Integer, LargeBinary, String, column, table, type_coerce
 
-customer = table("customer", column("id"), column("code"))
-sales_order = table(
-    "sales_order",
-    column("id"),
-    column("number"),
-    column("customer_id"),
-    column("status"),
-    column("date", Date),
-    column("net", BigInteger),
+from koban_cli.db.types import Money, Quantity, Rate, UTCMoment
+
+
+def cents(money_column):
+    """A money column as stored: integer cents, for reports that stay in integers from SQL to text."""
+    return type_coerce(money_column, BigInteger)
+
+
+company = table(
+    "company",
+    column("id", Integer),
+    column("name", String),
+    column("address", String),
+    column("postcode", String),
+    column("city", String),
+    column("country", String),
+    column("siren", String),
+    column("vat_number", String),
+    column("iban", String),
+    column("bic", String),
+    column("email", String),
+    column("phone", String),
+    column("legal_form", String),
+    column("capital", String),
+    column("rcs", String),
+    column("logo", String),
+    column("payment_terms_days", Integer),
+    column("late_penalty_rate", Rate),
+    column("vat_exempt", Boolean),
+    column("allow_negative_stock", Boolean),
+    column("number_pattern", String),
+    column("prefixes", String),
+    column("template_dir", String),
+    column("global_sequence", Boolean),
+    column("accounts", String),
+    column("fiscal_year_end", String),
+    column("vat_on_debits", Boolean),
+    column("strict_mentions", Boolean),
+    column("reminder_levels", String),
 )
-order_line = table("order_line", column("id"), column("order_id"), column("net", BigInteger))
-invoice = table(
-    "invoice",
-    column("id"),
-    column("number"),
-    column("kind"),
-    column("status"),
-    column("customer_id"),
-    column("order_id"),
-    column("date", Date),
-    column("due_date", Date),
-    column("sent_at", DateTime),
-    column("net", BigInteger),
-    column("gross", BigInteger),
-)
-invoice_line = table("invoice_line", column("invoice_id"), column("order_line_id"), column("net", BigInteger))
-payment = table("payment", column("invoice_id"), column("amount", BigInteger))
-contract_line = table("contract_line", column("contract_id"), column("order_line_id"))
+
 contract = table(
     "contract",
-    column("id"),
-    column("number"),
-    column("customer_id"),
+    column("id", Integer),
+    column("number", String),
+    column("customer_id", Integer),
+    column("order_id", Integer),
     column("start", Date),
     column("end", Date),
-    column("every"),
+    column("every", String),
     column("in_advance", Boolean),
     column("renew", Boolean),
-    column("renew_months"),
-    column("notice_days"),
+    column("renew_months", Integer),
+    column("notice_days", Integer),
     column("auto", Boolean),
-    column("status"),
+    column("status", String),
     column("terminated_on", Date),
 )
-contract_period = table("contract_period", column("contract_id"), column("start", Date))
 
-ALL = (customer, sales_order, order_line, invoice, invoice_line, payment, contract_line, contract, contract_period)
+contract_line = table(
+    "contract_line",
+    column("id", Integer),
+    column("contract_id", Integer),
+    column("position", Integer),
+    column("product_id", Integer),
+    column("description", String),
+    column("qty", Quantity),
+    column("unit_price", Money),
+    column("price_months", Integer),
+    column("discount", Rate),
+    column("vat_rate", Rate),
+    column("order_line_id", Integer),
+)
+
+contract_period = table(
+    "contract_period",
+    column("id", Integer),
+    column("contract_id", Integer),
+    column("start", Date),
+    column("end", Date),
+    column("invoice_id", Integer),
+)
+
+contract_reprice = table(
+    "contract_reprice",
+    column("id", Integer),
+    column("contract_id", Integer),
+    column("from_date", Date),
+    column("percent", Rate),
+)
+
+credit_application = table(
+    "credit_application",
+    column("id", Integer),
+    column("credit_note_id", Integer),
+    column("invoice_id", Integer),
+    column("date", Date),
+    column("amount", Money),
+    column("payment_id", Integer),
+    column("refund_id", Integer),
+)
+
+customer = table(
+    "customer",
+    column("id", Integer),
+    column("code", String),
+    column("name", String),
+    column("email", String),
+    column("address", String),
+    column("postcode", String),
+    column("city", String),
+    column("country", String),
+    column("siren", String),
+    column("vat_number", String),
+    column("payment_terms_days", Integer),
+    column("no_email", Boolean),
+    column("account", String),
+    column("kind", String),
+    column("vat_regime", String),
+    column("delivery_address", String),
+    column("delivery_postcode", String),
+    column("delivery_city", String),
+    column("delivery_country", String),
+    column("no_reminders", Boolean),
+)
+
+delivery = table(
+    "delivery",
+    column("id", Integer),
+    column("number", String),
+    column("order_id", Integer),
+    column("date", Date),
+    column("status", String),
+    column("note", String),
+)
+
+delivery_line = table(
+    "delivery_line",
+    column("id", Integer),
+    column("delivery_id", Integer),
+    column("position", Integer),
+    column("order_line_id", Integer),
+    column("product_id", Integer),
+    column("qty", Quantity),
+)
+
+invoice = table(
+    "invoice",
+    column("customer_id", Integer),
+    column("date", Date),
+    column("status", String),
+    column("note", String),
+    column("net", Money),
+    column("tax", Money),
+    column("gross", Money),
+    column("id", Integer),
+    column("number", String),
+    column("kind", String),
+    column("order_id", Integer),
+    column("credited_invoice_id", Integer),
+    column("contract_id", Integer),
+    column("project_id", Integer),
+    column("due_date", Date),
+    column("sent_at", UTCMoment),
+    column("send_error", String),
+    column("chain_index", Integer),
+    column("chain_hash", String),
+    column("chain_version", Integer),
+    column("snapshot", String),
+)
+
+invoice_archive = table(
+    "invoice_archive",
+    column("invoice_id", Integer),
+    column("sha256", String),
+    column("lang", String),
+    column("file", String),
+    column("data", LargeBinary),
+    column("archived_at", UTCMoment),
+)
+
+invoice_line = table(
+    "invoice_line",
+    column("position", Integer),
+    column("kind", String),
+    column("product_id", Integer),
+    column("description", String),
+    column("qty", Quantity),
+    column("unit_price", Money),
+    column("discount", Rate),
+    column("vat_rate", Rate),
+    column("net", Money),
+    column("comment", String),
+    column("id", Integer),
+    column("invoice_id", Integer),
+    column("order_line_id", Integer),
+    column("deposit_line_id", Integer),
+    column("source_line_id", Integer),
+    column("period_start", Date),
+    column("period_end", Date),
+)
+
+number_sequence = table(
+    "number_sequence",
+    column("kind", String),
+    column("year", Integer),
+    column("last", Integer),
+    column("last_date", Date),
+    column("pattern", String),
+    column("prefix", String),
+)
+
+order_line = table(
+    "order_line",
+    column("position", Integer),
+    column("kind", String),
+    column("product_id", Integer),
+    column("description", String),
+    column("qty", Quantity),
+    column("unit_price", Money),
+    column("discount", Rate),
+    column("vat_rate", Rate),
+    column("net", Money),
+    column("comment", String),
+    column("id", Integer),
+    column("order_id", Integer),
+)
+
+payment = table(
+    "payment",
+    column("id", Integer),
+    column("invoice_id", Integer),
+    column("date", Date),
+    column("amount", Money),
+    column("method", String),
+)
+
+person_rate = table(
+    "person_rate",
+    column("name", String),
+    column("rate", Money),
+)
+
+product = table(
+    "product",
+    column("id", Integer),
+    column("ref", String),
+    column("name", String),
+    column("kind", String),
+    column("price", Money),
+    column("vat_rate", Rate),
+    column("unit", String),
+    column("deliverable", Boolean),
+    column("stock_tracked", Boolean),
+    column("period", String),
+    column("cost", Money),
+    column("alert_below", Quantity),
+    column("account", String),
+)
+
+project = table(
+    "project",
+    column("id", Integer),
+    column("number", String),
+    column("name", String),
+    column("customer_id", Integer),
+    column("order_id", Integer),
+    column("budget", Money),
+    column("date", Date),
+)
+
+project_task = table(
+    "project_task",
+    column("id", Integer),
+    column("project_id", Integer),
+    column("position", Integer),
+    column("title", String),
+    column("due", Date),
+    column("assignee", String),
+    column("hours", Quantity),
+    column("done_on", Date),
+)
+
+purchase = table(
+    "purchase",
+    column("id", Integer),
+    column("number", String),
+    column("supplier_id", Integer),
+    column("project_id", Integer),
+    column("date", Date),
+    column("supplier_ref", String),
+    column("status", String),
+    column("amount", Money),
+)
+
+purchase_line = table(
+    "purchase_line",
+    column("id", Integer),
+    column("purchase_id", Integer),
+    column("product_id", Integer),
+    column("description", String),
+    column("qty", Quantity),
+    column("cost", Money),
+    column("amount", Money),
+)
+
+quote = table(
+    "quote",
+    column("customer_id", Integer),
+    column("date", Date),
+    column("status", String),
+    column("note", String),
+    column("net", Money),
+    column("tax", Money),
+    column("gross", Money),
+    column("id", Integer),
+    column("number", String),
+    column("valid_until", Date),
+)
+
+quote_line = table(
+    "quote_line",
+    column("position", Integer),
+    column("kind", String),
+    column("product_id", Integer),
+    column("description", String),
+    column("qty", Quantity),
+    column("unit_price", Money),
+    column("discount", Rate),
+    column("vat_rate", Rate),
+    column("net", Money),
+    column("comment", String),
+    column("id", Integer),
+    column("quote_id", Integer),
+)
+
+reminder = table(
+    "reminder",
+    column("id", Integer),
+    column("invoice_id", Integer),
+    column("level", Integer),
+    column("days", Integer),
+    column("formal_notice", Boolean),
+    column("date", Date),
+    column("amount_due", Money),
+    column("penalty_rate", Rate),
+    column("penalties", Money),
+    column("indemnity", Money),
+    column("lang", String),
+    column("by_email", Boolean),
+    column("sent_at", UTCMoment),
+    column("send_error", String),
+)
+
+sales_order = table(
+    "sales_order",
+    column("customer_id", Integer),
+    column("date", Date),
+    column("status", String),
+    column("note", String),
+    column("net", Money),
+    column("tax", Money),
+    column("gross", Money),
+    column("id", Integer),
+    column("number", String),
+    column("customer_ref", String),
+    column("quote_id", Integer),
+    column("import_key", String),
+    column("delivery_address", String),
+    column("delivery_postcode", String),
+    column("delivery_city", String),
+    column("delivery_country", String),
+)
+
+schedule_entry = table(
+    "schedule_entry",
+    column("id", Integer),
+    column("order_id", Integer),
+    column("date", Date),
+    column("amount", Money),
+    column("percent", Rate),
+    column("kind", String),
+    column("label", String),
+    column("invoice_id", Integer),
+)
+
+stock_move = table(
+    "stock_move",
+    column("id", Integer),
+    column("product_id", Integer),
+    column("date", Date),
+    column("qty", Quantity),
+    column("kind", String),
+    column("ref", String),
+    column("note", String),
+    column("cost", Money),
+    column("delivery_line_id", Integer),
+)
+
+supplier = table(
+    "supplier",
+    column("id", Integer),
+    column("code", String),
+    column("name", String),
+    column("email", String),
+)
+
+time_entry = table(
+    "time_entry",
+    column("id", Integer),
+    column("project_id", Integer),
+    column("task_id", Integer),
+    column("date", Date),
+    column("who", String),
+    column("hours", Quantity),
+    column("rate", Money),
+    column("note", String),
+)
+
+ALL = (
+    company,
+    contract,
+    contract_line,
+    contract_period,
+    contract_reprice,
+    credit_application,
+    customer,
+    delivery,
+    delivery_line,
+    invoice,
+    invoice_archive,
+    invoice_line,
+    number_sequence,
+    order_line,
+    payment,
+    person_rate,
+    product,
+    project,
+    project_task,
+    purchase,
+    purchase_line,
+    quote,
+    quote_line,
+    reminder,
+    sales_order,
+    schedule_entry,
+    stock_move,
+    supplier,
+    time_entry,
+)

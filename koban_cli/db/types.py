@@ -7,9 +7,10 @@ database without losing a cent.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy.types import BigInteger, TypeDecorator
+from sqlalchemy.types import BigInteger, DateTime, TypeDecorator
 
 
 class Scaled(TypeDecorator):
@@ -38,3 +39,18 @@ class Scaled(TypeDecorator):
 Money = Scaled(2)
 Quantity = Scaled(3)
 Rate = Scaled(2)
+
+
+class UTCMoment(TypeDecorator):
+    """A moment as the models store it (SQLModel's UTCDateTime), for Core reads: aware, in UTC."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else value.astimezone(dt.timezone.utc)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.timezone.utc) if value.utcoffset() is None else value.astimezone(dt.timezone.utc)

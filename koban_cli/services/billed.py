@@ -1,4 +1,9 @@
-"""What has been billed: the sums every invoicing rule reads (the SQL is in billing_sql)."""
+"""What has been billed: the sums every invoicing rule reads (the SQL is in billing_sql).
+
+Written in SQLAlchemy Core over db/tables.py, so the same functions serve a
+write (an ORM `Session`) and a read command that never imports the ORM (a Core
+`Connection`): both `execute()` a Core select.
+"""
 
 from __future__ import annotations
 
@@ -6,59 +11,59 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Iterable
 
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlalchemy import func, select, type_coerce
 
-from koban_cli.db.models import Contract, ContractLine, Invoice, InvoiceLine, OrderLine, Payment, SalesOrder
+from koban_cli.db.tables import contract, contract_line, invoice, invoice_line, payment
 from koban_cli.db.types import Money
 from koban_cli.domain import billing
 from koban_cli.domain.billing import Billable, OpenDeposit, Terms
 from koban_cli.domain.values import ZERO
 from koban_cli.services import billing_sql
 
-INVOICE = Invoice.__table__
-REPORTED = billing_sql.reported(INVOICE)
-COMMITTED = billing_sql.committed(INVOICE)
+REPORTED = billing_sql.reported(invoice)
+COMMITTED = billing_sql.committed(invoice)
 CREDIT = "credit_note"
+DRAFT_OR_VALIDATED = invoice.c.status.in_(("draft", "validated"))
 
 
 def signed_sum(column, sa_type):
-    return billing_sql.signed_sum(INVOICE, column, sa_type)
+    return billing_sql.signed_sum(invoice, column, sa_type)
 
 
-def invoiced_by_order(session: Session, order_ids: Iterable[int] | None = None, committed: bool = False):
+def invoiced_by_order(db, order_ids: Iterable[int] | None = None, committed: bool = False):
     """`{order_id: invoiced}` in one aggregate; all orders when `order_ids` is None."""
     query = (
-        select(Invoice.order_id, signed_sum(Invoice.net, Money))
-        .where(Invoice.order_id.is_not(None), COMMITTED if committed else REPORTED)
-        .group_by(Invoice.order_id)
+        select(invoice.c.order_id, signed_sum(invoice.c.net, Money))
+        .where(invoice.c.order_id.is_not(None), COMMITTED if committed else REPORTED)
+        .group_by(invoice.c.order_id)
     )
     if order_ids is not None:
-        query = query.where(Invoice.order_id.in_(list(order_ids)))
-    return dict(session.exec(query).all())
+        query = query.where(invoice.c.order_id.in_(list(order_ids)))
+    return dict(db.execute(query).all())
 
 
-def invoiced_by_project(session: Session, project_ids: Iterable[int]) -> dict[int, Decimal]:
+def invoiced_by_project(db, project_ids: Iterable[int]) -> dict[int, Decimal]:
     """`{project_id: invoiced}` by the invoices linked to a project without an order (credit notes negative)."""
     query = (
-        select(Invoice.project_id, signed_sum(Invoice.net, Money))
-        .where(Invoice.project_id.in_(list(project_ids)), REPORTED)
-        .group_by(Invoice.project_id)
+        select(invoice.c.project_id, signed_sum(invoice.c.net, Money))
+        .where(invoice.c.project_id.in_(list(project_ids)), REPORTED)
+        .group_by(invoice.c.project_id)
     )
-    return dict(session.exec(query).all())
+    return dict(db.execute(query).all())
 
 
-def invoiced(session: Session, order: SalesOrder, committed: bool = False) -> Decimal:
-    return invoiced_by_order(session, [order.id], committed).get(order.id, ZERO)
+def invoiced(db, order, committed: bool = False) -> Decimal:
+    return invoiced_by_order(db, [order.id], committed).get(order.id, ZERO)
 
 
-def _usage(session: Session, anchor, terms: dict[int, Terms], statuses) -> dict[int, tuple[Decimal, Decimal]]:
-    """What the lines anchored to `terms`' lines (by `anchor`, an InvoiceLine column) have used of them."""
+def _usage(db, anchor, terms: dict[int, Terms], statuses) -> dict[int, tuple[Decimal, Decimal]]:
+    """What the lines anchored to `terms`' lines (by `anchor`, an invoice_line column) have used of them."""
     if not terms:
         return {}
-    rows = session.exec(
-        select(anchor, InvoiceLine.qty, InvoiceLine.unit_price, InvoiceLine.discount, InvoiceLine.net, Invoice.kind)
-        .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
+    line = invoice_line.c
+    rows = db.execute(
+        select(anchor, line.qty, line.unit_price, line.discount, line.net, invoice.c.kind)
+        .join(invoice, invoice.c.id == line.invoice_id)
         .where(anchor.in_(list(terms)), statuses)
     )
     return billing.usage(
@@ -71,9 +76,9 @@ def terms_of(lines) -> dict[int, Terms]:
     return {line.id: Terms(line.qty, line.unit_price, line.discount, line.net) for line in lines if line.kind != "text"}
 
 
-def line_usage(session: Session, lines: list[OrderLine], committed: bool) -> dict[int, tuple[Decimal, Decimal]]:
-    """`{order_line_id: (qty billed, net billed)}`, credit notes negative."""
-    return _usage(session, InvoiceLine.order_line_id, terms_of(lines), COMMITTED if committed else REPORTED)
+def line_usage(db, lines, committed: bool) -> dict[int, tuple[Decimal, Decimal]]:
+    """`{order_line_id: (qty billed, net billed)}` of order lines, credit notes negative."""
+    return _usage(db, invoice_line.c.order_line_id, terms_of(lines), COMMITTED if committed else REPORTED)
 
 
 def billable(line, used: dict[int, tuple[Decimal, Decimal]], **anchors) -> Billable:
@@ -95,11 +100,11 @@ def billable(line, used: dict[int, tuple[Decimal, Decimal]], **anchors) -> Billa
     )
 
 
-def billables(session: Session, lines: list[OrderLine], committed: bool = True) -> list[Billable]:
+def billables(db, lines, committed: bool = True) -> list[Billable]:
     """The order's priced lines with what is billed of them. A line handed over to a contract made from
     the order is billed by the contract from then on: what the order did not bill of it is closed."""
-    usage = line_usage(session, lines, committed)
-    handed = handed_to_contracts(session, [line.id for line in lines])
+    usage = line_usage(db, lines, committed)
+    handed = handed_to_contracts(db, [line.id for line in lines])
     found = []
     for line in lines:
         if line.kind == "text":
@@ -111,42 +116,44 @@ def billables(session: Session, lines: list[OrderLine], committed: bool = True) 
     return found
 
 
-def handed_to_contracts(session: Session, order_line_ids: list[int]) -> set[int]:
+def handed_to_contracts(db, order_line_ids: list[int]) -> set[int]:
     """The order lines that a contract (not cancelled) bills."""
     if not order_line_ids:
         return set()
     return set(
-        session.exec(
-            select(ContractLine.order_line_id)
-            .join(Contract, Contract.id == ContractLine.contract_id)
-            .where(ContractLine.order_line_id.in_(order_line_ids), Contract.status != "cancelled")
-        )
+        db.execute(
+            select(contract_line.c.order_line_id)
+            .join(contract, contract.c.id == contract_line.c.contract_id)
+            .where(contract_line.c.order_line_id.in_(order_line_ids), contract.c.status != "cancelled")
+        ).scalars()
     )
 
 
-def open_deposits(session: Session, order: SalesOrder, committed: bool = True) -> list[OpenDeposit]:
+def open_deposits(db, order, committed: bool = True) -> list[OpenDeposit]:
     """Validated deposit lines of the order with what is left to deduct: deductions and credits taken
     off (those of drafts too when `committed`, so two drafts never take the same deposit)."""
-    deposit_lines = session.exec(
-        select(InvoiceLine, Invoice.number)
-        .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
-        .where(Invoice.order_id == order.id, Invoice.kind == "deposit", Invoice.status == "validated")
-        .order_by(Invoice.number, InvoiceLine.position)
+    line = invoice_line.c
+    deposit_lines = db.execute(
+        select(line.id, invoice.c.number, line.vat_rate, line.net)
+        .join(invoice, invoice.c.id == line.invoice_id)
+        .where(invoice.c.order_id == order.id, invoice.c.kind == "deposit", invoice.c.status == "validated")
+        .order_by(invoice.c.number, line.position)
     ).all()
     if not deposit_lines:
         return []
-    statuses = Invoice.status.in_(("draft", "validated")) if committed else REPORTED
     used = dict(
-        session.exec(
-            select(InvoiceLine.deposit_line_id, signed_sum(InvoiceLine.net, Money))
-            .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
-            .where(InvoiceLine.deposit_line_id.in_([line.id for line, _ in deposit_lines]), statuses)
-            .group_by(InvoiceLine.deposit_line_id)
+        db.execute(
+            select(line.deposit_line_id, signed_sum(line.net, Money))
+            .join(invoice, invoice.c.id == line.invoice_id)
+            .where(
+                line.deposit_line_id.in_([row.id for row in deposit_lines]),
+                DRAFT_OR_VALIDATED if committed else REPORTED,
+            )
+            .group_by(line.deposit_line_id)
         ).all()
     )
     return [
-        OpenDeposit(line.id, number, line.vat_rate, line.net + used.get(line.id, ZERO))
-        for line, number in deposit_lines
+        OpenDeposit(line_id, number, rate, net + used.get(line_id, ZERO)) for line_id, number, rate, net in deposit_lines
     ]
 
 
@@ -164,9 +171,9 @@ class Settlement:
         return not self.lines_left and not self.deposits_left
 
 
-def settlement(session: Session, order: SalesOrder, lines: list[OrderLine]) -> Settlement:
-    priced = billables(session, lines, committed=False)
-    deposits = open_deposits(session, order, committed=False)
+def settlement(db, order, lines) -> Settlement:
+    priced = billables(db, lines, committed=False)
+    deposits = open_deposits(db, order, committed=False)
     return Settlement(
         {line.line_id: line.qty_used for line in priced},
         sum((line.net_left for line in priced), ZERO),
@@ -174,16 +181,16 @@ def settlement(session: Session, order: SalesOrder, lines: list[OrderLine]) -> S
     )
 
 
-def credit_usage(session: Session, lines: list[InvoiceLine]) -> dict[int, tuple[Decimal, Decimal]]:
+def credit_usage(db, lines) -> dict[int, tuple[Decimal, Decimal]]:
     """`{invoice_line_id: (qty credited, net credited)}` by draft or validated credit notes."""
-    used = _usage(session, InvoiceLine.source_line_id, terms_of(lines), Invoice.status.in_(("draft", "validated")))
+    used = _usage(db, invoice_line.c.source_line_id, terms_of(lines), DRAFT_OR_VALIDATED)
     return {line_id: (-qty, -net) for line_id, (qty, net) in used.items()}  # credit notes count negative there
 
 
-def paid_by_invoice(session: Session, invoice_ids: Iterable[int]) -> dict[int, Decimal]:
+def paid_by_invoice(db, invoice_ids: Iterable[int]) -> dict[int, Decimal]:
     query = (
-        select(Payment.invoice_id, func.sum(Payment.amount))
-        .where(Payment.invoice_id.in_(list(invoice_ids)))
-        .group_by(Payment.invoice_id)
+        select(payment.c.invoice_id, type_coerce(func.sum(payment.c.amount), Money))
+        .where(payment.c.invoice_id.in_(list(invoice_ids)))
+        .group_by(payment.c.invoice_id)
     )
-    return dict(session.exec(query).all())
+    return dict(db.execute(query).all())

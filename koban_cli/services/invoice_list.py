@@ -12,7 +12,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from koban_cli.db.engine import Ledger
-from koban_cli.db.tables import customer, invoice, payment, sales_order
+from koban_cli.db.tables import cents, customer, invoice, payment, sales_order
 from koban_cli.domain.payments import days_late, payment_status
 from koban_cli.domain.values import cents_str
 from koban_cli.errors import InvalidValue, not_found
@@ -39,7 +39,7 @@ def list_invoices(
     if kind and kind not in KINDS:
         raise InvalidValue(f'kind "{kind}" is not one of {", ".join(KINDS)}')
     paid = (
-        select(payment.c.invoice_id, func.sum(payment.c.amount).label("amount"))
+        select(payment.c.invoice_id, func.sum(cents(payment.c.amount)).label("amount"))
         .group_by(payment.c.invoice_id)
         .subquery()
     )
@@ -55,8 +55,8 @@ def list_invoices(
             invoice.c.date,
             invoice.c.due_date,
             invoice.c.sent_at,
-            invoice.c.net,
-            invoice.c.gross,
+            cents(invoice.c.net),
+            cents(invoice.c.gross),
             paid_cents,
         )
         .join(customer, customer.c.id == invoice.c.customer_id)
@@ -74,7 +74,7 @@ def list_invoices(
         query = query.where(invoice.c.date <= date_to)
     if unpaid or overdue:
         query = query.where(
-            invoice.c.status == "validated", invoice.c.kind != "credit_note", paid_cents < invoice.c.gross
+            invoice.c.status == "validated", invoice.c.kind != "credit_note", paid_cents < cents(invoice.c.gross)
         )
     if overdue:
         query = query.where(invoice.c.due_date < as_of)

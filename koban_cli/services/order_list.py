@@ -10,7 +10,16 @@ from __future__ import annotations
 from sqlalchemy import BigInteger, String, cast, func, select
 
 from koban_cli.db.engine import Ledger
-from koban_cli.db.tables import contract, contract_line, customer, invoice, invoice_line, order_line, sales_order
+from koban_cli.db.tables import (
+    cents,
+    contract,
+    contract_line,
+    customer,
+    invoice,
+    invoice_line,
+    order_line,
+    sales_order,
+)
 from koban_cli.domain.values import cents_str
 from koban_cli.errors import InvalidValue, not_found
 from koban_cli.services import billing_sql
@@ -28,7 +37,7 @@ def _handed_to_contracts():
     )
     billed = (
         select(
-            invoice_line.c.order_line_id, billing_sql.signed_sum(invoice, invoice_line.c.net, BigInteger).label("net")
+            invoice_line.c.order_line_id, billing_sql.signed_sum(invoice, cents(invoice_line.c.net), BigInteger).label("net")
         )
         .join(invoice, invoice.c.id == invoice_line.c.invoice_id)
         .where(billing_sql.reported(invoice), invoice_line.c.order_line_id.in_(handed))
@@ -36,7 +45,7 @@ def _handed_to_contracts():
         .subquery()
     )
     return (
-        select(order_line.c.order_id, func.sum(order_line.c.net - func.coalesce(billed.c.net, 0)).label("amount"))
+        select(order_line.c.order_id, func.sum(cents(order_line.c.net) - func.coalesce(billed.c.net, 0)).label("amount"))
         .outerjoin(billed, billed.c.order_line_id == order_line.c.id)
         .where(order_line.c.id.in_(handed))
         .group_by(order_line.c.order_id)
@@ -51,7 +60,7 @@ def list_orders(
     if status and status not in STATUSES:
         raise InvalidValue(f'status "{status}" is not one of {", ".join(STATUSES)}')
     invoiced = (
-        select(invoice.c.order_id, billing_sql.signed_sum(invoice, invoice.c.net, BigInteger).label("amount"))
+        select(invoice.c.order_id, billing_sql.signed_sum(invoice, cents(invoice.c.net), BigInteger).label("amount"))
         .where(invoice.c.order_id.is_not(None), billing_sql.reported(invoice))
         .group_by(invoice.c.order_id)
         .subquery()
@@ -63,7 +72,7 @@ def list_orders(
             customer.c.code,
             sales_order.c.status,
             cast(sales_order.c.date, String),  # ISO text on every backend, no date object in between
-            sales_order.c.net,
+            cents(sales_order.c.net),
             func.coalesce(invoiced.c.amount, 0),
             func.coalesce(handed.c.amount, 0),
         )
