@@ -127,6 +127,13 @@ class Ledger:
         with self.engine.connect() as connection:
             yield connection
 
+    @contextmanager
+    def write_core(self) -> Iterator[Connection]:
+        """One Core transaction, all or nothing (BEGIN IMMEDIATE on SQLite), for writes that must not pay
+        for the ORM's import."""
+        with self._writer.begin() as connection:
+            yield connection
+
     def close(self) -> None:
         self.engine.dispose()
 
