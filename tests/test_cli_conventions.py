@@ -54,6 +54,7 @@ def test_remaining_to_invoice_report_starts_without_orm_or_pydantic(tmp_path):
     assert imported_by(["--db", db, "invoice", "list", "--format", "json"]) == ["sqlalchemy"]
     assert imported_by(["--db", db, "contract", "list", "--format", "json"]) == ["sqlalchemy"]
     assert imported_by(["--db", db, "contract", "renewals", "--format", "json"]) == ["sqlalchemy"]
+    assert imported_by(["--db", db, "info", "--format", "json"]) == ["sqlalchemy"]
 
 
 def test_domain_imports_no_framework():

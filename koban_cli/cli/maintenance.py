@@ -77,13 +77,13 @@ def info(fmt: FormatOpt = FORMAT_DEFAULT) -> None:
     """
     from koban_cli.db.engine import Ledger, ledger_url
     from koban_cli.errors import SchemaTooNew
-    from koban_cli.services import maintenance
+    from koban_cli.services import ledger_info
 
     try:
         ledger = state.ledger()
     except SchemaTooNew:  # still say what it is, without touching it
         ledger = Ledger(ledger_url(state.explicit_db()), migrate=False)
-    output.show_record(maintenance.info(ledger), fmt)
+    output.show_record(ledger_info.info(ledger), fmt)
 
 
 def anchor(

@@ -9,16 +9,15 @@ from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
-from sqlalchemy import func, text
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from koban_cli import files
-from koban_cli.db.engine import SCHEMA_HEAD, Ledger, schema_version
+from koban_cli.db.engine import Ledger
 from koban_cli.db.integrity_sql import stored_content
 from koban_cli.db.models import (
     Contract,
     ContractPeriod,
-    Customer,
     Delivery,
     DeliveryLine,
     Invoice,
@@ -27,8 +26,6 @@ from koban_cli.db.models import (
     OrderLine,
     Payment,
     Product,
-    Project,
-    Quote,
     SalesOrder,
     StockMove,
 )
@@ -378,30 +375,3 @@ def restore(ledger_file: Path, source: Path, force: bool = False) -> dict:
         files.copy_private(archived, ledger_file.with_name(ledger_file.name + ".archive"))
     return {"restored": str(source), "ledger": str(ledger_file), "schema": version[0]}
 
-
-def info(ledger: Ledger) -> dict:
-    with ledger.read() as session:
-        counts = {
-            name: session.exec(select(func.count()).select_from(model)).one()
-            for name, model in (
-                ("customers", Customer),
-                ("products", Product),
-                ("quotes", Quote),
-                ("orders", SalesOrder),
-                ("invoices", Invoice),
-                ("contracts", Contract),
-                ("deliveries", Delivery),
-                ("projects", Project),
-            )
-        }
-        integrity = session.exec(text("PRAGMA quick_check")).scalar() if ledger.is_sqlite else None
-    location = str(_path(ledger)) if ledger.is_sqlite else ledger.engine.url.render_as_string(hide_password=True)
-    size = Path(location).stat().st_size if ledger.is_sqlite else None
-    return {
-        "ledger": location,
-        "schema_version": schema_version(ledger.engine),
-        "koban_schema": SCHEMA_HEAD,  # the newest revision this koban knows
-        "bytes": size,
-        "quick_check": integrity,
-        **counts,
-    }
