@@ -1,4 +1,10 @@
-"""Stock: the level of a product is the sum of its movements; each movement names its cause."""
+"""Stock: the level of a product is the sum of its movements; each movement names its cause.
+
+Written in SQLAlchemy Core over db/tables.py. The sums (`on_hand`, `delivered`,
+`reserved`) take `db`, an ORM `Session` (a delivery being written) or a Core
+`Connection` (`stock show`, which never imports the ORM): both `execute()` a
+Core select, so writes and reads share one implementation.
+"""
 
 from __future__ import annotations
 
@@ -6,78 +12,93 @@ import datetime as dt
 from decimal import Decimal
 from typing import Iterable
 
-from sqlalchemy import func, type_coerce
-from sqlmodel import Session, select
+from sqlalchemy import func, insert, select, type_coerce
 
 from koban_cli.db.engine import Ledger
-from koban_cli.db.models import Delivery, DeliveryLine, OrderLine, Product, SalesOrder, StockMove
+from koban_cli.db.tables import delivery, delivery_line, order_line, product, sales_order, stock_move
 from koban_cli.db.types import Quantity
 from koban_cli.domain.values import ZERO, date_str, money_str, number_str
-from koban_cli.errors import InvalidState, InvalidValue
-from koban_cli.services import lookup
+from koban_cli.errors import InvalidState, InvalidValue, not_found
 
 KINDS = ("receipt", "delivery", "adjustment", "return", "purchase")
 
 
-def on_hand(session: Session, product_ids: Iterable[int] | None = None) -> dict[int, Decimal]:
-    query = select(StockMove.product_id, func.sum(StockMove.qty)).group_by(StockMove.product_id)
+def on_hand(db, product_ids: Iterable[int] | None = None) -> dict[int, Decimal]:
+    """`{product_id: level}`, the sum of each product's movements; all products when `product_ids` is None."""
+    query = select(stock_move.c.product_id, func.sum(stock_move.c.qty)).group_by(stock_move.c.product_id)
     if product_ids is not None:
-        query = query.where(StockMove.product_id.in_(list(product_ids)))
-    return dict(session.exec(query).all())
+        query = query.where(stock_move.c.product_id.in_(list(product_ids)))
+    return dict(db.execute(query).all())
 
 
 def delivered(
-    session: Session, order_line_ids: Iterable[int] | None = None, statuses: tuple[str, ...] = ("validated",)
+    db, order_line_ids: Iterable[int] | None = None, statuses: tuple[str, ...] = ("validated",)
 ) -> dict[int, Decimal]:
     """`{order_line_id: qty delivered}` by deliveries in the given statuses."""
     query = (
-        select(DeliveryLine.order_line_id, func.sum(DeliveryLine.qty))
-        .join(Delivery, Delivery.id == DeliveryLine.delivery_id)
-        .where(Delivery.status.in_(statuses))
-        .group_by(DeliveryLine.order_line_id)
+        select(delivery_line.c.order_line_id, func.sum(delivery_line.c.qty))
+        .join(delivery, delivery.c.id == delivery_line.c.delivery_id)
+        .where(delivery.c.status.in_(statuses))
+        .group_by(delivery_line.c.order_line_id)
     )
     if order_line_ids is not None:
-        query = query.where(DeliveryLine.order_line_id.in_(list(order_line_ids)))
-    return dict(session.exec(query).all())
+        query = query.where(delivery_line.c.order_line_id.in_(list(order_line_ids)))
+    return dict(db.execute(query).all())
 
 
-def reserved(session: Session) -> dict[int, Decimal]:
+def reserved(db) -> dict[int, Decimal]:
     """Ordered by validated orders and not delivered yet, per product."""
     shipped = (
-        select(DeliveryLine.order_line_id.label("line_id"), func.sum(DeliveryLine.qty).label("qty"))
-        .join(Delivery, Delivery.id == DeliveryLine.delivery_id)
-        .where(Delivery.status == "validated")
-        .group_by(DeliveryLine.order_line_id)
+        select(delivery_line.c.order_line_id.label("line_id"), func.sum(delivery_line.c.qty).label("qty"))
+        .join(delivery, delivery.c.id == delivery_line.c.delivery_id)
+        .where(delivery.c.status == "validated")
+        .group_by(delivery_line.c.order_line_id)
         .subquery()
     )
     query = (
-        select(OrderLine.product_id, OrderLine.qty, type_coerce(func.coalesce(shipped.c.qty, 0), Quantity))
-        .join(SalesOrder, SalesOrder.id == OrderLine.order_id)
-        .join(Product, Product.id == OrderLine.product_id)
-        .outerjoin(shipped, shipped.c.line_id == OrderLine.id)
-        .where(SalesOrder.status.in_(("validated", "invoiced")), Product.stock_tracked)
+        select(order_line.c.product_id, order_line.c.qty, type_coerce(func.coalesce(shipped.c.qty, 0), Quantity))
+        .join(sales_order, sales_order.c.id == order_line.c.order_id)
+        .join(product, product.c.id == order_line.c.product_id)
+        .outerjoin(shipped, shipped.c.line_id == order_line.c.id)
+        .where(sales_order.c.status.in_(("validated", "invoiced")), product.c.stock_tracked)
     )
     out: dict[int, Decimal] = {}
-    for product_id, qty, done in session.exec(query):
+    for product_id, qty, done in db.execute(query):
         left = qty - done
         if left > 0:
             out[product_id] = out.get(product_id, ZERO) + left
     return out
 
 
-def _tracked(session: Session, ref: str) -> Product:
-    product = lookup.product(session, ref)
-    if not product.stock_tracked:
+def _product(db, ref: str):
+    """The product row (`id`, `stock_tracked`) users call `ref`."""
+    found = db.execute(select(product.c.id, product.c.stock_tracked).where(product.c.ref == ref)).first()
+    if found is None:
+        raise not_found("product", ref)
+    return found
+
+
+def _tracked(db, ref: str) -> int:
+    """The id of the stock-tracked product `ref`."""
+    found = _product(db, ref)
+    if not found.stock_tracked:
         raise InvalidState(f'product "{ref}" is not stock-tracked (koban product edit {ref} --stock)')
-    return product
+    return found.id
+
+
+def _move(db, product_id: int, date: dt.date, qty: Decimal, kind: str, note: str, cost: Decimal | None = None):
+    db.execute(
+        insert(stock_move).values(
+            product_id=product_id, date=date, qty=qty, kind=kind, ref="", note=note, cost=cost, delivery_line_id=None
+        )
+    )
 
 
 def move_in(ledger: Ledger, ref: str, qty: Decimal, date: dt.date, cost: Decimal | None = None, note: str = "") -> dict:
-    with ledger.write() as session:
-        product = _tracked(session, ref)
-        session.add(StockMove(product_id=product.id, date=date, qty=qty, kind="receipt", note=note or "", cost=cost))
-        session.flush()
-        return {"ref": ref, "on_hand": number_str(on_hand(session, [product.id]).get(product.id, ZERO))}
+    with ledger.write_core() as connection:
+        product_id = _tracked(connection, ref)
+        _move(connection, product_id, date, qty, "receipt", note or "", cost)
+        return {"ref": ref, "on_hand": number_str(on_hand(connection, [product_id]).get(product_id, ZERO))}
 
 
 def adjust(ledger: Ledger, ref: str, counted: Decimal, date: dt.date, note: str) -> dict:
@@ -86,36 +107,40 @@ def adjust(ledger: Ledger, ref: str, counted: Decimal, date: dt.date, note: str)
         raise InvalidValue("an adjustment needs --note (why the count differs)")
     if counted < 0:
         raise InvalidValue(f'--to "{counted}" must not be negative')
-    with ledger.write() as session:
-        product = _tracked(session, ref)
-        level = on_hand(session, [product.id]).get(product.id, ZERO)
+    with ledger.write_core() as connection:
+        product_id = _tracked(connection, ref)
+        level = on_hand(connection, [product_id]).get(product_id, ZERO)
         if counted == level:
             raise InvalidState(f'"{ref}" is already at {number_str(level)}; nothing to adjust')
-        session.add(StockMove(product_id=product.id, date=date, qty=counted - level, kind="adjustment", note=note))
+        _move(connection, product_id, date, counted - level, "adjustment", note)
         return {"ref": ref, "on_hand": number_str(counted), "moved": number_str(counted - level)}
 
 
 def levels(ledger: Ledger, ref: str | None = None) -> list[dict]:
-    with ledger.read() as session:
-        query = select(Product).where(Product.stock_tracked).order_by(Product.ref)
+    query = (
+        select(product.c.id, product.c.ref, product.c.name, product.c.alert_below)
+        .where(product.c.stock_tracked)
+        .order_by(product.c.ref)
+    )
+    with ledger.read_core() as connection:
         if ref:
-            query = query.where(Product.id == _tracked(session, ref).id)
-        products = list(session.exec(query))
-        have, wanted = on_hand(session), reserved(session)
+            query = query.where(product.c.id == _tracked(connection, ref))
+        products = connection.execute(query).all()
+        have, wanted = on_hand(connection), reserved(connection)
     rows = []
-    for product in products:
-        level = have.get(product.id, ZERO)
-        booked = wanted.get(product.id, ZERO)
+    for product_id, product_ref, name, alert_below in products:
+        level = have.get(product_id, ZERO)
+        booked = wanted.get(product_id, ZERO)
         available = level - booked
         rows.append(
             {
-                "product": product.ref,
-                "name": product.name,
+                "product": product_ref,
+                "name": name,
                 "on_hand": number_str(level),
                 "reserved": number_str(booked),
                 "available": number_str(available),
-                "alert_below": number_str(product.alert_below),
-                "below_alert": product.alert_below is not None and available < product.alert_below,
+                "alert_below": number_str(alert_below),
+                "below_alert": alert_below is not None and available < alert_below,
             }
         )
     return rows
@@ -124,23 +149,28 @@ def levels(ledger: Ledger, ref: str | None = None) -> list[dict]:
 def moves(
     ledger: Ledger, ref: str | None = None, date_from: dt.date | None = None, date_to: dt.date | None = None
 ) -> list[dict]:
-    query = select(StockMove, Product.ref).join(Product).order_by(StockMove.date, StockMove.id)
+    move = stock_move.c
+    query = (
+        select(move.date, product.c.ref, move.qty, move.kind, move.ref, move.note, move.cost)
+        .join(product, product.c.id == move.product_id)
+        .order_by(move.date, move.id)
+    )
     if date_from:
-        query = query.where(StockMove.date >= date_from)
+        query = query.where(move.date >= date_from)
     if date_to:
-        query = query.where(StockMove.date <= date_to)
-    with ledger.read() as session:
+        query = query.where(move.date <= date_to)
+    with ledger.read_core() as connection:
         if ref:
-            query = query.where(StockMove.product_id == lookup.product(session, ref).id)
+            query = query.where(move.product_id == _product(connection, ref).id)
         return [
             {
-                "date": date_str(move.date),
-                "product": product,
-                "qty": number_str(move.qty),
-                "kind": move.kind,
-                "ref": move.ref or None,
-                "note": move.note or None,
-                "cost": money_str(move.cost),
+                "date": date_str(date),
+                "product": product_ref,
+                "qty": number_str(qty),
+                "kind": kind,
+                "ref": move_ref or None,
+                "note": note or None,
+                "cost": money_str(cost),
             }
-            for move, product in session.exec(query)
+            for date, product_ref, qty, kind, move_ref, note, cost in connection.execute(query)
         ]
