@@ -1,10 +1,11 @@
 """The EN 16931 (Factur-X) CII XML of an invoice or credit note, built with drafthorse.
 
 Amounts come from the same context as the PDF, so the XML totals and the
-printed totals are the same numbers. drafthorse validates the XML against
-the Factur-X EN 16931 XSD when serializing; nothing goes over the network.
-The official EN 16931 business rules (CEN schematron) are run on these files
-by the tests (tests/en16931.py).
+printed totals are the same numbers. The XML is checked once against the
+Factur-X EN 16931 XSD drafthorse ships (the factur-x library's schema, same
+rules), loaded once per process; nothing goes over the network. The official
+EN 16931 business rules (CEN schematron) are run on these files by the tests
+(tests/en16931.py).
 
 What each line's VAT regime is, and the other mentions of the e-invoicing
 reform, come from `context["facts"]` (services/e_invoicing.py, frozen at
@@ -16,7 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
 
+import drafthorse
 from drafthorse.models.accounting import ApplicableTradeTax, TradeAllowanceCharge
 from drafthorse.models.document import Document
 from drafthorse.models.note import IncludedNote
@@ -38,6 +42,7 @@ EXEMPTION = REGIMES["E"].mention
 OPERATIONS = {"goods": "livraison de biens", "services": "prestation de services", "mixed": "mixte (biens et services)"}
 DEBITS = "Option pour le paiement de la taxe d'après les débits"
 SIREN_SCHEME, ADDRESS_SCHEME = "0002", "0225"  # ISO 6523 SIRENE; EAS code of the French SIREN address
+SCHEMA = Path(drafthorse.__file__).parent / "schema" / "Factur-X_1.0.07_EN16931.xsd"
 
 
 def type_code(kind: str) -> str:
@@ -148,7 +153,23 @@ def build_xml(context: dict) -> bytes:
     total.grand_total = Decimal(inv["gross"])
     total.prepaid_total = Decimal(inv["paid"])
     total.due_amount = Decimal(inv["gross"]) - Decimal(inv["paid"])
-    return doc.serialize(schema="FACTUR-X_EN16931")
+    xml = doc.serialize(schema=None)  # drafthorse would load and check the XSD on every call
+    check_xsd(xml)
+    return xml
+
+
+@lru_cache(maxsize=1)
+def _schema():
+    from lxml import etree
+
+    return etree.XMLSchema(file=str(SCHEMA))
+
+
+def check_xsd(xml: bytes) -> None:
+    """Refuse an XML the Factur-X EN 16931 XSD rejects (the only schema check an invoice's XML gets)."""
+    from lxml import etree
+
+    _schema().assertValid(etree.fromstring(xml))
 
 
 def _delivery(trade, facts: dict, customer: dict, date: str, intra_eu: bool) -> None:

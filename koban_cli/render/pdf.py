@@ -19,8 +19,9 @@ def render_pdf(context: dict, lang: str = "fr", facturx: bool = True) -> bytes:
     pdf = HTML(string=html).write_pdf(pdf_variant="pdf/a-3b" if embed else None)
     if not embed:
         return pdf
-    from facturx import generate_from_binary
+    from koban_cli.render.attach import facturx_pdf
+    from koban_cli.render.facturx import build_xml, type_code
 
-    from koban_cli.render.facturx import build_xml
-
-    return generate_from_binary(pdf, build_xml(context), flavor="factur-x", level="en16931", check_xsd=True, lang=lang)
+    doc = context["doc"]
+    xml = build_xml(context)  # checked against the XSD there, once
+    return facturx_pdf(pdf, xml, doc["number"], type_code(doc["kind"]), doc["date"], context["company"]["name"], lang)
