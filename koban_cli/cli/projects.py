@@ -10,8 +10,8 @@ import typer
 
 from koban_cli.cli import output, state
 from koban_cli.cli.nouns import new_app, noun_app
-from koban_cli.cli.output import Col
 from koban_cli.cli.params import FORMAT_DEFAULT, AsOfOpt, DateOpt, FormatOpt, date, money, qty
+from koban_cli.cli.projects_panel import COLUMNS, TASKS, render, summary_record, task_record, view_record
 
 app = noun_app("project")
 task_app = new_app("Planned actions of a project.")
@@ -19,30 +19,19 @@ rate_app = new_app("Default hourly cost per person.")
 app.add_typer(task_app, name="task")
 app.add_typer(rate_app, name="rate")
 Ref = Annotated[str, typer.Argument(help="Project number, e.g. AF-2026-0001.")]
-COLUMNS = [
-    Col("number", "Project"),
-    Col("name", "Name"),
-    Col("customer", "Customer"),
-    Col("price", "Price", numeric=True, total=True),
-    Col("cost", "Cost", numeric=True, total=True),
-    Col("margin", "Margin", numeric=True, total=True),
-    Col("margin_pct", "Margin %", numeric=True),
-]
-TASKS = [
-    Col("position", "#", numeric=True),
-    Col("title", "Task"),
-    Col("due", "Due"),
-    Col("assignee", "Who"),
-    Col("hours", "Hours", numeric=True),
-    Col("done", "Done"),
-    Col("overdue", "Overdue"),
-]
 
 
 def _service():
     from koban_cli.services import projects
 
     return projects
+
+
+def _figures():
+    """The read side, in Core: `project show`, `list` and `task list` never import the ORM."""
+    from koban_cli.services import project_figures
+
+    return project_figures
 
 
 @app.command()
@@ -116,9 +105,8 @@ def show(ref: Ref, as_of: AsOfOpt = "today", fmt: FormatOpt = FORMAT_DEFAULT) ->
 
     Example: koban project show AF-2026-0001
     """
-    from koban_cli.cli.projects_panel import render
-
-    output.show_record(_service().show(state.ledger(), ref, as_of), fmt, render)
+    view = _figures().show(state.ledger(), ref, as_of)
+    output.show_record(view_record(view), fmt, lambda console, _record: render(console, view))
 
 
 @app.command("list")
@@ -127,7 +115,8 @@ def list_(fmt: FormatOpt = FORMAT_DEFAULT) -> None:
 
     Example: koban project list --format json
     """
-    output.show_rows(_service().list_projects(state.ledger()), COLUMNS, fmt, "Projects")
+    rows = [summary_record(summary) for summary in _figures().list_projects(state.ledger())]
+    output.show_rows(rows, COLUMNS, fmt, "Projects")
 
 
 @task_app.command("add")
@@ -167,9 +156,8 @@ def task_list(ref: Ref, as_of: AsOfOpt = "today", fmt: FormatOpt = FORMAT_DEFAUL
 
     Example: koban project task list AF-2026-0001
     """
-    output.show_rows(
-        _service().tasks(state.ledger(), ref, as_of), TASKS, fmt, f"Tasks of {ref}", empty="No task planned."
-    )
+    rows = [task_record(task) for task in _figures().tasks(state.ledger(), ref, as_of)]
+    output.show_rows(rows, TASKS, fmt, f"Tasks of {ref}", empty="No task planned.")
 
 
 @rate_app.command("set")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Iterable
 
-from koban_cli.domain.values import HUNDRED, round_money
+from koban_cli.domain.values import HUNDRED, ZERO, round_money
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,9 @@ class Profitability:
         return round_money(self.margin / self.price * HUNDRED) if self.price else None
 
 
-def labour_cost(hour_cents_thousandths: int) -> Decimal:
-    """Sum of hours x rate computed in SQL as integers (thousandths of hours x cents), to the cent."""
-    return round_money(Decimal(hour_cents_thousandths).scaleb(-5))
+def labour_cost(hours_at_rates: Iterable[tuple[Decimal, Decimal]]) -> Decimal:
+    """What the time spent costs: each `(hours, hourly rate)` priced exactly, summed, then rounded once to the cent.
+
+    The pairs may be single time entries or hours summed per rate: the total is the same.
+    """
+    return round_money(sum((hours * rate for hours, rate in hours_at_rates), ZERO))

@@ -1,20 +1,24 @@
-"""Projects (affaires): planned actions, time spent, purchases and live profitability."""
+"""Projects (affaires): creating them, planning actions, logging time.
+
+What a project stands at (its figures, `project list` and `project show`) is read
+in Core by services/project_figures.py; `show` is named here too for callers
+that hold this module.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import func, literal_column
 from sqlmodel import Session, select
 
 from koban_cli.db.engine import Ledger
-from koban_cli.db.models import Customer, PersonRate, Project, ProjectTask, Purchase, SalesOrder, TimeEntry
-from koban_cli.domain.profitability import Profitability, labour_cost
-from koban_cli.domain.values import ZERO, date_str, money_str, number_str
+from koban_cli.db.models import PersonRate, Project, ProjectTask, TimeEntry
+from koban_cli.domain.values import date_str, money_str, number_str
 from koban_cli.errors import InvalidState, InvalidValue, not_found
-from koban_cli.services import billed, checks, lookup
+from koban_cli.services import checks, lookup
 from koban_cli.services.numbering import take_number
+from koban_cli.services.project_figures import show  # noqa: F401 - the read side, for `koban demo`
 
 
 def get(session: Session, number: str) -> Project:
@@ -145,103 +149,3 @@ def log_time(
             )
         )
         return {"ref": number, "hours": number_str(hours), "rate": money_str(rate)}
-
-
-def _figures(session: Session, projects: list[Project]) -> dict[int, dict]:
-    """Hours, labour and purchase costs and order amounts of many projects in four aggregate queries."""
-    ids = [p.id for p in projects]
-    labour = {
-        pid: (hours, cost)
-        for pid, hours, cost in session.exec(
-            select(
-                TimeEntry.project_id,
-                func.sum(TimeEntry.hours),
-                func.sum(literal_column("time_entry.hours") * literal_column("time_entry.rate")),
-            )
-            .where(TimeEntry.project_id.in_(ids))
-            .group_by(TimeEntry.project_id)
-        )
-    }
-    bought = dict(
-        session.exec(
-            select(Purchase.project_id, func.sum(Purchase.amount))
-            .where(Purchase.project_id.in_(ids), Purchase.status != "cancelled")
-            .group_by(Purchase.project_id)
-        ).all()
-    )
-    order_ids = [p.order_id for p in projects if p.order_id]
-    nets = dict(session.exec(select(SalesOrder.id, SalesOrder.net).where(SalesOrder.id.in_(order_ids))).all())
-    invoiced = billed.invoiced_by_order(session, order_ids)
-    direct = billed.invoiced_by_project(session, ids)
-    planned = dict(
-        session.exec(
-            select(ProjectTask.project_id, func.sum(ProjectTask.hours))
-            .where(ProjectTask.project_id.in_(ids))
-            .group_by(ProjectTask.project_id)
-        ).all()
-    )
-    out = {}
-    for project in projects:
-        hours, cost = labour.get(project.id, (ZERO, 0))
-        price = nets.get(project.order_id, ZERO) if project.order_id else (project.budget or ZERO)
-        out[project.id] = {
-            "figures": Profitability(price, labour_cost(cost or 0), bought.get(project.id, ZERO)),
-            "invoiced": invoiced.get(project.order_id, ZERO) + direct.get(project.id, ZERO),
-            "hours": hours or ZERO,
-            "planned_hours": planned.get(project.id),
-        }
-    return out
-
-
-def _summary(project: Project, customer: str, facts: dict) -> dict:
-    figures = facts["figures"]
-    return {
-        "number": project.number,
-        "name": project.name,
-        "customer": customer,
-        "price": money_str(figures.price),
-        "invoiced": money_str(facts["invoiced"]),
-        "labour_cost": money_str(figures.labour_cost),
-        "purchase_cost": money_str(figures.purchase_cost),
-        "cost": money_str(figures.cost),
-        "margin": money_str(figures.margin),
-        "margin_pct": number_str(figures.margin_pct),
-        "hours": number_str(facts["hours"]),
-        "planned_hours": number_str(facts["planned_hours"]),
-    }
-
-
-def show(ledger: Ledger, number: str, as_of: dt.date) -> dict:
-    with ledger.read() as session:
-        project = get(session, number)
-        customer = session.get(Customer, project.customer_id)
-        order = session.get(SalesOrder, project.order_id) if project.order_id else None
-        facts = _figures(session, [project])[project.id]
-        purchases = session.exec(select(Purchase).where(Purchase.project_id == project.id).order_by(Purchase.id))
-        return _summary(project, customer.code, facts) | {
-            "order": order.number if order else None,
-            "tasks": [
-                {
-                    "position": t.position,
-                    "title": t.title,
-                    "due": date_str(t.due),
-                    "assignee": t.assignee or None,
-                    "hours": number_str(t.hours),
-                    "done": t.done_on is not None,
-                    "overdue": t.done_on is None and t.due is not None and t.due < as_of,
-                }
-                for t in _tasks(session, project)
-            ],
-            "purchases": [{"number": p.number, "status": p.status, "amount": money_str(p.amount)} for p in purchases],
-        }
-
-
-def list_projects(ledger: Ledger) -> list[dict]:
-    with ledger.read() as session:
-        rows = session.exec(select(Project, Customer.code).join(Customer).order_by(Project.id)).all()
-        facts = _figures(session, [project for project, _ in rows])
-        return [_summary(project, code, facts[project.id]) for project, code in rows]
-
-
-def tasks(ledger: Ledger, number: str, as_of: dt.date) -> list[dict]:
-    return show(ledger, number, as_of)["tasks"]
