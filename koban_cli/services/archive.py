@@ -6,6 +6,7 @@ later one returns those bytes. Beside a SQLite ledger the files live in the
 folder `<ledger file>.archive/`; on a database server the bytes are stored in
 the ledger itself. Either way the sha256 is in the ledger (`invoice_archive`),
 and `koban verify` checks it. Rendering stays out of validation and bill-due.
+Read and written in SQLAlchemy Core: printing an invoice does not load the ORM.
 """
 
 from __future__ import annotations
@@ -17,12 +18,12 @@ import re
 from pathlib import Path
 from typing import Callable
 
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
 
 from koban_cli import files
 from koban_cli.db.engine import Ledger
-from koban_cli.db.models import Invoice, InvoiceArchive
+from koban_cli.db.tables import invoice, invoice_archive
 from koban_cli.errors import KobanError
 
 
@@ -39,8 +40,8 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def stored_bytes(ledger: Ledger, row: InvoiceArchive) -> bytes | None:
-    """The archived bytes as they are now (None when the file is gone)."""
+def stored_bytes(ledger: Ledger, row) -> bytes | None:
+    """The archived bytes of an `invoice_archive` row as they are now (None when the file is gone)."""
     if row.data is not None:
         return row.data
     directory = folder(ledger)
@@ -54,8 +55,8 @@ def stored_bytes(ledger: Ledger, row: InvoiceArchive) -> bytes | None:
 
 def archived(ledger: Ledger, invoice_id: int, number: str) -> bytes | None:
     """The original of an invoice, checked against its sha256; None if it was never produced."""
-    with ledger.read() as session:
-        row = session.get(InvoiceArchive, invoice_id)
+    with ledger.read_core() as connection:
+        row = _row(connection, invoice_id)
     if row is None:
         return None
     data = stored_bytes(ledger, row)
@@ -93,18 +94,18 @@ def keep(ledger: Ledger, invoice_id: int, number: str, data: bytes, lang: str) -
             raise KobanError(f'cannot archive {number} in "{directory}": {exc.strerror}') from None
         except KobanError as exc:
             raise KobanError(f"cannot archive {number}: {exc}") from None
-    row = InvoiceArchive(
-        invoice_id=invoice_id,
-        sha256=digest,
-        lang=lang,
-        file=name,
-        data=None if directory is not None else data,
-        archived_at=dt.datetime.now(dt.timezone.utc),
-    )
+    row = {
+        "invoice_id": invoice_id,
+        "sha256": digest,
+        "lang": lang,
+        "file": name,
+        "data": None if directory is not None else data,
+        "archived_at": dt.datetime.now(dt.timezone.utc),
+    }
     try:
-        with ledger.write() as session:
-            if session.get(InvoiceArchive, invoice_id) is None:
-                session.add(row)
+        with ledger.write_core() as connection:
+            if _row(connection, invoice_id) is None:
+                connection.execute(insert(invoice_archive).values(row))
                 return data
     except IntegrityError:  # a server ledger: another client archived it between our read and our write
         pass
@@ -116,12 +117,17 @@ def keep(ledger: Ledger, invoice_id: int, number: str, data: bytes, lang: str) -
     return first
 
 
-def problems(ledger: Ledger, session) -> list[tuple[str, str]]:
-    """(number, message) for every archived file missing or whose bytes no longer match their sha256."""
+def _row(db, invoice_id: int):
+    return db.execute(select(invoice_archive).where(invoice_archive.c.invoice_id == invoice_id)).first()
+
+
+def problems(ledger: Ledger, db) -> list[tuple[str, str]]:
+    """(number, message) for every archived file missing or whose bytes no longer match their sha256;
+    `db` is a session or a Core connection."""
     found = []
-    for row, number in session.exec(
-        select(InvoiceArchive, Invoice.number).join(Invoice, Invoice.id == InvoiceArchive.invoice_id)
-    ):
+    query = select(invoice_archive, invoice.c.number).join(invoice, invoice.c.id == invoice_archive.c.invoice_id)
+    for row in db.execute(query):
+        number = row.number
         data = stored_bytes(ledger, row)
         if data is None:
             found.append((number, f"its archived original {row.file or ''} is missing".replace("  ", " ")))
