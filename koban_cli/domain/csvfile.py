@@ -83,7 +83,7 @@ def rows(text: str, delimiter: str | None = None) -> tuple[list[str], Iterator[t
 def _records(reader) -> Iterator[tuple[int, list[str]]]:
     try:
         for number, record in enumerate(reader, start=1):
-            if any(cell.strip() for cell in record):
+            if "".join(record).strip():  # some cell holds more than spaces
                 yield number, record
     except csv.Error as exc:
         raise InvalidValue(f"the file is not a readable CSV: {exc}") from None

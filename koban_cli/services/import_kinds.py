@@ -3,28 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from decimal import Decimal
 
 from sqlalchemy import insert
+from sqlalchemy import select as core_select
 from sqlmodel import Session, select
 
+from koban_cli.db import tables
 from koban_cli.db.models import (
     Contract,
     ContractLine,
     Customer,
-    OrderLine,
     Product,
     Project,
     ProjectTask,
-    SalesOrder,
     StockMove,
     TimeEntry,
 )
 from koban_cli.domain import periods as P
 from koban_cli.domain.amounts import totals
 from koban_cli.domain.csvfile import Problem
-from koban_cli.domain.lines import ProductTerms, VatPolicy, from_input
+from koban_cli.domain.lines import VatPolicy, from_input
 from koban_cli.domain.values import ZERO
 from koban_cli.errors import KobanError
 from koban_cli.services import checks, contracts, lookup, products, stock
@@ -34,12 +33,6 @@ from koban_cli.services.numbering import take_number, take_numbers
 
 def _by(session: Session, model, key: str) -> dict:
     return {getattr(item, key): item for item in session.exec(select(model))}
-
-
-def _prices(session: Session) -> dict:
-    """Products by ref as plain rows of what an order line needs (read for every line of a large file)."""
-    query = select(Product.ref, Product.id, Product.name, Product.price, Product.vat_rate, Product.kind)
-    return {row.ref: row for row in session.exec(query)}
 
 
 def _checked(problems: list[Problem], line: int, column: str | None, action) -> object:
@@ -180,8 +173,20 @@ ORDER_LINE_COLUMNS = (
     "net",
     "comment",
 )
-_NO_LINE = {"vat_rate": ZERO, "net": ZERO}  # a row with problems: nothing will be written
+ORDER_COLUMNS = (
+    "customer_id",
+    "date",
+    "status",
+    "note",
+    "net",
+    "tax",
+    "gross",
+    "number",
+    "customer_ref",
+    "import_key",
+)
 LINE_CELLS = frozenset({"product", "description", "qty", "unit_price", "discount", "vat"})
+ONE = Decimal(1)
 
 
 class _Policies:
@@ -190,166 +195,220 @@ class _Policies:
     def __init__(self, session):
         self.exempt = lookup.company(session).vat_exempt
         self.made: dict[int | None, VatPolicy] = {None: VatPolicy(exempt=self.exempt)}
+        self.numbers: dict[VatPolicy, int] = {}  # buyers treated alike share a number
+        self.numbered_by: dict[int | None, tuple[VatPolicy, int]] = {}
 
-    def of(self, customer: Customer | None) -> VatPolicy:
+    def of(self, customer) -> VatPolicy:
         key = customer.id if customer is not None else None
         if key not in self.made:
             self.made[key] = doc_lines.buyer_policy(self.exempt, customer)
         return self.made[key]
 
+    def numbered(self, customer) -> tuple[VatPolicy, int]:
+        """The policy, and a number equal for equal policies (what a built line depends on)."""
+        key = customer.id if customer is not None else None
+        if key not in self.numbered_by:
+            policy = self.of(customer)
+            self.numbered_by[key] = policy, self.numbers.setdefault(policy, len(self.numbers))
+        return self.numbered_by[key]
 
-class Orders:
-    """Validated orders, one row per line, grouped by order_key; a key is imported once.
 
-    Orders files are the large ones: checking keeps one small header per order
-    (its totals added up line by line), and writing streams the file again in
-    chunks, so memory does not grow with the number of lines.
+class _Bulk:
+    """`insert(table)` of many rows, handed straight to the driver's executemany.
+
+    Each value goes through its column's own type (db/types.py: money as integer cents; dates as SQLite
+    stores them), converted by `stored` once per distinct value tuple; what is skipped is SQLAlchemy's
+    bookkeeping for every row, which took longer than building and storing the row.
     """
 
-    CHUNK = 2000
+    def __init__(self, connection, table, names: tuple[str, ...]):
+        dialect = connection.dialect
+        compiled = insert(table).compile(dialect=dialect, column_keys=list(names))
+        self.connection, self.sql = connection, str(compiled)
+        self.processors = tuple(table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names)
+        if not compiled.positional:  # e.g. psycopg's %(name)s
+            self.shape = lambda row: dict(zip(names, row))
+        else:
+            order = [names.index(name) for name in compiled.positiontup]
+            self.shape = None if order == list(range(len(names))) else (lambda row: tuple(row[i] for i in order))
 
-    def check(self, session, rows, update: bool):
-        customers, catalogue = _by(session, Customer, "code"), _prices(session)
-        policies = _Policies(session)
-        imported = dict(
-            session.exec(
-                select(SalesOrder.import_key, SalesOrder.number).where(SalesOrder.import_key.is_not(None))
-            ).all()
+    def stored(self, values: tuple, start: int = 0) -> tuple:
+        """`values` of the columns from `start` on, as the driver takes them."""
+        processors = self.processors[start : start + len(values)]
+        return tuple(value if process is None else process(value) for process, value in zip(processors, values))
+
+    def insert(self, rows: list[tuple]) -> None:
+        if rows:
+            self.connection.exec_driver_sql(self.sql, rows if self.shape is None else [self.shape(r) for r in rows])
+
+
+class _Order:
+    """An order being read: its header cells, its lines as stored, its net by VAT rate."""
+
+    __slots__ = ("key", "date", "customer_ref", "customer_id", "by_rate", "lines")
+
+    def __init__(self, key: str, date: dt.date | None, customer_ref: str, customer_id: int):
+        self.key, self.date, self.customer_ref, self.customer_id = key, date, customer_ref, customer_id
+        self.by_rate: dict[Decimal, Decimal] = {}
+        self.lines: list[tuple] = []
+
+
+class _OrderWriter:
+    """Numbers and writes finished orders with their lines, a chunk at a time."""
+
+    CHUNK = 500  # orders; their numbers are read back in one query (SQLite allows 999 parameters or more)
+
+    def __init__(self, session):
+        self.session, self.connection = session, session.connection()
+        self.orders = _Bulk(self.connection, tables.sales_order, ORDER_COLUMNS)
+        self.lines = _Bulk(self.connection, tables.order_line, ("position", *ORDER_LINE_COLUMNS, "order_id"))
+        self.position, self.order_id = self.lines.processors[0], self.lines.processors[-1]
+        self.pending: list[_Order] = []
+        self.today = dt.date.today()
+
+    def stored_line(self, built) -> tuple:
+        return self.lines.stored(tuple(getattr(built, name) for name in ORDER_LINE_COLUMNS), 1)
+
+    def add(self, order: _Order) -> None:
+        self.pending.append(order)
+        if len(self.pending) >= self.CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        pending, self.pending = self.pending, []
+        days = [order.date or self.today for order in pending]
+        numbers = take_numbers(self.session, "order", days)
+        rows = []
+        for order, day, number in zip(pending, days, numbers):
+            result = totals(order.by_rate.items())
+            values = (order.customer_id, day, "validated", "", result.net, result.tax, result.gross, number)
+            rows.append(self.orders.stored((*values, order.customer_ref or "", order.key)))
+        self.orders.insert(rows)
+        if not numbers:
+            return
+        column = tables.sales_order.c
+        ids = dict(
+            self.connection.execute(core_select(column.number, column.id).where(column.number.in_(numbers))).all()
         )
-        headers: dict[str, dict] = {}
+        lines = []
+        for order, number in zip(pending, numbers):
+            order_id = ids[number] if self.order_id is None else self.order_id(ids[number])
+            for position, line in enumerate(order.lines, 1):
+                lines.append((position if self.position is None else self.position(position), *line, order_id))
+        self.lines.insert(lines)
+
+
+class Orders:
+    """Orders, one row per line, grouped by order_key; a key is imported once.
+
+    Orders files are the large ones, so this kind is a Loader: each row is checked and its line built
+    once, through the one line builder, as the file streams by; finished orders are numbered and written
+    with their lines a chunk at a time, until a problem stops the writing (the transaction then undoes
+    it). Memory holds one small entry per order key, not the lines. A file repeats the same line (product,
+    quantity, discount) for many buyers treated alike: a line is built once per distinct set of cells.
+    """
+
+    MEMO = 50_000  # distinct lines remembered (then forgotten all at once)
+
+    def load(self, session, rows, write: bool):
+        connection = session.connection()
+        c, p, o = tables.customer.c, tables.product.c, tables.sales_order.c
+        customers = {
+            row.code: row
+            for row in connection.execute(core_select(c.id, c.code, c.country, c.kind, c.vat_number, c.vat_regime))
+        }
+        catalogue = {
+            row.ref: doc_lines.product_terms(row)
+            for row in connection.execute(core_select(p.ref, p.id, p.name, p.price, p.vat_rate, p.kind))
+        }
+        imported = dict(connection.execute(core_select(o.import_key, o.number).where(o.import_key.is_not(None))).all())
+        policies = _Policies(session)
+        writer = _OrderWriter(session) if write else None
+        built: dict[tuple, tuple] = {}  # a line's cells and buyer's policy -> (vat rate, net, stored values)
+        starts: dict[str, tuple] = {}  # order key -> (its first line, its customer code, its buyer)
         problems: list[Problem] = []
+        order: _Order | None = None
         last_key = None
         for line, row, broken, _ in rows:
             key = row.get("order_key")
-            header = headers.get(key)
+            start = starts.get(key)
             if key is None:  # "is empty" is listed; the rest of the row is still checked, as an order of its own
-                self._header(line, row, customers, imported, problems)
-            elif header is None:
-                header = headers[key] = self._header(line, row, customers, imported, problems)
-            elif key != last_key:
-                problems.append(
-                    Problem(
-                        line,
-                        "order_key",
-                        f'the lines of "{key}" must follow each other (it starts on line {header["line"]})',
+                self._buyer(line, row, customers, imported, problems)
+                buyer = None
+            elif start is None:
+                buyer = self._buyer(line, row, customers, imported, problems)
+                starts[key] = (line, row.get("customer"), buyer)
+                if writer is not None and order is not None:
+                    writer.add(order)
+                if buyer is not None:
+                    order = _Order(key, row.get("date"), row.get("customer_ref", ""), buyer.id)
+            else:
+                first, code, buyer = start
+                if key != last_key:
+                    problems.append(
+                        Problem(
+                            line,
+                            "order_key",
+                            f'the lines of "{key}" must follow each other (it starts on line {first})',
+                        )
                     )
-                )
-            elif "customer" in row and row["customer"] != header["customer_code"]:
-                problems.append(
-                    Problem(line, "customer", f'order "{key}" has another customer on line {header["line"]}')
-                )
+                elif "customer" in row and row["customer"] != code:
+                    problems.append(Problem(line, "customer", f'order "{key}" has another customer on line {first}'))
             last_key = key
-            values = self._line(line, row, catalogue, policies.of(header and header["customer"]), problems, broken)
-            if header is not None:
-                header["by_rate"][values["vat_rate"]] = (
-                    header["by_rate"].get(values["vat_rate"], Decimal(0)) + values["net"]
-                )
-        return list(headers.values()), problems
+            made = self._line(line, row, catalogue, policies.numbered(buyer), problems, broken, built, writer)
+            if writer is None:
+                continue
+            if broken or problems:
+                writer = None  # the file will be refused: nothing more to write
+                continue
+            order.by_rate[made[0]] = order.by_rate.get(made[0], ZERO) + made[1]
+            order.lines.append(made[2])
+        if writer is not None:
+            if order is not None:
+                writer.pending.append(order)
+            writer.flush()  # always, as numbering checks the company's pattern even for no order
+        return len(starts), 0, problems
 
     @staticmethod
-    def _header(line: int, row: dict, customers: dict, imported: dict, problems: list[Problem]) -> dict:
+    def _buyer(line: int, row: dict, customers: dict, imported: dict, problems: list[Problem]):
+        """The customer of an order's first row; its key must be new."""
         key = row.get("order_key")
         if key in imported:
             problems.append(Problem(line, "order_key", f'"{key}" was already imported as {imported[key]}'))
         customer = customers.get(row.get("customer"))
         if "customer" in row and customer is None:
             problems.append(Problem(line, "customer", f'customer "{row["customer"]}" does not exist'))
-        return {
-            "key": key,
-            "line": line,
-            "customer_code": row.get("customer"),
-            "customer": customer,
-            "date": row.get("date"),
-            "customer_ref": row.get("customer_ref", ""),
-            "by_rate": {},
-        }
+        return customer
 
-    @staticmethod
-    def _line(
-        line: int, row: dict, catalogue: dict, policy: VatPolicy, problems: list[Problem], broken=frozenset()
-    ) -> dict:
-        """The order line a row makes (through the one line builder), or problems and no line."""
+    def _line(self, line: int, row: dict, catalogue: dict, policy, problems: list[Problem], broken, built, writer):
+        """The order line a row makes (through the one line builder) as (vat rate, net, stored values), or
+        problems and None."""
         problems_before = len(problems)
-        product = catalogue.get(row.get("product")) if row.get("product") else None
-        if row.get("product") and product is None:
-            problems.append(Problem(line, "product", f'product "{row["product"]}" does not exist'))
+        ref = row.get("product")
+        product = catalogue.get(ref) if ref else None
+        if ref and product is None:
+            problems.append(Problem(line, "product", f'product "{ref}" does not exist'))
         elif product is None and not row.get("description"):
             problems.append(Problem(line, "product", "give a product or a description"))
         elif product is None:
             for column in ("unit_price", "vat"):
                 if column not in row and column not in broken:
                     problems.append(Problem(line, column, "is needed on a line without a product"))
-        if problems_before < len(problems) or broken & LINE_CELLS:
-            return _NO_LINE
-        terms = (
-            ProductTerms(product.id, product.name, product.price, product.vat_rate, product.kind) if product else None
-        )
-        built = _checked(
-            problems,
-            line,
-            None,
-            lambda: from_input(
-                policy,
-                terms,
-                row.get("description"),
-                row.get("unit_price"),
-                row.get("vat"),
-                row.get("qty", Decimal(1)),
-                row.get("discount", ZERO),
-            ),
-        )
-        # read field by field: Line.fields() goes through dataclasses.asdict, which deep-copies every value and
-        # took half the time of a large import
-        return _NO_LINE if built is None else {name: getattr(built, name) for name in ORDER_LINE_COLUMNS}
-
-    def write(self, session, plan, rows):
-        today = dt.date.today()
-        days = [header["date"] or today for header in plan]
-        numbers = take_numbers(session, "order", days)
-        ids: dict[str, int] = {}
-        for first in range(0, len(plan), self.CHUNK):
-            chunk = []
-            for header, day, number in zip(
-                plan[first : first + self.CHUNK], days[first : first + self.CHUNK], numbers[first : first + self.CHUNK]
-            ):
-                result = totals(header["by_rate"].items())
-                chunk.append(
-                    {
-                        "number": number,
-                        "customer_id": header["customer"].id,
-                        "date": day,
-                        "status": "validated",
-                        "customer_ref": header["customer_ref"] or "",
-                        "import_key": header["key"],
-                        "note": "",
-                        "net": result.net,
-                        "tax": result.tax,
-                        "gross": result.gross,
-                    }
-                )
-            made = session.connection().execute(
-                insert(SalesOrder.__table__).returning(SalesOrder.__table__.c.id, sort_by_parameter_order=True), chunk
-            )
-            ids.update(zip((header["key"] for header in plan[first : first + self.CHUNK]), made.scalars()))
-        catalogue, policies = _prices(session), _Policies(session)
-        buyers = {header["key"]: header["customer"] for header in plan}
-        positions: dict[str, int] = defaultdict(int)
-        batch = []
-        for line, row, _, _ in rows():
-            positions[row["order_key"]] += 1
-            batch.append(
-                {
-                    **self._line(line, row, catalogue, policies.of(buyers[row["order_key"]]), []),
-                    "order_id": ids[row["order_key"]],
-                    "position": positions[row["order_key"]],
-                }
-            )
-            if len(batch) >= self.CHUNK * 5:
-                session.connection().execute(insert(OrderLine.__table__), batch)
-                batch = []
-        if batch:
-            session.connection().execute(insert(OrderLine.__table__), batch)
-        return len(plan), 0
+        if problems_before < len(problems) or (broken and broken & LINE_CELLS):
+            return None
+        policy, number = policy
+        cells = (row.get("description"), row.get("unit_price"), row.get("vat"), row.get("qty", ONE))
+        key = (number, ref, *cells, row.get("discount", ZERO))
+        made = built.get(key)
+        if made is None:
+            line_ = _checked(problems, line, None, lambda: from_input(policy, product, *cells, key[-1]))
+            if line_ is None:
+                return None
+            if len(built) >= self.MEMO:
+                built.clear()
+            # read field by field: Line.fields() goes through dataclasses.asdict, which deep-copies every value
+            made = built[key] = (line_.vat_rate, line_.net, writer.stored_line(line_) if writer else None)
+        return made
 
 
 class Subscriptions:

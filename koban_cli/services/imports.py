@@ -97,6 +97,9 @@ class Row(NamedTuple):
     if_new: tuple[Problem, ...] = ()  # with --update: what counts only if the row creates a record
 
 
+_NOTHING: frozenset[str] = frozenset()
+
+
 SCHEMAS: dict[str, list[Column]] = {
     "customers": [
         Column("code", required=True, aliases=("code_client", "client")),
@@ -208,6 +211,9 @@ class Parsed:
             if c.required and c not in self.columns and (self.key is None or c.name == self.key)
         ]
         self.total = self.text.count("\n")
+        # read once per row: which cells to parse, and the columns a row must fill
+        self._cells = [None if c is None else (c.name, None if c.parse is _text else c.parse) for c in self.columns]
+        self._required = [c.name for c in self.schema if c.required]
 
     def stream(self, progress: Callable[[int, int], None] | None = None, record: bool = True) -> Iterator[Row]:
         """Every row, its unparsable cells left out and listed as problems (when `record`)."""
@@ -216,6 +222,9 @@ class Parsed:
             if progress and line % 1000 == 0:
                 progress(line, self.total)
             row, problems, if_new = self._parse(line, cells)
+            if not problems and not if_new:  # most rows: nothing to record
+                yield Row(line, row, _NOTHING)
+                continue
             if record:
                 self.problems += problems
             yield Row(line, row, frozenset(p.column for p in problems), tuple(if_new))
@@ -223,14 +232,23 @@ class Parsed:
     def _parse(self, line: int, cells: list[str]) -> tuple[dict[str, Any], list[Problem], list[Problem]]:
         row: dict[str, Any] = {}
         problems = []
-        for column, cell in zip(self.columns, cells):
-            if column is None or not cell.strip():
+        for cell_of, cell in zip(self._cells, cells):
+            if cell_of is None:
+                continue
+            text = cell.strip()
+            if not text:
+                continue
+            name, parse = cell_of
+            if parse is None:  # a text cell
+                row[name] = text
                 continue
             try:
-                row[column.name] = column.parse(cell)
+                row[name] = parse(cell)
             except (ValueError, KobanError) as exc:
                 message = str(exc).removeprefix("value ")
-                problems.append(Problem(line, column.name, message if cell in message else f'"{cell}": {message}'))
+                problems.append(Problem(line, name, message if cell in message else f'"{cell}": {message}'))
+        if not problems and all(name in row for name in self._required):
+            return row, problems, []
         broken = {p.column for p in problems}
         unfilled = [c for c in self.schema if c.required and c.name not in row and c.name not in broken]
         if self.key is None:
@@ -260,6 +278,23 @@ class Importer(Protocol):
         """Apply the plan; `rows()` streams the file again for kinds too large to keep in the plan."""
 
 
+class Loader(Protocol):
+    """A kind whose files are the large ones: rows are checked, and written when `write`, as the file
+    streams by, once. The first problem stops the writing; the caller's transaction then undoes what was
+    written, so it is still all rows or none, and the check still goes on to the last row."""
+
+    def load(self, session: Session, rows: Iterator[Row], write: bool) -> tuple[int, int, list[Problem]]:
+        """What was created and updated (or would be, when not `write`), and the problems of every row."""
+
+
+class _Refused(Exception):
+    """A file with problems: raised inside the transaction so that it writes nothing."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(len(problems))
+        self.problems = problems
+
+
 def count(plan: list[dict]) -> tuple[int, int]:
     """What a write would create and update (for --dry-run)."""
     updates = sum(1 for item in plan if item.get("existing") is not None)
@@ -276,18 +311,30 @@ def run(
     encoding: str | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Result:
-    """Import a file: all rows or none. The file is read twice, never held as parsed rows."""
+    """Import a file: all rows or none. The file is never held as parsed rows: a kind that plans reads it
+    twice (check, then write), a `Loader` once."""
     from koban_cli.services.import_kinds import IMPORTERS
 
     parsed = Parsed(kind, data, delimiter, encoding, update)
     if parsed.problems:
         return Result(errors=parsed.problems)
     importer = IMPORTERS[kind]
-    with ledger.read() if dry_run else ledger.write() as session:
-        plan, problems = importer.check(session, parsed.stream(progress), update)
-        problems = sorted(parsed.problems + problems, key=lambda p: p.line)
-        if problems:
-            return Result(errors=problems)
-        if dry_run:
-            return Result(*count(plan))
-        return Result(*importer.write(session, plan, lambda: parsed.stream(record=False)))
+    try:
+        with ledger.read() if dry_run else ledger.write() as session:
+            if hasattr(importer, "load"):
+                created, updated, problems = importer.load(session, parsed.stream(progress), write=not dry_run)
+                _refuse(parsed.problems + problems)
+                return Result(created, updated)
+            plan, problems = importer.check(session, parsed.stream(progress), update)
+            _refuse(parsed.problems + problems)
+            if dry_run:
+                return Result(*count(plan))
+            return Result(*importer.write(session, plan, lambda: parsed.stream(record=False)))
+    except _Refused as refused:
+        return Result(errors=refused.problems)
+
+
+def _refuse(problems: list[Problem]) -> None:
+    """Any problem: every one of them, by line, and nothing written."""
+    if problems:
+        raise _Refused(sorted(problems, key=lambda p: p.line))
