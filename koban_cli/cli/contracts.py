@@ -222,6 +222,7 @@ def show(ref: Ref, as_of: AsOfOpt = "today", fmt: FormatOpt = FORMAT_DEFAULT) ->
     Example: koban contract show AB-2026-0001
     """
     from koban_cli.cli.documents import render
+    from koban_cli.services import contract_view  # Core only: no ORM to import to read one contract
 
     def draw(console, view):
         render(console, view)
@@ -233,7 +234,7 @@ def show(ref: Ref, as_of: AsOfOpt = "today", fmt: FormatOpt = FORMAT_DEFAULT) ->
             empty="No period billed yet.",
         )
 
-    output.show_record(_service().show(state.ledger(), ref, as_of), fmt, draw)
+    output.show_record(contract_view.show(state.ledger(), ref, as_of), fmt, draw)
 
 
 @app.command()

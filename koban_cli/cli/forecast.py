@@ -1,38 +1,41 @@
-"""The forecast table: amounts per period with a bar each, a total row, and the late entries."""
+"""The forecast table: amounts per period with a bar each, a total row, and the late entries.
+
+Drawn from the service's figures (Decimals, totals included), formatted here once."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from rich.table import Table
+
+from koban_cli.domain.values import date_str
+from koban_cli.domain.values import money_str as _money
 
 BAR_WIDTH = 30
 
 
-def render(console, result: dict) -> None:
-    periods = result["periods"]
-    peak = max((Decimal(row["total"]) for row in periods), default=Decimal(0))
+def render(console, result) -> None:
+    """`result` is what services.planning.forecast returns; the table reads its `figures`."""
+    figures = result.figures
+    periods, total = figures.periods, figures.total
+    peak = max((row.total for row in periods), default=0)
     grid = Table(title="Billing forecast", show_footer=True, header_style="bold")
     grid.add_column("Period", footer="Total")
     for key, header in (("orders", "Orders"), ("contracts", "Contracts"), ("total", "Total")):
-        grid.add_column(
-            header, justify="right", no_wrap=True, footer=f"{sum(Decimal(row[key]) for row in periods):.2f}"
-        )
+        grid.add_column(header, justify="right", no_wrap=True, footer=_money(getattr(total, key)))
     grid.add_column("")
     for row in periods:
-        filled = int(Decimal(row["total"]) / peak * BAR_WIDTH) if peak else 0
-        grid.add_row(row["period"], row["orders"], row["contracts"], row["total"], "[cyan]" + "█" * filled + "[/]")
+        filled = int(row.total / peak * BAR_WIDTH) if peak else 0
+        grid.add_row(
+            row.period, _money(row.orders), _money(row.contracts), _money(row.total), "[cyan]" + "█" * filled + "[/]"
+        )
     console.print(grid)
-    if result["late"]:
+    if figures.late:
         late = Table(
             title="Late (planned date passed or period due, not invoiced)", show_footer=True, header_style="bold red"
         )
         late.add_column("Order / contract", footer="Total")
         late.add_column("Date")
         late.add_column("Label")
-        late.add_column(
-            "Amount", justify="right", footer=f"{sum(Decimal(row['amount']) for row in result['late']):.2f}"
-        )
-        for row in result["late"]:
-            late.add_row(row["order"] or row["contract"], row["date"], row["label"], row["amount"])
+        late.add_column("Amount", justify="right", footer=_money(figures.late_total))
+        for row in figures.late:
+            late.add_row(row.order or row.contract, date_str(row.date), row.label, _money(row.amount))
         console.print(late)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable
 
@@ -32,20 +33,31 @@ def buckets(start: dt.date, end: dt.date, by: str) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
+@dataclass(frozen=True)
+class Bucket:
+    """A period of the forecast: what planned order invoices and contract periods bill in it."""
+
+    period: str
+    orders: Decimal
+    contracts: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.orders + self.contracts
+
+
 def table(
     keys: list[str], orders: Iterable[tuple[dt.date, Decimal]], contracts: Iterable[tuple[dt.date, Decimal]], by: str
-) -> list[dict]:
-    """Per bucket: planned order amounts, contract amounts and their total."""
+) -> list[Bucket]:
+    """Per bucket: planned order amounts and contract amounts (and their total)."""
     sums = {"orders": defaultdict(lambda: ZERO), "contracts": defaultdict(lambda: ZERO)}
     for source, items in (("orders", orders), ("contracts", contracts)):
         for day, amount in items:
             sums[source][bucket(day, by)] += amount
-    return [
-        {
-            "period": key,
-            "orders": sums["orders"][key],
-            "contracts": sums["contracts"][key],
-            "total": sums["orders"][key] + sums["contracts"][key],
-        }
-        for key in keys
-    ]
+    return [Bucket(key, sums["orders"][key], sums["contracts"][key]) for key in keys]
+
+
+def total(buckets: Iterable[Bucket], label: str = "Total") -> Bucket:
+    """The buckets added up: the forecast's total row."""
+    rows = list(buckets)
+    return Bucket(label, sum((row.orders for row in rows), ZERO), sum((row.contracts for row in rows), ZERO))

@@ -11,7 +11,6 @@ runs overlap.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable
@@ -20,14 +19,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from koban_cli.db.engine import Ledger
-from koban_cli.db.models import Contract, ContractLine, ContractPeriod, ContractReprice, Customer
+from koban_cli.db.models import Contract, ContractPeriod, Customer
 from koban_cli.domain import periods as P
-from koban_cli.domain.contract_terms import billing_end
 from koban_cli.domain.lines import VatPolicy
 from koban_cli.domain.values import date_str, money_str
 from koban_cli.errors import InvalidValue, KobanError
-from koban_cli.services import contracts
+from koban_cli.services import contract_periods
 from koban_cli.services import lines as doc_lines
+from koban_cli.services.contract_periods import Terms, due
 from koban_cli.services.invoices import validate_draft
 from koban_cli.services.invoicing import draft
 
@@ -38,24 +37,15 @@ class Run:
     failed: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _due(contract: Contract, billed: set[dt.date], as_of: dt.date) -> list[P.Period]:
-    every = P.months_of(contract.every)
-    return [
-        period
-        for period in P.periods_until(contract.start, every, billing_end(contract), contract.in_advance, as_of)
-        if period.start not in billed
-    ]
-
-
 def due_contracts(ledger: Ledger, as_of: dt.date) -> list[tuple[Contract, list[P.Period]]]:
     """Every contract with periods to bill, read in three queries."""
     with ledger.read() as session:
-        billed = contracts.billed_starts(session)
+        billed = contract_periods.billed_starts(session)
         found = []
         for contract in session.exec(select(Contract).order_by(Contract.number)):
-            due = _due(contract, billed.get(contract.id, set()), as_of)
-            if due:
-                found.append((contract, due))
+            periods = due(contract, billed.get(contract.id, set()), as_of)
+            if periods:
+                found.append((contract, periods))
         return found
 
 
@@ -93,33 +83,25 @@ def bill_due(
 @dataclass
 class _Batch:
     """What billing a batch reads, in a few queries under the write lock; held here, so that the
-    session's identity map keeps every contract and customer for the whole batch."""
+    session's identity map keeps every contract and customer for the whole batch. The lines, price changes
+    and billed periods are read as the forecast reads them (contract_periods.Terms)."""
 
     contracts: list[Contract]
     customers: list[Customer]
-    billed: dict[int, set[dt.date]]
-    lines: dict[int, list[ContractLine]]
-    reprices: dict[int, list[ContractReprice]]
+    terms: Terms
     policy: VatPolicy
 
     @classmethod
     def load(cls, session: Session, ids: list[int]) -> _Batch:
         contracts_ = list(session.exec(select(Contract).where(Contract.id.in_(ids)).order_by(Contract.number)))
         customers = list(session.exec(select(Customer).where(Customer.id.in_({c.customer_id for c in contracts_}))))
-        lines: dict[int, list[ContractLine]] = defaultdict(list)
-        for line in session.exec(
-            select(ContractLine).where(ContractLine.contract_id.in_(ids)).order_by(ContractLine.position)
-        ):
-            lines[line.contract_id].append(line)
-        reprices: dict[int, list[ContractReprice]] = defaultdict(list)
-        for change in session.exec(select(ContractReprice).where(ContractReprice.contract_id.in_(ids))):
-            reprices[change.contract_id].append(change)
-        policy = doc_lines.vat_policy(session)
-        return cls(contracts_, customers, contracts.billed_starts(session, ids), lines, reprices, policy)
+        return cls(contracts_, customers, Terms.load(session, ids), doc_lines.vat_policy(session))
 
     def bill(self, session: Session, contract: Contract, as_of: dt.date) -> list[dict]:
-        billed = self.billed.get(contract.id, set())
-        return _bill(session, contract, billed, self.lines[contract.id], self.reprices[contract.id], self.policy, as_of)
+        terms, key = self.terms, contract.id
+        return _bill(
+            session, contract, terms.billed_of(key), terms.lines_of(key), terms.reprices_of(key), self.policy, as_of
+        )
 
 
 def _bill_batch(ledger: Ledger, batch: list[tuple[Contract, list[P.Period]]], as_of: dt.date, run: Run) -> None:
@@ -170,8 +152,9 @@ def _bill_one_by_one(ledger: Ledger, ids: list[int], as_of: dt.date, run: Run, a
                 except (IntegrityError, OperationalError) as exc:
                     _forget_rolled_back(session)
                     # Read again, after the other client's commit (PostgreSQL reads what is committed).
-                    loaded.billed[contract.id] = contracts.billed_starts(session, [contract.id]).get(contract.id, set())
-                    if not _due(contract, loaded.billed[contract.id], as_of):
+                    billed = contract_periods.billed_starts(session, [contract.id]).get(contract.id, set())
+                    loaded.terms.billed[contract.id] = billed
+                    if not due(contract, billed, as_of):
                         break  # every period was billed by another run: nothing lost, nothing doubled
                     if attempt == attempts:
                         reason = str(getattr(exc, "orig", exc)).splitlines()[0]
@@ -196,20 +179,20 @@ def _bill(
     session: Session,
     contract: Contract,
     billed: set[dt.date],
-    lines: list[ContractLine],
-    reprices: list[ContractReprice],
+    lines: list,
+    reprices: list,
     policy: VatPolicy,
     as_of: dt.date,
 ) -> list[dict]:
     _require_lines(contract, lines)
     made = []
-    for period in _due(contract, billed, as_of):
+    for period in due(contract, billed, as_of):
         invoice = draft(
             session,
             contract.customer_id,
             "subscription",
             as_of,
-            contracts.period_lines(contract, lines, reprices, period, policy),
+            contract_periods.period_lines(contract, lines, reprices, period, policy),
             contract_id=contract.id,
             note=f"Abonnement {contract.number}",
         )
@@ -221,7 +204,7 @@ def _bill(
     return made
 
 
-def _require_lines(contract: Contract, lines: list[ContractLine]) -> None:
+def _require_lines(contract: Contract, lines: list) -> None:
     if not lines:
         raise KobanError(f"{contract.number} has no line to bill (koban contract add-line {contract.number} …)")
 
@@ -230,17 +213,17 @@ def _plan_batch(ledger: Ledger, batch: list[tuple[Contract, list[P.Period]]], as
     """What a real run would bill, written nowhere."""
     with ledger.read() as session:
         loaded = _Batch.load(session, [contract.id for contract, _ in batch])
+        terms = loaded.terms
         for contract in loaded.contracts:
+            lines, reprices = terms.lines_of(contract.id), terms.reprices_of(contract.id)
             try:
-                _require_lines(contract, loaded.lines[contract.id])
+                _require_lines(contract, lines)
             except KobanError as exc:  # reported as the real run reports it
                 run.failed.append((contract.number, str(exc)))
                 continue
-            for period in _due(contract, loaded.billed.get(contract.id, set()), as_of):
-                lines = contracts.period_lines(
-                    contract, loaded.lines[contract.id], loaded.reprices[contract.id], period, loaded.policy
-                )
-                run.made.append(_row(contract, period, None, sum((line.net for line in lines), Decimal(0)), "planned"))
+            for period in due(contract, terms.billed_of(contract.id), as_of):
+                net = contract_periods.period_net(contract, lines, reprices, period)
+                run.made.append(_row(contract, period, None, net, "planned"))
 
 
 def _row(contract: Contract, period: P.Period, ref: str | None, net: Decimal, status: str) -> dict:

@@ -21,14 +21,14 @@ from koban_cli.db.models import (
     SalesOrder,
 )
 from koban_cli.domain import periods as P
-from koban_cli.domain.amounts import line_net, totals
-from koban_cli.domain.contract_terms import billing_end, next_due, status_on, summary
-from koban_cli.domain.lines import Line, VatPolicy, priced, prorated
-from koban_cli.domain.values import HUNDRED, ZERO, date_str, money_str, number_str, round_money
+from koban_cli.domain.contract_terms import billing_end, status_on
+from koban_cli.domain.lines import Line
+from koban_cli.domain.values import ZERO, date_str, number_str, round_money
 from koban_cli.errors import InvalidState, InvalidValue, not_found
 from koban_cli.services import lines as doc_lines
 from koban_cli.services import lookup
-from koban_cli.services.lines import LineInput, resolve, vat_policy
+from koban_cli.services.contract_view import show  # noqa: F401  (services/documents.py's name for it)
+from koban_cli.services.lines import LineInput, resolve
 from koban_cli.services.numbering import take_number
 
 
@@ -239,130 +239,6 @@ def lines_of(session: Session, contract: Contract) -> list[ContractLine]:
             select(ContractLine).where(ContractLine.contract_id == contract.id).order_by(ContractLine.position)
         )
     )
-
-
-def period_price(line: ContractLine, every_months: int, reprices: list[ContractReprice], period: P.Period) -> Decimal:
-    """A line's unit price for one billing period, indexations applied (compounded, to the cent at each
-    step) to its price, then spread over the periods of its span (see `periods.period_amount`)."""
-    price = line.unit_price
-    for change in sorted(reprices, key=lambda r: r.from_date):
-        if change.from_date <= period.start:
-            price = round_money(price * (HUNDRED + change.percent) / HUNDRED)
-    return P.period_amount(price, line.price_months, every_months, period.index)
-
-
-def period_lines(
-    contract: Contract,
-    lines: list[ContractLine],
-    reprices: list[ContractReprice],
-    period: P.Period,
-    policy: VatPolicy,
-) -> list[Line]:
-    """The invoice lines of one period: each contract line at its period price, pro rata when cut short."""
-    every = P.months_of(contract.every)
-    dates = f"du {period.start:%d/%m/%Y} au {period.end:%d/%m/%Y}"
-    new = []
-    for line in lines:
-        price = period_price(line, every, reprices, period)
-        anchors = {"period_start": period.start, "period_end": period.end, "product_id": line.product_id}
-        if period.days == period.full_days:
-            made = priced(
-                f"{line.description} — {dates}", line.qty, price, line.vat_rate, policy, line.discount, **anchors
-            )
-        else:
-            made = prorated(
-                f"{line.description} — {dates}",
-                line.qty,
-                price,
-                contract.every,
-                line.vat_rate,
-                policy,
-                period.days,
-                period.full_days,
-                line.discount,
-                **anchors,
-            )
-        new.append(made)
-    return new
-
-
-def billed_starts(session: Session, contract_ids: list[int] | None = None) -> dict[int, set[dt.date]]:
-    query = select(ContractPeriod.contract_id, ContractPeriod.start)
-    if contract_ids is not None:
-        query = query.where(ContractPeriod.contract_id.in_(contract_ids))
-    out: dict[int, set[dt.date]] = {}
-    for contract_id, start in session.exec(query):
-        out.setdefault(contract_id, set()).add(start)
-    return out
-
-
-def show(ledger: Ledger, number: str, as_of: dt.date) -> dict:
-    """The contract, its lines at the price of the next period, and that period as it will be billed."""
-    with ledger.read() as session:
-        contract = get(session, number)
-        customer = session.get(Customer, contract.customer_id)
-        billed = billed_starts(session, [contract.id]).get(contract.id, set())
-        order = session.get(SalesOrder, contract.order_id) if contract.order_id else None
-        reprices = list(session.exec(select(ContractReprice).where(ContractReprice.contract_id == contract.id)))
-        upcoming = next_due(contract, billed) if contract.status != "cancelled" else None
-        every = P.months_of(contract.every)
-        refs = dict(session.exec(select(Product.id, Product.ref)).all())
-        contract_lines = lines_of(session, contract)
-        priced_at = upcoming or P.period_at(contract.start, every, 0, None, contract.in_advance)
-        lines = []
-        for line in contract_lines:
-            price = period_price(line, every, reprices, priced_at)
-            lines.append(
-                {
-                    "position": line.position,
-                    "kind": "product" if line.product_id else "free",
-                    "product": refs.get(line.product_id),
-                    "description": line.description,
-                    "qty": number_str(line.qty),
-                    "unit_price": money_str(price),
-                    "discount": number_str(line.discount),
-                    "vat_rate": number_str(line.vat_rate),
-                    "net": money_str(line_net(line.qty, price, line.discount)),
-                    "comment": None,
-                }
-            )
-        result = totals((Decimal(l["vat_rate"]), Decimal(l["net"])) for l in lines)
-        billed_next = (  # at the rate this buyer is charged (an EU business: 0 %)
-            period_lines(contract, contract_lines, reprices, upcoming, vat_policy(session, customer))
-            if upcoming
-            else []
-        )
-        periods = session.exec(
-            select(ContractPeriod, Invoice)
-            .join(Invoice, Invoice.id == ContractPeriod.invoice_id)
-            .where(ContractPeriod.contract_id == contract.id)
-            .order_by(ContractPeriod.start)
-        ).all()
-        return summary(contract, customer.code, billed, as_of) | {
-            "customer_name": customer.name,
-            "order": order.number if order else None,
-            "in_advance": contract.in_advance,
-            "renew": contract.renew,
-            "renew_months": contract.renew_months,
-            "notice_days": contract.notice_days,
-            "terminated_on": date_str(contract.terminated_on),
-            "next_period_start": date_str(upcoming.start) if upcoming else None,
-            "next_period_end": date_str(upcoming.end) if upcoming else None,
-            "next_period_net": money_str(sum((l.net for l in billed_next), Decimal(0))) if upcoming else None,
-            "next_period_prorated": upcoming.days != upcoming.full_days if upcoming else None,
-            "lines": lines,
-            "vat": [
-                {"rate": number_str(r.rate), "base": money_str(r.base), "amount": money_str(r.amount)}
-                for r in result.vat
-            ],
-            "net": money_str(result.net),
-            "tax": money_str(result.tax),
-            "gross": money_str(result.gross),
-            "periods": [
-                {"start": date_str(p.start), "end": date_str(p.end), "invoice": inv.number or f"PROV-{inv.id}"}
-                for p, inv in periods
-            ],
-        }
 
 
 def terminate(ledger: Ledger, number: str, on: dt.date, as_of: dt.date, force: bool = False) -> dict:

@@ -1,0 +1,119 @@
+"""What a contract's periods bill: the one home of a period's amounts.
+
+`contract bill-due` bills with it, `invoice forecast` counts with it and
+`contract show` prices its next period with it. Written in SQLAlchemy Core
+over db/tables.py, so `db` may be an ORM `Session` (bill-due, in its write
+transaction) or a Core `Connection` (the reads, which never import the ORM).
+A contract is any object with the contract's fields: the ORM row, or a row
+read with Core.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Iterable
+
+from sqlalchemy import select
+
+from koban_cli.db.tables import contract_line, contract_period, contract_reprice
+from koban_cli.domain import periods as P
+from koban_cli.domain.contract_terms import billing_end
+from koban_cli.domain.lines import Line, VatPolicy, priced, prorated
+from koban_cli.domain.values import HUNDRED, ZERO, round_money
+
+
+def billed_starts(db, contract_ids: Iterable[int] | None = None) -> dict[int, set[dt.date]]:
+    """`{contract_id: {start of each period billed}}`; every contract when `contract_ids` is None."""
+    query = select(contract_period.c.contract_id, contract_period.c.start)
+    if contract_ids is not None:
+        query = query.where(contract_period.c.contract_id.in_(list(contract_ids)))
+    out: dict[int, set[dt.date]] = {}
+    for contract_id, start in db.execute(query):
+        out.setdefault(contract_id, set()).add(start)
+    return out
+
+
+@dataclass
+class Terms:
+    """What pricing the periods of some contracts reads, in three queries: their lines (in order), their
+    price changes and the starts of the periods they have billed."""
+
+    lines: dict[int, list] = field(default_factory=dict)
+    reprices: dict[int, list] = field(default_factory=dict)
+    billed: dict[int, set[dt.date]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, db, contract_ids: Iterable[int]) -> Terms:
+        ids = list(contract_ids)
+        terms = cls(billed=billed_starts(db, ids))
+        query = select(contract_line).where(contract_line.c.contract_id.in_(ids)).order_by(contract_line.c.position)
+        for line in db.execute(query):
+            terms.lines.setdefault(line.contract_id, []).append(line)
+        for change in db.execute(select(contract_reprice).where(contract_reprice.c.contract_id.in_(ids))):
+            terms.reprices.setdefault(change.contract_id, []).append(change)
+        return terms
+
+    def lines_of(self, contract_id: int) -> list:
+        return self.lines.get(contract_id, [])
+
+    def reprices_of(self, contract_id: int) -> list:
+        return self.reprices.get(contract_id, [])
+
+    def billed_of(self, contract_id: int) -> set[dt.date]:
+        return self.billed.get(contract_id, set())
+
+
+def due(contract, billed: set[dt.date], as_of: dt.date) -> list[P.Period]:
+    """The periods due on or before `as_of` and not billed yet, oldest first: what bill-due bills."""
+    every = P.months_of(contract.every)
+    return [
+        period
+        for period in P.periods_until(contract.start, every, billing_end(contract), contract.in_advance, as_of)
+        if period.start not in billed
+    ]
+
+
+def period_price(line, every_months: int, reprices: list, period: P.Period) -> Decimal:
+    """A line's unit price for one billing period, indexations applied (compounded, to the cent at each
+    step) to its price, then spread over the periods of its span (see `periods.period_amount`)."""
+    price = line.unit_price
+    for change in sorted(reprices, key=lambda r: r.from_date):
+        if change.from_date <= period.start:
+            price = round_money(price * (HUNDRED + change.percent) / HUNDRED)
+    return P.period_amount(price, line.price_months, every_months, period.index)
+
+
+def period_lines(contract, lines: list, reprices: list, period: P.Period, policy: VatPolicy) -> list[Line]:
+    """The invoice lines of one period: each contract line at its period price, pro rata when cut short."""
+    every = P.months_of(contract.every)
+    dates = f"du {period.start:%d/%m/%Y} au {period.end:%d/%m/%Y}"
+    new = []
+    for line in lines:
+        price = period_price(line, every, reprices, period)
+        anchors = {"period_start": period.start, "period_end": period.end, "product_id": line.product_id}
+        if period.days == period.full_days:
+            made = priced(
+                f"{line.description} — {dates}", line.qty, price, line.vat_rate, policy, line.discount, **anchors
+            )
+        else:
+            made = prorated(
+                f"{line.description} — {dates}",
+                line.qty,
+                price,
+                contract.every,
+                line.vat_rate,
+                policy,
+                period.days,
+                period.full_days,
+                line.discount,
+                **anchors,
+            )
+        new.append(made)
+    return new
+
+
+def period_net(contract, lines: list, reprices: list, period: P.Period) -> Decimal:
+    """The net one period bills: the sum of its invoice lines (a net never depends on the VAT charged)."""
+    return sum((line.net for line in period_lines(contract, lines, reprices, period, VatPolicy())), ZERO)
