@@ -13,6 +13,8 @@ import logging
 import sys
 from pathlib import Path
 
+from koban_cli.render import cache
+
 PACKAGE = "libharfbuzz-subset0"
 
 
@@ -21,7 +23,7 @@ def check_subsetting(marker_folder: Path | None = None) -> None:
     if ctypes.util.find_library("harfbuzz-subset"):
         return
     logging.getLogger("weasyprint").addFilter(lambda record: "HarfBuzz-Subset" not in record.getMessage())
-    folder = marker_folder or _cache_folder()
+    folder = marker_folder or cache.folder()
     marker = folder / "harfbuzz-subset-missing"
     if marker.exists():
         return
@@ -33,8 +35,3 @@ def check_subsetting(marker_folder: Path | None = None) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         marker.touch()
 
-
-def _cache_folder() -> Path:
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("koban"))

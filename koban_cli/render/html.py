@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from functools import partial
+import contextlib
+from functools import lru_cache, partial
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, FileSystemLoader, TemplateError, select_autoescape
+from jinja2 import ChoiceLoader, FileSystemBytecodeCache, FileSystemLoader, TemplateError, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
 
-from koban_cli.render import formatting, mentions
+from koban_cli.render import cache, formatting, mentions
 from koban_cli.render.labels import LABELS, TITLES_EN
 
 
@@ -25,12 +26,34 @@ def environment(lang: str, own_templates: str | None = None) -> SandboxedEnviron
     env = SandboxedEnvironment(
         loader=ChoiceLoader(folders + [FileSystemLoader(str(template_dir()))]),
         autoescape=select_autoescape(["html"], default=True),
+        bytecode_cache=_compiled(),
     )
     env.filters["money"] = partial(formatting.money, lang=lang)
     env.filters["number"] = partial(formatting.number, lang=lang)
     env.filters["date"] = partial(formatting.date, lang=lang)
     env.filters["identifier"] = mentions.identifier
     return env
+
+
+class _Compiled(FileSystemBytecodeCache):
+    """Templates compiled by an earlier run (compiling one takes longer than rendering it), checked against
+    the template's source; a cache folder that cannot be read or written is done without."""
+
+    def load_bytecode(self, bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+@lru_cache(maxsize=1)
+def _compiled() -> _Compiled:
+    folder = cache.folder() / "templates"
+    with contextlib.suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return _Compiled(str(folder))
 
 
 def render_html(context: dict, lang: str = "fr") -> str:
