@@ -25,7 +25,18 @@ from koban_cli.domain.accounting import (
     sales_entry,
 )
 from koban_cli.errors import InvalidValue, KobanError
-from koban_cli.services import accounting, demo, invoice_list, invoices, invoicing, orders, parties, products
+from koban_cli.services import (
+    accounting,
+    demo,
+    invoice_list,
+    invoice_view,
+    invoices,
+    invoicing,
+    order_view,
+    orders,
+    parties,
+    products,
+)
 from koban_cli.services.lines import LineInput
 
 CHART = Chart.of({})
@@ -249,7 +260,7 @@ def test_any_generated_ledger_balances_and_its_vat_adds_up(
             invoices.delete(ledger, ref)
 
     def pay(ref, percent):
-        view = invoices.show(ledger, ref, TODAY)
+        view = invoice_view.show(ledger, ref, TODAY)
         left = D(view["gross"]) - D(view["paid"])
         amount = min(left, max(D("0.01"), (D(view["gross"]) * percent / 100).quantize(D("0.01"))))
         if amount > 0:
@@ -269,7 +280,7 @@ def test_any_generated_ledger_balances_and_its_vat_adds_up(
                 pay(validated[-1], step[1])
         except KobanError:
             continue
-    if orders.show(ledger, number)["status"] != "invoiced":
+    if order_view.show(ledger, number)["status"] != "invoiced":
         validate(invoicing.balance(ledger, number, DAY)["ref"])
     year = (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
     entries = assert_books_balance(ledger, *year)

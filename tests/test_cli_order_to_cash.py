@@ -157,13 +157,13 @@ def test_demo_builds_its_ledger_and_writes_every_document(tmp_path):
     from lxml import etree
 
     from koban_cli.db.engine import Ledger, ledger_url
-    from koban_cli.services import invoices
+    from koban_cli.services import invoice_view
 
     ledger = Ledger(ledger_url(str(tmp_path / "koban-demo.db")))
     grand = "{urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100}GrandTotalAmount"
     for pdf in tmp_path.glob("[FA][AV]-*.pdf"):
         _, xml = get_xml_from_pdf(pdf.read_bytes(), check_xsd=False)
         assert xml_check_xsd(xml, flavor="factur-x", level="en16931"), pdf.name
-        gross = invoices.show(ledger, pdf.stem, TODAY)["gross"]
+        gross = invoice_view.show(ledger, pdf.stem, TODAY)["gross"]
         assert etree.fromstring(xml).find(f".//{grand}").text == gross, pdf.name
     ledger.close()

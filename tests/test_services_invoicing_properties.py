@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from koban_cli.db.engine import Ledger, ledger_url
 from koban_cli.domain.amounts import line_net
 from koban_cli.errors import KobanError
-from koban_cli.services import invoices, invoicing, orders
+from koban_cli.services import invoice_view, invoices, invoicing, order_view, orders
 from koban_cli.services.lines import LineInput
 
 pytestmark = pytest.mark.slow  # a hundred random ledgers
@@ -49,14 +49,14 @@ steps = st.lists(
 def assert_truthful(ledger, ref):
     """Every priced line: qty x unit price x (1 - discount) = net, no qty 0, no negative price or net on a
     positive quantity."""
-    for line in invoices.show(ledger, ref, DAY)["lines"]:
+    for line in invoice_view.show(ledger, ref, DAY)["lines"]:
         qty, price, discount, net = (D(line[k]) for k in ("qty", "unit_price", "discount", "net"))
         assert line_net(qty, price, discount) == net, line
         assert qty != 0 and price >= 0 and not (qty > 0 and net < 0), line
 
 
 def assert_no_line_above_its_net(ledger, number):
-    view = orders.show(ledger, number)
+    view = order_view.show(ledger, number)
     for line in view["lines"]:
         if line["qty_invoiced"] is not None:
             assert D(line["qty_invoiced"]) <= D(line["qty"]), line
@@ -64,7 +64,7 @@ def assert_no_line_above_its_net(ledger, number):
 
 
 def invoiced(ledger, number):
-    view = orders.show(ledger, number)
+    view = order_view.show(ledger, number)
     return D(view["invoiced"]), D(view["net"])
 
 
@@ -115,11 +115,11 @@ def test_any_billing_sequence_ends_at_the_order_net_and_never_above(
         done, net = invoiced(ledger, number)
         assert 0 <= done <= net
         assert_no_line_above_its_net(ledger, number)
-    if orders.show(ledger, number)["status"] != "invoiced":
+    if order_view.show(ledger, number)["status"] != "invoiced":
         ref = invoicing.balance(ledger, number, DAY)["ref"]
         assert_truthful(ledger, ref)
         invoices.validate(ledger, ref, DAY)
-    view = orders.show(ledger, number)
+    view = order_view.show(ledger, number)
     assert D(view["invoiced"]) == D(view["net"])
     assert (view["lines_remaining"], view["deposits_undeducted"], view["status"]) == ("0.00", "0.00", "invoiced")
     ledger.close()

@@ -9,7 +9,7 @@ from conftest import TODAY, sqlite_only
 
 from koban_cli.db.engine import SCHEMA_HEAD, Ledger, ledger_url, schema_version
 from koban_cli.errors import InvalidState, OverInvoicing
-from koban_cli.services import invoice_list, invoices, invoicing, orders
+from koban_cli.services import invoice_list, invoice_view, invoices, invoicing, order_view, orders
 from koban_cli.services.lines import LineInput
 
 
@@ -60,11 +60,11 @@ def test_crediting_a_deposit_gives_its_amount_back_to_the_order_and_the_balance_
     deposit = invoices.validate(catalogue, invoicing.deposit(catalogue, order, TODAY, amount=D(300))["ref"], TODAY)
     credit = invoices.credit(catalogue, deposit["number"], TODAY, amount=D(100))["ref"]
     invoices.validate(catalogue, credit, TODAY)
-    assert orders.show(catalogue, order)["invoiced"] == "200.00"
+    assert order_view.show(catalogue, order)["invoiced"] == "200.00"
     balance = invoicing.balance(catalogue, order, TODAY)
-    assert D(balance["net"]) == D(orders.show(catalogue, order)["remaining"])
+    assert D(balance["net"]) == D(order_view.show(catalogue, order)["remaining"])
     invoices.validate(catalogue, balance["ref"], TODAY)
-    assert orders.show(catalogue, order)["status"] == "invoiced"
+    assert order_view.show(catalogue, order)["status"] == "invoiced"
 
 
 def test_a_cancelled_order_needs_its_invoices_credited_first(catalogue, order):
@@ -89,7 +89,7 @@ def test_the_sequence_restarts_each_year(catalogue):
 def test_reopening_an_existing_ledger_keeps_everything(catalogue, order, db_path):
     catalogue.close()
     again = Ledger(ledger_url(db_path))
-    assert orders.show(again, order)["net"] == "1349.60"
+    assert order_view.show(again, order)["net"] == "1349.60"
 
 
 @sqlite_only
@@ -131,4 +131,4 @@ def test_a_ledger_made_at_the_first_migration_is_upgraded_keeping_every_row(tmp_
     assert [(r["number"], r["customer"], r["net"], r["gross"]) for r in rows] == [
         ("FA-2026-0001", "OLD", "123.45", "148.14")
     ]
-    assert invoices.show(upgraded, "FA-2026-0001", TODAY)["lines"][0]["description"] == "Audit"
+    assert invoice_view.show(upgraded, "FA-2026-0001", TODAY)["lines"][0]["description"] == "Audit"

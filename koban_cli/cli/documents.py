@@ -1,10 +1,10 @@
-"""Table view of a quote, order or invoice: header, lines, VAT and totals."""
+"""Table view of a quote, order or invoice: header, lines, VAT and totals.
+
+Rich's console and tables are imported when a table is drawn: a `show` that
+prints JSON or CSV never loads them.
+"""
 
 from __future__ import annotations
-
-from rich.markup import escape
-from rich.panel import Panel
-from rich.table import Table
 
 LINE_COLUMNS = (
     ("#", "position"),
@@ -20,6 +20,10 @@ HEADER_SKIP = {"lines", "vat", "net", "tax", "gross"}
 
 
 def render(console, view: dict, extra_columns: tuple[tuple[str, str], ...] = ()) -> None:
+    from rich.markup import escape
+    from rich.panel import Panel
+    from rich.table import Table
+
     title = view.get("number") or view.get("ref")
     facts = [
         f"[bold]{k.replace('_', ' ')}[/]: {escape(_text(v))}"

@@ -190,8 +190,9 @@ def show(ref: Ref, as_of: AsOfOpt = "today", fmt: FormatOpt = FORMAT_DEFAULT) ->
     Example: koban invoice show FA-2026-0001 --format json
     """
     from koban_cli.cli.documents import render
+    from koban_cli.services import invoice_view  # Core only: no ORM to import to read one invoice
 
-    output.show_record(_lifecycle().show(state.ledger(), ref, as_of), fmt, render)
+    output.show_record(invoice_view.show(state.ledger(), ref, as_of), fmt, render)
 
 
 @app.command()

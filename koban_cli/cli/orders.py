@@ -78,11 +78,12 @@ def show(ref: Ref, fmt: FormatOpt = FORMAT_DEFAULT) -> None:
     Example: koban order show CO-2026-0001 --format json
     """
     from koban_cli.cli.documents import render
+    from koban_cli.services import order_view  # Core only: no ORM to import to read one order
 
     def draw(console, view):
         render(console, view, (("Invoiced", "qty_invoiced"), ("Delivered", "qty_delivered")))
 
-    output.show_record(_service().show(state.ledger(), ref), fmt, draw)
+    output.show_record(order_view.show(state.ledger(), ref), fmt, draw)
 
 
 @app.command()

@@ -12,6 +12,7 @@ from koban_cli.services import (
     bill_due,
     contracts,
     deliveries,
+    invoice_view,
     invoices,
     invoicing,
     orders,
@@ -173,4 +174,4 @@ def documents(ledger: Ledger, made: dict) -> list[dict]:
 
 
 def _gross(ledger: Ledger, number: str) -> D:
-    return D(invoices.show(ledger, number, dt.date.today())["gross"])
+    return D(invoice_view.show(ledger, number, dt.date.today())["gross"])

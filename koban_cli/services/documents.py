@@ -1,6 +1,11 @@
 """The plain context a document is printed from: the document, its seller and its buyer.
 
-Rendering (koban_cli/render) receives only this dict, never a session.
+Rendering (koban_cli/render) receives only this dict, never a session. An
+invoice and an order are read in SQLAlchemy Core (invoice_view, order_view),
+with the company and the customer: printing a validated invoice loads its data
+without the ORM, from what it froze at issue. A draft invoice adds the
+e-invoicing facts it would freeze (computed on the ORM, as at validation);
+quotes, contracts and delivery notes come from their own services.
 """
 
 from __future__ import annotations
@@ -8,20 +13,8 @@ from __future__ import annotations
 import datetime as dt
 
 from koban_cli.db.engine import Ledger
-from koban_cli.db.models import Customer
 from koban_cli.errors import KobanError
-from koban_cli.services import (
-    contracts,
-    deliveries,
-    e_invoicing,
-    invoice_list,
-    invoices,
-    issuing,
-    lookup,
-    orders,
-    parties,
-    quotes,
-)
+from koban_cli.services import invoice_list, invoice_view, lookup, order_view, views
 
 TITLES = {
     "quote": "Devis",
@@ -39,24 +32,41 @@ TITLES = {
 
 def _context(ledger: Ledger, kind: str, doc: dict, title: str | None = None) -> dict:
     """A document with its seller and buyer, as the templates expect it."""
-    with ledger.read() as session:
-        company = parties.company_view(lookup.company(session))
-        customer = parties.customer_view(lookup.customer(session, doc["customer"]))
+    with ledger.read_core() as db:
+        return _with_parties(db, kind, doc, title)
+
+
+def _with_parties(db, kind: str, doc: dict, title: str | None = None) -> dict:
+    company = views.company_view(lookup.company_row(db))
+    customer = views.customer_view(lookup.customer_row(db, doc["customer"]))
     return {"kind": kind, "title": title or TITLES[kind], "doc": doc, "company": company, "customer": customer}
 
 
 def invoice_context(ledger: Ledger, ref: str) -> dict:
     """A draft is printed with today's company and customer; a validated invoice only from what it froze."""
-    doc = invoices.show(ledger, ref, dt.date.today())
-    if doc["status"] != "validated":
-        context = _context(ledger, "invoice", doc, TITLES[doc["kind"]])
-        with ledger.read() as session:
-            invoice = lookup.invoice(session, ref)
-            company, customer = lookup.company(session), session.get(Customer, invoice.customer_id)
-            return context | {"facts": e_invoicing.facts(session, invoice, company, customer)}
+    with ledger.read_core() as db:
+        row = lookup.invoice_row(db, ref)
+        doc = invoice_view.view(db, row, dt.date.today())
+        if row.status == "validated":
+            return _issued(ledger, row, doc, ref)
+        context = _with_parties(db, "invoice", doc, TITLES[doc["kind"]])
+    return context | {"facts": _draft_facts(ledger, row.id)}
+
+
+def _draft_facts(ledger: Ledger, invoice_id: int) -> dict:
+    """What the draft would freeze of the e-invoicing mentions if validated now (e_invoicing.facts, on the ORM)."""
+    from koban_cli.db.models import Customer, Invoice
+    from koban_cli.services import e_invoicing
+
     with ledger.read() as session:
-        invoice = lookup.invoice(session, ref)
-        invoice_id, snapshot = invoice.id, issuing.frozen(invoice.snapshot)
+        invoice = session.get(Invoice, invoice_id)
+        customer = session.get(Customer, invoice.customer_id)
+        return e_invoicing.facts(session, invoice, lookup.company(session), customer)
+
+
+def _issued(ledger: Ledger, row, doc: dict, ref: str) -> dict:
+    """The context of a validated invoice: its seller and buyer as frozen at issue."""
+    snapshot = invoice_view.frozen(row.snapshot)
     if snapshot is None:
         raise KobanError(f"{ref} has no frozen snapshot (it was emptied outside koban); see: koban verify")
     seller, buyer = snapshot["seller"], snapshot["buyer"]
@@ -70,23 +80,30 @@ def invoice_context(ledger: Ledger, ref: str) -> dict:
         "company": seller,
         "customer": buyer,
         "facts": snapshot.get("document"),  # None on invoices validated before the e-invoicing mentions
-        "issued": {"invoice_id": invoice_id, "lang": snapshot["lang"], "ledger": ledger.url},  # where it is archived
+        "issued": {"invoice_id": row.id, "lang": snapshot["lang"], "ledger": ledger.url},  # where it is archived
     }
 
 
 def quote_context(ledger: Ledger, number: str) -> dict:
+    from koban_cli.services import quotes
+
     return _context(ledger, "quote", quotes.show(ledger, number, dt.date.today()))
 
 
 def order_context(ledger: Ledger, number: str) -> dict:
-    return _context(ledger, "order", orders.show(ledger, number))
+    with ledger.read_core() as db:
+        return _with_parties(db, "order", order_view.view(db, lookup.order_row(db, number)))
 
 
 def contract_context(ledger: Ledger, number: str) -> dict:
+    from koban_cli.services import contracts
+
     return _context(ledger, "contract", contracts.show(ledger, number, dt.date.today()))
 
 
 def delivery_context(ledger: Ledger, ref: str) -> dict:
+    from koban_cli.services import deliveries
+
     return _context(ledger, "delivery", deliveries.show(ledger, ref))
 
 

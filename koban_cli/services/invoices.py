@@ -12,24 +12,20 @@ from koban_cli.db import locks
 from koban_cli.db.engine import Ledger
 from koban_cli.db.integrity_sql import stored_content
 from koban_cli.db.models import (
-    Contract,
     ContractPeriod,
     Customer,
     Invoice,
-    InvoiceLine,
     Payment,
-    Project,
     SalesOrder,
     ScheduleEntry,
 )
 from koban_cli.db.types import Money
 from koban_cli.domain import billing
-from koban_cli.domain.payments import days_late, payment_status
+from koban_cli.domain.payments import payment_status
 from koban_cli.domain.values import ZERO, date_str, money_str
 from koban_cli.errors import InvalidState, InvalidValue, OverCrediting, OverInvoicing
-from koban_cli.services import billed, issuing, lookup, orders, views
+from koban_cli.services import billed, issuing, lookup, orders
 from koban_cli.services import lines as doc_lines
-from koban_cli.services.invoice_list import sent_text
 from koban_cli.services.invoicing import draft
 from koban_cli.services.issuing import link
 from koban_cli.services.numbering import take_number
@@ -220,62 +216,3 @@ def pay(ledger: Ledger, ref: str, amount: Decimal, date: dt.date, method: str = 
             "paid": money_str(paid + amount),
             "payment_status": payment_status(invoice.gross, paid + amount),
         }
-
-
-def show(ledger: Ledger, ref: str, as_of: dt.date) -> dict:
-    with ledger.read() as session:
-        invoice = lookup.invoice(session, ref)
-        customer = session.get(Customer, invoice.customer_id)
-        order = session.get(SalesOrder, invoice.order_id) if invoice.order_id else None
-        credited = session.get(Invoice, invoice.credited_invoice_id) if invoice.credited_invoice_id else None
-        lines = doc_lines.lines_of(session, invoice)
-        refs = views.product_refs(session, lines)
-        paid = billed.paid_by_invoice(session, [invoice.id]).get(invoice.id, ZERO)
-        credit_notes = session.exec(
-            select(Invoice).where(Invoice.credited_invoice_id == invoice.id).order_by(Invoice.id)
-        ).all()
-        deposits = _deducted_deposits(session, lines)
-        settled = paid >= invoice.gross
-        return {
-            "ref": lookup.invoice_ref(invoice),
-            "number": invoice.number,
-            "kind": invoice.kind,
-            "status": invoice.status,
-            "payment_status": payment_status(invoice.gross, paid),
-            "order": order.number if order else None,
-            "contract": session.get(Contract, invoice.contract_id).number if invoice.contract_id else None,
-            "customer": customer.code,
-            "customer_name": customer.name,
-            "date": date_str(invoice.date),
-            "due_date": date_str(invoice.due_date),
-            "days_late": days_late(invoice.due_date, as_of, settled) if invoice.status == "validated" else 0,
-            **views.amounts_view(invoice),
-            "paid": money_str(paid),
-            "sent_at": sent_text(invoice.sent_at),
-            "send_error": invoice.send_error,
-            "project": session.get(Project, invoice.project_id).number if invoice.project_id else None,
-            "lines": [
-                views.line_view(line, refs)
-                | {"period_start": date_str(line.period_start), "period_end": date_str(line.period_end)}
-                for line in lines
-            ],
-            "vat": views.vat_view(lines),
-            "credits": credited.number if credited else None,
-            "credit_notes": [lookup.invoice_ref(c) for c in credit_notes],
-            "deposits_deducted": deposits,
-            "note": invoice.note or None,
-        }
-
-
-def _deducted_deposits(session: Session, lines: list[InvoiceLine]) -> list[str]:
-    ids = {line.deposit_line_id for line in lines if line.deposit_line_id}
-    if not ids:
-        return []
-    query = (
-        select(Invoice.number)
-        .join(InvoiceLine, InvoiceLine.invoice_id == Invoice.id)
-        .where(InvoiceLine.id.in_(ids))
-        .distinct()
-        .order_by(Invoice.number)
-    )
-    return list(session.exec(query))

@@ -6,7 +6,8 @@ line's VAT regime and unit, the operation category, the delivery address, the
 buyer's reference, the corrected invoice, the deposits deducted: `document`,
 see services/e_invoicing.py) on the invoice (JSON in `invoice.snapshot`); the hash
 chain covers it, and the documents of a validated invoice are printed from it,
-never from the live company or customer. `link` chains with the seal key when
+never from the live company or customer (read back with
+`invoice_view.frozen`). `link` chains with the seal key when
 one is configured (see `services/seal.py`).
 """
 
@@ -21,7 +22,8 @@ from koban_cli.db.models import Customer, Invoice
 from koban_cli.domain import integrity
 from koban_cli.errors import InvalidValue
 from koban_cli.services import e_invoicing, lookup, seal
-from koban_cli.services.parties import COMPANY_FIELDS, company_view, customer_view
+from koban_cli.services.invoice_view import frozen  # noqa: F401 - read back by invoice_view (reminders.py imports it here)
+from koban_cli.services.views import COMPANY_FIELDS, company_view, customer_view
 
 ISSUED_LANG = "fr"  # the language of the issued document (the French e-invoicing reform's)
 # What the seller prints: the company's details less its working settings (numbering, stock, reminders…).
@@ -62,10 +64,6 @@ def freeze(session: Session, invoice: Invoice) -> None:
     )
     invoice.snapshot = json.dumps(snapshot, ensure_ascii=False, sort_keys=True)
     invoice.chain_version = integrity.SEALED if session.info["issuing_key"] else integrity.CURRENT
-
-
-def frozen(invoice_snapshot: str | None) -> dict | None:
-    return json.loads(invoice_snapshot) if invoice_snapshot else None
 
 
 def link(previous: str | None, text: str) -> str:

@@ -1,74 +1,133 @@
-"""Finding things by the names users type, with errors that say what exists."""
+"""Finding things by the names users type, with errors that say what exists.
+
+Each lookup is one SQLAlchemy Core query over db/tables.py (`*_row`), so it
+serves a read command that never imports the ORM (a Core `Connection`) and a
+write (an ORM `Session`: both `execute()` a Core select). A write that needs
+the model object calls the function of the thing's name (`invoice`, `order`…),
+which takes the object of that same row: one rule for each name, e.g. a draft
+invoice is `PROV-<id>` and a validated one answers only to its number.
+"""
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from sqlmodel import Session, select
+from sqlalchemy import select
 
-from koban_cli.db.models import Company, Customer, Invoice, Product, Quote, SalesOrder, Supplier
+from koban_cli.db import tables
 from koban_cli.errors import NotFound, not_found
 
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from koban_cli.db.models import Company, Customer, Invoice, Product, Quote, SalesOrder, Supplier
+
 MAX_ID = 2**63 - 1  # the largest id SQLite and PostgreSQL (bigint) can store
+
+
+def _models():
+    """The ORM models, for writes only: a read command takes rows and never pays for their import."""
+    from koban_cli.db import models
+
+    return models
 
 
 def company(session: Session) -> Company:
     """The company, read once per transaction (numbering asks for it often)."""
     if "company" not in session.info:
+        Company = _models().Company
         session.info["company"] = session.get(Company, 1) or Company()
     return session.info["company"]
 
 
-def customer(session: Session, code: str) -> Customer:
-    found = session.exec(select(Customer).where(Customer.code == code)).first()
+def company_row(db):
+    """The company's row; a ledger where it was never set reads as the model's defaults (the ORM is
+    imported in that case only)."""
+    found = db.execute(select(tables.company).where(tables.company.c.id == 1)).first()
+    return found if found is not None else _models().Company()
+
+
+def _named(db, table, key: str, value: str, what: str):
+    found = db.execute(select(table).where(table.c[key] == value)).first()
     if found is None:
-        raise not_found("customer", code)
+        raise not_found(what, value)
     return found
 
 
-def supplier(session: Session, code: str) -> Supplier:
-    found = session.exec(select(Supplier).where(Supplier.code == code)).first()
-    if found is None:
-        raise not_found("supplier", code)
-    return found
+def customer_row(db, code: str):
+    return _named(db, tables.customer, "code", code, "customer")
 
 
-def product(session: Session, ref: str) -> Product:
-    found = session.exec(select(Product).where(Product.ref == ref)).first()
-    if found is None:
-        raise not_found("product", ref)
-    return found
+def supplier_row(db, code: str):
+    return _named(db, tables.supplier, "code", code, "supplier")
 
 
-def quote(session: Session, number: str) -> Quote:
-    found = session.exec(select(Quote).where(Quote.number == number)).first()
-    if found is None:
-        raise not_found("quote", number)
-    return found
+def product_row(db, ref: str):
+    return _named(db, tables.product, "ref", ref, "product")
 
 
-def order(session: Session, number: str) -> SalesOrder:
-    found = session.exec(select(SalesOrder).where(SalesOrder.number == number)).first()
-    if found is None:
-        raise not_found("order", number)
-    return found
+def quote_row(db, number: str):
+    return _named(db, tables.quote, "number", number, "quote")
 
 
-def invoice(session: Session, ref: str) -> Invoice:
-    """An invoice or credit note by its number, or a draft by `PROV-<id>`."""
+def order_row(db, number: str):
+    return _named(db, tables.sales_order, "number", number, "order")
+
+
+def draft_invoice_id(ref: str) -> int | None:
+    """The id a `PROV-<id>` reference names (any case, spaces around ignored); None for a number."""
     draft = re.fullmatch(r"PROV-(\d+)", ref.strip(), flags=re.IGNORECASE)
-    if draft:
-        invoice_id = int(draft.group(1))
-        # an id no database column can hold names nothing (and must not reach the driver)
-        found = session.get(Invoice, invoice_id) if invoice_id <= MAX_ID else None
+    return int(draft.group(1)) if draft else None
+
+
+def invoice_row(db, ref: str):
+    """An invoice or credit note by its number, or a draft by `PROV-<id>`."""
+    invoice = tables.invoice
+    invoice_id = draft_invoice_id(ref)
+    if invoice_id is None:
+        found = db.execute(select(invoice).where(invoice.c.number == ref)).first()
+    elif invoice_id <= MAX_ID:  # an id no database column can hold names nothing (and must not reach the driver)
+        found = db.execute(select(invoice).where(invoice.c.id == invoice_id)).first()
         if found is not None and found.number is not None:
             raise NotFound(f"{ref} was validated as {found.number}; use that number")
     else:
-        found = session.exec(select(Invoice).where(Invoice.number == ref)).first()
+        found = None
     if found is None:
         raise not_found("invoice", ref)
     return found
 
 
-def invoice_ref(invoice: Invoice) -> str:
+def customer(session: Session, code: str) -> Customer:
+    return session.get(_models().Customer, customer_row(session, code).id)
+
+
+def supplier(session: Session, code: str) -> Supplier:
+    return session.get(_models().Supplier, supplier_row(session, code).id)
+
+
+def product(session: Session, ref: str) -> Product:
+    return session.get(_models().Product, product_row(session, ref).id)
+
+
+def quote(session: Session, number: str) -> Quote:
+    return session.get(_models().Quote, quote_row(session, number).id)
+
+
+def order(session: Session, number: str) -> SalesOrder:
+    return session.get(_models().SalesOrder, order_row(session, number).id)
+
+
+def invoice(session: Session, ref: str) -> Invoice:
+    """The invoice `invoice_row` finds, as a model object to change."""
+    return session.get(_models().Invoice, invoice_row(session, ref).id)
+
+
+def invoice_ref(invoice) -> str:
+    """How an invoice (object or row) is named: its number, or `PROV-<id>` while a draft."""
     return invoice.number or f"PROV-{invoice.id}"
+
+
+def delivery_ref(delivery) -> str:
+    """How a delivery note (object or row) is named: its number, or `PROV-BL-<id>` while a draft."""
+    return delivery.number or f"PROV-BL-{delivery.id}"

@@ -9,60 +9,13 @@ from sqlmodel import select
 
 from koban_cli.db.engine import Ledger
 from koban_cli.db.models import Company, Customer, NumberSequence, Supplier
-from koban_cli.domain.accounting import DEFAULT_ACCOUNTS, check_auxiliary, check_override, customer_account
+from koban_cli.domain.accounting import check_auxiliary, check_override, customer_account
 from koban_cli.domain.fec import check_year_end
 from koban_cli.domain.numbering import DEFAULT_PREFIXES, GLOBAL, check_pattern, check_prefix, format_number
 from koban_cli.domain.reminders import parse_levels
-from koban_cli.domain.values import number_str
 from koban_cli.errors import AlreadyExists, InvalidValue
 from koban_cli.services import checks, lookup
-
-COMPANY_FIELDS = (
-    "name",
-    "address",
-    "postcode",
-    "city",
-    "country",
-    "siren",
-    "vat_number",
-    "iban",
-    "bic",
-    "email",
-    "phone",
-    "legal_form",
-    "capital",
-    "rcs",
-    "logo",
-    "payment_terms_days",
-    "late_penalty_rate",
-    "vat_exempt",
-    "allow_negative_stock",
-    "number_pattern",
-    "global_sequence",
-    "template_dir",
-    "fiscal_year_end",
-    "vat_on_debits",
-    "strict_mentions",
-    "reminder_levels",
-)
-CUSTOMER_FIELDS = (
-    "code",
-    "name",
-    "email",
-    "address",
-    "postcode",
-    "city",
-    "country",
-    "siren",
-    "vat_number",
-    "payment_terms_days",
-    "kind",
-    "vat_regime",
-    "delivery_address",
-    "delivery_postcode",
-    "delivery_city",
-    "delivery_country",
-)
+from koban_cli.services.views import company_view, customer_view
 
 
 def _checked_identity(changes: dict) -> dict:
@@ -160,14 +113,6 @@ def show_company(ledger: Ledger) -> dict:
         return company_view(lookup.company(session))
 
 
-def company_view(company: Company) -> dict:
-    view = {key: getattr(company, key) for key in COMPANY_FIELDS}
-    view["late_penalty_rate"] = number_str(company.late_penalty_rate)
-    view["prefixes"] = DEFAULT_PREFIXES | json.loads(company.prefixes or "{}")
-    view["accounts"] = DEFAULT_ACCOUNTS | json.loads(company.accounts or "{}")
-    return view
-
-
 def _checked_account(changes: dict) -> dict:
     if changes.get("account") is not None:
         changes["account"] = check_auxiliary(changes["account"])
@@ -202,11 +147,6 @@ def show_customer(ledger: Ledger, code: str) -> dict:
 def list_customers(ledger: Ledger) -> list[dict]:
     with ledger.read() as session:
         return [customer_view(c) for c in session.exec(select(Customer).order_by(Customer.code))]
-
-
-def customer_view(customer: Customer) -> dict:
-    """What an invoice freezes of its buyer (services/issuing.py): the account is bookkeeping, not printed."""
-    return {key: getattr(customer, key) for key in CUSTOMER_FIELDS}
 
 
 def customer_record(customer: Customer) -> dict:

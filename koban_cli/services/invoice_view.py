@@ -1,0 +1,96 @@
+"""`invoice show`: an invoice or credit note as it reads, in SQLAlchemy Core only.
+
+Like `invoice list` (invoice_list.py), it imports neither the ORM nor the
+models: the rows come from db/tables.py, what is paid from billed.py (the
+same sums the writes check), the words from views.py. The document an
+invoice is printed from starts from this view (services/documents.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from sqlalchemy import select
+
+from koban_cli.db.engine import Ledger
+from koban_cli.db.tables import contract, customer, invoice, invoice_line, project, sales_order
+from koban_cli.domain.payments import days_late, payment_status
+from koban_cli.domain.values import ZERO, date_str, money_str
+from koban_cli.services import billed, lookup, views
+from koban_cli.services.invoice_list import sent_text
+
+
+def show(ledger: Ledger, ref: str, as_of: dt.date) -> dict:
+    """The invoice `ref` (number or `PROV-<id>`) with its lines, VAT, payments and days late on `as_of`."""
+    with ledger.read_core() as db:
+        return view(db, lookup.invoice_row(db, ref), as_of)
+
+
+def view(db, row, as_of: dt.date) -> dict:
+    """The view of an invoice's row (see `lookup.invoice_row`); `db` is a Core connection or a session."""
+    buyer = db.execute(select(customer.c.code, customer.c.name).where(customer.c.id == row.customer_id)).one()
+    lines = views.lines(db, "invoice", row.id)
+    refs = views.product_refs(db, lines)
+    paid = billed.paid_by_invoice(db, [row.id]).get(row.id, ZERO)
+    credit_notes = db.execute(
+        select(invoice.c.id, invoice.c.number).where(invoice.c.credited_invoice_id == row.id).order_by(invoice.c.id)
+    )
+    settled = paid >= row.gross
+    return {
+        "ref": lookup.invoice_ref(row),
+        "number": row.number,
+        "kind": row.kind,
+        "status": row.status,
+        "payment_status": payment_status(row.gross, paid),
+        "order": _number(db, sales_order, row.order_id),
+        "contract": _number(db, contract, row.contract_id),
+        "customer": buyer.code,
+        "customer_name": buyer.name,
+        "date": date_str(row.date),
+        "due_date": date_str(row.due_date),
+        "days_late": days_late(row.due_date, as_of, settled) if row.status == "validated" else 0,
+        **views.amounts_view(row),
+        "paid": money_str(paid),
+        "sent_at": sent_text(row.sent_at),
+        "send_error": row.send_error,
+        "project": _number(db, project, row.project_id),
+        "lines": [
+            views.line_view(line, refs)
+            | {"period_start": date_str(line.period_start), "period_end": date_str(line.period_end)}
+            for line in lines
+        ],
+        "vat": views.vat_view(lines),
+        "credits": _number(db, invoice, row.credited_invoice_id),
+        "credit_notes": [lookup.invoice_ref(note) for note in credit_notes],
+        "deposits_deducted": deducted_deposits(db, lines),
+        "note": row.note or None,
+    }
+
+
+def _number(db, table, row_id: int | None) -> str | None:
+    """The number of the order, contract, project or invoice `row_id` names (None when it names none)."""
+    if not row_id:
+        return None
+    return db.execute(select(table.c.number).where(table.c.id == row_id)).scalar()
+
+
+def deducted_deposits(db, lines) -> list[str]:
+    """The numbers of the deposit invoices whose lines these lines deduct."""
+    ids = {line.deposit_line_id for line in lines if line.deposit_line_id}
+    if not ids:
+        return []
+    query = (
+        select(invoice.c.number)
+        .join(invoice_line, invoice_line.c.invoice_id == invoice.c.id)
+        .where(invoice_line.c.id.in_(ids))
+        .distinct()
+        .order_by(invoice.c.number)
+    )
+    return list(db.execute(query).scalars())
+
+
+def frozen(snapshot: str | None) -> dict | None:
+    """What a validated invoice froze at issue (seller, buyer, e-invoicing facts, language; see
+    services/issuing.py), or None when it holds nothing."""
+    return json.loads(snapshot) if snapshot else None

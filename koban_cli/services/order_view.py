@@ -1,0 +1,120 @@
+"""`order show`: an order with what is invoiced and delivered of it, in SQLAlchemy Core only.
+
+Like the remaining-to-invoice report (order_list.py), it imports neither the
+ORM nor the models. Where the order stands (billed quantities, lines and
+deposits left) is `billed.settlement`, the rule the writes follow.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Iterable
+
+from sqlalchemy import func, select
+
+from koban_cli.db.engine import Ledger
+from koban_cli.db.tables import (
+    contract,
+    customer,
+    delivery,
+    delivery_line,
+    invoice,
+    product,
+    project,
+    quote,
+    schedule_entry,
+)
+from koban_cli.domain.delivery import delivery_status
+from koban_cli.domain.values import ZERO, money_str, number_str, round_qty
+from koban_cli.services import billed, lookup, views
+
+
+def show(ledger: Ledger, number: str) -> dict:
+    """The order `number` with its lines, invoiced and delivered quantities, invoices, deliveries and plan."""
+    with ledger.read_core() as db:
+        return view(db, lookup.order_row(db, number))
+
+
+def view(db, order) -> dict:
+    """The view of an order's row (see `lookup.order_row`); `db` is a Core connection or a session."""
+    buyer = db.execute(select(customer.c.code, customer.c.name).where(customer.c.id == order.customer_id)).one()
+    lines = views.lines(db, "order", order.id)
+    settled = billed.settlement(db, order, lines)
+    refs = views.product_refs(db, lines)
+    deliverable = _deliverable(db, refs)
+    shipped = delivered(db, [line.id for line in lines])
+    line_views = []
+    for line in lines:
+        line_view = views.line_view(line, refs)
+        priced = line.kind != "text"
+        line_view["qty_invoiced"] = number_str(round_qty(settled.qty_billed.get(line.id, ZERO))) if priced else None
+        line_view["qty_delivered"] = number_str(shipped.get(line.id, ZERO)) if line.product_id in deliverable else None
+        line_views.append(line_view)
+    notes = db.execute(
+        select(delivery.c.id, delivery.c.number, delivery.c.status)
+        .where(delivery.c.order_id == order.id)
+        .order_by(delivery.c.id)
+    )
+    invoices = db.execute(
+        select(invoice.c.id, invoice.c.number).where(invoice.c.order_id == order.id).order_by(invoice.c.id)
+    )
+    schedule = db.execute(
+        select(schedule_entry)
+        .where(schedule_entry.c.order_id == order.id)
+        .order_by(schedule_entry.c.date, schedule_entry.c.id)
+    )
+    return {
+        "number": order.number,
+        **views.header_view(order, buyer.code),
+        "customer_name": buyer.name,
+        "customer_ref": order.customer_ref or None,
+        "quote": db.execute(select(quote.c.number).where(quote.c.id == order.quote_id)).scalar()
+        if order.quote_id
+        else None,
+        **views.amounts_view(order),
+        "invoiced": money_str(billed.invoiced(db, order)),
+        "remaining": money_str(settled.lines_left - settled.deposits_left),
+        "lines_remaining": money_str(settled.lines_left),
+        "deposits_undeducted": money_str(settled.deposits_left),
+        "delivery_status": delivery_status(
+            [(line.qty, shipped.get(line.id, ZERO)) for line in lines if line.product_id in deliverable]
+        ),
+        "lines": line_views,
+        "vat": views.vat_view(lines),
+        "invoices": [lookup.invoice_ref(row) for row in invoices],
+        "deliveries": [lookup.delivery_ref(note) for note in notes if note.status != "cancelled"],
+        "contracts": list(db.execute(select(contract.c.number).where(contract.c.order_id == order.id)).scalars()),
+        "project": db.execute(select(project.c.number).where(project.c.order_id == order.id)).scalars().first(),
+        "schedule": [
+            {
+                "date": entry.date.isoformat(),
+                "kind": entry.kind,
+                "label": entry.label,
+                "amount": money_str(entry.amount),
+            }
+            for entry in schedule
+        ],
+    }
+
+
+def _deliverable(db, refs: dict[int, str]) -> set[int]:
+    """Which of the lines' products are delivered (a delivery note lists them)."""
+    if not refs:
+        return set()
+    query = select(product.c.id).where(product.c.id.in_(list(refs)), product.c.deliverable.is_(True))
+    return set(db.execute(query).scalars())
+
+
+def delivered(
+    db, order_line_ids: Iterable[int] | None = None, statuses: tuple[str, ...] = ("validated",)
+) -> dict[int, Decimal]:
+    """`{order_line_id: qty delivered}` by deliveries in the given statuses."""
+    query = (
+        select(delivery_line.c.order_line_id, func.sum(delivery_line.c.qty))
+        .join(delivery, delivery.c.id == delivery_line.c.delivery_id)
+        .where(delivery.c.status.in_(statuses))
+        .group_by(delivery_line.c.order_line_id)
+    )
+    if order_line_ids is not None:
+        query = query.where(delivery_line.c.order_line_id.in_(list(order_line_ids)))
+    return dict(db.execute(query).all())
