@@ -234,8 +234,11 @@ class _Bulk:
 
     def stored(self, values: tuple, start: int = 0) -> tuple:
         """`values` of the columns from `start` on, as the driver takes them."""
-        processors = self.processors[start : start + len(values)]
-        return tuple(value if process is None else process(value) for process, value in zip(processors, values))
+        row = list(values)
+        for index, process in enumerate(self.processors[start : start + len(values)]):
+            if process is not None:
+                row[index] = process(row[index])
+        return tuple(row)
 
     def insert(self, rows: list[tuple]) -> None:
         if rows:
@@ -325,7 +328,7 @@ class Orders:
         policies = _Policies(session)
         writer = _OrderWriter(session) if write else None
         built: dict[tuple, tuple] = {}  # a line's cells and buyer's policy -> (vat rate, net, stored values)
-        starts: dict[str, tuple] = {}  # order key -> (its first line, its customer code, its buyer)
+        starts: dict[str, tuple] = {}  # order key -> (its first line, its customer code, its buyer's policy)
         problems: list[Problem] = []
         order: _Order | None = None
         last_key = None
@@ -334,16 +337,17 @@ class Orders:
             start = starts.get(key)
             if key is None:  # "is empty" is listed; the rest of the row is still checked, as an order of its own
                 self._buyer(line, row, customers, imported, problems)
-                buyer = None
+                policy = policies.numbered(None)
             elif start is None:
                 buyer = self._buyer(line, row, customers, imported, problems)
-                starts[key] = (line, row.get("customer"), buyer)
+                policy = policies.numbered(buyer)
+                starts[key] = (line, row.get("customer"), policy)
                 if writer is not None and order is not None:
                     writer.add(order)
                 if buyer is not None:
                     order = _Order(key, row.get("date"), row.get("customer_ref", ""), buyer.id)
             else:
-                first, code, buyer = start
+                first, code, policy = start
                 if key != last_key:
                     problems.append(
                         Problem(
@@ -355,7 +359,22 @@ class Orders:
                 elif "customer" in row and row["customer"] != code:
                     problems.append(Problem(line, "customer", f'order "{key}" has another customer on line {first}'))
             last_key = key
-            made = self._line(line, row, catalogue, policies.numbered(buyer), problems, broken, built, writer)
+            ref = row.get("product")
+            product = catalogue.get(ref) if ref else None
+            if product is None or broken:
+                made = self._line(line, row, product, policy, problems, broken, built, writer)
+            else:  # most rows: a known product, every cell read
+                made = built.get(
+                    (
+                        policy[1],
+                        ref,
+                        row.get("description"),
+                        row.get("unit_price"),
+                        row.get("vat"),
+                        row.get("qty", ONE),
+                        row.get("discount", ZERO),
+                    )
+                ) or self._line(line, row, product, policy, problems, broken, built, writer)
             if writer is None:
                 continue
             if broken or problems:
@@ -380,25 +399,23 @@ class Orders:
             problems.append(Problem(line, "customer", f'customer "{row["customer"]}" does not exist'))
         return customer
 
-    def _line(self, line: int, row: dict, catalogue: dict, policy, problems: list[Problem], broken, built, writer):
+    def _line(self, line: int, row: dict, product, policy, problems: list[Problem], broken, built, writer):
         """The order line a row makes (through the one line builder) as (vat rate, net, stored values), or
-        problems and None."""
+        problems and None. A line is built once for the same cells and an equal policy."""
         problems_before = len(problems)
-        ref = row.get("product")
-        product = catalogue.get(ref) if ref else None
-        if ref and product is None:
-            problems.append(Problem(line, "product", f'product "{ref}" does not exist'))
+        if row.get("product") and product is None:
+            problems.append(Problem(line, "product", f'product "{row["product"]}" does not exist'))
         elif product is None and not row.get("description"):
             problems.append(Problem(line, "product", "give a product or a description"))
         elif product is None:
             for column in ("unit_price", "vat"):
                 if column not in row and column not in broken:
                     problems.append(Problem(line, column, "is needed on a line without a product"))
-        if problems_before < len(problems) or (broken and broken & LINE_CELLS):
+        if problems_before < len(problems) or broken & LINE_CELLS:
             return None
         policy, number = policy
         cells = (row.get("description"), row.get("unit_price"), row.get("vat"), row.get("qty", ONE))
-        key = (number, ref, *cells, row.get("discount", ZERO))
+        key = (number, row.get("product"), *cells, row.get("discount", ZERO))
         made = built.get(key)
         if made is None:
             line_ = _checked(problems, line, None, lambda: from_input(policy, product, *cells, key[-1]))
@@ -406,7 +423,6 @@ class Orders:
                 return None
             if len(built) >= self.MEMO:
                 built.clear()
-            # read field by field: Line.fields() goes through dataclasses.asdict, which deep-copies every value
             made = built[key] = (line_.vat_rate, line_.net, writer.stored_line(line_) if writer else None)
         return made
 

@@ -213,7 +213,7 @@ class Parsed:
         self.total = self.text.count("\n")
         # read once per row: which cells to parse, and the columns a row must fill
         self._cells = [None if c is None else (c.name, None if c.parse is _text else c.parse) for c in self.columns]
-        self._required = [c.name for c in self.schema if c.required]
+        self._required = frozenset(c.name for c in self.schema if c.required)
 
     def stream(self, progress: Callable[[int, int], None] | None = None, record: bool = True) -> Iterator[Row]:
         """Every row, its unparsable cells left out and listed as problems (when `record`)."""
@@ -247,7 +247,7 @@ class Parsed:
             except (ValueError, KobanError) as exc:
                 message = str(exc).removeprefix("value ")
                 problems.append(Problem(line, name, message if cell in message else f'"{cell}": {message}'))
-        if not problems and all(name in row for name in self._required):
+        if not problems and row.keys() >= self._required:
             return row, problems, []
         broken = {p.column for p in problems}
         unfilled = [c for c in self.schema if c.required and c.name not in row and c.name not in broken]
