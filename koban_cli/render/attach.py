@@ -1,29 +1,21 @@
-"""Making a WeasyPrint PDF/A-3b a Factur-X: factur-x.xml attached, the Factur-X XMP metadata, with pypdf.
+"""Making WeasyPrint's PDF/A-3b a Factur-X: factur-x.xml attached, and the Factur-X XMP metadata.
 
-The PDF structure the factur-x library writes (its `generate_from_binary`,
-level EN 16931, AFRelationship Data), without that library: it imports a
-network client (requests) at load time, for a schematron server koban never
-calls. The XML comes checked from render/facturx.py and is not checked again.
+Done while WeasyPrint writes the PDF (its `finisher` hook, on its pydyf
+objects), so the PDF is neither parsed nor written twice. The structure is
+the one the factur-x library writes (level EN 16931, AFRelationship Data),
+without that library: it imports a network client (requests) at load time,
+for a schematron server koban never calls. The XML comes checked from
+render/facturx.py and is not checked again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from io import BytesIO
+from typing import Callable
 from xml.sax.saxutils import escape
 
-from pypdf import PdfWriter
-from pypdf.generic import (
-    ArrayObject,
-    ByteStringObject,
-    DecodedStreamObject,
-    DictionaryObject,
-    IndirectObject,
-    NameObject,
-    NumberObject,
-    TextStringObject,
-)
+import pydyf
 
 FILENAME = "factur-x.xml"
 CREATOR = "koban"
@@ -37,52 +29,36 @@ PROPERTIES = (  # the Factur-X PDF/A extension schema's properties
 )
 
 
-def facturx_pdf(pdf: bytes, xml: bytes, number: str, type_code: str, date: str, seller: str, lang: str) -> bytes:
-    """`pdf` (a PDF/A-3b) with `xml` attached as the EN 16931 Factur-X of invoice `number`."""
-    writer = PdfWriter(clone_from=BytesIO(pdf))
-    writer.pdf_header = pdf[: pdf.index(b"\n")]  # WeasyPrint's PDF/A-3 is PDF 1.7, and stays so
-    info = _info(number, type_code, date, seller)
-    now = dt.datetime.now(dt.timezone.utc)
-    filespec = writer._add_object(_filespec(writer, xml, now))
-    root = {
-        NameObject("/AF"): writer._add_object(ArrayObject([filespec])),
-        NameObject("/Names"): DictionaryObject(
-            {
-                NameObject("/EmbeddedFiles"): DictionaryObject(
-                    {NameObject("/Names"): ArrayObject([TextStringObject(FILENAME), filespec])}
-                )
-            }
-        ),
-        NameObject("/PageMode"): NameObject("/UseAttachments"),  # show the attachment when the PDF opens
-    }
-    metadata = DecodedStreamObject()
-    metadata.update({NameObject("/Subtype"): NameObject("/XML"), NameObject("/Type"): NameObject("/Metadata")})
-    metadata.set_data(_xmp(info, now))
-    metadata = metadata.flate_encode()
-    existing = writer.root_object.get("/Metadata")
-    if isinstance(existing, IndirectObject):
-        writer._replace_object(existing, metadata)
-    elif getattr(existing, "indirect_reference", None):
-        writer._replace_object(existing.indirect_reference, metadata)
-    else:
-        root[NameObject("/Metadata")] = writer._add_object(metadata)
-    writer.root_object.update(root)
-    writer.root_object.update({NameObject("/Lang"): TextStringObject(lang.replace("_", "-"))})
-    stamp = _pdf_date(now)
-    writer.add_metadata(
-        {
-            "/Author": info["author"],
-            "/CreationDate": stamp,
-            "/Creator": CREATOR,
-            "/Keywords": info["keywords"],
-            "/ModDate": stamp,
-            "/Subject": info["subject"],
-            "/Title": info["title"],
-        }
-    )
-    out = BytesIO()
-    writer.write(out)
-    return out.getvalue()
+def facturx(xml: bytes, number: str, type_code: str, date: str, seller: str, lang: str) -> Callable:
+    """A WeasyPrint finisher that makes the PDF/A-3b being written the EN 16931 Factur-X of invoice `number`."""
+
+    def finish(document, pdf: pydyf.PDF) -> None:
+        info = _info(number, type_code, date, seller)
+        now = dt.datetime.now(dt.timezone.utc)
+        filespec = _attach(pdf, xml, now)
+        af = pydyf.Array([filespec.reference])
+        pdf.add_object(af)
+        pdf.catalog["AF"] = af.reference
+        names = pdf.catalog.setdefault("Names", pydyf.Dictionary())
+        names["EmbeddedFiles"] = pydyf.Dictionary({"Names": pydyf.Array([pydyf.String(FILENAME), filespec.reference])})
+        pdf.catalog["PageMode"] = "/UseAttachments"  # show the attachment when the PDF opens
+        pdf.catalog["Lang"] = pydyf.String(lang.replace("_", "-"))
+        producer = pdf.info["Producer"].string
+        metadata = pdf.objects[int(pdf.catalog["Metadata"].split()[0])]  # WeasyPrint's PDF/A XMP, replaced
+        metadata.stream = [_xmp(info, producer, now)]
+        stamp = _pdf_date(now)
+        for key, value in (
+            ("Title", info["title"]),
+            ("Author", info["author"]),
+            ("Subject", info["subject"]),
+            ("Keywords", info["keywords"]),
+            ("Creator", CREATOR),
+            ("CreationDate", stamp),
+            ("ModDate", stamp),
+        ):
+            pdf.info[key] = pydyf.String(value)
+
+    return finish
 
 
 def _info(number: str, type_code: str, date: str, seller: str) -> dict:
@@ -95,44 +71,33 @@ def _info(number: str, type_code: str, date: str, seller: str) -> dict:
     }
 
 
-def _filespec(writer: PdfWriter, xml: bytes, now: dt.datetime) -> DictionaryObject:
-    params = DictionaryObject(
+def _attach(pdf: pydyf.PDF, xml: bytes, now: dt.datetime) -> pydyf.Dictionary:
+    params = pydyf.Dictionary(
+        {"CheckSum": f"<{hashlib.md5(xml).hexdigest()}>", "ModDate": pydyf.String(_pdf_date(now)), "Size": len(xml)}
+    )
+    stream = pydyf.Stream([xml], {"Type": "/EmbeddedFile", "Subtype": "/text#2Fxml", "Params": params}, compress=True)
+    pdf.add_object(stream)
+    filespec = pydyf.Dictionary(
         {
-            NameObject("/CheckSum"): ByteStringObject(hashlib.md5(xml).digest()),
-            NameObject("/ModDate"): TextStringObject(_pdf_date(now)),
-            NameObject("/Size"): NumberObject(len(xml)),
+            "Type": "/Filespec",
+            "F": pydyf.String(FILENAME),
+            "UF": pydyf.String(FILENAME),
+            "EF": pydyf.Dictionary({"F": stream.reference, "UF": stream.reference}),
+            "Desc": pydyf.String("Factur-X XML file"),
+            "AFRelationship": "/Data",
         }
     )
-    stream = DecodedStreamObject()
-    stream.set_data(xml)
-    stream = stream.flate_encode()
-    stream.update(
-        {
-            NameObject("/Type"): NameObject("/EmbeddedFile"),
-            NameObject("/Params"): params,
-            NameObject("/Subtype"): NameObject("/text/xml"),
-        }
-    )
-    embedded = writer._add_object(stream)
-    name = TextStringObject(FILENAME)
-    return DictionaryObject(
-        {
-            NameObject("/AFRelationship"): NameObject("/Data"),
-            NameObject("/Desc"): TextStringObject("Factur-X XML file"),
-            NameObject("/Type"): NameObject("/Filespec"),
-            NameObject("/F"): name,
-            NameObject("/EF"): DictionaryObject({NameObject("/F"): embedded, NameObject("/UF"): embedded}),
-            NameObject("/UF"): name,
-        }
-    )
+    pdf.add_object(filespec)
+    return filespec
 
 
 def _pdf_date(moment: dt.datetime) -> str:
     return moment.strftime("D:%Y%m%d%H%M%S+00'00'")
 
 
-def _xmp(info: dict, now: dt.datetime) -> bytes:
-    """The XMP packet: PDF/A-3B identification, title, author and subject, and the Factur-X extension schema."""
+def _xmp(info: dict, producer: str, now: dt.datetime) -> bytes:
+    """The XMP packet: PDF/A-3B identification, the document information (the same as the PDF's, as PDF/A
+    requires), and the Factur-X extension schema."""
     text = {key: escape(value) for key, value in info.items()}
     stamp = now.strftime("%Y-%m-%dT%H:%M:%S+00:00")
     properties = "".join(
@@ -174,7 +139,8 @@ xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:fx="{URN}">
       </dc:description>
     </rdf:Description>
     <rdf:Description>
-      <pdf:Producer>pypdf</pdf:Producer>
+      <pdf:Producer>{escape(producer)}</pdf:Producer>
+      <pdf:Keywords>{text["keywords"]}</pdf:Keywords>
     </rdf:Description>
     <rdf:Description>
       <xmp:CreatorTool>{CREATOR}</xmp:CreatorTool>

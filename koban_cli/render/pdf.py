@@ -15,13 +15,12 @@ def render_pdf(context: dict, lang: str = "fr", facturx: bool = True) -> bytes:
     check_subsetting()
     warnings.filterwarnings("ignore", message="HarfBuzz-Subset", category=DeprecationWarning)
     html = render_html(context, lang)
-    embed = facturx and context["kind"] == "invoice" and context["doc"].get("number")
-    pdf = HTML(string=html).write_pdf(pdf_variant="pdf/a-3b" if embed else None)
-    if not embed:
-        return pdf
-    from koban_cli.render.attach import facturx_pdf
+    doc = context["doc"]
+    if not (facturx and context["kind"] == "invoice" and doc.get("number")):
+        return HTML(string=html).write_pdf()
+    from koban_cli.render import attach
     from koban_cli.render.facturx import build_xml, type_code
 
-    doc = context["doc"]
     xml = build_xml(context)  # checked against the XSD there, once
-    return facturx_pdf(pdf, xml, doc["number"], type_code(doc["kind"]), doc["date"], context["company"]["name"], lang)
+    finisher = attach.facturx(xml, doc["number"], type_code(doc["kind"]), doc["date"], context["company"]["name"], lang)
+    return HTML(string=html).write_pdf(pdf_variant="pdf/a-3b", finisher=finisher)
