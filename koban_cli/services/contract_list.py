@@ -8,10 +8,11 @@ from collections import namedtuple
 from sqlalchemy import select
 
 from koban_cli.db.engine import Ledger
-from koban_cli.db.tables import contract, contract_period, customer
+from koban_cli.db.tables import contract, customer
 from koban_cli.domain.contract_terms import FIELDS, STATUSES, summary, term_end
 from koban_cli.domain.values import date_str
 from koban_cli.errors import InvalidValue
+from koban_cli.services.contract_periods import billed_starts
 
 Row = namedtuple("Row", ("id", *FIELDS))  # a contract as the domain's rules read it
 COLUMNS = [contract.c[name] for name in Row._fields]
@@ -21,9 +22,7 @@ def list_contracts(ledger: Ledger, as_of: dt.date, status: str | None = None) ->
     if status and status not in STATUSES:
         raise InvalidValue(f'status "{status}" is not one of {", ".join(STATUSES)}')
     with ledger.read_core() as connection:
-        billed: dict[int, set[dt.date]] = {}
-        for contract_id, start in connection.execute(select(contract_period.c.contract_id, contract_period.c.start)):
-            billed.setdefault(contract_id, set()).add(start)
+        billed = billed_starts(connection)
         query = (
             select(*COLUMNS, customer.c.code)
             .join(customer, customer.c.id == contract.c.customer_id)
