@@ -29,7 +29,7 @@ def show(ledger: Ledger, ref: str, as_of: dt.date) -> dict:
 
 def view(db, row, as_of: dt.date) -> dict:
     """The view of an invoice's row (see `lookup.invoice_row`); `db` is a Core connection or a session."""
-    buyer = db.execute(select(customer.c.code, customer.c.name).where(customer.c.id == row.customer_id)).one()
+    names = _names(db, row.id)
     lines = views.lines(db, "invoice", row.id)
     refs = views.product_refs(db, lines)
     paid = billed.paid_by_invoice(db, [row.id]).get(row.id, ZERO)
@@ -43,10 +43,10 @@ def view(db, row, as_of: dt.date) -> dict:
         "kind": row.kind,
         "status": row.status,
         "payment_status": payment_status(row.gross, paid),
-        "order": _number(db, sales_order, row.order_id),
-        "contract": _number(db, contract, row.contract_id),
-        "customer": buyer.code,
-        "customer_name": buyer.name,
+        "order": names.order,
+        "contract": names.contract,
+        "customer": names.code,
+        "customer_name": names.name,
         "date": date_str(row.date),
         "due_date": date_str(row.due_date),
         "days_late": days_late(row.due_date, as_of, settled) if row.status == "validated" else 0,
@@ -54,25 +54,42 @@ def view(db, row, as_of: dt.date) -> dict:
         "paid": money_str(paid),
         "sent_at": sent_text(row.sent_at),
         "send_error": row.send_error,
-        "project": _number(db, project, row.project_id),
+        "project": names.project,
         "lines": [
             views.line_view(line, refs)
             | {"period_start": date_str(line.period_start), "period_end": date_str(line.period_end)}
             for line in lines
         ],
         "vat": views.vat_view(lines),
-        "credits": _number(db, invoice, row.credited_invoice_id),
+        "credits": names.credits,
         "credit_notes": [lookup.invoice_ref(note) for note in credit_notes],
         "deposits_deducted": deducted_deposits(db, lines),
         "note": row.note or None,
     }
 
 
-def _number(db, table, row_id: int | None) -> str | None:
-    """The number of the order, contract, project or invoice `row_id` names (None when it names none)."""
-    if not row_id:
-        return None
-    return db.execute(select(table.c.number).where(table.c.id == row_id)).scalar()
+def _names(db, invoice_id: int):
+    """What the invoice names, in one query: its customer's code and name, the numbers of its order,
+    contract, project and of the invoice it credits (None where it names none)."""
+    credited = invoice.alias("credited")
+    query = (
+        select(
+            customer.c.code,
+            customer.c.name,
+            sales_order.c.number.label("order"),
+            contract.c.number.label("contract"),
+            project.c.number.label("project"),
+            credited.c.number.label("credits"),
+        )
+        .select_from(invoice)
+        .join(customer, customer.c.id == invoice.c.customer_id)
+        .outerjoin(sales_order, sales_order.c.id == invoice.c.order_id)
+        .outerjoin(contract, contract.c.id == invoice.c.contract_id)
+        .outerjoin(project, project.c.id == invoice.c.project_id)
+        .outerjoin(credited, credited.c.id == invoice.c.credited_invoice_id)
+        .where(invoice.c.id == invoice_id)
+    )
+    return db.execute(query).one()
 
 
 def deducted_deposits(db, lines) -> list[str]:

@@ -5,10 +5,9 @@ mentions, the language and what the e-invoicing reform makes it state (each
 line's VAT regime and unit, the operation category, the delivery address, the
 buyer's reference, the corrected invoice, the deposits deducted: `document`,
 see services/e_invoicing.py) on the invoice (JSON in `invoice.snapshot`); the hash
-chain covers it, and the documents of a validated invoice are printed from it,
-never from the live company or customer (read back with
-`invoice_view.frozen`). `link` chains with the seal key when
-one is configured (see `services/seal.py`).
+chain covers it, and the documents of a validated invoice are printed from it
+(read back by `invoice_view.frozen`), never from the live company or customer.
+`link` chains with the seal key when one is configured (see `services/seal.py`).
 """
 
 from __future__ import annotations

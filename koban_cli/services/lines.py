@@ -81,6 +81,7 @@ def resolve(session: Session, spec: LineInput) -> domain_lines.Line:
 
 
 def lines_of(session: Session, doc: Document) -> list:
+    """The document's line objects in order, to change them; a read takes them as rows (`views.lines`)."""
     table, key = LINE_TABLE[type(doc)]
     return list(session.exec(select(table).where(getattr(table, key) == doc.id).order_by(table.position)))
 

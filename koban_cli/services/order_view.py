@@ -2,31 +2,29 @@
 
 Like the remaining-to-invoice report (order_list.py), it imports neither the
 ORM nor the models. Where the order stands (billed quantities, lines and
-deposits left) is `billed.settlement`, the rule the writes follow.
+deposits left) is `billed.settlement` and what is delivered `stock.delivered`:
+the rules the writes follow, read through the same functions.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Iterable
-
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from koban_cli.db.engine import Ledger
 from koban_cli.db.tables import (
     contract,
     customer,
     delivery,
-    delivery_line,
     invoice,
     product,
     project,
     quote,
+    sales_order,
     schedule_entry,
 )
 from koban_cli.domain.delivery import delivery_status
 from koban_cli.domain.values import ZERO, money_str, number_str, round_qty
-from koban_cli.services import billed, lookup, views
+from koban_cli.services import billed, lookup, stock, views
 
 
 def show(ledger: Ledger, number: str) -> dict:
@@ -37,12 +35,18 @@ def show(ledger: Ledger, number: str) -> dict:
 
 def view(db, order) -> dict:
     """The view of an order's row (see `lookup.order_row`); `db` is a Core connection or a session."""
-    buyer = db.execute(select(customer.c.code, customer.c.name).where(customer.c.id == order.customer_id)).one()
+    names = db.execute(
+        select(customer.c.code, customer.c.name, quote.c.number.label("quote"))
+        .select_from(sales_order)
+        .join(customer, customer.c.id == sales_order.c.customer_id)
+        .outerjoin(quote, quote.c.id == sales_order.c.quote_id)
+        .where(sales_order.c.id == order.id)
+    ).one()
     lines = views.lines(db, "order", order.id)
     settled = billed.settlement(db, order, lines)
     refs = views.product_refs(db, lines)
     deliverable = _deliverable(db, refs)
-    shipped = delivered(db, [line.id for line in lines])
+    shipped = stock.delivered(db, [line.id for line in lines])
     line_views = []
     for line in lines:
         line_view = views.line_view(line, refs)
@@ -65,12 +69,10 @@ def view(db, order) -> dict:
     )
     return {
         "number": order.number,
-        **views.header_view(order, buyer.code),
-        "customer_name": buyer.name,
+        **views.header_view(order, names.code),
+        "customer_name": names.name,
         "customer_ref": order.customer_ref or None,
-        "quote": db.execute(select(quote.c.number).where(quote.c.id == order.quote_id)).scalar()
-        if order.quote_id
-        else None,
+        "quote": names.quote,
         **views.amounts_view(order),
         "invoiced": money_str(billed.invoiced(db, order)),
         "remaining": money_str(settled.lines_left - settled.deposits_left),
@@ -103,18 +105,3 @@ def _deliverable(db, refs: dict[int, str]) -> set[int]:
         return set()
     query = select(product.c.id).where(product.c.id.in_(list(refs)), product.c.deliverable.is_(True))
     return set(db.execute(query).scalars())
-
-
-def delivered(
-    db, order_line_ids: Iterable[int] | None = None, statuses: tuple[str, ...] = ("validated",)
-) -> dict[int, Decimal]:
-    """`{order_line_id: qty delivered}` by deliveries in the given statuses."""
-    query = (
-        select(delivery_line.c.order_line_id, func.sum(delivery_line.c.qty))
-        .join(delivery, delivery.c.id == delivery_line.c.delivery_id)
-        .where(delivery.c.status.in_(statuses))
-        .group_by(delivery_line.c.order_line_id)
-    )
-    if order_line_ids is not None:
-        query = query.where(delivery_line.c.order_line_id.in_(list(order_line_ids)))
-    return dict(db.execute(query).all())
