@@ -217,8 +217,8 @@ class _Bulk:
     """`insert(table)` of many rows, handed straight to the driver's executemany.
 
     Each value goes through its column's own type (db/types.py: money as integer cents; dates as SQLite
-    stores them), converted by `stored` once per distinct value tuple; what is skipped is SQLAlchemy's
-    bookkeeping for every row, which took longer than building and storing the row.
+    stores them), converted by `stored` (an order line once per distinct line, see Orders); what is skipped
+    is SQLAlchemy's bookkeeping for every row, which took longer than building and storing the row.
     """
 
     def __init__(self, connection, table, names: tuple[str, ...]):
