@@ -141,13 +141,15 @@ class ForecastReport(dict):
 def forecast(
     ledger: Ledger, as_of: dt.date, date_from: dt.date | None = None, date_to: dt.date | None = None, by: str = "month"
 ) -> ForecastReport:
-    """Planned order invoices and coming contract invoices per period, and the late entries."""
+    """Planned order invoices and coming contract invoices per period, and the late entries: the figures,
+    with their JSON shape."""
     return ForecastReport(figures(ledger, as_of, date_from, date_to, by))
 
 
 def figures(
     ledger: Ledger, as_of: dt.date, date_from: dt.date | None = None, date_to: dt.date | None = None, by: str = "month"
 ) -> Forecast:
+    """The forecast from `date_from` (the month of `as_of`) to `date_to` (six months on), by month or ISO week."""
     start = date_from or as_of.replace(day=1)
     end = date_to or (start + relativedelta(months=6) - dt.timedelta(days=1))
     keys = F.buckets(start, end, by)
