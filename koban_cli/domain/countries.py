@@ -27,20 +27,30 @@ def _key(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", plain).split())
 
 
-@lru_cache(maxsize=1)
-def _names() -> dict[str, str]:
+def _territories(lang: str) -> dict[str, str]:
+    """CLDR's countries in `lang`, by code (regions such as EU or the UN left out)."""
     from babel import Locale
 
+    return {
+        code: name
+        for code, name in Locale(lang).territories.items()
+        if len(code) == 2 and code.isalpha() and code not in ("ZZ", "EU", "EZ", "UN", "QO")
+    }
+
+
+@lru_cache(maxsize=1)
+def _names() -> dict[str, str]:
     names: dict[str, str] = {}
     for lang in ("en", "fr"):
-        for code, name in Locale(lang).territories.items():
-            if len(code) == 2 and code.isalpha() and code not in ("ZZ", "EU", "EZ", "UN", "QO"):
-                names.setdefault(_key(name), code)
+        for code, name in _territories(lang).items():
+            names.setdefault(_key(name), code)
     return names | _SHORT_FORMS
 
 
+@lru_cache(maxsize=1)
 def known_codes() -> frozenset[str]:
-    return frozenset(_names().values())
+    """Every country code, read from one language only: a code typed as such needs no names."""
+    return frozenset(_territories("en"))
 
 
 def country_code(value: str | None) -> str:
