@@ -1,38 +1,36 @@
-"""What each kind of CSV import checks and writes (see services/imports.py)."""
+"""What each kind of CSV import checks and writes (see services/imports.py).
+
+Orders (the large files) load on a Core connection and never import the ORM; the other kinds plan and
+write through the models, imported by the methods that use them.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import insert
-from sqlalchemy import select as core_select
-from sqlmodel import Session, select
+from sqlalchemy import insert, select
 
 from koban_cli.db import tables
-from koban_cli.db.models import (
-    Contract,
-    ContractLine,
-    Customer,
-    Product,
-    Project,
-    ProjectTask,
-    StockMove,
-    TimeEntry,
-)
 from koban_cli.domain import periods as P
 from koban_cli.domain.amounts import totals
 from koban_cli.domain.csvfile import Problem
 from koban_cli.domain.lines import VatPolicy, from_input
 from koban_cli.domain.values import ZERO
 from koban_cli.errors import KobanError
-from koban_cli.services import checks, contracts, lookup, products, stock
-from koban_cli.services import lines as doc_lines
+from koban_cli.services import checks, lookup
 from koban_cli.services.numbering import take_number, take_numbers
 
 
-def _by(session: Session, model, key: str) -> dict:
-    return {getattr(item, key): item for item in session.exec(select(model))}
+def _models():
+    """The ORM models, for the kinds that write through them."""
+    from koban_cli.db import models
+
+    return models
+
+
+def _by(session, model, key: str) -> dict:
+    return {getattr(item, key): item for item in session.scalars(select(model))}
 
 
 def _checked(problems: list[Problem], line: int, column: str | None, action) -> object:
@@ -82,7 +80,7 @@ class Parties:
     """Customers: create, or update with --update (only the columns the file has)."""
 
     def check(self, session, rows, update: bool):
-        existing, seen, plan, problems = _by(session, Customer, "code"), {}, [], []
+        existing, seen, plan, problems = _by(session, _models().Customer, "code"), {}, [], []
         for parsed in rows:
             line, row = parsed.line, parsed.values
             _identity(problems, line, row)
@@ -100,6 +98,7 @@ class Parties:
         return plan, problems
 
     def write(self, session, plan, rows):
+        Customer = _models().Customer
         for item in plan:
             customer = item["existing"] or Customer(code=item["fields"]["code"], name=item["fields"]["name"])
             checks.apply(customer, item["fields"])
@@ -112,6 +111,9 @@ class Catalogue:
     """Products, with the same defaults and rules as `product add`; --update changes the columns the file has."""
 
     def check(self, session, rows, update: bool):
+        from koban_cli.services import products
+
+        Product = _models().Product
         existing, seen, plan, problems = _by(session, Product, "ref"), {}, [], []
         for parsed in rows:
             line, row = parsed.line, parsed.values
@@ -152,8 +154,10 @@ class Catalogue:
         return plan, problems
 
     def write(self, session, plan, rows):
+        from koban_cli.services import products
+
         for item in plan:
-            product = item["existing"] or Product(
+            product = item["existing"] or _models().Product(
                 ref=item["ref"], name=item["fields"]["name"], **products.KIND_DEFAULTS[item["fields"]["kind"]]
             )
             checks.apply(product, item["fields"])
@@ -192,8 +196,8 @@ ONE = Decimal(1)
 class _Policies:
     """The VAT policy towards each buyer of a file (its regime: domain/vat_regimes.py), made once per buyer."""
 
-    def __init__(self, session):
-        self.exempt = lookup.company(session).vat_exempt
+    def __init__(self, db):
+        self.exempt = lookup.company_row(db).vat_exempt
         self.made: dict[int | None, VatPolicy] = {None: VatPolicy(exempt=self.exempt)}
         self.numbers: dict[VatPolicy, int] = {}  # buyers treated alike share a number
         self.numbered_by: dict[int | None, tuple[VatPolicy, int]] = {}
@@ -201,6 +205,8 @@ class _Policies:
     def of(self, customer) -> VatPolicy:
         key = customer.id if customer is not None else None
         if key not in self.made:
+            from koban_cli.services import lines as doc_lines
+
             self.made[key] = doc_lines.buyer_policy(self.exempt, customer)
         return self.made[key]
 
@@ -261,8 +267,8 @@ class _OrderWriter:
 
     CHUNK = 500  # orders; their numbers are read back in one query (SQLite allows 999 parameters or more)
 
-    def __init__(self, session):
-        self.session, self.connection = session, session.connection()
+    def __init__(self, connection):
+        self.connection = connection
         self.orders = _Bulk(self.connection, tables.sales_order, ORDER_COLUMNS)
         self.lines = _Bulk(self.connection, tables.order_line, ("position", *ORDER_LINE_COLUMNS, "order_id"))
         self.position, self.order_id = self.lines.processors[0], self.lines.processors[-1]
@@ -280,7 +286,7 @@ class _OrderWriter:
     def flush(self) -> None:
         pending, self.pending = self.pending, []
         days = [order.date or self.today for order in pending]
-        numbers = take_numbers(self.session, "order", days)
+        numbers = take_numbers(self.connection, "order", days)
         rows = []
         for order, day, number in zip(pending, days, numbers):
             result = totals(order.by_rate.items())
@@ -290,9 +296,7 @@ class _OrderWriter:
         if not numbers:
             return
         column = tables.sales_order.c
-        ids = dict(
-            self.connection.execute(core_select(column.number, column.id).where(column.number.in_(numbers))).all()
-        )
+        ids = dict(self.connection.execute(select(column.number, column.id).where(column.number.in_(numbers))).all())
         lines = []
         for order, number in zip(pending, numbers):
             order_id = ids[number] if self.order_id is None else self.order_id(ids[number])
@@ -313,20 +317,21 @@ class Orders:
 
     MEMO = 50_000  # distinct lines remembered (then forgotten all at once)
 
-    def load(self, session, rows, write: bool):
-        connection = session.connection()
+    def load(self, connection, rows, write: bool):
+        from koban_cli.services import lines as doc_lines
+
         c, p, o = tables.customer.c, tables.product.c, tables.sales_order.c
         customers = {
             row.code: row
-            for row in connection.execute(core_select(c.id, c.code, c.country, c.kind, c.vat_number, c.vat_regime))
+            for row in connection.execute(select(c.id, c.code, c.country, c.kind, c.vat_number, c.vat_regime))
         }
         catalogue = {
             row.ref: doc_lines.product_terms(row)
-            for row in connection.execute(core_select(p.ref, p.id, p.name, p.price, p.vat_rate, p.kind))
+            for row in connection.execute(select(p.ref, p.id, p.name, p.price, p.vat_rate, p.kind))
         }
-        imported = dict(connection.execute(core_select(o.import_key, o.number).where(o.import_key.is_not(None))).all())
-        policies = _Policies(session)
-        writer = _OrderWriter(session) if write else None
+        imported = dict(connection.execute(select(o.import_key, o.number).where(o.import_key.is_not(None))).all())
+        policies = _Policies(connection)
+        writer = _OrderWriter(connection) if write else None
         built: dict[tuple, tuple] = {}  # a line's cells and buyer's policy -> (vat rate, net, stored values)
         starts: dict[str, tuple] = {}  # order key -> (its first line, its customer code, its buyer's policy)
         problems: list[Problem] = []
@@ -431,7 +436,9 @@ class Subscriptions:
     """One contract per row, with the rules of `contract create`."""
 
     def check(self, session, rows, update: bool):
-        customers, catalogue = _by(session, Customer, "code"), _by(session, Product, "ref")
+        from koban_cli.services import contracts
+
+        customers, catalogue = _by(session, _models().Customer, "code"), _by(session, _models().Product, "ref")
         plan, problems = [], []
         for line, row, broken, _ in rows:
             problems_before = len(problems)
@@ -473,6 +480,9 @@ class Subscriptions:
         return plan, problems
 
     def write(self, session, plan, rows):
+        from koban_cli.services import contracts
+
+        Contract, ContractLine = _models().Contract, _models().ContractLine
         policies = _Policies(session)
         for item in plan:
             product = item["product"]
@@ -509,7 +519,9 @@ class Counts:
     """Inventory counts: each row sets a product's level through an adjustment; a product is counted once."""
 
     def check(self, session, rows, update: bool):
-        catalogue, seen, plan, problems = _by(session, Product, "ref"), {}, [], []
+        from koban_cli.services import stock
+
+        catalogue, seen, plan, problems = _by(session, _models().Product, "ref"), {}, [], []
         levels = stock.on_hand(session)
         for line, row, _broken, _ in rows:
             if "ref" not in row or not _first(problems, line, "ref", row["ref"], seen):
@@ -527,7 +539,7 @@ class Counts:
         today = dt.date.today()
         for item in plan:
             session.add(
-                StockMove(
+                _models().StockMove(
                     product_id=item["product"].id,
                     date=today,
                     qty=item["moved"],
@@ -542,8 +554,8 @@ class Timesheets:
     """Time entries on projects."""
 
     def check(self, session, rows, update: bool):
-        projects, plan, problems = _by(session, Project, "number"), [], []
-        tasks = {(t.project_id, t.position): t for t in session.exec(select(ProjectTask))}
+        projects, plan, problems = _by(session, _models().Project, "number"), [], []
+        tasks = {(t.project_id, t.position): t for t in session.scalars(select(_models().ProjectTask))}
         for line, row, broken, _ in rows:
             problems_before = len(problems)
             project = projects.get(row.get("project"))
@@ -572,7 +584,7 @@ class Timesheets:
         return plan, problems
 
     def write(self, session, plan, rows):
-        session.execute(insert(TimeEntry), [item["entry"] for item in plan])
+        session.execute(insert(_models().TimeEntry), [item["entry"] for item in plan])
         return len(plan), 0
 
 

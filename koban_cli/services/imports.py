@@ -10,14 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any, Callable, Iterator, NamedTuple, Protocol
-
-from sqlmodel import Session
+from typing import TYPE_CHECKING, Any, Callable, Iterator, NamedTuple, Protocol
 
 from koban_cli.db.engine import Ledger
 from koban_cli.domain import csvfile, values
 from koban_cli.domain.csvfile import Problem
 from koban_cli.errors import KobanError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+    from sqlmodel import Session
 
 
 def _text(raw: str) -> str:
@@ -281,9 +283,10 @@ class Importer(Protocol):
 class Loader(Protocol):
     """A kind whose files are the large ones: rows are checked, and written when `write`, as the file
     streams by, once. The first problem stops the writing; the caller's transaction then undoes what was
-    written, so it is still all rows or none, and the check still goes on to the last row."""
+    written, so it is still all rows or none, and the check still goes on to the last row. It works on a
+    Core connection (no ORM to import)."""
 
-    def load(self, session: Session, rows: Iterator[Row], write: bool) -> tuple[int, int, list[Problem]]:
+    def load(self, db: Connection, rows: Iterator[Row], write: bool) -> tuple[int, int, list[Problem]]:
         """What was created and updated (or would be, when not `write`), and the problems of every row."""
 
 
@@ -320,11 +323,12 @@ def run(
         return Result(errors=parsed.problems)
     importer = IMPORTERS[kind]
     try:
-        with ledger.read() if dry_run else ledger.write() as session:
-            if hasattr(importer, "load"):
-                created, updated, problems = importer.load(session, parsed.stream(progress), write=not dry_run)
+        if hasattr(importer, "load"):
+            with ledger.read_core() if dry_run else ledger.write_core() as connection:
+                created, updated, problems = importer.load(connection, parsed.stream(progress), write=not dry_run)
                 _refuse(parsed.problems + problems)
                 return Result(created, updated)
+        with ledger.read() if dry_run else ledger.write() as session:
             plan, problems = importer.check(session, parsed.stream(progress), update)
             _refuse(parsed.problems + problems)
             if dry_run:
