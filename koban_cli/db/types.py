@@ -20,11 +20,15 @@ class Scaled(TypeDecorator):
     def __init__(self, places: int):
         super().__init__()
         self.places = places
+        self._factor = 10**places
 
     def process_bind_param(self, value, dialect):
         if value is None:
             return None
-        scaled = Decimal(value).scaleb(self.places)
+        if type(value) is int and -_EXACT < value < _EXACT:  # a whole number: no decimals to check
+            return value * self._factor
+        # Decimal(value) of a Decimal is the same value: the copy is skipped
+        scaled = (value if type(value) is Decimal else Decimal(value)).scaleb(self.places)
         integer = int(scaled)
         if integer != scaled:
             raise ValueError(f"{value} has more than {self.places} decimals")
@@ -34,6 +38,9 @@ class Scaled(TypeDecorator):
         if value is None:
             return None
         return Decimal(int(value)).scaleb(-self.places)
+
+
+_EXACT = 10**18  # below this, a whole number scaled is exact in any decimal context (28 digits by default)
 
 
 Money = Scaled(2)

@@ -7,7 +7,6 @@ rate (never line by line); gross = net + VAT.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable
@@ -19,14 +18,14 @@ def line_net(qty: Decimal, unit_price: Decimal, discount: Decimal = ZERO) -> Dec
     return round_money(qty * unit_price * (HUNDRED - discount) / HUNDRED)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class VatRow:
     rate: Decimal
     base: Decimal
     amount: Decimal
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Totals:
     net: Decimal
     tax: Decimal
@@ -36,15 +35,18 @@ class Totals:
 
 def totals(lines: Iterable[tuple[Decimal, Decimal]]) -> Totals:
     """Totals of `(vat_rate, net)` pairs; rates in decreasing order."""
-    bases: dict[Decimal, Decimal] = defaultdict(lambda: ZERO)
+    bases: dict[Decimal, Decimal] = {}
     for rate, net in lines:
-        bases[rate] += net
-    vat = tuple(
-        VatRow(rate, base, round_money(base * rate / HUNDRED)) for rate, base in sorted(bases.items(), reverse=True)
-    )
-    net = sum((row.base for row in vat), ZERO)
-    tax = sum((row.amount for row in vat), ZERO)
-    return Totals(net, tax, net + tax, vat)
+        bases[rate] = bases.get(rate, ZERO) + net
+    vat = []
+    net = tax = ZERO  # summed in the order of the rows, as the document shows them
+    for rate in sorted(bases, reverse=True):
+        base = bases[rate]
+        amount = round_money(base * rate / HUNDRED)
+        vat.append(VatRow(rate, base, amount))
+        net += base
+        tax += amount
+    return Totals(net, tax, net + tax, tuple(vat))
 
 
 def allocate(total: Decimal, weights: list[Decimal]) -> list[Decimal]:

@@ -19,8 +19,6 @@ import json
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
 from koban_cli.db import tables
@@ -89,10 +87,12 @@ def take_numbers(db: Db, kind: str, dates: list[dt.date], chronological: bool = 
     check_pattern(company.number_pattern, company.global_sequence)  # a legacy pattern would repeat numbers
     numbers: list[str] = []
     taken: dict[int, tuple[int, dt.date | None]] = {}  # sequence year -> (last, last date), written back once
+    rows: dict[int, _Sequence] = {}
     for date in dates:
         year = sequence_year(date.year, company.global_sequence)
-        row = _sequence(db, kind, year)
-        if year not in taken:
+        row = rows.get(year)
+        if row is None:
+            row = rows[year] = _sequence(db, kind, year)
             taken[year] = (row.last, row.last_date)
         pattern, prefix = row.pattern, row.prefix
         last, last_date = taken[year]
@@ -105,7 +105,7 @@ def take_numbers(db: Db, kind: str, dates: list[dt.date], chronological: bool = 
         taken[year] = (last + 1, max(date, last_date) if last_date else date)
         numbers.append(format_number(pattern, prefix, date.year, last + 1))
     for year, (last, last_date) in taken.items():
-        row = _sequence(db, kind, year)
+        row = rows[year]
         row.last, row.last_date = last, last_date
         _store(db, row)
     return numbers
@@ -124,7 +124,10 @@ def _sequence(db: Db, kind: str, year: int) -> _Sequence:
         row = db.execute(locked).first()
         if row is None:  # the sequence's first number: create the row, even if another process races to it
             dialect = db.dialect if isinstance(db, Connection) else db.get_bind().dialect
-            insert = postgresql_insert if dialect.name == "postgresql" else sqlite_insert
+            if dialect.name == "postgresql":  # its dialect's module is imported only there
+                from sqlalchemy.dialects.postgresql import insert
+            else:
+                from sqlalchemy.dialects.sqlite import insert
             db.execute(insert(tables.number_sequence).values(kind=kind, year=year, last=0).on_conflict_do_nothing())
             row = db.execute(locked).one()
         found = _Sequence(kind, year, *row)
