@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from koban_cli.db.engine import Ledger, ledger_url
-from koban_cli.services import bill_due, contracts
+from koban_cli.services import bill_due, contract_view, contracts
 from koban_cli.services.lines import LineInput
 
 pytestmark = pytest.mark.slow  # random contracts over years
@@ -40,11 +40,11 @@ def test_periods_billed_tile_the_engagement_and_a_rerun_bills_nothing(
         as_of = start + dt.timedelta(days=offset)
         bill_due.bill_due(ledger, as_of, today=dt.date.max)  # the periods of any date, as if it had come
         assert bill_due.bill_due(ledger, as_of, today=dt.date.max).made == []  # a rerun adds nothing
-    periods = contracts.show(ledger, number, as_of)["periods"]
+    periods = contract_view.show(ledger, number, as_of)["periods"]
     starts = [dt.date.fromisoformat(p["start"]) for p in periods]
     ends = [dt.date.fromisoformat(p["end"]) for p in periods]
     assert starts == sorted(set(starts)) and (not starts or starts[0] == start)
     assert all(after == before + dt.timedelta(days=1) for before, after in zip(ends, starts[1:]))
     if not renew and ends:
-        assert ends[-1].isoformat() <= contracts.show(ledger, number, as_of)["end"]
+        assert ends[-1].isoformat() <= contract_view.show(ledger, number, as_of)["end"]
     ledger.close()

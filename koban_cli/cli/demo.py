@@ -31,9 +31,8 @@ def demo(
     from koban_cli.cli.forecast import render as render_forecast
     from koban_cli.cli.projects_panel import render as render_project
     from koban_cli.db.engine import Ledger, ledger_url
-    from koban_cli.services import contract_list, invoice_list, planning
+    from koban_cli.services import contract_list, invoice_list, planning, project_figures
     from koban_cli.services import demo as story
-    from koban_cli.services import projects as project_service
     from koban_cli.services import stock as stock_service
     from koban_cli.services.order_list import list_orders
 
@@ -70,8 +69,8 @@ def demo(
     )
     output.show_rows(contract_list.list_contracts(ledger, today), contracts.COLUMNS, Format.table, "Contracts")
     output.show_rows(stock_service.levels(ledger), stock.LEVELS, Format.table, "Stock")
-    render_project(console, project_service.show(ledger, made["projects"][0], today))
-    render_forecast(console, planning.forecast(ledger, today, today.replace(day=1) - relativedelta(months=1)))
+    render_project(console, project_figures.show(ledger, made["projects"][0], today))
+    render_forecast(console, planning.figures(ledger, today, today.replace(day=1) - relativedelta(months=1)))
     from koban_cli.cli.pdfs import write_pdf
 
     for context in story.documents(ledger, made):

@@ -12,17 +12,44 @@ from koban_cli.domain.values import money_str as _money
 BAR_WIDTH = 30
 
 
-def render(console, result) -> None:
-    """`result` is what services.planning.forecast returns; the table reads its `figures`."""
-    figures = result.figures
-    periods, total = figures.periods, figures.total
-    peak = max((row.total for row in periods), default=0)
+def periods(figures) -> list[dict]:
+    """The periods as SPEC §11 prints them in JSON and CSV."""
+    return [
+        {
+            "period": row.period,
+            "orders": _money(row.orders),
+            "contracts": _money(row.contracts),
+            "total": _money(row.total),
+        }
+        for row in figures.periods
+    ]
+
+
+def as_json(figures) -> dict:
+    """`invoice forecast --format json` (SPEC §11): the periods and the late entries, money as strings."""
+    late = [
+        {
+            "order": row.order,
+            "contract": row.contract,
+            "date": date_str(row.date),
+            "amount": _money(row.amount),
+            "label": row.label,
+        }
+        for row in figures.late
+    ]
+    return {"periods": periods(figures), "late": late}
+
+
+def render(console, figures) -> None:
+    """The forecast table, from the service's `Forecast` (services.planning.figures)."""
+    rows, total = figures.periods, figures.total
+    peak = max((row.total for row in rows), default=0)
     grid = Table(title="Billing forecast", show_footer=True, header_style="bold")
     grid.add_column("Period", footer="Total")
     for key, header in (("orders", "Orders"), ("contracts", "Contracts"), ("total", "Total")):
         grid.add_column(header, justify="right", no_wrap=True, footer=_money(getattr(total, key)))
     grid.add_column("")
-    for row in periods:
+    for row in rows:
         filled = int(row.total / peak * BAR_WIDTH) if peak else 0
         grid.add_row(
             row.period, _money(row.orders), _money(row.contracts), _money(row.total), "[cyan]" + "█" * filled + "[/]"

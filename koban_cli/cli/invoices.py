@@ -251,9 +251,9 @@ def from_plan(order: Order, as_of: AsOfOpt = "today", fmt: FormatOpt = FORMAT_DE
 
     Example: koban invoice from-plan CO-2026-0001 --as-of 2027-01-31
     """
-    from koban_cli.services import planning
+    from koban_cli.services import order_schedule
 
-    made = planning.from_plan(state.ledger(), order, as_of)
+    made = order_schedule.from_plan(state.ledger(), order, as_of)
     if fmt == Format.table:
         for result in made:
             _drafted(result, fmt)
@@ -273,16 +273,16 @@ def forecast(
 
     Example: koban invoice forecast --from 2027-01-01 --to 2027-06-30 --by month
     """
-    from koban_cli.cli.forecast import render
+    from koban_cli.cli import forecast as view
     from koban_cli.services import planning
 
-    result = planning.forecast(state.ledger(), as_of, date_from, date_to, by)
+    figures = planning.figures(state.ledger(), as_of, date_from, date_to, by)
     if fmt == Format.json:
-        output.emit_json(result)
+        output.emit_json(view.as_json(figures))
     elif fmt == Format.csv:
-        output.emit_csv(result["periods"])
+        output.emit_csv(view.periods(figures))
     else:
-        render(output.console(), result)
+        view.render(output.console(), figures)
 
 
 @app.command("list")

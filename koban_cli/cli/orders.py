@@ -111,25 +111,28 @@ def schedule(
 
     Example: koban order schedule CO-2026-0001 --date 2027-01-15 --percent 40 --label "Livraison phase 1"
     """
-    from koban_cli.services import planning
-
     ledger = state.ledger()
     if list_:
+        from koban_cli.services import planning  # a read: no ORM
+
         output.show_rows(
             planning.plan(ledger, ref, as_of), PLAN_COLUMNS, fmt, f"Billing plan of {ref}", empty="Nothing planned."
         )
-    elif remove is not None:
-        planning.remove(ledger, ref, remove)
+        return
+    from koban_cli.services import order_schedule
+
+    if remove is not None:
+        order_schedule.remove(ledger, ref, remove)
         typer.echo(f"{ref} planned entry {remove} removed")
     elif move is not None:
         if date_ is None:
             raise InvalidValue("--move needs the new --date")
-        planning.move(ledger, ref, move, date_)
+        order_schedule.move(ledger, ref, move, date_)
         typer.echo(f"{ref} planned entry {move} moved to {date_}")
     else:
         if date_ is None:
             raise InvalidValue("a planned invoice needs --date (or use --list)")
-        result = planning.schedule(ledger, ref, date_, pct, amount, label, kind)
+        result = order_schedule.schedule(ledger, ref, date_, pct, amount, label, kind)
         output.created(result, fmt, f"{ref} entry {result['position']}: {result['amount']} on {result['date']}")
 
 

@@ -123,9 +123,10 @@ class Ledger:
 
     @contextmanager
     def read_core(self) -> Iterator[Connection]:
-        """A plain SQLAlchemy Core connection, for reports that must not pay for the ORM's import."""
+        """A plain SQLAlchemy Core connection, for reports that must not pay for the ORM's import. A read
+        runs each statement once per process: caching the compiled SQL would cost more than it saves."""
         with self.engine.connect() as connection:
-            yield connection
+            yield connection.execution_options(compiled_cache=None)
 
     @contextmanager
     def write_core(self) -> Iterator[Connection]:

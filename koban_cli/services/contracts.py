@@ -27,7 +27,6 @@ from koban_cli.domain.values import ZERO, date_str, number_str, round_money
 from koban_cli.errors import InvalidState, InvalidValue, not_found
 from koban_cli.services import lines as doc_lines
 from koban_cli.services import lookup
-from koban_cli.services.contract_view import show  # noqa: F401  (services/documents.py's name for it)
 from koban_cli.services.lines import LineInput, resolve
 from koban_cli.services.numbering import take_number
 

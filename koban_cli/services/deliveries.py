@@ -24,10 +24,6 @@ from koban_cli.services.numbering import take_number
 STATUSES = ("draft", "validated", "cancelled")
 
 
-def ref_of(delivery: Delivery) -> str:
-    return delivery.number or f"PROV-BL-{delivery.id}"
-
-
 def get(session: Session, ref: str) -> Delivery:
     draft = re.fullmatch(r"PROV-BL-(\d+)", ref.strip(), flags=re.IGNORECASE)
     found = (
@@ -101,7 +97,7 @@ def create(ledger: Ledger, number: str, date: dt.date, picks: dict[int, Decimal]
                     delivery_id=delivery.id, position=position, order_line_id=line.id, product_id=product.id, qty=qty
                 )
             )
-        return {"ref": ref_of(delivery), "number": None, "order": number, "lines": len(wanted)}
+        return {"ref": lookup.delivery_ref(delivery), "number": None, "order": number, "lines": len(wanted)}
 
 
 def _draft_line(session: Session, ref: str, position: int) -> tuple[Delivery, DeliveryLine]:
@@ -247,7 +243,7 @@ def show(ledger: Ledger, ref: str) -> dict:
         ).all()
         return {
             "number": delivery.number,
-            "ref": ref_of(delivery),
+            "ref": lookup.delivery_ref(delivery),
             "status": delivery.status,
             "order": order.number,
             "customer": customer.code,
@@ -285,7 +281,7 @@ def list_deliveries(ledger: Ledger, order: str | None = None, status: str | None
             query = query.where(Delivery.order_id == lookup.order(session, order).id)
         return [
             {
-                "ref": ref_of(d),
+                "ref": lookup.delivery_ref(d),
                 "number": d.number,
                 "status": d.status,
                 "order": number,

@@ -15,9 +15,9 @@ from koban_cli.services import (
     invoice_view,
     invoices,
     invoicing,
+    order_schedule,
     orders,
     parties,
-    planning,
     products,
     projects,
     purchases,
@@ -127,9 +127,9 @@ def build(ledger: Ledger, today: dt.date) -> dict:
     orders.add_line(ledger, other, LineInput(product="DEV", qty=D(8)))
     orders.add_line(ledger, other, LineInput(description="Formation de l'équipe", price=D("400.00"), vat=D(20)))
     orders.validate(ledger, other)
-    planning.schedule(ledger, other, day(20), percent=D(40), label="Livraison du module 1")
-    planning.schedule(ledger, other, day(10), amount=D("1200.00"), label="Recette du module 2")
-    planning.schedule(
+    order_schedule.schedule(ledger, other, day(20), percent=D(40), label="Livraison du module 1")
+    order_schedule.schedule(ledger, other, day(10), amount=D("1200.00"), label="Recette du module 2")
+    order_schedule.schedule(
         ledger,
         other,
         today + relativedelta(months=2),
@@ -137,7 +137,7 @@ def build(ledger: Ledger, today: dt.date) -> dict:
         amount=D("1440.00"),
         label="Solde après formation",
     )
-    (progress,) = [made["ref"] for made in planning.from_plan(ledger, other, day(20))]
+    (progress,) = [made["ref"] for made in order_schedule.from_plan(ledger, other, day(20))]
     progress_number = invoices.validate(ledger, progress, day(20))["number"]
     made.append(progress_number)
     made += [row["invoice"] for row in bill_due.bill_due(ledger, day(20)).made]

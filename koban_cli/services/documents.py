@@ -96,9 +96,9 @@ def order_context(ledger: Ledger, number: str) -> dict:
 
 
 def contract_context(ledger: Ledger, number: str) -> dict:
-    from koban_cli.services import contracts
+    from koban_cli.services import contract_view
 
-    return _context(ledger, "contract", contracts.show(ledger, number, dt.date.today()))
+    return _context(ledger, "contract", contract_view.show(ledger, number, dt.date.today()))
 
 
 def delivery_context(ledger: Ledger, ref: str) -> dict:

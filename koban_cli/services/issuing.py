@@ -21,7 +21,6 @@ from koban_cli.db.models import Customer, Invoice
 from koban_cli.domain import integrity
 from koban_cli.errors import InvalidValue
 from koban_cli.services import e_invoicing, lookup, seal
-from koban_cli.services.invoice_view import frozen  # noqa: F401 - read back by invoice_view (reminders.py imports it here)
 from koban_cli.services.views import COMPANY_FIELDS, company_view, customer_view
 
 ISSUED_LANG = "fr"  # the language of the issued document (the French e-invoicing reform's)

@@ -13,7 +13,7 @@ from koban_cli.db.models import (
     SalesOrder,
 )
 from koban_cli.errors import InvalidState
-from koban_cli.services import billed, checks, contracts, deliveries, lookup
+from koban_cli.services import billed, checks, contracts, lookup
 from koban_cli.services import lines as doc_lines
 from koban_cli.services.numbering import take_number
 
@@ -89,8 +89,8 @@ def cancel(ledger: Ledger, number: str) -> dict:
         ).first()
         if notes:
             raise InvalidState(
-                f"{number} has delivery {deliveries.ref_of(notes)}; cancel it first "
-                f"(koban delivery cancel {deliveries.ref_of(notes)})"
+                f"{number} has delivery {lookup.delivery_ref(notes)}; cancel it first "
+                f"(koban delivery cancel {lookup.delivery_ref(notes)})"
             )
         order.status = "cancelled"
         session.add(order)

@@ -19,17 +19,6 @@ from koban_cli.errors import not_found
 from koban_cli.services import contract_periods
 
 KINDS = ("deposit", "intermediate", "balance")
-_WRITES = ("schedule", "remove", "move", "from_plan")
-
-
-def __getattr__(name: str):
-    """The plan's writes, by their former names here (cli/orders.py, cli/invoices.py, services/demo.py):
-    loaded only when asked for, so that the reads start without the ORM."""
-    if name in _WRITES:
-        from koban_cli.services import order_schedule
-
-        return getattr(order_schedule, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def entries(db, order_id: int) -> list:
@@ -107,43 +96,6 @@ class Forecast:
     @property
     def late_total(self) -> Decimal:
         return sum((row.amount for row in self.late), ZERO)
-
-
-class ForecastReport(dict):
-    """`invoice forecast` as SPEC §11 prints it in JSON and CSV (periods and late entries, money as
-    strings), holding in `figures` the Forecast it was written from, which the table is drawn from."""
-
-    def __init__(self, figures: Forecast):
-        super().__init__(
-            periods=[
-                {
-                    "period": row.period,
-                    "orders": money_str(row.orders),
-                    "contracts": money_str(row.contracts),
-                    "total": money_str(row.total),
-                }
-                for row in figures.periods
-            ],
-            late=[
-                {
-                    "order": row.order,
-                    "contract": row.contract,
-                    "date": date_str(row.date),
-                    "amount": money_str(row.amount),
-                    "label": row.label,
-                }
-                for row in figures.late
-            ],
-        )
-        self.figures = figures
-
-
-def forecast(
-    ledger: Ledger, as_of: dt.date, date_from: dt.date | None = None, date_to: dt.date | None = None, by: str = "month"
-) -> ForecastReport:
-    """Planned order invoices and coming contract invoices per period, and the late entries: the figures,
-    with their JSON shape."""
-    return ForecastReport(figures(ledger, as_of, date_from, date_to, by))
 
 
 def figures(

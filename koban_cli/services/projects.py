@@ -1,8 +1,7 @@
 """Projects (affaires): creating them, planning actions, logging time.
 
 What a project stands at (its figures, `project list` and `project show`) is read
-in Core by services/project_figures.py; `show` is named here too for callers
-that hold this module.
+in Core by services/project_figures.py.
 """
 
 from __future__ import annotations
@@ -18,7 +17,6 @@ from koban_cli.domain.values import date_str, money_str, number_str
 from koban_cli.errors import InvalidState, InvalidValue, not_found
 from koban_cli.services import checks, lookup
 from koban_cli.services.numbering import take_number
-from koban_cli.services.project_figures import show  # noqa: F401 - the read side, for `koban demo`
 
 
 def get(session: Session, number: str) -> Project:

@@ -171,7 +171,7 @@ def letter_for(item: Open, level: R.Level, as_of: dt.date, company_rate: Decimal
 
 def item_rate(invoice: Invoice, company_rate: Decimal | None) -> Decimal | None:
     """The rate the invoice itself printed (frozen at validation), else the company's current one."""
-    from koban_cli.services.issuing import frozen
+    from koban_cli.services.invoice_view import frozen
 
     seller = (frozen(invoice.snapshot) or {}).get("seller") or {}
     if "late_penalty_rate" in seller:
