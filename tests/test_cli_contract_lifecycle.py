@@ -239,6 +239,10 @@ def test_a_project_without_an_order_counts_its_invoices_and_a_purchase_can_be_ca
     koban("invoice", "add-line", ref, "--product", "DAY", "--qty", "2")
     koban("invoice", "validate", ref, "--date", "2026-11-02")
     assert koban.json("project", "show", project)["invoiced"] == "1300.00"
+    credit = koban.json("invoice", "credit", "FA-2026-0001", "--amount", "650", "--date", "2026-11-03")["ref"]
+    assert koban.json("invoice", "show", credit)["project"] == project
+    koban("invoice", "validate", credit, "--date", "2026-11-03")
+    assert koban.json("project", "show", project)["invoiced"] == "650.00"
     koban("supplier", "add", "SUP", "--name", "Fournisseur")
     purchase = koban.json("project", "purchase", project, "--supplier", "SUP", "--amount", "300")["number"]
     koban("purchase", "cancel", purchase)

@@ -190,6 +190,7 @@ def credit(
         order = session.get(SalesOrder, source.order_id) if source.order_id else None
         note = reason or f"Avoir sur facture {source.number}"
         credit_note = draft(session, source.customer_id, "credit_note", date, new_lines, order, note, source)
+        credit_note.project_id = source.project_id  # a project's credit notes count against what it invoiced
         return {
             "ref": lookup.invoice_ref(credit_note),
             "number": None,
