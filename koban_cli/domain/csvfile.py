@@ -64,7 +64,7 @@ def decode(data: bytes, encoding: str | None = None) -> str:
 
 def rows(text: str, delimiter: str | None = None) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     """The header, and the data rows streamed with their spreadsheet line numbers (empty rows skipped)."""
-    first = next((line for line in text.splitlines() if line.strip()), "")
+    first = _first_line(text)
     if not first:
         raise InvalidValue("the file is empty")
     if delimiter is None:
@@ -78,6 +78,25 @@ def rows(text: str, delimiter: str | None = None) -> tuple[list[str], Iterator[t
     if header is None:
         raise InvalidValue("the file has no header line (it holds only separators)")
     return [cell.strip() for cell in header[1]], records
+
+
+def _first_line(text: str) -> str:
+    """The first line that holds more than spaces (as `text.splitlines()` cuts lines), or "": read from the
+    start of the text, not the whole file."""
+    size = 4096
+    while True:
+        head = text[:size]
+        lines = head.splitlines()
+        whole = len(head) == len(text)
+        for index, line in enumerate(lines):
+            if line.strip():
+                if whole or index < len(lines) - 1:  # the last line of a cut head may go on after it
+                    return line
+                break
+        else:
+            if whole:
+                return ""
+        size *= 4
 
 
 def _records(reader) -> Iterator[tuple[int, list[str]]]:

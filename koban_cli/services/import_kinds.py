@@ -232,6 +232,7 @@ class _Bulk:
         compiled = insert(table).compile(dialect=dialect, column_keys=list(names))
         self.connection, self.sql = connection, str(compiled)
         self.processors = tuple(table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names)
+        self.converting: dict[tuple[int, int], tuple] = {}  # (start, count) -> the columns with a processor
         if not compiled.positional:  # e.g. psycopg's %(name)s
             self.shape = lambda row: dict(zip(names, row))
         else:
@@ -240,10 +241,15 @@ class _Bulk:
 
     def stored(self, values: tuple, start: int = 0) -> tuple:
         """`values` of the columns from `start` on, as the driver takes them."""
+        converting = self.converting.get((start, len(values)))
+        if converting is None:
+            processors = self.processors[start : start + len(values)]
+            converting = self.converting[(start, len(values))] = tuple(
+                (index, process) for index, process in enumerate(processors) if process is not None
+            )
         row = list(values)
-        for index, process in enumerate(self.processors[start : start + len(values)]):
-            if process is not None:
-                row[index] = process(row[index])
+        for index, process in converting:
+            row[index] = process(row[index])
         return tuple(row)
 
     def insert(self, rows: list[tuple]) -> None:
