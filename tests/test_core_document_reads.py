@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from startup import ORM, imported
 
 ROOT = Path(__file__).parents[1]
 
@@ -318,19 +319,6 @@ def test_invoices_are_found_by_number_or_draft_reference(koban, billed):
     assert result.stderr == 'Error: order "CO-2026-0009" does not exist (see: koban order list)\n'
 
 
-def imported(db: str, *args: str) -> set[str]:
-    """The modules a real `python -X importtime -m koban_cli …` process imported."""
-    run = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "koban_cli", "--db", db, *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
-    assert run.returncode == 0, run.stderr[-2000:]
-    return {line.rsplit("|", 1)[-1].strip() for line in run.stderr.splitlines() if line.startswith("import time:")}
-
-
-ORM = {"sqlmodel", "pydantic", "sqlalchemy.orm", "koban_cli.db.models"}
 
 
 @pytest.mark.slow  # fresh processes

@@ -6,13 +6,9 @@ hand in the comments (not by calling the code under test); and their processes
 import neither the ORM nor pydantic.
 """
 
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).parents[1]
+from startup import ORM, imported
 
 
 @pytest.fixture
@@ -189,18 +185,6 @@ def test_project_panel_and_list_totals(koban, busy):
     assert all(total in table for total in ("3474.60", "594.34", "2880.26"))
 
 
-def imported(db: str, *args: str) -> set[str]:
-    """The modules a real `python -X importtime -m koban_cli …` process imported."""
-    run = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "koban_cli", "--db", db, *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
-    assert run.returncode == 0, run.stderr[-2000:]
-    return {line.rsplit("|", 1)[-1].strip() for line in run.stderr.splitlines() if line.startswith("import time:")}
-
-
 @pytest.mark.slow  # fresh processes
 def test_stock_and_project_reads_start_without_orm_or_pydantic(koban, busy):
     _, job, _, _ = busy
@@ -215,4 +199,4 @@ def test_stock_and_project_reads_start_without_orm_or_pydantic(koban, busy):
         for fmt in ("table", "json"):
             modules = imported(koban.db, *args, "--format", fmt)
             assert "sqlalchemy" in modules, args
-            assert not {"sqlmodel", "pydantic", "sqlalchemy.orm", "koban_cli.db.models"} & modules, (args, fmt)
+            assert not ORM & modules, (args, fmt)

@@ -2,13 +2,11 @@
 small ledger, computed here by hand, and their start without the ORM."""
 
 import datetime as dt
-import subprocess
-import sys
 from decimal import ROUND_HALF_UP
 from decimal import Decimal as D
-from pathlib import Path
 
 import pytest
+from startup import ORM, imported
 
 from koban_cli.db.engine import Ledger, ledger_url
 from koban_cli.services import planning
@@ -141,24 +139,15 @@ def test_contract_show_prices_the_next_period_as_bill_due_bills_it(koban, ledger
     assert koban("contract", "show", "AB-2026-0001", "--as-of", AS_OF).stdout.count("2026-10-01") >= 1
 
 
-def orm_modules(*args: str) -> list[str]:
-    """The ORM and validation modules a real `python -m koban_cli …` process imported."""
-    run = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "koban_cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=Path(__file__).parents[1],
-    )
-    assert run.returncode == 0, run.stderr[-2000:]
-    imported = {line.rsplit("|", 1)[-1].strip() for line in run.stderr.splitlines() if line.startswith("import time:")}
-    return sorted(imported & {"sqlmodel", "pydantic", "koban_cli.db.models"})
+def orm_modules(db: str, *args: str) -> list[str]:
+    return sorted(imported(db, *args) & ORM)
 
 
 @pytest.mark.slow  # fresh processes
 def test_forecast_plan_and_contract_show_start_without_orm_or_pydantic(koban, ledger_with_plans, db_path):
     order = ledger_with_plans
-    assert orm_modules("--db", db_path, "invoice", "forecast", "--as-of", AS_OF, "--format", "json") == []
-    assert orm_modules("--db", db_path, "invoice", "forecast", "--as-of", AS_OF) == []
-    assert orm_modules("--db", db_path, "contract", "show", "AB-2026-0002", "--as-of", AS_OF, "--format", "json") == []
-    assert orm_modules("--db", db_path, "contract", "show", "AB-2026-0003", "--as-of", AS_OF) == []
-    assert orm_modules("--db", db_path, "order", "schedule", order, "--list", "--format", "json") == []
+    assert orm_modules(db_path, "invoice", "forecast", "--as-of", AS_OF, "--format", "json") == []
+    assert orm_modules(db_path, "invoice", "forecast", "--as-of", AS_OF) == []
+    assert orm_modules(db_path, "contract", "show", "AB-2026-0002", "--as-of", AS_OF, "--format", "json") == []
+    assert orm_modules(db_path, "contract", "show", "AB-2026-0003", "--as-of", AS_OF) == []
+    assert orm_modules(db_path, "order", "schedule", order, "--list", "--format", "json") == []

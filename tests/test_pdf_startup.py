@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import re
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
+from startup import import_chains
 
-ROOT = Path(__file__).parents[1]
 NETWORK_CLIENTS = ("requests", "urllib3", "httpx", "aiohttp")
 
 
@@ -19,32 +14,11 @@ def validated_invoice(koban) -> str:
     return koban.json("invoice", "validate", draft, "--date", "2026-11-27")["number"]
 
 
-def imports_of(db: str, *args: str) -> dict[str, list[str]]:
-    """Each module a real `koban …` process imported, with the chain of modules that imported it."""
-    run = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "koban_cli", "--db", db, *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
-    assert run.returncode == 0, run.stderr
-    lines = re.findall(r"^import time:\s+\d+ \|\s+\d+ \|( *)(\S+)$", run.stderr, re.MULTILINE)
-    chains: dict[str, list[str]] = {}
-    for i, (indent, name) in enumerate(lines):  # a module is listed before the module that imported it
-        chain, depth = [], len(indent)
-        for outer_indent, outer in lines[i + 1 :]:
-            if len(outer_indent) < depth:
-                chain.append(outer)
-                depth = len(outer_indent)
-        chains[name] = chain
-    return chains
 
-
-@pytest.mark.slow  # fresh processes
 def test_the_first_print_of_an_invoice_imports_no_network_client(koban, tmp_path):
     number = validated_invoice(koban)
     for output in ("first.pdf", "again.pdf"):  # the first print renders and archives; the next reads the archive
-        imported = imports_of(koban.db, "invoice", "pdf", number, "-o", str(tmp_path / output))
+        imported = import_chains(koban.db, "invoice", "pdf", number, "-o", str(tmp_path / output))
         assert [name for name in imported if name.split(".")[0] in NETWORK_CLIENTS] == [], output
         # the standard library's HTTP client comes only with WeasyPrint's own URL fetcher (urllib.request)
         if "http.client" in imported:
@@ -55,7 +29,7 @@ def test_the_first_print_of_an_invoice_imports_no_network_client(koban, tmp_path
 def test_printing_an_invoice_starts_without_orm_or_pydantic(koban, tmp_path):
     number = validated_invoice(koban)
     for output in ("first.pdf", "again.pdf"):
-        imported = imports_of(koban.db, "invoice", "pdf", number, "-o", str(tmp_path / output))
+        imported = import_chains(koban.db, "invoice", "pdf", number, "-o", str(tmp_path / output))
         assert [m for m in ("sqlmodel", "pydantic", "koban_cli.db.models") if m in imported] == [], output
 
 
