@@ -13,6 +13,7 @@ from koban_cli.cli import output, pdfs, state
 from koban_cli.cli.nouns import noun_app
 from koban_cli.cli.output import Col
 from koban_cli.cli.params import FORMAT_DEFAULT, AsOfOpt, Format, FormatOpt, date, money, percent, qty, vat
+from koban_cli.domain.kinds import Status
 from koban_cli.domain.values import parse_decimal
 from koban_cli.errors import InvalidValue
 
@@ -193,7 +194,7 @@ def bill_due(
     if send and not dry_run:
         from koban_cli.cli.sending import send_invoices
 
-        validated = [row["invoice"] for row in run.made if row["status"] == "validated"]
+        validated = [row["invoice"] for row in run.made if row["status"] == Status.VALIDATED]
         # With --format json|csv, stdout holds the bill-due rows only; send errors still go to stderr.
         sent = send_invoices(validated, fmt if fmt == Format.table else None, required=False)
     if run.failed or not sent:

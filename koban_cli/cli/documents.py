@@ -6,6 +6,8 @@ prints JSON or CSV never loads them.
 
 from __future__ import annotations
 
+from koban_cli.domain.kinds import LineKind
+
 LINE_COLUMNS = (
     ("#", "position"),
     ("Product", "product"),
@@ -37,7 +39,7 @@ def render(console, view: dict, extra_columns: tuple[tuple[str, str], ...] = ())
         numeric = key not in ("product", "description")
         lines.add_column(header, justify="right" if numeric else "left", no_wrap=numeric)
     for line in view["lines"]:
-        if line["kind"] == "text":
+        if line["kind"] == LineKind.TEXT:
             cells = [str(line["position"]), "", f"[italic]{escape(line['description'])}[/]"]
             cells += [""] * (len(columns) - 3)
         else:

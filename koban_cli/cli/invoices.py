@@ -26,6 +26,7 @@ from koban_cli.cli.params import (
     money,
     parse_picks,
 )
+from koban_cli.domain.kinds import InvoiceKind
 from koban_cli.errors import InvalidValue
 
 app = noun_app("invoice")
@@ -312,4 +313,4 @@ def list_(
 
 def is_credit_note(row: dict) -> bool:
     """Credit notes show positive amounts but count negative in totals."""
-    return row["kind"] == "credit_note"
+    return row["kind"] == InvoiceKind.CREDIT_NOTE

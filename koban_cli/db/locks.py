@@ -10,7 +10,7 @@ reading it:
     from koban_cli.db import locks
 
     invoice = locks.row(session, lookup.invoice(session, ref))  # SELECT … FOR NO KEY UPDATE, re-read
-    if invoice.status != "draft": ...                           # the status seen after the lock
+    if invoice.status != Status.DRAFT: ...                           # the status seen after the lock
     locks.order(session, invoice.order_id)                      # before any room check of an order
     locks.chain_head(session)                                   # before taking a number that joins the chain
 

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Callable, Iterable
 
 from koban_cli.domain.amounts import totals
+from koban_cli.domain.kinds import InvoiceKind
 from koban_cli.domain.values import ZERO, number_str, parse_vat_rate
 from koban_cli.errors import InvalidValue
 
@@ -177,7 +178,7 @@ class SaleDoc:
 
     @property
     def is_credit(self) -> bool:
-        return self.kind == "credit_note"
+        return self.kind == InvoiceKind.CREDIT_NOTE
 
 
 @dataclass(frozen=True)
@@ -246,7 +247,7 @@ def sales_entry(doc: SaleDoc, chart: Chart) -> Entry:
     sign = -1 if doc.is_credit else 1
     by_account: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for line in doc.lines:
-        by_account[chart.revenue(line, doc.kind == "deposit")] += line.net
+        by_account[chart.revenue(line, doc.kind == InvoiceKind.DEPOSIT)] += line.net
     for row in totals((line.vat_rate, line.net) for line in doc.lines).vat:
         by_account[chart.vat(row.rate)] += row.amount
     credits = [_line(account, sign * amount) for account, amount in sorted(by_account.items()) if amount]

@@ -10,9 +10,10 @@ import datetime as dt
 from typing import Protocol
 
 from koban_cli.domain import periods as P
+from koban_cli.domain.kinds import CONTRACT_STATUSES, Status
 from koban_cli.domain.values import date_str
 
-STATUSES = ("active", "terminated", "ended", "cancelled")
+STATUSES = CONTRACT_STATUSES
 
 
 class Terms(Protocol):
@@ -34,7 +35,7 @@ FIELDS = tuple(Terms.__annotations__)  # what a reader must give the rules below
 def billing_end(contract: Terms) -> dt.date | None:
     """The last day that will ever be billed: None while tacit renewal goes on (a cancelled contract
     ends the day before it starts, so no period of it is ever due)."""
-    if contract.status == "cancelled":
+    if contract.status == Status.CANCELLED:
         return contract.start - P.ONE_DAY
     if contract.terminated_on:
         return contract.terminated_on
@@ -47,11 +48,11 @@ def term_end(contract: Terms, as_of: dt.date) -> dt.date:
 
 
 def status_on(contract: Terms, as_of: dt.date) -> str:
-    if contract.status == "cancelled":
+    if contract.status == Status.CANCELLED:
         return "cancelled"
     end = billing_end(contract)
     if end is not None and end < as_of:
-        return "ended" if contract.status == "active" else "terminated"
+        return "ended" if contract.status == Status.ACTIVE else "terminated"
     return contract.status
 
 

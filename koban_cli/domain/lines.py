@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from koban_cli.domain import vat_regimes
 from koban_cli.domain.amounts import line_net
+from koban_cli.domain.kinds import ProductKind
 from koban_cli.domain.values import HUNDRED, ZERO, round_money
 from koban_cli.domain.wording import spelt
 from koban_cli.errors import InvalidValue
@@ -35,7 +36,7 @@ class VatPolicy:
     def regime(self, kind: str = "service") -> str:
         """S, E, K, AE, G or O for a line of a product of this kind (goods | service | subscription)."""
         return vat_regimes.regime_of(
-            self.exempt, self.country, self.individual, self.buyer_vat_number, kind == "goods", self.forced
+            self.exempt, self.country, self.individual, self.buyer_vat_number, kind == ProductKind.GOODS, self.forced
         )
 
     def rate(self, rate: Decimal, kind: str = "service") -> Decimal:

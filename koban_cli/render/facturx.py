@@ -29,6 +29,7 @@ from drafthorse.models.payment import PaymentMeans, PaymentTerms
 from drafthorse.models.tradelines import LineItem
 
 from koban_cli.domain.countries import stored_code
+from koban_cli.domain.kinds import InvoiceKind, LineKind
 from koban_cli.domain.values import round_money
 from koban_cli.domain.vat_regimes import REGIMES
 from koban_cli.domain.wording import fr_number
@@ -140,7 +141,7 @@ def build_xml(context: dict) -> bytes:
         settlement.trade_tax.add(tax)
 
     for line in inv["lines"]:
-        if line["kind"] != "text":
+        if line["kind"] != LineKind.TEXT:
             unit = ((facts.get("lines") or {}).get(str(line["position"])) or {}).get("unit", "u")
             trade.items.add(_line_item(line, REGIMES[regimes[line["position"]]].category, unit))
 
@@ -192,7 +193,7 @@ def _delivery(trade, facts: dict, customer: dict, date: str, intra_eu: bool) -> 
 def _terms(inv: dict) -> PaymentTerms:
     """BT-20 always, so an amount due never lacks both a due date and terms (BR-CO-25)."""
     terms = PaymentTerms()
-    if inv["kind"] == "credit_note":
+    if inv["kind"] == InvoiceKind.CREDIT_NOTE:
         terms.description = "Avoir : montant à déduire d'un prochain règlement ou remboursé"
     elif inv.get("due_date"):
         terms.description = f"Paiement au plus tard le {formatting.date(inv['due_date'], 'fr')}"
@@ -208,7 +209,7 @@ def _breakdown(inv: dict, regimes: dict[int, str], on_debits: bool) -> list[Appl
     amounts = {Decimal(row["rate"]): Decimal(row["amount"]) for row in inv["vat"]}
     groups: dict[tuple[str, Decimal], list] = {}
     for line in inv["lines"]:
-        if line["kind"] == "text":
+        if line["kind"] == LineKind.TEXT:
             continue
         regime = REGIMES[regimes[line["position"]]]
         key = (regime.category, Decimal(line["vat_rate"]))

@@ -19,6 +19,7 @@ from koban_cli.db.models import Company, Customer, Invoice, InvoiceLine, Payment
 from koban_cli.domain import fec as fec_format
 from koban_cli.domain import vat_report
 from koban_cli.domain.accounting import Chart, Entry, Party, Receipt, SaleDoc, SaleLine, journal
+from koban_cli.domain.kinds import LineKind, Status
 from koban_cli.domain.values import ZERO
 from koban_cli.errors import InvalidValue
 from koban_cli.services import lookup
@@ -54,7 +55,7 @@ def _facts(session: Session, start: dt.date, end: dt.date) -> tuple[list[SaleDoc
     to `end`."""
     paid_then = select(Payment.invoice_id).where(Payment.date >= start, Payment.date <= end)
     wanted = and_(
-        Invoice.status == "validated", or_(and_(Invoice.date >= start, Invoice.date <= end), Invoice.id.in_(paid_then))
+        Invoice.status == Status.VALIDATED, or_(and_(Invoice.date >= start, Invoice.date <= end), Invoice.id.in_(paid_then))
     )
     heads = session.exec(
         select(Invoice.id, Invoice.number, Invoice.kind, Invoice.date, Invoice.gross, Invoice.chain_index,
@@ -68,7 +69,7 @@ def _facts(session: Session, start: dt.date, end: dt.date) -> tuple[list[SaleDoc
         select(InvoiceLine.invoice_id, InvoiceLine.net, InvoiceLine.vat_rate, InvoiceLine.deposit_line_id,
                Product.kind, Product.account)
         .outerjoin(Product, Product.id == InvoiceLine.product_id)
-        .where(InvoiceLine.invoice_id.in_(ids), InvoiceLine.kind != "text")
+        .where(InvoiceLine.invoice_id.in_(ids), InvoiceLine.kind != LineKind.TEXT)
         .order_by(InvoiceLine.invoice_id, InvoiceLine.position)
     ):  # fmt: skip
         lines.setdefault(invoice_id, []).append(SaleLine(net, rate, kind, account, deposit_line_id is not None))

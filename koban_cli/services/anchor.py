@@ -19,6 +19,7 @@ from sqlmodel import select
 from koban_cli.db.engine import Ledger
 from koban_cli.db.models import Invoice
 from koban_cli.domain.integrity import SEALED
+from koban_cli.domain.kinds import InvoiceKind, Status
 from koban_cli.domain.values import ZERO, money_str
 from koban_cli.errors import KobanError
 
@@ -37,7 +38,7 @@ def _links(session) -> list:
             Invoice.tax,
             Invoice.gross,
         )  # fmt: skip
-        .where(Invoice.status == "validated")
+        .where(Invoice.status == Status.VALIDATED)
         .order_by(Invoice.chain_index)
     ).all()
 
@@ -46,7 +47,7 @@ def _totals(links: list) -> dict:
     """Running totals of the chain: invoices and credit notes apart, as stored."""
     sums = {kind: [ZERO, ZERO, ZERO] for kind in ("invoiced", "credited")}
     for _, kind, _, _, _, net, tax, gross in links:
-        target = sums["credited" if kind == "credit_note" else "invoiced"]
+        target = sums["credited" if kind == InvoiceKind.CREDIT_NOTE else "invoiced"]
         for i, value in enumerate((net, tax, gross)):
             target[i] += value
     return {kind: dict(zip(("net", "tax", "gross"), map(money_str, values))) for kind, values in sums.items()}

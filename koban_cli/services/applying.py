@@ -14,6 +14,7 @@ from decimal import Decimal
 from koban_cli.db import locks
 from koban_cli.db.engine import Ledger
 from koban_cli.db.models import CreditApplication, Customer, Invoice, Payment
+from koban_cli.domain.kinds import InvoiceKind, Status
 from koban_cli.domain.payments import payment_status
 from koban_cli.domain.values import ZERO, date_str, money_str
 from koban_cli.errors import InvalidState, InvalidValue
@@ -81,15 +82,15 @@ def apply(ledger: Ledger, credit_ref: str, invoice_ref: str, date: dt.date, amou
 
 
 def _check_documents(session, credit: Invoice, invoice: Invoice, credit_ref: str, invoice_ref: str) -> None:
-    if credit.kind != "credit_note":
+    if credit.kind != InvoiceKind.CREDIT_NOTE:
         raise InvalidValue(
             f"{credit_ref} is not a credit note; give the credit note first: koban invoice apply AV-… FA-…"
         )
-    if credit.status != "validated":
+    if credit.status != Status.VALIDATED:
         raise InvalidState(f"{credit_ref} is a draft; validate it before applying it")
-    if invoice.kind == "credit_note":
+    if invoice.kind == InvoiceKind.CREDIT_NOTE:
         raise InvalidValue(f"{invoice_ref} is a credit note; a credit note settles an invoice (FA-…)")
-    if invoice.status != "validated":
+    if invoice.status != Status.VALIDATED:
         raise InvalidState(f"{invoice_ref} is a draft; validate it before settling it")
     if credit.customer_id != invoice.customer_id:
         owner = session.get(Customer, credit.customer_id).code

@@ -17,13 +17,14 @@ from koban_cli.db.tables import contract, contract_line, invoice, invoice_line, 
 from koban_cli.db.types import Money
 from koban_cli.domain import billing
 from koban_cli.domain.billing import Billable, OpenDeposit, Terms
+from koban_cli.domain.kinds import InvoiceKind, LineKind, Status
 from koban_cli.domain.values import ZERO
 from koban_cli.services import billing_sql
 
 REPORTED = billing_sql.reported(invoice)
 COMMITTED = billing_sql.committed(invoice)
 CREDIT = "credit_note"
-DRAFT_OR_VALIDATED = invoice.c.status.in_(("draft", "validated"))
+DRAFT_OR_VALIDATED = invoice.c.status.in_((Status.DRAFT, Status.VALIDATED))
 
 
 def signed_sum(column, sa_type):
@@ -73,7 +74,7 @@ def _usage(db, anchor, terms: dict[int, Terms], statuses) -> dict[int, tuple[Dec
 
 
 def terms_of(lines) -> dict[int, Terms]:
-    return {line.id: Terms(line.qty, line.unit_price, line.discount, line.net) for line in lines if line.kind != "text"}
+    return {line.id: Terms(line.qty, line.unit_price, line.discount, line.net) for line in lines if line.kind != LineKind.TEXT}
 
 
 def line_usage(db, lines, committed: bool) -> dict[int, tuple[Decimal, Decimal]]:
@@ -107,7 +108,7 @@ def billables(db, lines, committed: bool = True) -> list[Billable]:
     handed = handed_to_contracts(db, [line.id for line in lines])
     found = []
     for line in lines:
-        if line.kind == "text":
+        if line.kind == LineKind.TEXT:
             continue
         made = billable(line, usage, order_line_id=line.id)
         if line.id in handed:
@@ -124,7 +125,7 @@ def handed_to_contracts(db, order_line_ids: list[int]) -> set[int]:
         db.execute(
             select(contract_line.c.order_line_id)
             .join(contract, contract.c.id == contract_line.c.contract_id)
-            .where(contract_line.c.order_line_id.in_(order_line_ids), contract.c.status != "cancelled")
+            .where(contract_line.c.order_line_id.in_(order_line_ids), contract.c.status != Status.CANCELLED)
         ).scalars()
     )
 
@@ -136,7 +137,7 @@ def open_deposits(db, order, committed: bool = True) -> list[OpenDeposit]:
     deposit_lines = db.execute(
         select(line.id, invoice.c.number, line.vat_rate, line.net)
         .join(invoice, invoice.c.id == line.invoice_id)
-        .where(invoice.c.order_id == order.id, invoice.c.kind == "deposit", invoice.c.status == "validated")
+        .where(invoice.c.order_id == order.id, invoice.c.kind == InvoiceKind.DEPOSIT, invoice.c.status == Status.VALIDATED)
         .order_by(invoice.c.number, line.position)
     ).all()
     if not deposit_lines:

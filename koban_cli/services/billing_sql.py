@@ -15,17 +15,19 @@ from __future__ import annotations
 
 from sqlalchemy import and_, case, func, or_, type_coerce
 
+from koban_cli.domain.kinds import InvoiceKind, Status
+
 
 def is_credit(invoice):
-    return invoice.c.kind == "credit_note"
+    return invoice.c.kind == InvoiceKind.CREDIT_NOTE
 
 
 def reported(invoice):
-    return invoice.c.status == "validated"
+    return invoice.c.status == Status.VALIDATED
 
 
 def committed(invoice):
-    return or_(reported(invoice), and_(invoice.c.status == "draft", ~is_credit(invoice)))
+    return or_(reported(invoice), and_(invoice.c.status == Status.DRAFT, ~is_credit(invoice)))
 
 
 def signed_sum(invoice, column, sa_type):

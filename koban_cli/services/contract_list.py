@@ -10,6 +10,7 @@ from sqlalchemy import select
 from koban_cli.db.engine import Ledger
 from koban_cli.db.tables import contract, customer
 from koban_cli.domain.contract_terms import FIELDS, STATUSES, summary, term_end
+from koban_cli.domain.kinds import Status
 from koban_cli.domain.values import date_str
 from koban_cli.errors import InvalidValue
 from koban_cli.services.contract_periods import billed_starts
@@ -44,7 +45,7 @@ def renewals(ledger: Ledger, as_of: dt.date, within: int = 60) -> list[dict]:
     query = (
         select(*COLUMNS, contract.c.notice_days, customer.c.code)
         .join(customer, customer.c.id == contract.c.customer_id)
-        .where(contract.c.status == "active")
+        .where(contract.c.status == Status.ACTIVE)
         .order_by(contract.c.id)
     )
     out = []

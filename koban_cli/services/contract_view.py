@@ -12,6 +12,7 @@ from koban_cli.db.tables import contract, contract_period, customer, invoice, pr
 from koban_cli.domain import periods as P
 from koban_cli.domain.amounts import line_net, totals
 from koban_cli.domain.contract_terms import next_due, summary
+from koban_cli.domain.kinds import Status
 from koban_cli.domain.values import date_str, money_str, number_str
 from koban_cli.errors import not_found
 from koban_cli.services import contract_periods
@@ -44,7 +45,7 @@ def show(ledger: Ledger, number: str, as_of: dt.date) -> dict:
             .where(contract_period.c.contract_id == row.id)
             .order_by(contract_period.c.start)
         ).all()
-    upcoming = next_due(row, billed) if row.status != "cancelled" else None
+    upcoming = next_due(row, billed) if row.status != Status.CANCELLED else None
     every = P.months_of(row.every)
     priced_at = upcoming or P.period_at(row.start, every, 0, None, row.in_advance)
     shown, amounts = [], []

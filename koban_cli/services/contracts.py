@@ -22,6 +22,7 @@ from koban_cli.db.models import (
 )
 from koban_cli.domain import periods as P
 from koban_cli.domain.contract_terms import billing_end, status_on
+from koban_cli.domain.kinds import LineKind, ProductKind, Status
 from koban_cli.domain.lines import Line
 from koban_cli.domain.values import ZERO, date_str, number_str, round_money
 from koban_cli.errors import InvalidState, InvalidValue, not_found
@@ -132,7 +133,7 @@ def months_between(start: dt.date, end: dt.date) -> int:
 
 
 def _order_subscriptions(session: Session, order: SalesOrder) -> list[tuple[OrderLine, Product]]:
-    if order.status not in ("validated", "invoiced"):
+    if order.status not in (Status.VALIDATED, Status.INVOICED):
         raise InvalidState(f"{order.number} is {order.status}; a contract is made from a validated order")
     return list(
         session.exec(
@@ -150,10 +151,10 @@ def add_line(ledger: Ledger, number: str, spec: LineInput) -> dict:
     with ledger.write() as session:
         contract = _active(session, number)
         line = resolve(session, spec)
-        if line.kind == "text":
+        if line.kind == LineKind.TEXT:
             raise InvalidValue("a contract line needs an amount (--product or --description/--price/--vat)")
         product = session.get(Product, line.product_id) if line.product_id else None
-        if product is not None and product.kind == "goods":
+        if product is not None and product.kind == ProductKind.GOODS:
             raise InvalidValue(
                 f"{product.ref} is goods, delivered from stock; a contract bills services and subscriptions"
             )
@@ -212,7 +213,7 @@ def remove_line(ledger: Ledger, number: str, position: int) -> dict:
 
 def _active(session: Session, number: str) -> Contract:
     contract = locks.row(session, get(session, number))
-    if contract.status != "active":
+    if contract.status != Status.ACTIVE:
         raise InvalidState(f"{number} is {contract.status}; only an active contract is changed")
     return contract
 
@@ -228,7 +229,7 @@ def _line(session: Session, contract: Contract, position: int) -> ContractLine:
 def active_from_order(session: Session, order_id: int) -> str | None:
     """The number of an active contract made from the order, if any."""
     return session.exec(
-        select(Contract.number).where(Contract.order_id == order_id, Contract.status == "active")
+        select(Contract.number).where(Contract.order_id == order_id, Contract.status == Status.ACTIVE)
     ).first()
 
 
@@ -279,7 +280,7 @@ def _credit_unused(session: Session, contract: Contract, on: dt.date, as_of: dt.
     ).all()
     if not periods:
         return None
-    drafts = [f"PROV-{invoice.id}" for _, invoice in periods if invoice.status == "draft"]
+    drafts = [f"PROV-{invoice.id}" for _, invoice in periods if invoice.status == Status.DRAFT]
     if drafts:
         raise InvalidState(
             f"{contract.number} has draft invoice {drafts[0]} for a period after {on}; delete it first "
@@ -289,7 +290,7 @@ def _credit_unused(session: Session, contract: Contract, on: dt.date, as_of: dt.
     for period, invoice in periods:
         unused_from = max(period.start, on + dt.timedelta(days=1))
         unused, days = (period.end - unused_from).days + 1, (period.end - period.start).days + 1
-        lines = [line for line in doc_lines.lines_of(session, invoice) if line.kind != "text"]
+        lines = [line for line in doc_lines.lines_of(session, invoice) if line.kind != LineKind.TEXT]
         used = billed.credit_usage(session, lines)
         new_lines = []
         for line in lines:
@@ -329,7 +330,7 @@ def undo_termination(ledger: Ledger, number: str, as_of: dt.date) -> dict:
     """Revert a termination whose last day has not passed: the contract goes on as before."""
     with ledger.write() as session:
         contract = locks.row(session, get(session, number))
-        if contract.status != "terminated":
+        if contract.status != Status.TERMINATED:
             raise InvalidState(f"{number} is {contract.status}; there is no termination to undo")
         if contract.terminated_on < as_of:
             raise InvalidState(f"{number} ended on {contract.terminated_on}; a termination that has passed stays")
@@ -342,7 +343,7 @@ def cancel(ledger: Ledger, number: str) -> dict:
     """Cancel a contract made by mistake: allowed while no period is billed."""
     with ledger.write() as session:
         contract = locks.row(session, get(session, number))
-        if contract.status == "cancelled":
+        if contract.status == Status.CANCELLED:
             raise InvalidState(f"{number} is already cancelled")
         first = session.exec(
             select(ContractPeriod.start).where(ContractPeriod.contract_id == contract.id).order_by(ContractPeriod.start)
@@ -351,7 +352,7 @@ def cancel(ledger: Ledger, number: str) -> dict:
             raise InvalidState(
                 f"{number} has billed the period starting {first}; terminate it instead (koban contract terminate)"
             )
-        contract.status = "cancelled"
+        contract.status = Status.CANCELLED
         session.add(contract)
         if contract.order_id:
             session.flush()
@@ -368,7 +369,7 @@ def _refresh_order(session: Session, order: SalesOrder) -> None:
 def reprice(ledger: Ledger, number: str, percent: Decimal, from_date: dt.date) -> dict:
     with ledger.write() as session:
         contract = get(session, number)
-        if contract.status != "active":
+        if contract.status != Status.ACTIVE:
             raise InvalidState(f"{number} is {contract.status}; only an active contract is repriced")
         billed = session.exec(
             select(ContractPeriod.start).where(

@@ -16,12 +16,13 @@ from sqlmodel import Session, select
 from koban_cli.db import locks
 from koban_cli.db.engine import Ledger
 from koban_cli.db.models import Customer, Delivery, DeliveryLine, OrderLine, Product, SalesOrder, StockMove
+from koban_cli.domain.kinds import DELIVERY_STATUSES, Status
 from koban_cli.domain.values import ZERO, date_str, number_str
 from koban_cli.errors import InsufficientStock, InvalidState, InvalidValue, OverDelivery, not_found
 from koban_cli.services import lookup, stock
 from koban_cli.services.numbering import take_number
 
-STATUSES = ("draft", "validated", "cancelled")
+STATUSES = DELIVERY_STATUSES
 
 
 def get(session: Session, ref: str) -> Delivery:
@@ -64,7 +65,7 @@ def _left(session: Session, line: OrderLine, exclude: DeliveryLine | None = None
 def create(ledger: Ledger, number: str, date: dt.date, picks: dict[int, Decimal] | None = None) -> dict:
     with ledger.write() as session:
         order = locks.row(session, lookup.order(session, number))  # what is left is read after the lock
-        if order.status not in ("validated", "invoiced"):
+        if order.status not in (Status.VALIDATED, Status.INVOICED):
             raise InvalidState(f"{number} is {order.status}; only a validated order is delivered")
         lines = {line.position: (line, product) for line, product in _deliverable(session, order)}
         wanted = []
@@ -102,7 +103,7 @@ def create(ledger: Ledger, number: str, date: dt.date, picks: dict[int, Decimal]
 
 def _draft_line(session: Session, ref: str, position: int) -> tuple[Delivery, DeliveryLine]:
     delivery = locks.row(session, get(session, ref))
-    if delivery.status != "draft":
+    if delivery.status != Status.DRAFT:
         raise InvalidState(f"{ref} is {delivery.status}; only a draft delivery can be changed")
     line = next((l for l in _lines(session, delivery) if l.position == position), None)
     if line is None:
@@ -140,7 +141,7 @@ def validate(ledger: Ledger, ref: str, date: dt.date) -> dict:
     """Number the note, record what left, and write one stock exit per stock-tracked line."""
     with ledger.write() as session:
         delivery = locks.row(session, get(session, ref))  # the status seen after the lock: validated once
-        if delivery.status != "draft":
+        if delivery.status != Status.DRAFT:
             raise InvalidState(f"{ref} is {delivery.status}; only a draft delivery is validated")
         locks.order(session, delivery.order_id)  # every note of the order is checked against the others
         lines = _lines(session, delivery)
@@ -200,9 +201,9 @@ def cancel(ledger: Ledger, ref: str, date: dt.date) -> dict:
     with ledger.write() as session:
         delivery = locks.row(session, get(session, ref))  # cancelled once, and never while being validated
         lines = _lines(session, delivery)
-        if delivery.status == "cancelled":
+        if delivery.status == Status.CANCELLED:
             raise InvalidState(f"{ref} is already cancelled")
-        if delivery.status == "draft":
+        if delivery.status == Status.DRAFT:
             for line in lines:
                 session.delete(line)
             session.flush()
@@ -224,7 +225,7 @@ def cancel(ledger: Ledger, ref: str, date: dt.date) -> dict:
                     delivery_line_id=move.delivery_line_id,
                 )
             )
-        delivery.status = "cancelled"
+        delivery.status = Status.CANCELLED
         session.add(delivery)
         return {"ref": ref, "number": delivery.number, "status": "cancelled"}
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from koban_cli.db.engine import Ledger
+from koban_cli.domain.kinds import Status
 from koban_cli.errors import KobanError
 from koban_cli.services import invoice_list, invoice_view, lookup, order_view, views
 
@@ -47,7 +48,7 @@ def invoice_context(ledger: Ledger, ref: str) -> dict:
     with ledger.read_core() as db:
         row = lookup.invoice_row(db, ref)
         doc = invoice_view.view(db, row, dt.date.today())
-        if row.status == "validated":
+        if row.status == Status.VALIDATED:
             return _issued(ledger, row, doc, ref)
         context = _with_parties(db, "invoice", doc, TITLES[doc["kind"]])
     return context | {"facts": _draft_facts(ledger, row.id)}

@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 from koban_cli.db.models import Company, Customer, Invoice, InvoiceLine, OrderLine, Product, SalesOrder
 from koban_cli.domain import vat_regimes
 from koban_cli.domain.countries import HOME, stored_code
+from koban_cli.domain.kinds import InvoiceKind, LineKind, ProductKind
 from koban_cli.domain.values import date_str
 from koban_cli.errors import InvalidValue
 from koban_cli.services import lines as doc_lines
@@ -28,7 +29,7 @@ ADDRESS = ("address", "postcode", "city", "country")
 
 
 def facts(session: Session, invoice: Invoice, company: Company, customer: Customer) -> dict:
-    lines = [line for line in doc_lines.lines_of(session, invoice) if line.kind != "text"]
+    lines = [line for line in doc_lines.lines_of(session, invoice) if line.kind != LineKind.TEXT]
     order = session.get(SalesOrder, invoice.order_id) if invoice.order_id else None
     order_lines = _order_lines(session, order, lines)
     products = _products(session, [line.product_id for line in lines] + [o.product_id for o in order_lines.values()])
@@ -40,7 +41,7 @@ def facts(session: Session, invoice: Invoice, company: Company, customer: Custom
         order_line = order_lines.get(line.order_line_id)
         product = products.get(line.product_id or (order_line.product_id if order_line else None))
         kind = product.kind if product else fallback.get(line.vat_rate, "service")
-        goods.append(kind == "goods")
+        goods.append(kind == ProductKind.GOODS)
         regimes.append(inherited.get(line.id) or policy.line_regime(line.vat_rate, kind))
         units.append(_unit(line, product, order_line))
     regimes = vat_regimes.settled(regimes)
@@ -57,7 +58,7 @@ def facts(session: Session, invoice: Invoice, company: Company, customer: Custom
             else None
         ),
         "credited": {"number": credited.number, "date": date_str(credited.date)} if credited else None,
-        "deposits": _deposits(session, lines) if invoice.kind != "credit_note" else [],
+        "deposits": _deposits(session, lines) if invoice.kind != InvoiceKind.CREDIT_NOTE else [],
     }
 
 
@@ -123,13 +124,13 @@ def _products(session: Session, ids: list[int | None]) -> dict[int, Product]:
 def _fallback_kinds(lines, order_lines, products, order, session) -> dict[Decimal, str]:
     """The kind of a line without a product (a deposit, a deduction, a free line), per VAT rate: what most
     of the order's (else the invoice's) net at that rate is."""
-    source = [o for o in order_lines.values() if o.kind != "text"] if order is not None else lines
+    source = [o for o in order_lines.values() if o.kind != LineKind.TEXT] if order is not None else lines
     weight: dict[Decimal, dict[str, Decimal]] = {}
     for line in source:
         product = products.get(line.product_id)
         if product is None:
             continue
-        kind = "goods" if product.kind == "goods" else "service"
+        kind = "goods" if product.kind == ProductKind.GOODS else "service"
         by_kind = weight.setdefault(line.vat_rate, {})
         by_kind[kind] = by_kind.get(kind, Decimal(0)) + abs(line.net)
     out = {rate: max(by_kind, key=by_kind.get) for rate, by_kind in weight.items()}
@@ -176,7 +177,7 @@ def _deposits(session: Session, lines: list[InvoiceLine]) -> list[dict]:
     query = (
         select(Invoice.number, Invoice.date)
         .join(InvoiceLine, InvoiceLine.invoice_id == Invoice.id)
-        .where(InvoiceLine.id.in_(ids), Invoice.kind == "deposit")
+        .where(InvoiceLine.id.in_(ids), Invoice.kind == InvoiceKind.DEPOSIT)
         .distinct()
         .order_by(Invoice.number)
     )

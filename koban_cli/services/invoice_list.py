@@ -13,12 +13,13 @@ from sqlalchemy import func, select
 
 from koban_cli.db.engine import Ledger
 from koban_cli.db.tables import cents, customer, invoice, payment, sales_order
+from koban_cli.domain.kinds import INVOICE_STATUSES, InvoiceKind, Status
 from koban_cli.domain.payments import days_late, payment_status
 from koban_cli.domain.values import cents_str
 from koban_cli.errors import InvalidValue, not_found
 
-KINDS = ("standard", "deposit", "intermediate", "balance", "subscription", "credit_note")
-STATUSES = ("draft", "validated")
+KINDS = tuple(InvoiceKind)
+STATUSES = INVOICE_STATUSES
 
 
 def list_invoices(
@@ -74,7 +75,7 @@ def list_invoices(
         query = query.where(invoice.c.date <= date_to)
     if unpaid or overdue:
         query = query.where(
-            invoice.c.status == "validated", invoice.c.kind != "credit_note", paid_cents < cents(invoice.c.gross)
+            invoice.c.status == Status.VALIDATED, invoice.c.kind != InvoiceKind.CREDIT_NOTE, paid_cents < cents(invoice.c.gross)
         )
     if overdue:
         query = query.where(invoice.c.due_date < as_of)
@@ -109,7 +110,7 @@ def _row(values, as_of: dt.date) -> dict:
         "net": cents_str(net),
         "gross": cents_str(gross),
         "paid": cents_str(paid),
-        "days_late": days_late(due, as_of, paid >= gross) if status == "validated" else 0,
+        "days_late": days_late(due, as_of, paid >= gross) if status == Status.VALIDATED else 0,
         "sent_at": sent_text(sent_at),
     }
 

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from koban_cli.db.engine import Ledger
 from koban_cli.db.tables import contract, customer, invoice, invoice_line, project, sales_order
+from koban_cli.domain.kinds import Status
 from koban_cli.domain.payments import days_late, payment_status
 from koban_cli.domain.values import ZERO, date_str, money_str
 from koban_cli.services import billed, lookup, views
@@ -49,7 +50,7 @@ def view(db, row, as_of: dt.date) -> dict:
         "customer_name": names.name,
         "date": date_str(row.date),
         "due_date": date_str(row.due_date),
-        "days_late": days_late(row.due_date, as_of, settled) if row.status == "validated" else 0,
+        "days_late": days_late(row.due_date, as_of, settled) if row.status == Status.VALIDATED else 0,
         **views.amounts_view(row),
         "paid": money_str(paid),
         "sent_at": sent_text(row.sent_at),

@@ -21,6 +21,7 @@ from koban_cli.db.models import (
 )
 from koban_cli.db.types import Money
 from koban_cli.domain import billing
+from koban_cli.domain.kinds import InvoiceKind, LineKind, Status
 from koban_cli.domain.payments import payment_status
 from koban_cli.domain.values import ZERO, date_str, money_str
 from koban_cli.errors import InvalidState, InvalidValue, OverCrediting, OverInvoicing
@@ -50,14 +51,14 @@ def validate(ledger: Ledger, ref: str, date: dt.date) -> dict:
 
 def validate_draft(session: Session, invoice: Invoice, ref: str, date: dt.date) -> None:
     """Validation inside the caller's transaction (also used by contract bill-due)."""
-    if invoice.status != "draft":
+    if invoice.status != Status.DRAFT:
         raise InvalidState(f"{ref} is already validated as {invoice.number}")
     lines = doc_lines.lines_of(session, invoice)
-    if not any(line.kind != "text" for line in lines):
+    if not any(line.kind != LineKind.TEXT for line in lines):
         raise InvalidState(f"{ref} has no priced line; add one with: koban invoice add-line {ref} …")
     doc_lines.refresh_totals(session, invoice, lines)
     issuing.check_credit_note_date(session, invoice, date)
-    if invoice.kind == "credit_note":
+    if invoice.kind == InvoiceKind.CREDIT_NOTE:
         locks.row(session, session.get(Invoice, invoice.credited_invoice_id))
         _check_credit_room(session, invoice, ref)
     elif invoice.order_id:
@@ -65,7 +66,7 @@ def validate_draft(session: Session, invoice: Invoice, ref: str, date: dt.date) 
         _check_order_room(session, invoice, ref)
     locks.pause("invoices.validate")
     locks.chain_head(session)  # before the number: numbers and chain links follow one order
-    credit = invoice.kind == "credit_note"
+    credit = invoice.kind == InvoiceKind.CREDIT_NOTE
     invoice.number = take_number(session, "credit_note" if credit else "invoice", date, chronological=True)
     invoice.date = date
     if not credit:
@@ -78,7 +79,7 @@ def validate_draft(session: Session, invoice: Invoice, ref: str, date: dt.date) 
     session.flush()
     _chain(session, invoice)
     locks.pause("invoices.chained")
-    invoice.status = "validated"  # written by the next flush, with whatever comes next
+    invoice.status = Status.VALIDATED  # written by the next flush, with whatever comes next
     if invoice.order_id:
         orders.refresh_status(session, session.get(SalesOrder, invoice.order_id))
 
@@ -101,7 +102,7 @@ def _chain(session: Session, invoice: Invoice) -> None:
 
 def _check_order_room(session: Session, invoice: Invoice, ref: str) -> None:
     order = session.get(SalesOrder, invoice.order_id)
-    if order.status not in ("validated", "invoiced"):
+    if order.status not in (Status.VALIDATED, Status.INVOICED):
         raise InvalidState(f"{ref} bills {order.number}, which is {order.status}")
     done = billed.invoiced(session, order)
     if done + invoice.net > order.net:
@@ -115,7 +116,7 @@ def _check_credit_room(session: Session, credit: Invoice, ref: str) -> None:
     source = session.get(Invoice, credit.credited_invoice_id)
     others = session.exec(
         select(type_coerce(func.coalesce(func.sum(Invoice.net), 0), Money)).where(
-            Invoice.credited_invoice_id == source.id, Invoice.status == "validated"
+            Invoice.credited_invoice_id == source.id, Invoice.status == Status.VALIDATED
         )
     ).one()
     if others + credit.net > source.net:
@@ -127,7 +128,7 @@ def _check_credit_room(session: Session, credit: Invoice, ref: str) -> None:
 def delete(ledger: Ledger, ref: str) -> None:
     with ledger.write() as session:
         invoice = locks.row(session, lookup.invoice(session, ref))
-        if invoice.status != "draft":
+        if invoice.status != Status.DRAFT:
             raise InvalidState(
                 f"{ref} is validated and can never be deleted; "
                 f"correct it with a credit note (koban invoice credit {ref})"
@@ -157,14 +158,14 @@ def credit(
         raise InvalidValue("give --amount or --line, not both")
     with ledger.write() as session:
         source = locks.row(session, lookup.invoice(session, ref))
-        if source.kind == "credit_note":
+        if source.kind == InvoiceKind.CREDIT_NOTE:
             raise InvalidState(f"{ref} is a credit note; credit the invoice it corrects instead")
-        if source.status != "validated":
+        if source.status != Status.VALIDATED:
             raise InvalidState(f"{ref} is a draft; change or delete it instead (koban invoice delete {ref})")
         issuing.check_credit_date(source, date)
-        source_lines = [line for line in doc_lines.lines_of(session, source) if line.kind != "text"]
+        source_lines = [line for line in doc_lines.lines_of(session, source) if line.kind != LineKind.TEXT]
         used = billed.credit_usage(session, source_lines)
-        if source.kind == "deposit":  # a deposit is credited only for what no invoice has deducted yet
+        if source.kind == InvoiceKind.DEPOSIT:  # a deposit is credited only for what no invoice has deducted yet
             order = session.get(SalesOrder, source.order_id)
             left = {d.deposit_line_id: d.amount for d in billed.open_deposits(session, order)}
             credited = sum((used.get(line.id, (ZERO, ZERO))[1] for line in source_lines), ZERO)
@@ -182,7 +183,7 @@ def credit(
                 used,
                 order_line_id=line.order_line_id,
                 source_line_id=line.id,
-                deposit_line_id=line.id if source.kind == "deposit" else line.deposit_line_id,
+                deposit_line_id=line.id if source.kind == InvoiceKind.DEPOSIT else line.deposit_line_id,
             )
             for line in source_lines
         ]
@@ -204,7 +205,7 @@ def credit(
 def pay(ledger: Ledger, ref: str, amount: Decimal, date: dt.date, method: str = "") -> dict:
     with ledger.write() as session:
         invoice = locks.row(session, lookup.invoice(session, ref))  # payments of one invoice queue
-        if invoice.status != "validated":
+        if invoice.status != Status.VALIDATED:
             raise InvalidState(f"{ref} is a draft; validate it before recording a payment")
         issuing.check_payment_date(invoice, date)
         paid = billed.paid_by_invoice(session, [invoice.id]).get(invoice.id, ZERO)

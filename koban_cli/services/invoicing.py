@@ -18,6 +18,7 @@ from koban_cli.db.engine import Ledger
 from koban_cli.db.models import Invoice, SalesOrder
 from koban_cli.domain import billing
 from koban_cli.domain.amounts import totals
+from koban_cli.domain.kinds import InvoiceKind, LineKind, Status
 from koban_cli.domain.lines import Line
 from koban_cli.domain.values import HUNDRED, ZERO, round_money
 from koban_cli.domain.wording import fr_money, fr_number
@@ -28,11 +29,11 @@ from koban_cli.services import lines as doc_lines
 
 def _billable_order(session: Session, number: str) -> SalesOrder:
     order = locks.row(session, lookup.order(session, number))  # every room check reads it locked
-    if order.status == "draft":
+    if order.status == Status.DRAFT:
         raise InvalidState(f"{number} is a draft; validate it first (koban order validate {number})")
-    if order.status == "cancelled":
+    if order.status == Status.CANCELLED:
         raise InvalidState(f"{number} is cancelled; nothing can be invoiced on it")
-    if order.status == "invoiced":
+    if order.status == Status.INVOICED:
         raise InvalidState(f"{number} is fully invoiced; nothing remains to invoice")
     return order
 
@@ -118,7 +119,7 @@ def draft_deposit(
     _check_room(session, order, value)
     by_rate: dict[Decimal, Decimal] = {}
     for line in doc_lines.lines_of(session, order):
-        if line.kind != "text":
+        if line.kind != LineKind.TEXT:
             by_rate[line.vat_rate] = by_rate.get(line.vat_rate, ZERO) + line.net
     label = f"Acompte {fr_number(percent)} % sur commande {number}" if percent else f"Acompte sur commande {number}"
     return draft(session, order.customer_id, "deposit", date, billing.deposit_lines(by_rate, value, label), order)
@@ -207,7 +208,7 @@ def balance(ledger: Ledger, number: str, date: dt.date) -> dict:
 def draft_balance(session: Session, number: str, date: dt.date) -> Invoice:
     """The final invoice draft, inside the caller's transaction."""
     order = _billable_order(session, number)
-    pending = session.exec(select(Invoice.id).where(Invoice.order_id == order.id, Invoice.status == "draft")).first()
+    pending = session.exec(select(Invoice.id).where(Invoice.order_id == order.id, Invoice.status == Status.DRAFT)).first()
     if pending:
         raise InvalidState(f"{number} has draft invoice PROV-{pending}; validate or delete it before the balance")
     lines = billed.billables(session, doc_lines.lines_of(session, order))
@@ -240,9 +241,9 @@ def create(ledger: Ledger, customer: str, date: dt.date, note: str = "", project
 
 def _editable(session: Session, ref: str) -> Invoice:
     invoice = lookup.invoice(session, ref)
-    if invoice.status != "draft":
+    if invoice.status != Status.DRAFT:
         raise InvalidState(f"{ref} is validated; correct it with a credit note (koban invoice credit {ref})")
-    if invoice.order_id or invoice.kind == "credit_note":
+    if invoice.order_id or invoice.kind == InvoiceKind.CREDIT_NOTE:
         raise InvalidState(f"{ref} was computed from its order or invoice; delete it and draft it again")
     return invoice
 

@@ -19,6 +19,7 @@ from sqlmodel import Session
 
 from koban_cli.db.models import Customer, Invoice
 from koban_cli.domain import integrity
+from koban_cli.domain.kinds import InvoiceKind
 from koban_cli.errors import InvalidValue
 from koban_cli.services import e_invoicing, lookup, seal
 from koban_cli.services.views import COMPANY_FIELDS, company_view, customer_view
@@ -89,7 +90,7 @@ def check_credit_date(source: Invoice, date: dt.date) -> None:
 
 def check_credit_note_date(session: Session, credit_note: Invoice, date: dt.date) -> None:
     """At validation, a credit note is never dated before the invoice it corrects."""
-    if credit_note.kind == "credit_note" and credit_note.credited_invoice_id:
+    if credit_note.kind == InvoiceKind.CREDIT_NOTE and credit_note.credited_invoice_id:
         check_credit_date(session.get(Invoice, credit_note.credited_invoice_id), date)
 
 

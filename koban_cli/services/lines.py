@@ -12,6 +12,7 @@ from koban_cli.db.models import Customer, Invoice, InvoiceLine, OrderLine, Produ
 from koban_cli.domain import lines as domain_lines
 from koban_cli.domain.amounts import totals
 from koban_cli.domain.countries import stored_code
+from koban_cli.domain.kinds import LineKind, Status
 from koban_cli.domain.values import ZERO
 from koban_cli.errors import InvalidValue, NotADraft
 from koban_cli.services import lookup
@@ -87,7 +88,7 @@ def lines_of(session: Session, doc: Document) -> list:
 
 
 def require_draft(doc: Document, ref: str) -> None:
-    if doc.status != "draft":
+    if doc.status != Status.DRAFT:
         raise NotADraft(f"{ref} is {doc.status}; only a draft can be changed")
 
 
@@ -120,7 +121,7 @@ def _charged(session: Session, doc: Document, values: Iterable[domain_lines.Line
     out = []
     for value in values:
         copied = value.order_line_id or value.deposit_line_id or value.source_line_id
-        if value.kind == "text" or copied or not value.vat_rate:
+        if value.kind == LineKind.TEXT or copied or not value.vat_rate:
             out.append(value)
             continue
         product = session.get(Product, value.product_id) if value.product_id else None
@@ -146,7 +147,7 @@ def remove(session: Session, doc: Document, position: int, ref: str) -> None:
 
 
 def refresh_totals(session: Session, doc: Document, lines: list) -> None:
-    result = totals((line.vat_rate, line.net) for line in lines if line.kind != "text")
+    result = totals((line.vat_rate, line.net) for line in lines if line.kind != LineKind.TEXT)
     doc.net, doc.tax, doc.gross = result.net, result.tax, result.gross
     session.add(doc)
 

@@ -31,6 +31,7 @@ from koban_cli.db.models import (
 )
 from koban_cli.domain.amounts import totals
 from koban_cli.domain.integrity import SEALED, link
+from koban_cli.domain.kinds import InvoiceKind, LineKind, Status
 from koban_cli.domain.numbering import GLOBAL, format_number
 from koban_cli.domain.values import ZERO, number_str
 from koban_cli.errors import KobanError
@@ -88,12 +89,12 @@ def _sequences(session: Session) -> list[Finding]:
         for n in range(1, row.last + 1):
             expected[format_number(pattern, prefix, row.year, n)] = (key, n)
     docs = session.exec(
-        select(Invoice.kind, Invoice.number, Invoice.date).where(Invoice.status == "validated").order_by(Invoice.id)
+        select(Invoice.kind, Invoice.number, Invoice.date).where(Invoice.status == Status.VALIDATED).order_by(Invoice.id)
     ).all()
     found, issued = [], defaultdict(list)
     for kind, number, date in docs:
         place = expected.get(number)
-        sequence_kind = "credit_note" if kind == "credit_note" else "invoice"
+        sequence_kind = "credit_note" if kind == InvoiceKind.CREDIT_NOTE else "invoice"
         if place is None or place[0][0] != sequence_kind:
             found.append(Finding("sequence", number, "is not a number its sequence has given"))
             continue
@@ -126,12 +127,12 @@ def _frozen_totals(session: Session) -> list[Finding]:
     for invoice_id, kind, rate, net in session.exec(
         select(InvoiceLine.invoice_id, InvoiceLine.kind, InvoiceLine.vat_rate, InvoiceLine.net)
         .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
-        .where(Invoice.status == "validated")
+        .where(Invoice.status == Status.VALIDATED)
     ):
-        if kind != "text":
+        if kind != LineKind.TEXT:
             lines[invoice_id].append((rate, net))
     found = []
-    for invoice in session.exec(select(Invoice).where(Invoice.status == "validated")):
+    for invoice in session.exec(select(Invoice).where(Invoice.status == Status.VALIDATED)):
         result = totals(lines[invoice.id])
         if (result.net, result.tax, result.gross) != (invoice.net, invoice.tax, invoice.gross):
             found.append(
@@ -169,11 +170,11 @@ def _stock(session: Session) -> list[Finding]:
         select(DeliveryLine, Delivery.number, Delivery.status, Product.stock_tracked)
         .join(Delivery, Delivery.id == DeliveryLine.delivery_id)
         .join(Product, Product.id == DeliveryLine.product_id)
-        .where(Delivery.status.in_(("validated", "cancelled")))
+        .where(Delivery.status.in_((Status.VALIDATED, Status.CANCELLED)))
     ):
         if tracked and moves.get((line.id, "delivery")) != -line.qty:
             found.append(Finding("stock", number, f"line {line.position} did not take {line.qty} out of stock once"))
-        if tracked and status == "cancelled" and moves.get((line.id, "return")) != line.qty:
+        if tracked and status == Status.CANCELLED and moves.get((line.id, "return")) != line.qty:
             found.append(Finding("stock", number, f"line {line.position} was cancelled but not returned to stock"))
     return found
 
@@ -198,7 +199,7 @@ def _chain(session: Session) -> list[Finding]:
     connection = session.connection()
     rows = session.exec(
         select(Invoice.id, Invoice.number, Invoice.chain_index, Invoice.chain_hash, Invoice.chain_version)
-        .where(Invoice.status == "validated")
+        .where(Invoice.status == Status.VALIDATED)
         .order_by(Invoice.chain_index)
     ).all()
     for position, (invoice_id, number, index, stored, version) in enumerate(rows, start=1):
@@ -234,7 +235,7 @@ def _payments(session: Session) -> list[Finding]:
         .order_by(Payment.id)
     ):
         ref = number or f"PROV-{payment.invoice_id}"
-        if status != "validated":
+        if status != Status.VALIDATED:
             found.append(Finding("payments", ref, f"a payment of {payment.amount:.2f} is recorded on a draft"))
         if payment.date < date:
             found.append(
@@ -256,7 +257,7 @@ def _deliveries(session: Session) -> list[Finding]:
         .join(DeliveryLine, DeliveryLine.order_line_id == OrderLine.id)
         .join(Delivery, Delivery.id == DeliveryLine.delivery_id)
         .join(SalesOrder, SalesOrder.id == OrderLine.order_id)
-        .where(Delivery.status == "validated")
+        .where(Delivery.status == Status.VALIDATED)
         .group_by(SalesOrder.number, OrderLine.id, OrderLine.position, OrderLine.qty)
     ).all()
     return [

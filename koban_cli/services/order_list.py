@@ -20,11 +20,12 @@ from koban_cli.db.tables import (
     order_line,
     sales_order,
 )
+from koban_cli.domain.kinds import ORDER_STATUSES, Status
 from koban_cli.domain.values import cents_str
 from koban_cli.errors import InvalidValue, not_found
 from koban_cli.services import billing_sql
 
-STATUSES = ("draft", "validated", "invoiced", "cancelled")
+STATUSES = ORDER_STATUSES
 
 
 def _handed_to_contracts():
@@ -33,7 +34,7 @@ def _handed_to_contracts():
     handed = (
         select(contract_line.c.order_line_id)
         .join(contract, contract.c.id == contract_line.c.contract_id)
-        .where(contract.c.status != "cancelled")
+        .where(contract.c.status != Status.CANCELLED)
     )
     billed = (
         select(
@@ -84,7 +85,7 @@ def list_orders(
     if status:
         query = query.where(sales_order.c.status == status)
     if open_only:
-        query = query.where(sales_order.c.status == "validated")
+        query = query.where(sales_order.c.status == Status.VALIDATED)
     with ledger.read_core() as connection:
         if customer_code:
             found = connection.execute(select(customer.c.id).where(customer.c.code == customer_code)).scalar()

@@ -13,6 +13,7 @@ from koban_cli.db import locks
 from koban_cli.db.engine import Ledger
 from koban_cli.db.models import SalesOrder, ScheduleEntry
 from koban_cli.domain.billing import percent_of
+from koban_cli.domain.kinds import InvoiceKind, Status
 from koban_cli.domain.values import ZERO, date_str, money_str
 from koban_cli.errors import InvalidState, InvalidValue, KobanError, OverInvoicing
 from koban_cli.services import invoicing, lookup
@@ -26,7 +27,7 @@ def _entries(session: Session, order: SalesOrder) -> list[ScheduleEntry]:
 
 def _plannable(session: Session, number: str) -> SalesOrder:
     order = locks.row(session, lookup.order(session, number))
-    if order.status in ("draft", "cancelled"):
+    if order.status in (Status.DRAFT, Status.CANCELLED):
         raise InvalidState(f"{number} is {order.status}; plan the billing of a validated order")
     return order
 
@@ -101,9 +102,9 @@ def from_plan(ledger: Ledger, number: str, as_of: dt.date) -> list[dict]:
         made = []
         for entry in due:
             try:
-                if entry.kind == "deposit":
+                if entry.kind == InvoiceKind.DEPOSIT:
                     invoice = invoicing.draft_deposit(session, number, as_of, amount=entry.amount)
-                elif entry.kind == "balance":
+                elif entry.kind == InvoiceKind.BALANCE:
                     invoice = invoicing.draft_balance(session, number, as_of)
                 else:
                     invoice = invoicing.draft_partial(session, number, as_of, amount=entry.amount)

@@ -23,6 +23,7 @@ from koban_cli.db.tables import (
     schedule_entry,
 )
 from koban_cli.domain.delivery import delivery_status
+from koban_cli.domain.kinds import LineKind, Status
 from koban_cli.domain.values import ZERO, money_str, number_str, round_qty
 from koban_cli.services import billed, lookup, stock, views
 
@@ -50,7 +51,7 @@ def view(db, order) -> dict:
     line_views = []
     for line in lines:
         line_view = views.line_view(line, refs)
-        priced = line.kind != "text"
+        priced = line.kind != LineKind.TEXT
         line_view["qty_invoiced"] = number_str(round_qty(settled.qty_billed.get(line.id, ZERO))) if priced else None
         line_view["qty_delivered"] = number_str(shipped.get(line.id, ZERO)) if line.product_id in deliverable else None
         line_views.append(line_view)
@@ -84,7 +85,7 @@ def view(db, order) -> dict:
         "lines": line_views,
         "vat": views.vat_view(lines),
         "invoices": [lookup.invoice_ref(row) for row in invoices],
-        "deliveries": [lookup.delivery_ref(note) for note in notes if note.status != "cancelled"],
+        "deliveries": [lookup.delivery_ref(note) for note in notes if note.status != Status.CANCELLED],
         "contracts": list(db.execute(select(contract.c.number).where(contract.c.order_id == order.id)).scalars()),
         "project": db.execute(select(project.c.number).where(project.c.order_id == order.id)).scalars().first(),
         "schedule": [

@@ -12,6 +12,7 @@ from koban_cli.db.models import (
     Invoice,
     SalesOrder,
 )
+from koban_cli.domain.kinds import LineKind, Status
 from koban_cli.errors import InvalidState
 from koban_cli.services import billed, checks, contracts, lookup
 from koban_cli.services import lines as doc_lines
@@ -55,7 +56,7 @@ def remove_line(ledger: Ledger, number: str, position: int) -> None:
 
 
 def _require_draft(order: SalesOrder) -> None:
-    if order.status != "draft":
+    if order.status != Status.DRAFT:
         raise InvalidState(f"{order.number} is {order.status}: its lines, prices and quantities are locked")
 
 
@@ -63,9 +64,9 @@ def validate(ledger: Ledger, number: str) -> dict:
     with ledger.write() as session:
         order = lookup.order(session, number)
         _require_draft(order)
-        if not any(line.kind != "text" for line in doc_lines.lines_of(session, order)):
+        if not any(line.kind != LineKind.TEXT for line in doc_lines.lines_of(session, order)):
             raise InvalidState(f"{number} has no priced line; add one with: koban order add-line {number} …")
-        order.status = "validated"
+        order.status = Status.VALIDATED
         session.add(order)
         return {"ref": number, "number": number, "status": order.status}
 
@@ -73,26 +74,26 @@ def validate(ledger: Ledger, number: str) -> dict:
 def cancel(ledger: Ledger, number: str) -> dict:
     with ledger.write() as session:
         order = lookup.order(session, number)
-        if order.status == "cancelled":
+        if order.status == Status.CANCELLED:
             raise InvalidState(f"{number} is already cancelled")
         contract = contracts.active_from_order(session, order.id)
         if contract:
             raise InvalidState(f"{number} has active contract {contract}; terminate or cancel it first")
-        drafts = session.exec(select(Invoice.id).where(Invoice.order_id == order.id, Invoice.status == "draft")).all()
+        drafts = session.exec(select(Invoice.id).where(Invoice.order_id == order.id, Invoice.status == Status.DRAFT)).all()
         if drafts:
             raise InvalidState(f"{number} has draft invoice PROV-{drafts[0]}; delete it first (koban invoice delete)")
         done = billed.invoiced(session, order)
         if done:
             raise InvalidState(f"{number} has {done:.2f} invoiced; credit its invoices first (koban invoice credit)")
         notes = session.exec(
-            select(Delivery).where(Delivery.order_id == order.id, Delivery.status.in_(("draft", "validated")))
+            select(Delivery).where(Delivery.order_id == order.id, Delivery.status.in_((Status.DRAFT, Status.VALIDATED)))
         ).first()
         if notes:
             raise InvalidState(
                 f"{number} has delivery {lookup.delivery_ref(notes)}; cancel it first "
                 f"(koban delivery cancel {lookup.delivery_ref(notes)})"
             )
-        order.status = "cancelled"
+        order.status = Status.CANCELLED
         session.add(order)
         return {"ref": number, "number": number, "status": order.status}
 
@@ -100,8 +101,8 @@ def cancel(ledger: Ledger, number: str) -> dict:
 def refresh_status(session: Session, order: SalesOrder) -> None:
     """`invoiced` (soldée) when every line is billed and every deposit deducted; back to `validated`
     after a credit note."""
-    if order.status not in ("validated", "invoiced"):
+    if order.status not in (Status.VALIDATED, Status.INVOICED):
         return
     settled = billed.settlement(session, order, doc_lines.lines_of(session, order))
-    order.status = "invoiced" if settled.done else "validated"
+    order.status = Status.INVOICED if settled.done else "validated"
     session.add(order)

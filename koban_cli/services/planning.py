@@ -14,11 +14,12 @@ from sqlalchemy import select
 from koban_cli.db.engine import Ledger
 from koban_cli.db.tables import contract, invoice, sales_order, schedule_entry
 from koban_cli.domain import forecast as F
+from koban_cli.domain.kinds import PLANNED_KINDS, Status
 from koban_cli.domain.values import ZERO, date_str, money_str, number_str
 from koban_cli.errors import not_found
 from koban_cli.services import contract_periods
 
-KINDS = ("deposit", "intermediate", "balance")
+KINDS = PLANNED_KINDS
 
 
 def entries(db, order_id: int) -> list:
@@ -54,7 +55,7 @@ def plan(ledger: Ledger, number: str, as_of: dt.date) -> list[dict]:
     rows = []
     for position, entry in enumerate(planned, start=1):
         made = invoices.get(entry.invoice_id)
-        done = made is not None and made.status == "validated"
+        done = made is not None and made.status == Status.VALIDATED
         rows.append(
             {
                 "position": position,
@@ -106,13 +107,13 @@ def figures(
     end = date_to or (start + relativedelta(months=6) - dt.timedelta(days=1))
     keys = F.buckets(start, end, by)
     with ledger.read_core() as db:
-        validated = select(invoice.c.id).where(invoice.c.status == "validated")
+        validated = select(invoice.c.id).where(invoice.c.status == Status.VALIDATED)
         open_entries = db.execute(
             select(schedule_entry.c.date, schedule_entry.c.amount, schedule_entry.c.label, sales_order.c.number)
             .join(sales_order, sales_order.c.id == schedule_entry.c.order_id)
             .where(
                 (schedule_entry.c.invoice_id.is_(None)) | (schedule_entry.c.invoice_id.not_in(validated)),
-                sales_order.c.status.in_(("validated", "invoiced")),
+                sales_order.c.status.in_((Status.VALIDATED, Status.INVOICED)),
             )
             .order_by(schedule_entry.c.date)
         ).all()
@@ -131,7 +132,7 @@ def _contract_amounts(
     contract_periods, read in four queries for every contract); and the periods already due and not billed
     (bill-due was not run), which its next run bills: counted on `as_of`, the current period, and listed
     as late."""
-    active = db.execute(select(contract).where(contract.c.status.in_(("active", "terminated")))).all()
+    active = db.execute(select(contract).where(contract.c.status.in_((Status.ACTIVE, Status.TERMINATED)))).all()
     terms = contract_periods.Terms.load(db, [row.id for row in active])
     amounts, late = [], []
     for row in active:

@@ -9,11 +9,12 @@ from sqlmodel import select
 from koban_cli.db.engine import Ledger
 from koban_cli.db.models import Product
 from koban_cli.domain.accounting import check_account
+from koban_cli.domain.kinds import ProductKind
 from koban_cli.domain.values import money_str, number_str
 from koban_cli.errors import AlreadyExists, InvalidValue
 from koban_cli.services import checks, lookup
 
-KINDS = ("goods", "service", "subscription")
+KINDS = tuple(ProductKind)
 UNITS = ("u", "h", "day", "month", "kg", "m", "l", "year")
 PERIODS = ("monthly", "quarterly", "semiannual", "yearly")
 

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from koban_cli.db.engine import Ledger
 from koban_cli.db.tables import customer, project, project_task, purchase, sales_order, time_entry
+from koban_cli.domain.kinds import Status
 from koban_cli.domain.profitability import Profitability, labour_cost
 from koban_cli.domain.values import ZERO
 from koban_cli.errors import not_found
@@ -88,7 +89,7 @@ def figures(db, projects) -> dict[int, Figures]:
     bought = dict(
         db.execute(
             select(purchase.c.project_id, func.sum(purchase.c.amount))
-            .where(purchase.c.project_id.in_(ids), purchase.c.status != "cancelled")
+            .where(purchase.c.project_id.in_(ids), purchase.c.status != Status.CANCELLED)
             .group_by(purchase.c.project_id)
         ).all()
     )

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from koban_cli.db.engine import Ledger
 from koban_cli.db.models import PersonRate, Project, ProjectTask, TimeEntry
+from koban_cli.domain.kinds import Status
 from koban_cli.domain.values import date_str, money_str, number_str
 from koban_cli.errors import InvalidState, InvalidValue, not_found
 from koban_cli.services import checks, lookup
@@ -39,7 +40,7 @@ def create(
     with ledger.write() as session:
         if from_order:
             order = lookup.order(session, from_order)
-            if order.status in ("draft", "cancelled"):
+            if order.status in (Status.DRAFT, Status.CANCELLED):
                 raise InvalidState(f"{from_order} is {order.status}; a project follows a validated order")
             buyer_id, title = order.customer_id, name or f"Affaire {from_order}"
         else:

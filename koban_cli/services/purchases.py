@@ -11,6 +11,7 @@ from koban_cli.db import locks
 from koban_cli.db.engine import Ledger
 from koban_cli.db.models import Product, Project, Purchase, PurchaseLine, StockMove, Supplier
 from koban_cli.domain.amounts import line_net
+from koban_cli.domain.kinds import Status
 from koban_cli.domain.values import date_str, money_str, number_str
 from koban_cli.errors import InvalidState, InvalidValue, NotFound
 from koban_cli.services import lookup, projects
@@ -82,9 +83,9 @@ def receive(ledger: Ledger, number: str, date: dt.date) -> dict:
     """Stock-tracked goods of the purchase come into stock (purchase movements)."""
     with ledger.write() as session:
         purchase = get(session, number)
-        if purchase.status == "received":
+        if purchase.status == Status.RECEIVED:
             raise InvalidState(f"{number} was already received")
-        if purchase.status != "ordered":
+        if purchase.status != Status.ORDERED:
             raise InvalidState(f"{number} is {purchase.status}; only an ordered purchase is received")
         lines = session.exec(
             select(PurchaseLine, Product)
@@ -100,7 +101,7 @@ def receive(ledger: Ledger, number: str, date: dt.date) -> dict:
                     )
                 )
                 moved += 1
-        purchase.status = "received"
+        purchase.status = Status.RECEIVED
         session.add(purchase)
         return {"ref": number, "number": number, "status": "received", "stock_moves": moved}
 
@@ -109,9 +110,9 @@ def cancel(ledger: Ledger, number: str) -> dict:
     """Cancel a purchase order not received yet: it no longer counts in its project's costs."""
     with ledger.write() as session:
         purchase = locks.row(session, get(session, number))
-        if purchase.status != "ordered":
+        if purchase.status != Status.ORDERED:
             raise InvalidState(f"{number} is {purchase.status}; only a purchase order not yet received is cancelled")
-        purchase.status = "cancelled"
+        purchase.status = Status.CANCELLED
         session.add(purchase)
         return {"ref": number, "number": number, "status": "cancelled"}
 

@@ -9,13 +9,14 @@ from sqlmodel import select
 
 from koban_cli.db.engine import Ledger
 from koban_cli.db.models import Customer, OrderLine, Quote, SalesOrder
+from koban_cli.domain.kinds import QUOTE_STATUSES, LineKind, Status
 from koban_cli.domain.values import date_str
 from koban_cli.errors import InvalidState, InvalidValue
 from koban_cli.services import lines as doc_lines
 from koban_cli.services import lookup, views
 from koban_cli.services.numbering import take_number
 
-STATUSES = ("draft", "sent", "accepted", "refused", "expired")
+STATUSES = QUOTE_STATUSES
 VALIDITY = relativedelta(days=30)
 
 
@@ -63,7 +64,7 @@ def _move(ledger: Ledger, number: str, allowed: tuple[str, ...], new_status: str
 
 def send(ledger: Ledger, number: str) -> dict:
     with ledger.read() as session:
-        if not [line for line in doc_lines.lines_of(session, lookup.quote(session, number)) if line.kind != "text"]:
+        if not [line for line in doc_lines.lines_of(session, lookup.quote(session, number)) if line.kind != LineKind.TEXT]:
             raise InvalidState(f"{number} has no priced line; add one with: koban quote add-line {number} …")
     return _move(ledger, number, ("draft", "sent"), "sent")
 
@@ -76,14 +77,14 @@ def accept(ledger: Ledger, number: str, date: dt.date) -> dict:
     """The quote becomes a validated order carrying every one of its lines."""
     with ledger.write() as session:
         quote = lookup.quote(session, number)
-        if quote.status not in ("draft", "sent"):
+        if quote.status not in (Status.DRAFT, Status.SENT):
             raise InvalidState(f"{number} is {quote.status}; only a draft or sent quote can be accepted")
         if quote.valid_until and date > quote.valid_until:
             raise InvalidState(
                 f"{number} expired on {quote.valid_until}; if it was accepted in time, use --date YYYY-MM-DD"
             )
         lines = doc_lines.lines_of(session, quote)
-        if not any(line.kind != "text" for line in lines):
+        if not any(line.kind != LineKind.TEXT for line in lines):
             raise InvalidState(f"{number} has no priced line to order")
         order = SalesOrder(
             number=take_number(session, "order", date),
@@ -100,13 +101,13 @@ def accept(ledger: Ledger, number: str, date: dt.date) -> dict:
         session.flush()
         for line in lines:
             session.add(OrderLine(order_id=order.id, position=line.position, **doc_lines.copy_fields(line)))
-        quote.status = "accepted"
+        quote.status = Status.ACCEPTED
         session.add(quote)
         return {"ref": order.number, "number": order.number, "quote": number}
 
 
 def display_status(quote: Quote, today: dt.date) -> str:
-    if quote.status in ("draft", "sent") and quote.valid_until and quote.valid_until < today:
+    if quote.status in (Status.DRAFT, Status.SENT) and quote.valid_until and quote.valid_until < today:
         return "expired"
     return quote.status
 

@@ -22,6 +22,7 @@ from koban_cli.db import locks
 from koban_cli.db.engine import Ledger
 from koban_cli.db.models import Customer, Invoice, Payment, Reminder
 from koban_cli.domain import reminders as R
+from koban_cli.domain.kinds import InvoiceKind, Status
 from koban_cli.domain.lines import Line
 from koban_cli.domain.values import ZERO, date_str, money_str, number_str
 from koban_cli.services import lookup
@@ -67,8 +68,8 @@ def _open_invoices(session: Session, as_of: dt.date, ids: list[int] | None = Non
         select(Invoice, Customer)
         .join(Customer, Customer.id == Invoice.customer_id)
         .where(
-            Invoice.status == "validated",
-            Invoice.kind != "credit_note",
+            Invoice.status == Status.VALIDATED,
+            Invoice.kind != InvoiceKind.CREDIT_NOTE,
             Invoice.due_date < as_of,
             Invoice.date <= as_of,
         )
@@ -108,8 +109,8 @@ def _open_credit_notes(
     notes = session.exec(
         select(Invoice).where(
             Invoice.credited_invoice_id.in_(invoice_ids),
-            Invoice.kind == "credit_note",
-            Invoice.status == "validated",
+            Invoice.kind == InvoiceKind.CREDIT_NOTE,
+            Invoice.status == Status.VALIDATED,
             Invoice.date <= as_of,
         )
     ).all()

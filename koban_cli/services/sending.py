@@ -11,6 +11,7 @@ from sqlmodel import select
 from koban_cli import mail
 from koban_cli.db.engine import Ledger
 from koban_cli.db.models import Customer, Invoice
+from koban_cli.domain.kinds import Status
 from koban_cli.errors import InvalidState, KobanError
 from koban_cli.services import archive, documents, lookup
 
@@ -22,7 +23,7 @@ def unsent(ledger: Ledger) -> list[str]:
             session.exec(
                 select(Invoice.number)
                 .join(Customer, Customer.id == Invoice.customer_id)
-                .where(Invoice.status == "validated", Invoice.sent_at.is_(None), Customer.no_email.is_(False))
+                .where(Invoice.status == Status.VALIDATED, Invoice.sent_at.is_(None), Customer.no_email.is_(False))
                 .order_by(Invoice.id)
             )
         )
@@ -49,7 +50,7 @@ def check_sendable(ledger: Ledger, refs: list[str]) -> None:
     with ledger.read() as session:
         for ref in refs:
             invoice = lookup.invoice(session, ref)
-            if invoice.status != "validated":
+            if invoice.status != Status.VALIDATED:
                 raise InvalidState(f"{ref} is a draft; validate it before sending it")
             customer = session.get(Customer, invoice.customer_id)
             if customer.no_email:
@@ -70,7 +71,7 @@ def deliver(ledger: Ledger, refs: list[str], config: mail.SmtpSettings, render: 
 def _deliver_one(ledger: Ledger, ref: str, config: mail.SmtpSettings, render: Callable[[dict], bytes]) -> dict:
     with ledger.read() as session:
         invoice = lookup.invoice(session, ref)
-        if invoice.status != "validated":
+        if invoice.status != Status.VALIDATED:
             raise InvalidState(f"{ref} is a draft; validate it before sending it")
         to = session.get(Customer, invoice.customer_id).email
     if not to:

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from koban_cli.db.engine import Ledger
 from koban_cli.db.models import CreditApplication, Customer, Invoice, Payment
 from koban_cli.domain import reminders as R
+from koban_cli.domain.kinds import InvoiceKind, Status
 from koban_cli.domain.values import ZERO, date_str, money_str
 from koban_cli.services import lookup, parties
 
@@ -35,7 +36,7 @@ def _open_documents(
 ) -> list[tuple[Invoice, Decimal, list[Payment]]]:
     """(document, open amount signed, its payments up to as_of) of every open validated document."""
     query = (
-        select(Invoice).where(Invoice.status == "validated", Invoice.date <= as_of).order_by(Invoice.date, Invoice.id)
+        select(Invoice).where(Invoice.status == Status.VALIDATED, Invoice.date <= as_of).order_by(Invoice.date, Invoice.id)
     )
     if customer_id is not None:
         query = query.where(Invoice.customer_id == customer_id)
@@ -51,7 +52,7 @@ def _open_documents(
     for doc in docs:
         left = doc.gross - sum((p.amount for p in payments.get(doc.id, [])), ZERO)
         if left != 0:
-            out.append((doc, -left if doc.kind == "credit_note" else left, payments.get(doc.id, [])))
+            out.append((doc, -left if doc.kind == InvoiceKind.CREDIT_NOTE else left, payments.get(doc.id, [])))
     return out
 
 
@@ -71,7 +72,7 @@ def _applied_documents(session: Session, payment_ids: list[int]) -> dict[int, st
 
 
 def _due_of(doc: Invoice) -> dt.date | None:
-    return doc.date if doc.kind == "credit_note" else doc.due_date
+    return doc.date if doc.kind == InvoiceKind.CREDIT_NOTE else doc.due_date
 
 
 def statement(ledger: Ledger, code: str, as_of: dt.date) -> dict:
@@ -83,14 +84,14 @@ def statement(ledger: Ledger, code: str, as_of: dt.date) -> dict:
         items = []
         for doc, left, payments in docs:
             due = _due_of(doc)
-            late = max((as_of - due).days, 0) if due and doc.kind != "credit_note" else 0
+            late = max((as_of - due).days, 0) if due and doc.kind != InvoiceKind.CREDIT_NOTE else 0
             items.append(
                 {
                     "number": doc.number,
                     "kind": doc.kind,
                     "date": date_str(doc.date),
                     "due_date": date_str(doc.due_date),
-                    "gross": money_str(-doc.gross if doc.kind == "credit_note" else doc.gross),
+                    "gross": money_str(-doc.gross if doc.kind == InvoiceKind.CREDIT_NOTE else doc.gross),
                     "paid": money_str(sum((p.amount for p in payments), ZERO)),
                     "open": money_str(left),
                     "days_late": late,

@@ -17,10 +17,11 @@ from sqlalchemy import func, insert, select, type_coerce
 from koban_cli.db.engine import Ledger
 from koban_cli.db.tables import delivery, delivery_line, order_line, product, sales_order, stock_move
 from koban_cli.db.types import Quantity
+from koban_cli.domain.kinds import Status, StockMoveKind
 from koban_cli.domain.values import ZERO, date_str, money_str, number_str
 from koban_cli.errors import InvalidState, InvalidValue, not_found
 
-KINDS = ("receipt", "delivery", "adjustment", "return", "purchase")
+KINDS = tuple(StockMoveKind)
 
 
 def on_hand(db, product_ids: Iterable[int] | None = None) -> dict[int, Decimal]:
@@ -51,7 +52,7 @@ def reserved(db) -> dict[int, Decimal]:
     shipped = (
         select(delivery_line.c.order_line_id.label("line_id"), func.sum(delivery_line.c.qty).label("qty"))
         .join(delivery, delivery.c.id == delivery_line.c.delivery_id)
-        .where(delivery.c.status == "validated")
+        .where(delivery.c.status == Status.VALIDATED)
         .group_by(delivery_line.c.order_line_id)
         .subquery()
     )
@@ -60,7 +61,7 @@ def reserved(db) -> dict[int, Decimal]:
         .join(sales_order, sales_order.c.id == order_line.c.order_id)
         .join(product, product.c.id == order_line.c.product_id)
         .outerjoin(shipped, shipped.c.line_id == order_line.c.id)
-        .where(sales_order.c.status.in_(("validated", "invoiced")), product.c.stock_tracked)
+        .where(sales_order.c.status.in_((Status.VALIDATED, Status.INVOICED)), product.c.stock_tracked)
     )
     out: dict[int, Decimal] = {}
     for product_id, qty, done in db.execute(query):

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from koban_cli.db.tables import invoice_line, order_line, product, quote_line
 from koban_cli.domain.amounts import totals
+from koban_cli.domain.kinds import LineKind
 from koban_cli.domain.numbering import DEFAULT_PREFIXES
 from koban_cli.domain.values import date_str, money_str, number_str
 
@@ -81,7 +82,7 @@ def product_refs(db, lines) -> dict[int, str]:
 
 
 def line_view(line, refs: dict[int, str]) -> dict:
-    priced = line.kind != "text"
+    priced = line.kind != LineKind.TEXT
     return {
         "position": line.position,
         "kind": line.kind,
@@ -97,7 +98,7 @@ def line_view(line, refs: dict[int, str]) -> dict:
 
 
 def vat_view(lines) -> list[dict]:
-    result = totals((line.vat_rate, line.net) for line in lines if line.kind != "text")
+    result = totals((line.vat_rate, line.net) for line in lines if line.kind != LineKind.TEXT)
     return [{"rate": number_str(r.rate), "base": money_str(r.base), "amount": money_str(r.amount)} for r in result.vat]
 
 

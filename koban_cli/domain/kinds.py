@@ -1,0 +1,67 @@
+"""The statuses and kinds the ledger stores, each named once.
+
+`StrEnum` members are equal to the text stored in the database and printed in
+JSON, so a row read back compares with them directly.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    """A document's status; which ones a kind of document takes is listed below."""
+
+    DRAFT = "draft"
+    SENT = "sent"
+    ACCEPTED = "accepted"
+    REFUSED = "refused"
+    EXPIRED = "expired"
+    VALIDATED = "validated"
+    INVOICED = "invoiced"
+    CANCELLED = "cancelled"
+    ACTIVE = "active"
+    TERMINATED = "terminated"
+    ENDED = "ended"
+    ORDERED = "ordered"
+    RECEIVED = "received"
+
+
+QUOTE_STATUSES = (Status.DRAFT, Status.SENT, Status.ACCEPTED, Status.REFUSED, Status.EXPIRED)
+ORDER_STATUSES = (Status.DRAFT, Status.VALIDATED, Status.INVOICED, Status.CANCELLED)
+INVOICE_STATUSES = (Status.DRAFT, Status.VALIDATED)
+DELIVERY_STATUSES = (Status.DRAFT, Status.VALIDATED, Status.CANCELLED)
+CONTRACT_STATUSES = (Status.ACTIVE, Status.TERMINATED, Status.ENDED, Status.CANCELLED)
+PURCHASE_STATUSES = (Status.ORDERED, Status.RECEIVED, Status.CANCELLED)
+
+
+class InvoiceKind(StrEnum):
+    STANDARD = "standard"
+    DEPOSIT = "deposit"
+    INTERMEDIATE = "intermediate"
+    BALANCE = "balance"
+    SUBSCRIPTION = "subscription"
+    CREDIT_NOTE = "credit_note"
+
+
+PLANNED_KINDS = (InvoiceKind.DEPOSIT, InvoiceKind.INTERMEDIATE, InvoiceKind.BALANCE)  # what an order's plan drafts
+
+
+class LineKind(StrEnum):
+    PRODUCT = "product"
+    FREE = "free"
+    TEXT = "text"  # a comment line: no quantity, no amount
+
+
+class ProductKind(StrEnum):
+    GOODS = "goods"
+    SERVICE = "service"
+    SUBSCRIPTION = "subscription"
+
+
+class StockMoveKind(StrEnum):
+    RECEIPT = "receipt"
+    DELIVERY = "delivery"
+    ADJUSTMENT = "adjustment"
+    RETURN = "return"
+    PURCHASE = "purchase"
