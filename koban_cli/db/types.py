@@ -21,6 +21,7 @@ class Scaled(TypeDecorator):
         super().__init__()
         self.places = places
         self._factor = 10**places
+        self._read: dict = {}  # stored integer -> its Decimal (immutable, so shared)
 
     def process_bind_param(self, value, dialect):
         if value is None:
@@ -37,7 +38,13 @@ class Scaled(TypeDecorator):
     def process_result_value(self, value, dialect):
         if value is None:
             return None
-        return Decimal(int(value)).scaleb(-self.places)
+        read = self._read.get(value)  # columns repeat values (prices, quantities, rates): each made once
+        if read is None:
+            read = Decimal(int(value)).scaleb(-self.places)
+            if len(self._read) >= 4096:
+                self._read.clear()
+            self._read[value] = read
+        return read
 
 
 _EXACT = 10**18  # below this, a whole number scaled is exact in any decimal context (28 digits by default)
