@@ -16,7 +16,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from koban_cli.db.engine import Ledger, ledger_url  # noqa: E402
-from koban_cli.services import bill_due, contracts, parties, products  # noqa: E402
+from koban_cli.services import parties, products  # noqa: E402
+from koban_cli.services.contracts import bill_due
+from koban_cli.services.contracts import manage as contracts
 from koban_cli.services.lines import LineInput  # noqa: E402
 
 START = dt.date(2026, 1, 1)

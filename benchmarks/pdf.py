@@ -23,7 +23,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from koban_cli.db.engine import Ledger, ledger_url  # noqa: E402
 from koban_cli.render.batch import render_many  # noqa: E402
 from koban_cli.render.pdf import render_pdf  # noqa: E402
-from koban_cli.services import documents, invoices, invoicing, parties, products  # noqa: E402
+from koban_cli.services import documents, parties, products  # noqa: E402
+from koban_cli.services.invoicing import drafts as invoicing
+from koban_cli.services.invoicing import lifecycle as invoices
 from koban_cli.services.lines import LineInput  # noqa: E402
 
 

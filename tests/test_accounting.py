@@ -25,19 +25,14 @@ from koban_cli.domain.accounting import (
     sales_entry,
 )
 from koban_cli.errors import InvalidValue, KobanError
-from koban_cli.services import (
-    accounting,
-    demo,
-    invoice_list,
-    invoice_view,
-    invoices,
-    invoicing,
-    order_view,
-    orders,
-    parties,
-    products,
-)
+from koban_cli.services import accounting, demo, parties, products
+from koban_cli.services.invoicing import drafts as invoicing
+from koban_cli.services.invoicing import lifecycle as invoices
+from koban_cli.services.invoicing import listing as invoice_list
+from koban_cli.services.invoicing import view as invoice_view
 from koban_cli.services.lines import LineInput
+from koban_cli.services.orders import manage as orders
+from koban_cli.services.orders import view as order_view
 
 CHART = Chart.of({})
 ACME = Party("ACME", "ACME SAS")

@@ -157,7 +157,7 @@ def test_demo_builds_its_ledger_and_writes_every_document(tmp_path):
     from lxml import etree
 
     from koban_cli.db.engine import Ledger, ledger_url
-    from koban_cli.services import invoice_view
+    from koban_cli.services.invoicing import view as invoice_view
 
     ledger = Ledger(ledger_url(str(tmp_path / "koban-demo.db")))
     grand = "{urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100}GrandTotalAmount"

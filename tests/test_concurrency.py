@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import TODAY
 
-from koban_cli.services import invoice_list, invoicing
+from koban_cli.services.invoicing import drafts as invoicing
+from koban_cli.services.invoicing import listing as invoice_list
 from koban_cli.services.lines import LineInput
 
 pytestmark = pytest.mark.slow  # real processes at once
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.slow  # real processes at once
 WORKER = """
 import sys
 from koban_cli.db.engine import Ledger, ledger_url
-from koban_cli.services import invoices
+from koban_cli.services.invoicing import lifecycle as invoices
 ledger = Ledger(ledger_url(sys.argv[1]))
 sys.stdin.readline()  # both workers start together
 for ref in sys.argv[2:]:

@@ -1,4 +1,4 @@
-"""`invoice show` and `order show` read in SQLAlchemy Core (services/invoice_view.py, order_view.py).
+"""`invoice show` and `order show` read in SQLAlchemy Core (services/invoicing/view.py, order_view.py).
 
 Their JSON is checked on a ledger where an order went through a deposit, an
 intermediate invoice, a balance and a credit note, some paid, some not, with

@@ -9,7 +9,7 @@ import pytest
 from startup import ORM, imported
 
 from koban_cli.db.engine import Ledger, ledger_url
-from koban_cli.services import planning
+from koban_cli.services.orders import planning
 
 AS_OF = "2026-11-27"
 CENT = D("0.01")

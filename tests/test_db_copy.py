@@ -5,8 +5,8 @@ import uuid
 import pytest
 from conftest import SERVER, Koban, dump
 
-from koban_cli.services import maintenance
-from koban_cli.services.maintenance import Finding
+from koban_cli.services.ledger import maintenance
+from koban_cli.services.ledger.maintenance import Finding
 
 
 @pytest.fixture(params=["file", "server"])

@@ -277,7 +277,7 @@ def test_read_only_places_and_missing_rights_are_plain_sentences():
 
 def test_an_unexpected_read_only_file_system_error_is_one_line_without_traceback(koban, monkeypatch):
     # Simulated: the service raises the OSError a read-only mount gives, to check the root's last net.
-    from koban_cli.services import ledger_info
+    from koban_cli.services.ledger import info as ledger_info
 
     def read_only(_ledger):
         raise OSError(errno.EROFS, os.strerror(errno.EROFS), "/srv/koban/ledger.db")

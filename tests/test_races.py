@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from koban_cli.db.engine import Ledger, ledger_url
 from koban_cli.db.models import ContractPeriod, Delivery, DeliveryLine, OrderLine, StockMove
-from koban_cli.services import bill_due
+from koban_cli.services.contracts import bill_due
 
 pytestmark = pytest.mark.slow  # real processes paused between check and write
 

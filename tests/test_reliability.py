@@ -18,8 +18,14 @@ from hypothesis import strategies as st
 
 from koban_cli.db.engine import Ledger, ledger_url
 from koban_cli.errors import KobanError
-from koban_cli.services import deliveries, demo, invoices, invoicing, maintenance, orders, stock
+from koban_cli.services import demo
+from koban_cli.services.invoicing import drafts as invoicing
+from koban_cli.services.invoicing import lifecycle as invoices
+from koban_cli.services.ledger import maintenance
 from koban_cli.services.lines import LineInput
+from koban_cli.services.operations import stock
+from koban_cli.services.orders import deliveries
+from koban_cli.services.orders import manage as orders
 
 pytestmark = pytest.mark.slow  # real processes, kills and backups
 
@@ -93,7 +99,8 @@ def test_backup_restore_and_info(cli, story, tmp_path):
 def contracts_ledger(tmp_path, count):
     path = tmp_path / "contracts.db"
     ledger = Ledger(ledger_url(str(path)))
-    from koban_cli.services import contracts, parties, products
+    from koban_cli.services import parties, products
+    from koban_cli.services.contracts import manage as contracts
 
     parties.set_company(ledger, name="Atelier Test SARL")
     parties.add_customer(ledger, "ACME", name="ACME SAS")

@@ -245,7 +245,7 @@ def test_letters_are_written_in_french_and_english(koban, overdue, tmp_path):
     ]
     from koban_cli.db.engine import Ledger, ledger_url
     from koban_cli.render.html import render_html
-    from koban_cli.services import reminder_letters
+    from koban_cli.services.payments import reminder_letters
 
     ledger = Ledger(ledger_url(koban.db))
     try:
@@ -269,7 +269,7 @@ def test_a_company_template_overrides_the_text_of_one_level(koban, overdue, tmp_
     koban("invoice", "remind", "--as-of", "2026-08-01")
     from koban_cli.db.engine import Ledger, ledger_url
     from koban_cli.render.html import render_html
-    from koban_cli.services import reminder_letters
+    from koban_cli.services.payments import reminder_letters
 
     ledger = Ledger(ledger_url(koban.db))
     try:

@@ -8,7 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from koban_cli.db.engine import Ledger, ledger_url
-from koban_cli.services import bill_due, contract_view, contracts
+from koban_cli.services.contracts import bill_due
+from koban_cli.services.contracts import manage as contracts
+from koban_cli.services.contracts import view as contract_view
 from koban_cli.services.lines import LineInput
 
 pytestmark = pytest.mark.slow  # random contracts over years

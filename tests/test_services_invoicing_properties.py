@@ -12,8 +12,12 @@ from hypothesis import strategies as st
 from koban_cli.db.engine import Ledger, ledger_url
 from koban_cli.domain.amounts import line_net
 from koban_cli.errors import KobanError
-from koban_cli.services import invoice_view, invoices, invoicing, order_view, orders
+from koban_cli.services.invoicing import drafts as invoicing
+from koban_cli.services.invoicing import lifecycle as invoices
+from koban_cli.services.invoicing import view as invoice_view
 from koban_cli.services.lines import LineInput
+from koban_cli.services.orders import manage as orders
+from koban_cli.services.orders import view as order_view
 
 pytestmark = pytest.mark.slow  # a hundred random ledgers
 

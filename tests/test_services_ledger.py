@@ -9,8 +9,13 @@ from conftest import TODAY, sqlite_only
 
 from koban_cli.db.engine import SCHEMA_HEAD, Ledger, ledger_url, schema_version
 from koban_cli.errors import InvalidState, OverInvoicing
-from koban_cli.services import invoice_list, invoice_view, invoices, invoicing, order_view, orders
+from koban_cli.services.invoicing import drafts as invoicing
+from koban_cli.services.invoicing import lifecycle as invoices
+from koban_cli.services.invoicing import listing as invoice_list
+from koban_cli.services.invoicing import view as invoice_view
 from koban_cli.services.lines import LineInput
+from koban_cli.services.orders import manage as orders
+from koban_cli.services.orders import view as order_view
 
 
 @pytest.fixture

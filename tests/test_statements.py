@@ -77,7 +77,7 @@ def test_the_statement_reads_in_french_and_in_english(koban, account):
 
     from koban_cli.db.engine import Ledger, ledger_url
     from koban_cli.render.html import render_html
-    from koban_cli.services import statements
+    from koban_cli.services.payments import statements
 
     ledger = Ledger(ledger_url(koban.db))
     try:

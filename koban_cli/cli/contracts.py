@@ -50,7 +50,7 @@ def _change(value: object) -> Decimal:
 
 
 def _service():
-    from koban_cli.services import contracts
+    from koban_cli.services.contracts import manage as contracts
 
     return contracts
 
@@ -174,7 +174,7 @@ def bill_due(
 
     Example: koban contract bill-due --as-of 2026-12-01 --format json
     """
-    from koban_cli.services import bill_due as job
+    from koban_cli.services.contracts import bill_due as job
 
     ledger = state.ledger()
     if sys.stdout.isatty() and fmt == Format.table:
@@ -211,7 +211,7 @@ def list_(
 
     Example: koban contract list --status active
     """
-    from koban_cli.services.contract_list import list_contracts
+    from koban_cli.services.contracts.listing import list_contracts
 
     output.show_rows(list_contracts(state.ledger(), as_of, status), COLUMNS, fmt, "Contracts")
 
@@ -223,7 +223,7 @@ def show(ref: Ref, as_of: AsOfOpt = "today", fmt: FormatOpt = FORMAT_DEFAULT) ->
     Example: koban contract show AB-2026-0001
     """
     from koban_cli.cli.documents import render
-    from koban_cli.services import contract_view  # Core only: no ORM to import to read one contract
+    from koban_cli.services.contracts import view as contract_view  # Core only: no ORM to import to read one contract
 
     def draw(console, view):
         render(console, view)
@@ -256,7 +256,7 @@ def renewals(
         Col("notice_passed", "Notice passed"),
         Col("renews", "Renews"),
     ]
-    from koban_cli.services import contract_list
+    from koban_cli.services.contracts import listing as contract_list
 
     output.show_rows(
         contract_list.renewals(state.ledger(), as_of, within),

@@ -24,7 +24,7 @@ COLUMNS = [
 
 
 def _service():
-    from koban_cli.services import deliveries
+    from koban_cli.services.orders import deliveries
 
     return deliveries
 

@@ -31,10 +31,13 @@ def demo(
     from koban_cli.cli.forecast import render as render_forecast
     from koban_cli.cli.projects_panel import render as render_project
     from koban_cli.db.engine import Ledger, ledger_url
-    from koban_cli.services import contract_list, invoice_list, planning, project_figures
     from koban_cli.services import demo as story
-    from koban_cli.services import stock as stock_service
-    from koban_cli.services.order_list import list_orders
+    from koban_cli.services.contracts import listing as contract_list
+    from koban_cli.services.invoicing import listing as invoice_list
+    from koban_cli.services.operations import project_figures
+    from koban_cli.services.operations import stock as stock_service
+    from koban_cli.services.orders import planning
+    from koban_cli.services.orders.listing import list_orders
 
     outdir.mkdir(parents=True, exist_ok=True)
     target = db or state.explicit_db()

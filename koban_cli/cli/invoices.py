@@ -49,13 +49,13 @@ COLUMNS = [
 
 
 def _drafting():
-    from koban_cli.services import invoicing
+    from koban_cli.services.invoicing import drafts as invoicing
 
     return invoicing
 
 
 def _lifecycle():
-    from koban_cli.services import invoices
+    from koban_cli.services.invoicing import lifecycle as invoices
 
     return invoices
 
@@ -191,7 +191,7 @@ def show(ref: Ref, as_of: AsOfOpt = "today", fmt: FormatOpt = FORMAT_DEFAULT) ->
     Example: koban invoice show FA-2026-0001 --format json
     """
     from koban_cli.cli.documents import render
-    from koban_cli.services import invoice_view  # Core only: no ORM to import to read one invoice
+    from koban_cli.services.invoicing import view as invoice_view  # Core only: no ORM to import to read one invoice
 
     output.show_record(invoice_view.show(state.ledger(), ref, as_of), fmt, render)
 
@@ -238,7 +238,7 @@ def send(
     Example: koban invoice send --unsent
     """
     from koban_cli.cli.sending import send_invoices
-    from koban_cli.services.sending import unsent as unsent_refs
+    from koban_cli.services.invoicing.sending import unsent as unsent_refs
 
     if unsent == (ref is not None):
         raise InvalidValue("give an invoice number, or --unsent to retry every invoice not sent yet")
@@ -252,7 +252,7 @@ def from_plan(order: Order, as_of: AsOfOpt = "today", fmt: FormatOpt = FORMAT_DE
 
     Example: koban invoice from-plan CO-2026-0001 --as-of 2027-01-31
     """
-    from koban_cli.services import order_schedule
+    from koban_cli.services.orders import schedule as order_schedule
 
     made = order_schedule.from_plan(state.ledger(), order, as_of)
     if fmt == Format.table:
@@ -275,7 +275,7 @@ def forecast(
     Example: koban invoice forecast --from 2027-01-01 --to 2027-06-30 --by month
     """
     from koban_cli.cli import forecast as view
-    from koban_cli.services import planning
+    from koban_cli.services.orders import planning
 
     figures = planning.figures(state.ledger(), as_of, date_from, date_to, by)
     if fmt == Format.json:
@@ -303,7 +303,7 @@ def list_(
 
     Example: koban invoice list --overdue --as-of 2026-12-31
     """
-    from koban_cli.services import invoice_list
+    from koban_cli.services.invoicing import listing as invoice_list
 
     rows = invoice_list.list_invoices(
         state.ledger(), as_of, order, customer, status, kind, date_from, date_to, unpaid, overdue

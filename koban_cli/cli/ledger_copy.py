@@ -34,7 +34,7 @@ def copy(
     Example: koban --db koban.db db copy --to postgresql+psycopg://koban@dbserver/koban
     """
     from koban_cli.db.engine import Ledger, ledger_url
-    from koban_cli.services import copying
+    from koban_cli.services.ledger import copying
 
     target = Ledger(ledger_url(to))
     try:

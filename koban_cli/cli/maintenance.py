@@ -27,7 +27,7 @@ def verify(
 
     Example: koban verify --anchor /srv/anchors/koban-2026-11-30.json
     """
-    from koban_cli.services import anchor, maintenance
+    from koban_cli.services.ledger import anchor, maintenance
 
     given = anchor.read(anchor_file) if anchor_file else None
     findings = [finding.as_dict() for finding in maintenance.verify(state.ledger(), given)]
@@ -50,7 +50,7 @@ def backup(
 
     Example: koban backup /srv/backups/koban-$(date +%F).db
     """
-    from koban_cli.services import maintenance
+    from koban_cli.services.ledger import maintenance
 
     result = maintenance.backup(state.ledger(), destination, force)
     typer.echo(f"{result['backup']} ({result['bytes']} bytes)")
@@ -63,7 +63,7 @@ def restore(source: Annotated[Path, typer.Argument(help="The backup to restore."
     Example: koban restore /srv/backups/koban-2026-11-27.db --force
     """
     from koban_cli.db.engine import ledger_url
-    from koban_cli.services import maintenance
+    from koban_cli.services.ledger import maintenance
 
     url = ledger_url(state.explicit_db())
     result = maintenance.restore(Path(url.removeprefix("sqlite:///")), source, force)
@@ -77,7 +77,7 @@ def info(fmt: FormatOpt = FORMAT_DEFAULT) -> None:
     """
     from koban_cli.db.engine import Ledger, ledger_url
     from koban_cli.errors import SchemaTooNew
-    from koban_cli.services import ledger_info
+    from koban_cli.services.ledger import info as ledger_info
 
     try:
         ledger = state.ledger()
@@ -99,7 +99,7 @@ def anchor(
     import json
 
     from koban_cli import files
-    from koban_cli.services import anchor as anchors
+    from koban_cli.services.ledger import anchor as anchors
 
     if output_file:
         files.refuse_existing(output_file, force)

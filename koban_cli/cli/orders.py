@@ -25,7 +25,7 @@ AMOUNT_COLUMNS = [
 
 
 def _service():
-    from koban_cli.services import orders
+    from koban_cli.services.orders import manage as orders
 
     return orders
 
@@ -78,7 +78,7 @@ def show(ref: Ref, fmt: FormatOpt = FORMAT_DEFAULT) -> None:
     Example: koban order show CO-2026-0001 --format json
     """
     from koban_cli.cli.documents import render
-    from koban_cli.services import order_view  # Core only: no ORM to import to read one order
+    from koban_cli.services.orders import view as order_view  # Core only: no ORM to import to read one order
 
     def draw(console, view):
         render(console, view, (("Invoiced", "qty_invoiced"), ("Delivered", "qty_delivered")))
@@ -113,13 +113,13 @@ def schedule(
     """
     ledger = state.ledger()
     if list_:
-        from koban_cli.services import planning  # a read: no ORM
+        from koban_cli.services.orders import planning  # a read: no ORM
 
         output.show_rows(
             planning.plan(ledger, ref, as_of), PLAN_COLUMNS, fmt, f"Billing plan of {ref}", empty="Nothing planned."
         )
         return
-    from koban_cli.services import order_schedule
+    from koban_cli.services.orders import schedule as order_schedule
 
     if remove is not None:
         order_schedule.remove(ledger, ref, remove)
@@ -162,7 +162,7 @@ def list_(
 
     Example: koban order list --open
     """
-    from koban_cli.services.order_list import list_orders  # Core only: no ORM to import for a report
+    from koban_cli.services.orders.listing import list_orders  # Core only: no ORM to import for a report
 
     rows = list_orders(state.ledger(), status, open_, customer)
     with_amounts = open_ if amounts is None else amounts

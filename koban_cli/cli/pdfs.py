@@ -29,7 +29,7 @@ def write_pdf(
     target = output_file or Path(f"{doc.get('number') or doc.get('ref')}.pdf")
     files.refuse_existing(target, overwrite)  # before rendering or archiving anything
     if is_original(context, lang, facturx):
-        from koban_cli.services import archive
+        from koban_cli.services.ledger import archive
 
         data = archive.original(_ledger_of(context), context, lambda c: render_pdf(c, lang, True))
     else:
@@ -54,7 +54,7 @@ def write_many(contexts: list[dict], outdir: Path, lang: str, facturx: bool = Tr
     import sys
 
     from koban_cli.render.batch import render_many
-    from koban_cli.services import archive
+    from koban_cli.services.ledger import archive
 
     try:
         outdir.mkdir(parents=True, exist_ok=True)

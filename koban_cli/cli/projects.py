@@ -22,14 +22,14 @@ Ref = Annotated[str, typer.Argument(help="Project number, e.g. AF-2026-0001.")]
 
 
 def _service():
-    from koban_cli.services import projects
+    from koban_cli.services.operations import projects
 
     return projects
 
 
 def _figures():
     """The read side, in Core: `project show`, `list` and `task list` never import the ORM."""
-    from koban_cli.services import project_figures
+    from koban_cli.services.operations import project_figures
 
     return project_figures
 
@@ -93,7 +93,7 @@ def purchase(
 
     Example: koban project purchase AF-2026-0001 --supplier ECRANS --product ECRAN --qty 4 --cost 180.00
     """
-    from koban_cli.services import purchases
+    from koban_cli.services.operations import purchases
 
     result = purchases.create(state.ledger(), ref, supplier, date_, amount, product, quantity, cost, supplier_ref)
     output.created(result, fmt)

@@ -24,7 +24,7 @@ COLUMNS = [
 
 
 def _service():
-    from koban_cli.services import purchases
+    from koban_cli.services.operations import purchases
 
     return purchases
 

@@ -26,7 +26,7 @@ COLUMNS = [
 
 
 def _service():
-    from koban_cli.services import quotes
+    from koban_cli.services.orders import quotes
 
     return quotes
 

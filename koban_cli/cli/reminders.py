@@ -60,7 +60,7 @@ def remind(
 
     Example: koban invoice remind --send --as-of 2026-12-01
     """
-    from koban_cli.services import reminders
+    from koban_cli.services.payments import reminders
 
     if lang is not None:
         lang = parse_lang(lang)
@@ -113,7 +113,7 @@ def _send_quietly(reminder_ids: list[int]) -> tuple[bool, dict]:
 
 def _deliver(reminder_ids: list[int], config) -> list[dict]:
     from koban_cli.render.pdf import render_pdf
-    from koban_cli.services import reminder_letters
+    from koban_cli.services.payments import reminder_letters
 
     return reminder_letters.deliver(state.ledger(), reminder_ids, config, render_pdf)
 
@@ -138,7 +138,7 @@ def _send(reminder_ids: list[int], fmt: Format) -> bool:
 
 def _write_letters(reminder_ids: list[int], outdir: Path, fmt: Format) -> None:
     from koban_cli.render.pdf import render_pdf
-    from koban_cli.services import reminder_letters
+    from koban_cli.services.payments import reminder_letters
 
     for reminder_id in reminder_ids:
         context = reminder_letters.context(state.ledger(), reminder_id)
@@ -169,7 +169,7 @@ def apply(
 
     Example: koban invoice apply AV-2026-0001 FA-2026-0003
     """
-    from koban_cli.services import applying
+    from koban_cli.services.payments import applying
 
     result = applying.apply(state.ledger(), credit_note, invoice, date, amount)
     message = (

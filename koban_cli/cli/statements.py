@@ -54,7 +54,7 @@ def statement(
 
     Example: koban customer statement ACME --as-of 2026-12-31 -o releve-acme.pdf
     """
-    from koban_cli.services import statements
+    from koban_cli.services.payments import statements
 
     if fmt is None:
         from koban_cli.cli.pdfs import write_pdf
@@ -78,7 +78,7 @@ def aging(as_of: AsOfOpt = "today", fmt: FormatOpt = FORMAT_DEFAULT) -> None:
 
     Example: koban report aging --as-of 2026-12-31 --format csv
     """
-    from koban_cli.services import statements
+    from koban_cli.services.payments import statements
 
     rows = statements.aging(state.ledger(), as_of)
     output.show_rows(

@@ -35,7 +35,7 @@ MOVES = [
 
 
 def _service():
-    from koban_cli.services import stock
+    from koban_cli.services.operations import stock
 
     return stock
 

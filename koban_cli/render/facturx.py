@@ -8,7 +8,7 @@ EN 16931 business rules (CEN schematron) are run on these files by the tests
 (tests/en16931.py).
 
 What each line's VAT regime is, and the other mentions of the e-invoicing
-reform, come from `context["facts"]` (services/e_invoicing.py, frozen at
+reform, come from `context["facts"]` (services/invoicing/e_invoicing.py, frozen at
 validation); an invoice validated before them has none and is exported as it
 was (S/Z, or E for a VAT-exempt company, units C62).
 """

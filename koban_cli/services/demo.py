@@ -8,23 +8,17 @@ from decimal import Decimal as D
 from dateutil.relativedelta import relativedelta
 
 from koban_cli.db.engine import Ledger
-from koban_cli.services import (
-    bill_due,
-    contracts,
-    deliveries,
-    invoice_view,
-    invoices,
-    invoicing,
-    order_schedule,
-    orders,
-    parties,
-    products,
-    projects,
-    purchases,
-    quotes,
-    stock,
-)
+from koban_cli.services import parties, products
+from koban_cli.services.contracts import bill_due
+from koban_cli.services.contracts import manage as contracts
+from koban_cli.services.invoicing import drafts as invoicing
+from koban_cli.services.invoicing import lifecycle as invoices
+from koban_cli.services.invoicing import view as invoice_view
 from koban_cli.services.lines import LineInput
+from koban_cli.services.operations import projects, purchases, stock
+from koban_cli.services.orders import deliveries, quotes
+from koban_cli.services.orders import manage as orders
+from koban_cli.services.orders import schedule as order_schedule
 
 
 def build(ledger: Ledger, today: dt.date) -> dict:

@@ -15,7 +15,10 @@ import datetime as dt
 from koban_cli.db.engine import Ledger
 from koban_cli.domain.kinds import Status
 from koban_cli.errors import KobanError
-from koban_cli.services import invoice_list, invoice_view, lookup, order_view, views
+from koban_cli.services import lookup, views
+from koban_cli.services.invoicing import listing as invoice_list
+from koban_cli.services.invoicing import view as invoice_view
+from koban_cli.services.orders import view as order_view
 
 TITLES = {
     "quote": "Devis",
@@ -57,7 +60,7 @@ def invoice_context(ledger: Ledger, ref: str) -> dict:
 def _draft_facts(ledger: Ledger, invoice_id: int) -> dict:
     """What the draft would freeze of the e-invoicing mentions if validated now (e_invoicing.facts, on the ORM)."""
     from koban_cli.db.models import Customer, Invoice
-    from koban_cli.services import e_invoicing
+    from koban_cli.services.invoicing import e_invoicing
 
     with ledger.read() as session:
         invoice = session.get(Invoice, invoice_id)
@@ -86,7 +89,7 @@ def _issued(ledger: Ledger, row, doc: dict, ref: str) -> dict:
 
 
 def quote_context(ledger: Ledger, number: str) -> dict:
-    from koban_cli.services import quotes
+    from koban_cli.services.orders import quotes
 
     return _context(ledger, "quote", quotes.show(ledger, number, dt.date.today()))
 
@@ -97,13 +100,13 @@ def order_context(ledger: Ledger, number: str) -> dict:
 
 
 def contract_context(ledger: Ledger, number: str) -> dict:
-    from koban_cli.services import contract_view
+    from koban_cli.services.contracts import view as contract_view
 
     return _context(ledger, "contract", contract_view.show(ledger, number, dt.date.today()))
 
 
 def delivery_context(ledger: Ledger, ref: str) -> dict:
-    from koban_cli.services import deliveries
+    from koban_cli.services.orders import deliveries
 
     return _context(ledger, "delivery", deliveries.show(ledger, ref))
 

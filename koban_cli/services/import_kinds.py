@@ -442,7 +442,7 @@ class Subscriptions:
     """One contract per row, with the rules of `contract create`."""
 
     def check(self, session, rows, update: bool):
-        from koban_cli.services import contracts
+        from koban_cli.services.contracts import manage as contracts
 
         customers, catalogue = _by(session, _models().Customer, "code"), _by(session, _models().Product, "ref")
         plan, problems = [], []
@@ -486,7 +486,7 @@ class Subscriptions:
         return plan, problems
 
     def write(self, session, plan, rows):
-        from koban_cli.services import contracts
+        from koban_cli.services.contracts import manage as contracts
 
         Contract, ContractLine = _models().Contract, _models().ContractLine
         policies = _Policies(session)
@@ -525,7 +525,7 @@ class Counts:
     """Inventory counts: each row sets a product's level through an adjustment; a product is counted once."""
 
     def check(self, session, rows, update: bool):
-        from koban_cli.services import stock
+        from koban_cli.services.operations import stock
 
         catalogue, seen, plan, problems = _by(session, _models().Product, "ref"), {}, [], []
         levels = stock.on_hand(session)

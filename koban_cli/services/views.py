@@ -121,5 +121,5 @@ def company_view(company) -> dict:
 
 
 def customer_view(customer) -> dict:
-    """What an invoice freezes of its buyer (services/issuing.py): the account is bookkeeping, not printed."""
+    """What an invoice freezes of its buyer (services/invoicing/issuing.py): the account is bookkeeping, not printed."""
     return {key: getattr(customer, key) for key in CUSTOMER_FIELDS}

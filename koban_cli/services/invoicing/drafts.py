@@ -1,7 +1,7 @@
 """Drafting invoices: from an order (deposit, intermediate, balance) or standalone.
 
 Every function here creates a draft; numbers come only at validation
-(services/invoices.py). Over-invoicing is checked against what is already
+(services/invoicing/lifecycle.py). Over-invoicing is checked against what is already
 committed (validated invoices and other drafts), so two drafts can never
 bill the same thing.
 """
@@ -23,8 +23,9 @@ from koban_cli.domain.lines import Line
 from koban_cli.domain.values import HUNDRED, ZERO, round_money
 from koban_cli.domain.wording import fr_money, fr_number
 from koban_cli.errors import InvalidState, InvalidValue, OverInvoicing
-from koban_cli.services import billed, lookup
 from koban_cli.services import lines as doc_lines
+from koban_cli.services import lookup
+from koban_cli.services.invoicing import billed
 
 
 def _billable_order(session: Session, number: str) -> SalesOrder:
@@ -221,7 +222,7 @@ def draft_balance(session: Session, number: str, date: dt.date) -> Invoice:
 
 def create(ledger: Ledger, customer: str, date: dt.date, note: str = "", project: str | None = None) -> dict:
     """A standalone draft, for a customer or for a project made without an order (its invoiced amount)."""
-    from koban_cli.services import projects
+    from koban_cli.services.operations import projects
 
     with ledger.write() as session:
         buyer = lookup.customer(session, customer) if customer else None

@@ -18,8 +18,9 @@ from koban_cli.db.tables import contract, customer, invoice, invoice_line, proje
 from koban_cli.domain.kinds import Status
 from koban_cli.domain.payments import days_late, payment_status
 from koban_cli.domain.values import ZERO, date_str, money_str
-from koban_cli.services import billed, lookup, views
-from koban_cli.services.invoice_list import sent_text
+from koban_cli.services import lookup, views
+from koban_cli.services.invoicing import billed
+from koban_cli.services.invoicing.listing import sent_text
 
 
 def show(ledger: Ledger, ref: str, as_of: dt.date) -> dict:
@@ -110,5 +111,5 @@ def deducted_deposits(db, lines) -> list[str]:
 
 def frozen(snapshot: str | None) -> dict | None:
     """What a validated invoice froze at issue (seller, buyer, e-invoicing facts, language; see
-    services/issuing.py), or None when it holds nothing."""
+    services/invoicing/issuing.py), or None when it holds nothing."""
     return json.loads(snapshot) if snapshot else None

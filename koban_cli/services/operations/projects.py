@@ -1,7 +1,7 @@
 """Projects (affaires): creating them, planning actions, logging time.
 
 What a project stands at (its figures, `project list` and `project show`) is read
-in Core by services/project_figures.py.
+in Core by services/operations/project_figures.py.
 """
 
 from __future__ import annotations

@@ -4,10 +4,10 @@
 mentions, the language and what the e-invoicing reform makes it state (each
 line's VAT regime and unit, the operation category, the delivery address, the
 buyer's reference, the corrected invoice, the deposits deducted: `document`,
-see services/e_invoicing.py) on the invoice (JSON in `invoice.snapshot`); the hash
+see services/invoicing/e_invoicing.py) on the invoice (JSON in `invoice.snapshot`); the hash
 chain covers it, and the documents of a validated invoice are printed from it
 (read back by `invoice_view.frozen`), never from the live company or customer.
-`link` chains with the seal key when one is configured (see `services/seal.py`).
+`link` chains with the seal key when one is configured (see `services/ledger/seal.py`).
 """
 
 from __future__ import annotations
@@ -21,7 +21,9 @@ from koban_cli.db.models import Customer, Invoice
 from koban_cli.domain import integrity
 from koban_cli.domain.kinds import InvoiceKind
 from koban_cli.errors import InvalidValue
-from koban_cli.services import e_invoicing, lookup, seal
+from koban_cli.services import lookup
+from koban_cli.services.invoicing import e_invoicing
+from koban_cli.services.ledger import seal
 from koban_cli.services.views import COMPANY_FIELDS, company_view, customer_view
 
 ISSUED_LANG = "fr"  # the language of the issued document (the French e-invoicing reform's)

@@ -19,7 +19,7 @@ from koban_cli.domain import billing
 from koban_cli.domain.billing import Billable, OpenDeposit, Terms
 from koban_cli.domain.kinds import InvoiceKind, LineKind, Status
 from koban_cli.domain.values import ZERO
-from koban_cli.services import billing_sql
+from koban_cli.services.invoicing import billed_sql as billing_sql
 
 REPORTED = billing_sql.reported(invoice)
 COMMITTED = billing_sql.committed(invoice)

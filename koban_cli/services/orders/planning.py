@@ -1,6 +1,6 @@
 """An order's billing plan against what was invoiced (`order schedule --list`), and the billing forecast
 (`invoice forecast`): reads in SQLAlchemy Core only (no ORM, no models). Changing the plan is in
-services/order_schedule.py; what a contract period bills is in services/contract_periods.py."""
+services/orders/schedule.py; what a contract period bills is in services/contracts/periods.py."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from koban_cli.domain import forecast as F
 from koban_cli.domain.kinds import PLANNED_KINDS, Status
 from koban_cli.domain.values import ZERO, date_str, money_str, number_str
 from koban_cli.errors import not_found
-from koban_cli.services import contract_periods
+from koban_cli.services.contracts import periods as contract_periods
 
 KINDS = PLANNED_KINDS
 

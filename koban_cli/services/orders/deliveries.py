@@ -19,8 +19,9 @@ from koban_cli.db.models import Customer, Delivery, DeliveryLine, OrderLine, Pro
 from koban_cli.domain.kinds import DELIVERY_STATUSES, Status
 from koban_cli.domain.values import ZERO, date_str, number_str
 from koban_cli.errors import InsufficientStock, InvalidState, InvalidValue, OverDelivery, not_found
-from koban_cli.services import lookup, stock
+from koban_cli.services import lookup
 from koban_cli.services.numbering import take_number
+from koban_cli.services.operations import stock
 
 STATUSES = DELIVERY_STATUSES
 

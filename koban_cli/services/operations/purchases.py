@@ -14,8 +14,9 @@ from koban_cli.domain.amounts import line_net
 from koban_cli.domain.kinds import Status
 from koban_cli.domain.values import date_str, money_str, number_str
 from koban_cli.errors import InvalidState, InvalidValue, NotFound
-from koban_cli.services import lookup, projects
+from koban_cli.services import lookup
 from koban_cli.services.numbering import take_number
+from koban_cli.services.operations import projects
 
 
 def get(session: Session, number: str) -> Purchase:

@@ -35,8 +35,10 @@ from koban_cli.domain.kinds import InvoiceKind, LineKind, Status
 from koban_cli.domain.numbering import GLOBAL, format_number
 from koban_cli.domain.values import ZERO, number_str
 from koban_cli.errors import KobanError
-from koban_cli.services import anchor as anchors
-from koban_cli.services import archive, billed, lookup, seal
+from koban_cli.services import lookup
+from koban_cli.services.invoicing import billed
+from koban_cli.services.ledger import anchor as anchors
+from koban_cli.services.ledger import archive, seal
 from koban_cli.services.numbering import prefix_for
 
 
@@ -53,7 +55,7 @@ class Finding:
 def verify(ledger: Ledger, anchor: dict | None = None) -> list[Finding]:
     """Every broken invariant, as data; an empty list means the ledger is sound.
 
-    With an anchor (see services/anchor.py), also that nothing at or before it was removed or rewritten.
+    With an anchor (see services/ledger/anchor.py), also that nothing at or before it was removed or rewritten.
     """
     anchored = [Finding("anchor", ref, message) for ref, message in anchors.problems(ledger, anchor)] if anchor else []
     with ledger.read() as session:

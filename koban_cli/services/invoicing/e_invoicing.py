@@ -4,7 +4,7 @@
 its unit, the category of the operation, the delivery address when it is not
 the billing address, the buyer's order reference, the invoicing period, the
 invoice a credit note corrects and the deposits a final invoice deducts. A
-validated invoice freezes them in its snapshot (services/issuing.py), so it
+validated invoice freezes them in its snapshot (services/invoicing/issuing.py), so it
 reprints identically whatever is edited later; a draft is printed from them
 live. `missing_mentions` lists what the reform requires and the ledger lacks.
 """

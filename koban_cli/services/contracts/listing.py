@@ -13,7 +13,7 @@ from koban_cli.domain.contract_terms import FIELDS, STATUSES, summary, term_end
 from koban_cli.domain.kinds import Status
 from koban_cli.domain.values import date_str
 from koban_cli.errors import InvalidValue
-from koban_cli.services.contract_periods import billed_starts
+from koban_cli.services.contracts.periods import billed_starts
 
 Row = namedtuple("Row", ("id", *FIELDS))  # a contract as the domain's rules read it
 COLUMNS = [contract.c[name] for name in Row._fields]

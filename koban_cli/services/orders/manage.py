@@ -14,8 +14,10 @@ from koban_cli.db.models import (
 )
 from koban_cli.domain.kinds import LineKind, Status
 from koban_cli.errors import InvalidState
-from koban_cli.services import billed, checks, contracts, lookup
+from koban_cli.services import checks, lookup
 from koban_cli.services import lines as doc_lines
+from koban_cli.services.contracts import manage as contracts
+from koban_cli.services.invoicing import billed
 from koban_cli.services.numbering import take_number
 
 

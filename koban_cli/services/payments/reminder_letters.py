@@ -2,7 +2,7 @@
 
 A letter is built from what the reminder recorded (amount due, penalties, indemnity), so a letter sent
 again after a failure states the same figures. The invoice goes with it as issued: its archived original
-(services/archive.py), rendered and archived the first time. Rendering is passed in (`render`), so this
+(services/ledger/archive.py), rendered and archived the first time. Rendering is passed in (`render`), so this
 module never imports WeasyPrint.
 """
 
@@ -21,7 +21,9 @@ from koban_cli.db.models import Customer, Invoice, Reminder
 from koban_cli.domain.values import date_str, money_str, number_str
 from koban_cli.domain.wording import fr_money
 from koban_cli.errors import KobanError
-from koban_cli.services import archive, documents, lookup, parties, reminders
+from koban_cli.services import documents, lookup, parties
+from koban_cli.services.ledger import archive
+from koban_cli.services.payments import reminders
 
 PAY_WITHIN_DAYS = 8  # the delay a letter gives (the usual "sous huitaine" of a French formal notice)
 TITLES = {

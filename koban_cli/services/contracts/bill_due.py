@@ -24,11 +24,11 @@ from koban_cli.domain import periods as P
 from koban_cli.domain.lines import VatPolicy
 from koban_cli.domain.values import date_str, money_str
 from koban_cli.errors import InvalidValue, KobanError
-from koban_cli.services import contract_periods
 from koban_cli.services import lines as doc_lines
-from koban_cli.services.contract_periods import Terms, due
-from koban_cli.services.invoices import validate_draft
-from koban_cli.services.invoicing import draft
+from koban_cli.services.contracts import periods as contract_periods
+from koban_cli.services.contracts.periods import Terms, due
+from koban_cli.services.invoicing.drafts import draft
+from koban_cli.services.invoicing.lifecycle import validate_draft
 
 
 @dataclass

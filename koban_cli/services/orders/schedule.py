@@ -1,6 +1,6 @@
 """Changing an order's billing plan: plan an invoice, move or remove a planned one, and draft the invoices
 of the planned entries that are due (`invoice from-plan`). Writes, through the ORM; the plan's order and
-the reads are in services/planning.py."""
+the reads are in services/orders/planning.py."""
 
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ from koban_cli.domain.billing import percent_of
 from koban_cli.domain.kinds import InvoiceKind, Status
 from koban_cli.domain.values import ZERO, date_str, money_str
 from koban_cli.errors import InvalidState, InvalidValue, KobanError, OverInvoicing
-from koban_cli.services import invoicing, lookup
-from koban_cli.services.planning import KINDS, entries
+from koban_cli.services import lookup
+from koban_cli.services.invoicing import drafts as invoicing
+from koban_cli.services.orders.planning import KINDS, entries
 
 
 def _entries(session: Session, order: SalesOrder) -> list[ScheduleEntry]:

@@ -23,7 +23,7 @@ from koban_cli.db.tables import (
 from koban_cli.domain.kinds import ORDER_STATUSES, Status
 from koban_cli.domain.values import cents_str
 from koban_cli.errors import InvalidValue, not_found
-from koban_cli.services import billing_sql
+from koban_cli.services.invoicing import billed_sql as billing_sql
 
 STATUSES = ORDER_STATUSES
 

@@ -1,5 +1,5 @@
 """`contract show`, in SQLAlchemy Core only (no ORM, no models): the contract, its lines at the price of the
-next period, and that period as bill-due will bill it (services/contract_periods.py)."""
+next period, and that period as bill-due will bill it (services/contracts/periods.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from koban_cli.domain.contract_terms import next_due, summary
 from koban_cli.domain.kinds import Status
 from koban_cli.domain.values import date_str, money_str, number_str
 from koban_cli.errors import not_found
-from koban_cli.services import contract_periods
+from koban_cli.services.contracts import periods as contract_periods
 
 
 def contract_by_number(db, number: str):

@@ -25,11 +25,13 @@ from koban_cli.domain.kinds import InvoiceKind, LineKind, Status
 from koban_cli.domain.payments import payment_status
 from koban_cli.domain.values import ZERO, date_str, money_str
 from koban_cli.errors import InvalidState, InvalidValue, OverCrediting, OverInvoicing
-from koban_cli.services import billed, issuing, lookup, orders
 from koban_cli.services import lines as doc_lines
-from koban_cli.services.invoicing import draft
-from koban_cli.services.issuing import link
+from koban_cli.services import lookup
+from koban_cli.services.invoicing import billed, issuing
+from koban_cli.services.invoicing.drafts import draft
+from koban_cli.services.invoicing.issuing import link
 from koban_cli.services.numbering import take_number
+from koban_cli.services.orders import manage as orders
 
 
 def validate(ledger: Ledger, ref: str, date: dt.date) -> dict:

@@ -6,7 +6,7 @@ recorded in `reminder`, whose unique (invoice, level) makes a second record impo
 runs overlap; inside the write transaction each invoice is locked and its reminders and payments are
 read again (see db/locks.py), so an overlapping run waits, then finds nothing left. What the letter
 states (amount due, penalties to the day, the 40 € indemnity) is stored with the reminder, so a letter
-sent again says the same. Rendering and emailing happen after the commit (services/reminder_letters.py).
+sent again says the same. Rendering and emailing happen after the commit (services/payments/reminder_letters.py).
 """
 
 from __future__ import annotations
@@ -172,7 +172,7 @@ def letter_for(item: Open, level: R.Level, as_of: dt.date, company_rate: Decimal
 
 def item_rate(invoice: Invoice, company_rate: Decimal | None) -> Decimal | None:
     """The rate the invoice itself printed (frozen at validation), else the company's current one."""
-    from koban_cli.services.invoice_view import frozen
+    from koban_cli.services.invoicing.view import frozen
 
     seller = (frozen(invoice.snapshot) or {}).get("seller") or {}
     if "late_penalty_rate" in seller:
@@ -255,7 +255,7 @@ def _charge(session: Session, item: Open, letter: Letter, as_of: dt.date) -> str
     Both are outside the scope of VAT (they compensate a loss, they pay for no supply): the lines are at 0 %.
     """
     from koban_cli.domain.wording import fr_number
-    from koban_cli.services.invoicing import draft
+    from koban_cli.services.invoicing.drafts import draft
 
     number = item.invoice.number
     lines = []

@@ -13,7 +13,8 @@ from koban_cli.db.engine import Ledger
 from koban_cli.db.models import Customer, Invoice
 from koban_cli.domain.kinds import Status
 from koban_cli.errors import InvalidState, KobanError
-from koban_cli.services import archive, documents, lookup
+from koban_cli.services import documents, lookup
+from koban_cli.services.ledger import archive
 
 
 def unsent(ledger: Ledger) -> list[str]:

@@ -20,7 +20,7 @@ from koban_cli.db.integrity_sql import CURRENT_TRIGGERS
 from koban_cli.db.models import Invoice, SalesOrder
 from koban_cli.domain.values import money_str
 from koban_cli.errors import KobanError
-from koban_cli.services import archive, maintenance
+from koban_cli.services.ledger import archive, maintenance
 
 CHUNK = 5000
 

@@ -269,8 +269,8 @@ def terminate(ledger: Ledger, number: str, on: dt.date, as_of: dt.date, force: b
 def _credit_unused(session: Session, contract: Contract, on: dt.date, as_of: dt.date) -> str | None:
     """A draft credit note for the days after `on` of the periods already billed: each line's net times the
     unused days over the days it billed, rounded once to the cent."""
-    from koban_cli.services import billed
-    from koban_cli.services.invoicing import draft
+    from koban_cli.services.invoicing import billed
+    from koban_cli.services.invoicing.drafts import draft
 
     periods = session.exec(
         select(ContractPeriod, Invoice)
@@ -361,7 +361,7 @@ def cancel(ledger: Ledger, number: str) -> dict:
 
 
 def _refresh_order(session: Session, order: SalesOrder) -> None:
-    from koban_cli.services import orders  # orders asks contracts which lines they bill
+    from koban_cli.services.orders import manage as orders  # orders asks contracts which lines they bill
 
     orders.refresh_status(session, order)
 

@@ -1,0 +1,1 @@
+"""Subscription contracts: managing them, billing due periods (cron), listing and showing."""

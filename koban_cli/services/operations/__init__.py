@@ -1,0 +1,1 @@
+"""Operations: stock, projects and their figures, supplier purchases."""

@@ -1,0 +1,1 @@
+"""Quotes, orders and what they drive: the billing plan and forecast, deliveries, listing and showing."""

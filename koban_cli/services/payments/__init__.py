@@ -1,0 +1,1 @@
+"""Getting paid: reminders and their letters, statements of account, credit notes applied."""
