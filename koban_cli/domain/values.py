@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from koban_cli.errors import InvalidValue
 
+CURRENCY = "EUR"  # ISO 4217: every amount of a ledger is in euros (no currency is stored)
 CENT = Decimal("0.01")
 MILLI = Decimal("0.001")
 ZERO = Decimal("0")

@@ -30,7 +30,7 @@ from drafthorse.models.tradelines import LineItem
 
 from koban_cli.domain.countries import stored_code
 from koban_cli.domain.kinds import InvoiceKind, LineKind
-from koban_cli.domain.values import round_money
+from koban_cli.domain.values import CURRENCY, round_money
 from koban_cli.domain.vat_regimes import REGIMES
 from koban_cli.domain.wording import fr_number
 from koban_cli.render import formatting
@@ -119,7 +119,7 @@ def build_xml(context: dict) -> bytes:
     _delivery(trade, facts, customer, inv["date"], intra_eu="K" in regimes.values())
 
     settlement = trade.settlement
-    settlement.currency_code = "EUR"
+    settlement.currency_code = CURRENCY
     settlement.payment_reference = inv["number"]
     if facts.get("period"):
         settlement.period.start = dt.date.fromisoformat(facts["period"]["start"])
@@ -150,7 +150,7 @@ def build_xml(context: dict) -> bytes:
     total.charge_total = Decimal("0.00")
     total.allowance_total = Decimal("0.00")
     total.tax_basis_total = Decimal(inv["net"])
-    total.tax_total = (Decimal(inv["tax"]), "EUR")
+    total.tax_total = (Decimal(inv["tax"]), CURRENCY)
     total.grand_total = Decimal(inv["gross"])
     total.prepaid_total = Decimal(inv["paid"])
     total.due_amount = Decimal(inv["gross"]) - Decimal(inv["paid"])

@@ -8,13 +8,15 @@ from decimal import Decimal
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
+from koban_cli.domain.values import CURRENCY
+
 LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 
 
 def money(value: str | Decimal | None, lang: str) -> str:
     if value is None:
         return ""
-    return format_currency(Decimal(value), "EUR", locale=LOCALES[lang])
+    return format_currency(Decimal(value), CURRENCY, locale=LOCALES[lang])
 
 
 def number(value: str | Decimal | None, lang: str) -> str:
