@@ -21,6 +21,7 @@ from koban_cli.errors import KobanError
 from koban_cli.services import demo
 from koban_cli.services.invoicing import drafts as invoicing
 from koban_cli.services.invoicing import lifecycle as invoices
+from koban_cli.services.ledger import info as ledger_info
 from koban_cli.services.ledger import maintenance
 from koban_cli.services.lines import LineInput
 from koban_cli.services.operations import stock
@@ -155,7 +156,7 @@ def test_a_backup_taken_during_bill_due_opens_as_a_usable_ledger(tmp_path):
     assert process.returncode == 0
     taken = Ledger(ledger_url(str(copy)))
     assert maintenance.verify(taken) == []
-    assert maintenance.info(taken)["quick_check"] == "ok"
+    assert ledger_info.info(taken)["quick_check"] == "ok"
     taken.close()
     ledger.close()
 
