@@ -37,6 +37,8 @@ from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import text
 
+from koban_cli.db import transaction
+
 if TYPE_CHECKING:
     from sqlmodel import Session
 
@@ -89,14 +91,10 @@ def chain_head(session: Session) -> None:
     Take it before the number is taken and before the chain head is read, in every transaction that
     validates an invoice or a credit note; taking it again in the same transaction costs one query.
     """
-    if _locking(session) and not session.info.get("chain_locked"):
+    work = transaction.of(session)
+    if _locking(session) and not work.chain_locked:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_HEAD_KEY})
-        session.info["chain_locked"] = True
-
-
-def chain_released(session: Session) -> None:
-    """Forget the chain lock after a savepoint rollback: PostgreSQL releases a lock taken inside it."""
-    session.info.pop("chain_locked", None)
+        work.chain_locked = True
 
 
 _paused: set[str] = set()

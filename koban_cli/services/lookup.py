@@ -35,10 +35,13 @@ def _models():
 
 def company(session: Session) -> Company:
     """The company, read once per transaction (numbering asks for it often)."""
-    if "company" not in session.info:
+    from koban_cli.db import transaction
+
+    work = transaction.of(session)
+    if work.company is None:
         Company = _models().Company
-        session.info["company"] = session.get(Company, 1) or Company()
-    return session.info["company"]
+        work.company = session.get(Company, 1) or Company()
+    return work.company
 
 
 def company_row(db):

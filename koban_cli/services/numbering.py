@@ -8,8 +8,8 @@ transaction gives its number back: the sequence stays gapless.
 Every write takes its numbers here, on an ORM `Session` or on a Core
 `Connection` (a bulk import that never loads the ORM): the rows are read and
 written with Core statements over `db/tables.py`, which both execute. Each
-sequence is locked and read once per transaction and kept in `db.info`
-(`"sequences"`); what a call takes is written back before it returns.
+sequence is locked and read once per transaction and kept in its unit of work
+(db/transaction.py); what a call takes is written back before it returns.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
-from koban_cli.db import tables
+from koban_cli.db import tables, transaction
 from koban_cli.domain.numbering import DEFAULT_PREFIXES, GLOBAL, check_pattern, format_number, sequence_year
 from koban_cli.errors import SequenceOrder
 from koban_cli.services import lookup
@@ -49,21 +49,15 @@ def _company(db: Db):
     connection its row, read once per transaction too."""
     if not isinstance(db, Connection):
         return lookup.company(db)
-    cache = _cache(db)
-    if "company" not in cache:
-        cache["company"] = lookup.company_row(db)
-    return cache["company"]
+    work = transaction.of(db)
+    if work.company is None:
+        work.company = lookup.company_row(db)
+    return work.company
 
 
 def _cache(db: Db) -> dict:
-    """This transaction's sequences. A Session lives for one transaction; a Connection's `info` belongs
-    to the pooled connection, so there it is kept with the transaction it was read in."""
-    if not isinstance(db, Connection):
-        return db.info.setdefault("sequences", {})
-    transaction = db.get_transaction()
-    if db.info.get("sequences_of") is not transaction or "sequences" not in db.info:
-        db.info["sequences"], db.info["sequences_of"] = {}, transaction
-    return db.info["sequences"]
+    """This transaction's sequences (see db/transaction.py)."""
+    return transaction.of(db).sequences
 
 
 def prefix_for(db: Db, kind: str) -> str:

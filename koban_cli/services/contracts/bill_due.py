@@ -18,6 +18,7 @@ from typing import Callable
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from koban_cli.db import transaction
 from koban_cli.db.engine import Ledger
 from koban_cli.db.models import Contract, ContractPeriod, Customer
 from koban_cli.domain import periods as P
@@ -166,13 +167,7 @@ def _bill_one_by_one(ledger: Ledger, ids: list[int], as_of: dt.date, run: Run, a
 
 
 def _forget_rolled_back(session: Session) -> None:
-    """After a savepoint rollback, the cached sequence rows and chain head may be ahead of the database,
-    and a lock taken inside the savepoint is released."""
-    from koban_cli.db import locks
-
-    session.info.pop("sequences", None)
-    session.info.pop("chain_head", None)
-    locks.chain_released(session)
+    transaction.of(session).forget_rolled_back()
 
 
 def _bill(

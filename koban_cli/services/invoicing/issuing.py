@@ -17,6 +17,7 @@ import json
 
 from sqlmodel import Session
 
+from koban_cli.db import transaction
 from koban_cli.db.models import Customer, Invoice
 from koban_cli.domain import integrity
 from koban_cli.domain.kinds import InvoiceKind
@@ -41,14 +42,14 @@ SELLER_FIELDS = tuple(field for field in COMPANY_FIELDS if field not in NOT_PRIN
 
 def snapshot_of(session: Session, invoice: Invoice) -> dict:
     company = lookup.company(session)
-    if "issuing_seller" not in session.info:  # once per transaction: bill-due validates thousands in one
+    work = transaction.of(session)
+    if not work.sealed:  # once per transaction: bill-due validates thousands in one
         seller = company_view(company)
-        session.info["issuing_seller"] = {key: seller[key] for key in SELLER_FIELDS}
-        session.info["issuing_key"] = seal.key()
+        work.seller, work.seal_key, work.sealed = {key: seller[key] for key in SELLER_FIELDS}, seal.key(), True
     customer = session.get(Customer, invoice.customer_id)
     return {
         "frozen": "validation",
-        "seller": session.info["issuing_seller"],
+        "seller": work.seller,
         "buyer": customer_view(customer),
         "document": e_invoicing.facts(session, invoice, company, customer),
         "lang": ISSUED_LANG,
@@ -64,7 +65,7 @@ def freeze(session: Session, invoice: Invoice) -> None:
         snapshot["seller"], snapshot["buyer"], snapshot["document"], f"PROV-{invoice.id}", strict
     )
     invoice.snapshot = json.dumps(snapshot, ensure_ascii=False, sort_keys=True)
-    invoice.chain_version = integrity.SEALED if session.info["issuing_key"] else integrity.CURRENT
+    invoice.chain_version = integrity.SEALED if transaction.of(session).seal_key else integrity.CURRENT
 
 
 def link(previous: str | None, text: str) -> str:

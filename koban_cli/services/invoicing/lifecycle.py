@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import func, type_coerce
 from sqlmodel import Session, select
 
-from koban_cli.db import locks
+from koban_cli.db import locks, transaction
 from koban_cli.db.engine import Ledger
 from koban_cli.db.integrity_sql import stored_content
 from koban_cli.db.models import (
@@ -88,8 +88,9 @@ def validate_draft(session: Session, invoice: Invoice, ref: str, date: dt.date) 
 
 def _chain(session: Session, invoice: Invoice) -> None:
     """Link the invoice to the previous one: its hash covers the stored values (see `koban verify`)."""
+    work = transaction.of(session)
     previous = (
-        session.info.get("chain_head")
+        work.chain_head
         or session.exec(
             select(Invoice.chain_index, Invoice.chain_hash)
             .where(Invoice.chain_index.is_not(None))
@@ -99,7 +100,7 @@ def _chain(session: Session, invoice: Invoice) -> None:
     )
     invoice.chain_index = (previous[0] if previous else 0) + 1
     invoice.chain_hash = link(previous[1] if previous else None, stored_content(session.connection(), invoice.id))
-    session.info["chain_head"] = (invoice.chain_index, invoice.chain_hash)  # the head, within this transaction
+    work.chain_head = (invoice.chain_index, invoice.chain_hash)  # the head, within this transaction
 
 
 def _check_order_room(session: Session, invoice: Invoice, ref: str) -> None:
