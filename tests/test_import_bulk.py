@@ -26,9 +26,8 @@ from sqlalchemy import select
 from koban_cli.db import tables
 from koban_cli.db.engine import Ledger, ledger_url
 from koban_cli.domain.amounts import totals
-from koban_cli.domain.lines import from_input
+from koban_cli.domain.lines import ProductTerms, VatPolicy, from_input
 from koban_cli.services import import_kinds, imports, lookup, parties
-from koban_cli.services import lines as doc_lines
 
 EPOCH = dt.date(1899, 12, 30)  # spreadsheets' day 0
 HEADER = [
@@ -156,7 +155,7 @@ def priced_one_by_one(ledger: Ledger, orders: list[dict], today: dt.date) -> dic
     expected = {}
     for order in orders:
         customer = customers[order["customer"]]
-        policy = doc_lines.buyer_policy(exempt, customer)
+        policy = VatPolicy.of_buyer(exempt, customer)
         day = order["date"] or today
         last[day.year] = last.get(day.year, 0) + 1
         lines = []
@@ -166,7 +165,7 @@ def priced_one_by_one(ledger: Ledger, orders: list[dict], today: dt.date) -> dic
             discount = Decimal(0) if cells["discount"] is None else cells["discount"]
             line = from_input(
                 policy,
-                doc_lines.product_terms(product) if product else None,
+                ProductTerms.of(product) if product else None,
                 cells["description"],
                 cells["price"],
                 cells["vat"],

@@ -59,6 +59,11 @@ class ProductKind(StrEnum):
     SUBSCRIPTION = "subscription"
 
 
+class CustomerKind(StrEnum):
+    COMPANY = "company"
+    INDIVIDUAL = "individual"  # a consumer: no SIREN, French VAT on EU sales
+
+
 class StockMoveKind(StrEnum):
     RECEIPT = "receipt"
     DELIVERY = "delivery"

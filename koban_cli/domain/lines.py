@@ -16,7 +16,8 @@ from decimal import Decimal
 
 from koban_cli.domain import vat_regimes
 from koban_cli.domain.amounts import line_net
-from koban_cli.domain.kinds import ProductKind
+from koban_cli.domain.countries import stored_code
+from koban_cli.domain.kinds import CustomerKind, ProductKind
 from koban_cli.domain.values import HUNDRED, ZERO, round_money
 from koban_cli.domain.wording import spelt
 from koban_cli.errors import InvalidValue
@@ -32,6 +33,17 @@ class VatPolicy:
     individual: bool = False
     buyer_vat_number: str = ""
     forced: str | None = None
+
+    @classmethod
+    def of_buyer(cls, exempt: bool, customer) -> VatPolicy:
+        """The policy of a company (`exempt` or not) towards a customer (a row or a model)."""
+        return cls(
+            exempt=exempt,
+            country=stored_code(customer.country),
+            individual=customer.kind == CustomerKind.INDIVIDUAL,
+            buyer_vat_number=customer.vat_number or "",
+            forced=customer.vat_regime,
+        )
 
     def regime(self, kind: str = "service") -> str:
         """S, E, K, AE, G or O for a line of a product of this kind (goods | service | subscription)."""
@@ -56,6 +68,11 @@ class ProductTerms:
     price: Decimal
     vat_rate: Decimal
     kind: str = "service"  # the product's kind: goods | service | subscription
+
+    @classmethod
+    def of(cls, product) -> ProductTerms:
+        """What a line copies from a product (a row or a model)."""
+        return cls(product.id, product.name, product.price, product.vat_rate, product.kind)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from koban_cli.db import tables
 from koban_cli.domain import periods as P
 from koban_cli.domain.amounts import totals
 from koban_cli.domain.csvfile import Problem
-from koban_cli.domain.lines import VatPolicy, from_input
+from koban_cli.domain.lines import ProductTerms, VatPolicy, from_input
 from koban_cli.domain.values import ZERO
 from koban_cli.errors import KobanError
 from koban_cli.services import checks, lookup
@@ -205,9 +205,7 @@ class _Policies:
     def of(self, customer) -> VatPolicy:
         key = customer.id if customer is not None else None
         if key not in self.made:
-            from koban_cli.services import lines as doc_lines
-
-            self.made[key] = doc_lines.buyer_policy(self.exempt, customer)
+            self.made[key] = VatPolicy.of_buyer(self.exempt, customer)
         return self.made[key]
 
     def numbered(self, customer) -> tuple[VatPolicy, int]:
@@ -324,15 +322,13 @@ class Orders:
     MEMO = 50_000  # distinct lines remembered (then forgotten all at once)
 
     def load(self, connection, rows, write: bool):
-        from koban_cli.services import lines as doc_lines
-
         c, p, o = tables.customer.c, tables.product.c, tables.sales_order.c
         customers = {
             row.code: row
             for row in connection.execute(select(c.id, c.code, c.country, c.kind, c.vat_number, c.vat_regime))
         }
         catalogue = {
-            row.ref: doc_lines.product_terms(row)
+            row.ref: ProductTerms.of(row)
             for row in connection.execute(select(p.ref, p.id, p.name, p.price, p.vat_rate, p.kind))
         }
         imported = dict(connection.execute(select(o.import_key, o.number).where(o.import_key.is_not(None))).all())

@@ -11,7 +11,6 @@ from sqlmodel import Session, select
 from koban_cli.db.models import Customer, Invoice, InvoiceLine, OrderLine, Product, Quote, QuoteLine, SalesOrder
 from koban_cli.domain import lines as domain_lines
 from koban_cli.domain.amounts import totals
-from koban_cli.domain.countries import stored_code
 from koban_cli.domain.kinds import LineKind, Status
 from koban_cli.domain.values import ZERO
 from koban_cli.errors import InvalidValue, NotADraft
@@ -42,21 +41,7 @@ def vat_policy(session: Session, customer: Customer | None = None) -> domain_lin
     exempt = lookup.company(session).vat_exempt
     if customer is None:
         return domain_lines.VatPolicy(exempt=exempt)
-    return buyer_policy(exempt, customer)
-
-
-def buyer_policy(exempt: bool, customer: Customer) -> domain_lines.VatPolicy:
-    return domain_lines.VatPolicy(
-        exempt=exempt,
-        country=stored_code(customer.country),
-        individual=customer.kind == "individual",
-        buyer_vat_number=customer.vat_number or "",
-        forced=customer.vat_regime,
-    )
-
-
-def product_terms(product) -> domain_lines.ProductTerms:
-    return domain_lines.ProductTerms(product.id, product.name, product.price, product.vat_rate, product.kind)
+    return domain_lines.VatPolicy.of_buyer(exempt, customer)
 
 
 def resolve(session: Session, spec: LineInput) -> domain_lines.Line:
@@ -65,7 +50,7 @@ def resolve(session: Session, spec: LineInput) -> domain_lines.Line:
         if spec.product or spec.price is not None:
             raise InvalidValue("a text line has no product or price; use --text alone")
         return domain_lines.text_line(spec.text, spec.comment)
-    product = product_terms(lookup.product(session, spec.product)) if spec.product else None
+    product = domain_lines.ProductTerms.of(lookup.product(session, spec.product)) if spec.product else None
     if product is None:
         missing = [
             name

@@ -21,6 +21,7 @@ from koban_cli.db.models import Company, Customer, Invoice, InvoiceLine, OrderLi
 from koban_cli.domain import vat_regimes
 from koban_cli.domain.countries import HOME, stored_code
 from koban_cli.domain.kinds import InvoiceKind, LineKind, ProductKind
+from koban_cli.domain.lines import VatPolicy
 from koban_cli.domain.values import date_str
 from koban_cli.errors import InvalidValue
 from koban_cli.services import lines as doc_lines
@@ -33,7 +34,7 @@ def facts(session: Session, invoice: Invoice, company: Company, customer: Custom
     order = session.get(SalesOrder, invoice.order_id) if invoice.order_id else None
     order_lines = _order_lines(session, order, lines)
     products = _products(session, [line.product_id for line in lines] + [o.product_id for o in order_lines.values()])
-    policy = doc_lines.buyer_policy(company.vat_exempt, customer)
+    policy = VatPolicy.of_buyer(company.vat_exempt, customer)
     fallback = _fallback_kinds(lines, order_lines, products, order, session)
     inherited = _credited_regimes(session, invoice, lines)
     regimes, goods, units = [], [], []
