@@ -61,6 +61,13 @@ def test_picking_more_than_left_on_a_line_is_refused_naming_the_line():
         picked_lines([order_line(1, 5, "10", qty_used=3, net_used="30")], {1: D(3)}, "CO-1")
 
 
+def test_a_pick_that_would_bill_nothing_is_refused_so_the_rest_never_bills_its_quantity_twice():
+    # 0.008 x 0.56 is 0.00448: it would use up quantity without a cent, and the balance (the net left,
+    # 1.38 = all of 2.463 x 0.56) would then count 2.471 of the 2.463 ordered (found by the property test)
+    with pytest.raises(OverInvoicing, match=r"line 3 of CO-1: 0,008 would invoice 0.00; choose a larger quantity"):
+        picked_lines([order_line(3, "2.463", "0.56")], {3: D("0.008")}, "CO-1")
+
+
 def test_picking_the_last_quantity_takes_exactly_the_net_left():
     line = order_line(1, 3, "10.01", qty_used="1.5", net_used="15.02")  # 30.03 - 15.02 = 15.01
     (new,) = picked_lines([line], {1: D("1.5")}, "CO-1")

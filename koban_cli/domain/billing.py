@@ -180,6 +180,8 @@ def picked_lines(lines: list[Billable], picks: dict[int, Decimal], doc: str, ver
             new.append(line.rest())
             continue
         net = line_net(qty, line.unit_price, line.discount)
+        if not net:  # it would use up quantity without billing a cent, and the rest would bill it again
+            raise error(f"line {position} of {doc}: {fr_number(qty)} would {verb} 0.00; choose a larger quantity")
         if net > line.net_left:
             raise error(
                 f"line {position} of {doc}: {fr_number(qty)} would {verb} {net:.2f}, "
