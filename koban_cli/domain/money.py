@@ -1,0 +1,77 @@
+"""Money: an exact amount in a currency, beancount-style.
+
+A `Money` is what an invoice, an order or a payment states: a `Decimal` held
+exactly (never a float) with its ISO 4217 currency. Amounts of two currencies
+never add up, and nothing here rounds: a figure is rounded once, where the
+rule that makes it says so (`values.round_money`). Formatting is the edges'
+business (`cli/` writes `"1234.50"`, `render/` writes `1 234,50 €`); `str()`
+gives the exact two-decimal text that JSON and CSV carry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Iterable
+
+from koban_cli.domain.values import CURRENCY, ZERO, money_str
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    amount: Decimal
+    currency: str = CURRENCY
+
+    @classmethod
+    def of(cls, amount: Decimal | int | str | None, currency: str = CURRENCY) -> Money:
+        """A stored amount (None counts as nothing) as Money."""
+        return cls(ZERO if amount is None else Decimal(amount), currency)
+
+    @classmethod
+    def total(cls, amounts: Iterable[Money], currency: str = CURRENCY) -> Money:
+        """The sum of `amounts` (zero in `currency` when there are none)."""
+        result = cls(ZERO, currency)
+        for amount in amounts:
+            result = result + amount
+        return result
+
+    def _same(self, other: object) -> Money:
+        if not isinstance(other, Money):
+            raise TypeError(f"Money cannot be combined with {type(other).__name__}")
+        if other.currency != self.currency:
+            raise ValueError(f"cannot combine {self.currency} and {other.currency}")
+        return other
+
+    def __add__(self, other: Money) -> Money:
+        return Money(self.amount + self._same(other).amount, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        return Money(self.amount - self._same(other).amount, self.currency)
+
+    def __neg__(self) -> Money:
+        return Money(-self.amount, self.currency)
+
+    def __mul__(self, factor: Decimal | int) -> Money:
+        if isinstance(factor, Money) or not isinstance(factor, (Decimal, int)):
+            return NotImplemented
+        return Money(self.amount * factor, self.currency)
+
+    __rmul__ = __mul__
+
+    def __lt__(self, other: Money) -> bool:
+        return self.amount < self._same(other).amount
+
+    def __le__(self, other: Money) -> bool:
+        return self.amount <= self._same(other).amount
+
+    def __gt__(self, other: Money) -> bool:
+        return self.amount > self._same(other).amount
+
+    def __ge__(self, other: Money) -> bool:
+        return self.amount >= self._same(other).amount
+
+    def __bool__(self) -> bool:
+        return self.amount != 0
+
+    def __str__(self) -> str:
+        return money_str(self.amount)

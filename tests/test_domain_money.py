@@ -1,0 +1,33 @@
+"""Money (domain/money.py): exact, in one currency, never mixed."""
+
+from decimal import Decimal
+
+import pytest
+
+from koban_cli.domain.money import Money
+
+
+def test_adds_subtracts_and_scales_exactly():
+    a, b = Money(Decimal("0.10")), Money(Decimal("0.20"))
+    assert a + b == Money(Decimal("0.30"))
+    assert b - a - a == Money(Decimal("0.00"))
+    assert -a == Money(Decimal("-0.10"))
+    assert a * 3 == 3 * a == Money(Decimal("0.30"))
+    assert Money.total([a, b, a]) == Money(Decimal("0.40"))
+    assert Money.total([]) == Money(Decimal(0))
+
+
+def test_prints_two_decimals_and_compares():
+    assert str(Money(Decimal("1234.5"))) == "1234.50"
+    assert str(Money(Decimal("-0.005"))) == "-0.01"
+    assert Money.of(None) == Money(Decimal(0)) and not Money.of(None)
+    assert Money.of("2.50") > Money.of("2.49") >= Money.of("2.49")
+
+
+def test_two_currencies_never_add_up():
+    with pytest.raises(ValueError, match="EUR and USD"):
+        Money.of(1) + Money.of(1, "USD")
+    with pytest.raises(ValueError):
+        Money.of(1) < Money.of(2, "USD")
+    with pytest.raises(TypeError):
+        Money.of(1) + Decimal(1)
