@@ -319,8 +319,6 @@ def test_invoices_are_found_by_number_or_draft_reference(koban, billed):
     assert result.stderr == 'Error: order "CO-2026-0009" does not exist (see: koban order list)\n'
 
 
-
-
 @pytest.mark.slow  # fresh processes
 def test_invoice_and_order_show_start_without_orm_or_pydantic(koban, billed):
     order, deposit, partial, balance, credit, draft, alone = billed

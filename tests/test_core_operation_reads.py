@@ -6,7 +6,6 @@ hand in the comments (not by calling the code under test); and their processes
 import neither the ORM nor pydantic.
 """
 
-
 import pytest
 from startup import ORM, imported
 

@@ -238,7 +238,7 @@ def send(
     Example: koban invoice send --unsent
     """
     from koban_cli.cli.sending import send_invoices
-    from koban_cli.services.invoicing.sending import unsent as unsent_refs
+    from koban_cli.services.sending import unsent as unsent_refs
 
     if unsent == (ref is not None):
         raise InvalidValue("give an invoice number, or --unsent to retry every invoice not sent yet")

@@ -1,5 +1,10 @@
 """The one way results reach stdout: a Rich table or panel, JSON, or CSV.
 
+Services hand over typed values (frozen dataclasses holding Money, Decimal,
+dates and enums, or plain dicts of them); they become text here, once, by
+`plain`: money with two decimals, quantities and rates without useless zeros,
+ISO dates, field by field in the dataclass's order (SPEC §11 shapes).
+
 JSON writes `null` for a missing value (SPEC §11). CSV is meant to be opened in a
 spreadsheet, so a text cell that a spreadsheet would run as a formula (it starts
 with `=`, `+`, `-`, `@`, a tab or a carriage return: CSV injection, OWASP) gets a
@@ -9,15 +14,18 @@ leading `'`; numbers are left alone. `KOBAN_CSV_RAW=1` writes cells as stored.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import os
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from decimal import Decimal
 
 from koban_cli.cli.params import Format
+from koban_cli.domain.money import Money
+from koban_cli.domain.values import number_str
 
 
 @dataclass(frozen=True)
@@ -36,16 +44,45 @@ def console():
     return Console(soft_wrap=False, width=width)
 
 
+def plain(value):
+    """A typed value as JSON and CSV carry it (the encoder's `default`: called for what JSON has no type for)."""
+    if isinstance(value, Money):
+        return str(value)
+    if isinstance(value, Decimal):
+        return number_str(value)
+    if isinstance(value, dt.datetime):  # a moment, in UTC to the second (SQLite hands it back naive)
+        moment = value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+        return moment.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if is_dataclass(value):
+        return fields_of(value)
+    return str(value)
+
+
+def fields_of(value) -> dict:
+    """A dataclass's fields in order (a dict is already one)."""
+    if isinstance(value, dict):
+        return value
+    return {field.name: getattr(value, field.name) for field in fields(value)}
+
+
 def _cell(value) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    return str(value)
+    if isinstance(value, str):
+        return value
+    return plain(value)
 
 
-def _scalars(row: dict) -> dict:
-    return {k: v for k, v in row.items() if not isinstance(v, (list, dict))}
+def _scalars(row) -> dict:
+    return {k: v for k, v in fields_of(row).items() if not isinstance(v, (list, tuple, dict)) and not is_dataclass(v)}
+
+
+def _amount(value) -> Decimal:
+    return value.amount if isinstance(value, Money) else Decimal(value)
 
 
 # Text fields are stored as "" when not given; in JSON a missing value is null (SPEC §11). The swap is made
@@ -58,7 +95,7 @@ _EMPTY_VALUE = ': ""'
 def emit_json(data) -> None:
     """Indented for a person at a terminal; a list piped to a script is one compact array (fast at any size)."""
     indent = 2 if sys.stdout.isatty() or not isinstance(data, list) else None
-    text = json.dumps(data, ensure_ascii=False, indent=indent, default=str)
+    text = json.dumps(data, ensure_ascii=False, indent=indent, default=plain)
     sys.stdout.write(text.replace(_EMPTY_VALUE, ": null") + "\n")
 
 
@@ -100,16 +137,17 @@ def emit_csv(rows: list[dict], fields: list[str] | None = None) -> None:
         sys.stdout.write(line([cell(row.get(key)) for key in header]))
 
 
-def table(rows: list[dict], columns: list[Col], title: str | None = None, negative=None):
+def table(rows: list, columns: list[Col], title: str | None = None, negative=None):
     """A Rich table; amounts right-aligned, summed on a total row (`negative(row)` subtracts a row)."""
     from rich.table import Table
 
+    rows = [fields_of(row) for row in rows]
     grid = Table(title=title, show_footer=any(col.total for col in columns), header_style="bold")
     for col in columns:
         footer = ""
         if col.total:
             amounts = (
-                Decimal(row[col.key]) * (-1 if negative and negative(row) else 1) for row in rows if row.get(col.key)
+                _amount(row[col.key]) * (-1 if negative and negative(row) else 1) for row in rows if row.get(col.key)
             )
             footer = f"{sum(amounts, Decimal(0)):.2f}"
         elif col is columns[0]:
@@ -144,7 +182,7 @@ def show_rows(
         console().print(table(rows, columns, title, negative))
 
 
-def show_record(record: dict, fmt: Format, render=None) -> None:
+def show_record(record, fmt: Format, render=None) -> None:
     """Every show command prints through here; `render` draws the table view."""
     if fmt == Format.json:
         emit_json(record)
@@ -159,11 +197,12 @@ def show_record(record: dict, fmt: Format, render=None) -> None:
         console().print(Panel(body, expand=False))
 
 
-def created(result: dict, fmt: Format, message: str | None = None) -> None:
+def created(result, fmt: Format, message: str | None = None) -> None:
     """What a command that creates or numbers a document prints."""
     if fmt == Format.json:
         emit_json(result)
     else:
+        result = fields_of(result)
         sys.stdout.write((message or result.get("number") or result.get("ref") or "") + "\n")
 
 

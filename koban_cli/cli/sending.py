@@ -16,7 +16,7 @@ def send_invoices(refs: list[str], fmt: Format | None, required: bool = True) ->
     """Send, print one row per invoice (unless `fmt` is None), and say whether all went out."""
     from koban_cli import mail
     from koban_cli.render.pdf import render_pdf
-    from koban_cli.services.invoicing import sending
+    from koban_cli.services import sending
 
     if required:
         sending.check_sendable(state.ledger(), refs)

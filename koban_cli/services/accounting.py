@@ -55,7 +55,8 @@ def _facts(session: Session, start: dt.date, end: dt.date) -> tuple[list[SaleDoc
     to `end`."""
     paid_then = select(Payment.invoice_id).where(Payment.date >= start, Payment.date <= end)
     wanted = and_(
-        Invoice.status == Status.VALIDATED, or_(and_(Invoice.date >= start, Invoice.date <= end), Invoice.id.in_(paid_then))
+        Invoice.status == Status.VALIDATED,
+        or_(and_(Invoice.date >= start, Invoice.date <= end), Invoice.id.in_(paid_then)),
     )
     heads = session.exec(
         select(Invoice.id, Invoice.number, Invoice.kind, Invoice.date, Invoice.gross, Invoice.chain_index,

@@ -27,7 +27,7 @@ from koban_cli.domain.lines import Line
 from koban_cli.domain.values import ZERO, date_str, number_str, round_money
 from koban_cli.errors import InvalidState, InvalidValue, not_found
 from koban_cli.services import lines as doc_lines
-from koban_cli.services import lookup
+from koban_cli.services import lookup, order_status
 from koban_cli.services.lines import LineInput, resolve
 from koban_cli.services.numbering import take_number
 
@@ -123,7 +123,7 @@ def create(
             )
         if order:
             session.flush()
-            _refresh_order(session, order)  # its subscription lines are the contract's to bill now
+            order_status.refresh(session, order)  # its subscription lines are the contract's to bill now
         return {"ref": contract.number, "number": contract.number, "lines": len(lines)}
 
 
@@ -269,7 +269,7 @@ def terminate(ledger: Ledger, number: str, on: dt.date, as_of: dt.date, force: b
 def _credit_unused(session: Session, contract: Contract, on: dt.date, as_of: dt.date) -> str | None:
     """A draft credit note for the days after `on` of the periods already billed: each line's net times the
     unused days over the days it billed, rounded once to the cent."""
-    from koban_cli.services.invoicing import billed
+    from koban_cli.services import billed
     from koban_cli.services.invoicing.drafts import draft
 
     periods = session.exec(
@@ -356,14 +356,8 @@ def cancel(ledger: Ledger, number: str) -> dict:
         session.add(contract)
         if contract.order_id:
             session.flush()
-            _refresh_order(session, session.get(SalesOrder, contract.order_id))
+            order_status.refresh(session, session.get(SalesOrder, contract.order_id))
         return {"ref": number, "number": number, "status": "cancelled"}
-
-
-def _refresh_order(session: Session, order: SalesOrder) -> None:
-    from koban_cli.services.orders import manage as orders  # orders asks contracts which lines they bill
-
-    orders.refresh_status(session, order)
 
 
 def reprice(ledger: Ledger, number: str, percent: Decimal, from_date: dt.date) -> dict:

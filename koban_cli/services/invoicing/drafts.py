@@ -23,9 +23,8 @@ from koban_cli.domain.lines import Line
 from koban_cli.domain.values import HUNDRED, ZERO, round_money
 from koban_cli.domain.wording import fr_money, fr_number
 from koban_cli.errors import InvalidState, InvalidValue, OverInvoicing
+from koban_cli.services import billed, lookup
 from koban_cli.services import lines as doc_lines
-from koban_cli.services import lookup
-from koban_cli.services.invoicing import billed
 
 
 def _billable_order(session: Session, number: str) -> SalesOrder:
@@ -209,7 +208,9 @@ def balance(ledger: Ledger, number: str, date: dt.date) -> dict:
 def draft_balance(session: Session, number: str, date: dt.date) -> Invoice:
     """The final invoice draft, inside the caller's transaction."""
     order = _billable_order(session, number)
-    pending = session.exec(select(Invoice.id).where(Invoice.order_id == order.id, Invoice.status == Status.DRAFT)).first()
+    pending = session.exec(
+        select(Invoice.id).where(Invoice.order_id == order.id, Invoice.status == Status.DRAFT)
+    ).first()
     if pending:
         raise InvalidState(f"{number} has draft invoice PROV-{pending}; validate or delete it before the balance")
     lines = billed.billables(session, doc_lines.lines_of(session, order))

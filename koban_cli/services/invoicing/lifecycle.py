@@ -25,13 +25,12 @@ from koban_cli.domain.kinds import InvoiceKind, LineKind, Status
 from koban_cli.domain.payments import payment_status
 from koban_cli.domain.values import ZERO, date_str, money_str
 from koban_cli.errors import InvalidState, InvalidValue, OverCrediting, OverInvoicing
+from koban_cli.services import billed, lookup, order_status
 from koban_cli.services import lines as doc_lines
-from koban_cli.services import lookup
-from koban_cli.services.invoicing import billed, issuing
+from koban_cli.services.invoicing import issuing
 from koban_cli.services.invoicing.drafts import draft
 from koban_cli.services.invoicing.issuing import link
 from koban_cli.services.numbering import take_number
-from koban_cli.services.orders import manage as orders
 
 
 def validate(ledger: Ledger, ref: str, date: dt.date) -> dict:
@@ -83,7 +82,7 @@ def validate_draft(session: Session, invoice: Invoice, ref: str, date: dt.date) 
     locks.pause("invoices.chained")
     invoice.status = Status.VALIDATED  # written by the next flush, with whatever comes next
     if invoice.order_id:
-        orders.refresh_status(session, session.get(SalesOrder, invoice.order_id))
+        order_status.refresh(session, session.get(SalesOrder, invoice.order_id))
 
 
 def _chain(session: Session, invoice: Invoice) -> None:

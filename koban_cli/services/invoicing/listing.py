@@ -75,7 +75,9 @@ def list_invoices(
         query = query.where(invoice.c.date <= date_to)
     if unpaid or overdue:
         query = query.where(
-            invoice.c.status == Status.VALIDATED, invoice.c.kind != InvoiceKind.CREDIT_NOTE, paid_cents < cents(invoice.c.gross)
+            invoice.c.status == Status.VALIDATED,
+            invoice.c.kind != InvoiceKind.CREDIT_NOTE,
+            paid_cents < cents(invoice.c.gross),
         )
     if overdue:
         query = query.where(invoice.c.due_date < as_of)

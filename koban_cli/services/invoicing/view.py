@@ -18,8 +18,7 @@ from koban_cli.db.tables import contract, customer, invoice, invoice_line, proje
 from koban_cli.domain.kinds import Status
 from koban_cli.domain.payments import days_late, payment_status
 from koban_cli.domain.values import ZERO, date_str, money_str
-from koban_cli.services import lookup, views
-from koban_cli.services.invoicing import billed
+from koban_cli.services import billed, lookup, views
 from koban_cli.services.invoicing.listing import sent_text
 
 

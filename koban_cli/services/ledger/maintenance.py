@@ -35,8 +35,7 @@ from koban_cli.domain.kinds import InvoiceKind, LineKind, Status
 from koban_cli.domain.numbering import GLOBAL, format_number
 from koban_cli.domain.values import ZERO, number_str
 from koban_cli.errors import KobanError
-from koban_cli.services import lookup
-from koban_cli.services.invoicing import billed
+from koban_cli.services import billed, lookup
 from koban_cli.services.ledger import anchor as anchors
 from koban_cli.services.ledger import archive, seal
 from koban_cli.services.numbering import prefix_for
@@ -91,7 +90,9 @@ def _sequences(session: Session) -> list[Finding]:
         for n in range(1, row.last + 1):
             expected[format_number(pattern, prefix, row.year, n)] = (key, n)
     docs = session.exec(
-        select(Invoice.kind, Invoice.number, Invoice.date).where(Invoice.status == Status.VALIDATED).order_by(Invoice.id)
+        select(Invoice.kind, Invoice.number, Invoice.date)
+        .where(Invoice.status == Status.VALIDATED)
+        .order_by(Invoice.id)
     ).all()
     found, issued = [], defaultdict(list)
     for kind, number, date in docs:
@@ -377,4 +378,3 @@ def restore(ledger_file: Path, source: Path, force: bool = False) -> dict:
     if archived.is_dir():  # the archived invoice files the backup took with it
         files.copy_private(archived, ledger_file.with_name(ledger_file.name + ".archive"))
     return {"restored": str(source), "ledger": str(ledger_file), "schema": version[0]}
-

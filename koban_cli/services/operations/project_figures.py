@@ -20,7 +20,7 @@ from koban_cli.domain.kinds import Status
 from koban_cli.domain.profitability import Profitability, labour_cost
 from koban_cli.domain.values import ZERO
 from koban_cli.errors import not_found
-from koban_cli.services.invoicing import billed
+from koban_cli.services import billed
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from koban_cli.db.tables import (
 from koban_cli.domain.kinds import ORDER_STATUSES, Status
 from koban_cli.domain.values import cents_str
 from koban_cli.errors import InvalidValue, not_found
-from koban_cli.services.invoicing import billed_sql as billing_sql
+from koban_cli.services import billed_sql as billing_sql
 
 STATUSES = ORDER_STATUSES
 
@@ -38,7 +38,8 @@ def _handed_to_contracts():
     )
     billed = (
         select(
-            invoice_line.c.order_line_id, billing_sql.signed_sum(invoice, cents(invoice_line.c.net), BigInteger).label("net")
+            invoice_line.c.order_line_id,
+            billing_sql.signed_sum(invoice, cents(invoice_line.c.net), BigInteger).label("net"),
         )
         .join(invoice, invoice.c.id == invoice_line.c.invoice_id)
         .where(billing_sql.reported(invoice), invoice_line.c.order_line_id.in_(handed))
@@ -46,7 +47,9 @@ def _handed_to_contracts():
         .subquery()
     )
     return (
-        select(order_line.c.order_id, func.sum(cents(order_line.c.net) - func.coalesce(billed.c.net, 0)).label("amount"))
+        select(
+            order_line.c.order_id, func.sum(cents(order_line.c.net) - func.coalesce(billed.c.net, 0)).label("amount")
+        )
         .outerjoin(billed, billed.c.order_line_id == order_line.c.id)
         .where(order_line.c.id.in_(handed))
         .group_by(order_line.c.order_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from koban_cli.db.engine import Ledger
 from koban_cli.db.models import (
@@ -14,10 +14,9 @@ from koban_cli.db.models import (
 )
 from koban_cli.domain.kinds import LineKind, Status
 from koban_cli.errors import InvalidState
-from koban_cli.services import checks, lookup
+from koban_cli.services import billed, checks, lookup
 from koban_cli.services import lines as doc_lines
 from koban_cli.services.contracts import manage as contracts
-from koban_cli.services.invoicing import billed
 from koban_cli.services.numbering import take_number
 
 
@@ -81,7 +80,9 @@ def cancel(ledger: Ledger, number: str) -> dict:
         contract = contracts.active_from_order(session, order.id)
         if contract:
             raise InvalidState(f"{number} has active contract {contract}; terminate or cancel it first")
-        drafts = session.exec(select(Invoice.id).where(Invoice.order_id == order.id, Invoice.status == Status.DRAFT)).all()
+        drafts = session.exec(
+            select(Invoice.id).where(Invoice.order_id == order.id, Invoice.status == Status.DRAFT)
+        ).all()
         if drafts:
             raise InvalidState(f"{number} has draft invoice PROV-{drafts[0]}; delete it first (koban invoice delete)")
         done = billed.invoiced(session, order)
@@ -98,13 +99,3 @@ def cancel(ledger: Ledger, number: str) -> dict:
         order.status = Status.CANCELLED
         session.add(order)
         return {"ref": number, "number": number, "status": order.status}
-
-
-def refresh_status(session: Session, order: SalesOrder) -> None:
-    """`invoiced` (soldée) when every line is billed and every deposit deducted; back to `validated`
-    after a credit note."""
-    if order.status not in (Status.VALIDATED, Status.INVOICED):
-        return
-    settled = billed.settlement(session, order, doc_lines.lines_of(session, order))
-    order.status = Status.INVOICED if settled.done else "validated"
-    session.add(order)

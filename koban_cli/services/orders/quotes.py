@@ -64,7 +64,9 @@ def _move(ledger: Ledger, number: str, allowed: tuple[str, ...], new_status: str
 
 def send(ledger: Ledger, number: str) -> dict:
     with ledger.read() as session:
-        if not [line for line in doc_lines.lines_of(session, lookup.quote(session, number)) if line.kind != LineKind.TEXT]:
+        if not [
+            line for line in doc_lines.lines_of(session, lookup.quote(session, number)) if line.kind != LineKind.TEXT
+        ]:
             raise InvalidState(f"{number} has no priced line; add one with: koban quote add-line {number} …")
     return _move(ledger, number, ("draft", "sent"), "sent")
 

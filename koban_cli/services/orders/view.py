@@ -25,8 +25,7 @@ from koban_cli.db.tables import (
 from koban_cli.domain.delivery import delivery_status
 from koban_cli.domain.kinds import LineKind, Status
 from koban_cli.domain.values import ZERO, money_str, number_str, round_qty
-from koban_cli.services import lookup, views
-from koban_cli.services.invoicing import billed
+from koban_cli.services import billed, lookup, views
 from koban_cli.services.operations import stock
 
 

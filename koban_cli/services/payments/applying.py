@@ -18,8 +18,8 @@ from koban_cli.domain.kinds import InvoiceKind, Status
 from koban_cli.domain.payments import payment_status
 from koban_cli.domain.values import ZERO, date_str, money_str
 from koban_cli.errors import InvalidState, InvalidValue
-from koban_cli.services import lookup
-from koban_cli.services.invoicing import billed, issuing
+from koban_cli.services import billed, lookup
+from koban_cli.services.invoicing import issuing
 
 METHOD = "credit"
 

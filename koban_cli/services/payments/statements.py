@@ -36,7 +36,9 @@ def _open_documents(
 ) -> list[tuple[Invoice, Decimal, list[Payment]]]:
     """(document, open amount signed, its payments up to as_of) of every open validated document."""
     query = (
-        select(Invoice).where(Invoice.status == Status.VALIDATED, Invoice.date <= as_of).order_by(Invoice.date, Invoice.id)
+        select(Invoice)
+        .where(Invoice.status == Status.VALIDATED, Invoice.date <= as_of)
+        .order_by(Invoice.date, Invoice.id)
     )
     if customer_id is not None:
         query = query.where(Invoice.customer_id == customer_id)

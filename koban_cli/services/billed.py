@@ -19,7 +19,7 @@ from koban_cli.domain import billing
 from koban_cli.domain.billing import Billable, OpenDeposit, Terms
 from koban_cli.domain.kinds import InvoiceKind, LineKind, Status
 from koban_cli.domain.values import ZERO
-from koban_cli.services.invoicing import billed_sql as billing_sql
+from koban_cli.services import billed_sql as billing_sql
 
 REPORTED = billing_sql.reported(invoice)
 COMMITTED = billing_sql.committed(invoice)
@@ -74,7 +74,11 @@ def _usage(db, anchor, terms: dict[int, Terms], statuses) -> dict[int, tuple[Dec
 
 
 def terms_of(lines) -> dict[int, Terms]:
-    return {line.id: Terms(line.qty, line.unit_price, line.discount, line.net) for line in lines if line.kind != LineKind.TEXT}
+    return {
+        line.id: Terms(line.qty, line.unit_price, line.discount, line.net)
+        for line in lines
+        if line.kind != LineKind.TEXT
+    }
 
 
 def line_usage(db, lines, committed: bool) -> dict[int, tuple[Decimal, Decimal]]:
@@ -137,7 +141,9 @@ def open_deposits(db, order, committed: bool = True) -> list[OpenDeposit]:
     deposit_lines = db.execute(
         select(line.id, invoice.c.number, line.vat_rate, line.net)
         .join(invoice, invoice.c.id == line.invoice_id)
-        .where(invoice.c.order_id == order.id, invoice.c.kind == InvoiceKind.DEPOSIT, invoice.c.status == Status.VALIDATED)
+        .where(
+            invoice.c.order_id == order.id, invoice.c.kind == InvoiceKind.DEPOSIT, invoice.c.status == Status.VALIDATED
+        )
         .order_by(invoice.c.number, line.position)
     ).all()
     if not deposit_lines:
@@ -154,7 +160,8 @@ def open_deposits(db, order, committed: bool = True) -> list[OpenDeposit]:
         ).all()
     )
     return [
-        OpenDeposit(line_id, number, rate, net + used.get(line_id, ZERO)) for line_id, number, rate, net in deposit_lines
+        OpenDeposit(line_id, number, rate, net + used.get(line_id, ZERO))
+        for line_id, number, rate, net in deposit_lines
     ]
 
 
