@@ -1,5 +1,7 @@
 """Without libharfbuzz-subset, PDFs are slow: koban says so once, with the package to install."""
 
+import pytest
+
 from koban_cli.render import fonts
 
 
@@ -17,3 +19,45 @@ def test_nothing_is_said_when_harfbuzz_subset_is_there(monkeypatch, tmp_path, ca
     monkeypatch.setattr(fonts.ctypes.util, "find_library", lambda name: "libharfbuzz-subset.so.0")
     fonts.check_subsetting(tmp_path)
     assert capsys.readouterr().err == "" and not any(tmp_path.iterdir())
+
+
+def test_the_libraries_weasyprint_looks_for_are_looked_up_once_while_the_system_is_unchanged(monkeypatch, tmp_path):
+    """Each library name WeasyPrint tries and misses costs ldconfig, gcc and ld runs: the answers are kept."""
+    import ctypes.util
+
+    from koban_cli.render import libraries
+
+    if libraries._key() is None:
+        pytest.skip("remembered on Linux only")
+    asked = []
+
+    def lookup(name):
+        asked.append(name)
+        return {"pango-1.0": "libpango-1.0.so.0"}.get(name)
+
+    monkeypatch.setattr(ctypes.util, "find_library", lookup)
+    for _ in range(2):
+        with libraries.remembered(tmp_path):
+            assert ctypes.util.find_library("libpango-1.0-0") is None
+            assert ctypes.util.find_library("pango-1.0") == "libpango-1.0.so.0"
+        assert ctypes.util.find_library is lookup  # given back as it was
+    assert asked == ["libpango-1.0-0", "pango-1.0"]
+
+    monkeypatch.setenv("LD_LIBRARY_PATH", str(tmp_path))  # the system changed: looked up again
+    with libraries.remembered(tmp_path):
+        assert ctypes.util.find_library("pango-1.0") == "libpango-1.0.so.0"
+    assert asked == ["libpango-1.0-0", "pango-1.0", "pango-1.0"]
+
+
+def test_a_library_cache_that_cannot_be_read_or_written_changes_nothing(monkeypatch, tmp_path):
+    import ctypes.util
+
+    from koban_cli.render import libraries
+
+    monkeypatch.setattr(ctypes.util, "find_library", lambda name: "libpango-1.0.so.0")
+    (tmp_path / libraries.FILE).write_text("{not json")
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("")
+    for folder in (tmp_path, not_a_folder):
+        with libraries.remembered(folder):
+            assert ctypes.util.find_library("pango-1.0") == "libpango-1.0.so.0"

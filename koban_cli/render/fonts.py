@@ -34,4 +34,3 @@ def check_subsetting(marker_folder: Path | None = None) -> None:
     with contextlib.suppress(OSError):  # a read-only home: the note comes again next time, nothing worse
         folder.mkdir(parents=True, exist_ok=True)
         marker.touch()
-

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from koban_cli.render.html import render_html
 
 
 def render_pdf(context: dict, lang: str = "fr", facturx: bool = True) -> bytes:
     import warnings
 
-    from weasyprint import HTML
+    HTML = _weasyprint().HTML  # noqa: N806 - WeasyPrint's name
 
-    from koban_cli.render.fonts import check_subsetting
-
-    check_subsetting()
     warnings.filterwarnings("ignore", message="HarfBuzz-Subset", category=DeprecationWarning)
     html = render_html(context, lang)
     doc = context["doc"]
@@ -24,3 +23,17 @@ def render_pdf(context: dict, lang: str = "fr", facturx: bool = True) -> bytes:
     xml = build_xml(context)  # checked against the XSD there, once
     finisher = attach.facturx(xml, doc["number"], type_code(doc["kind"]), doc["date"], context["company"]["name"], lang)
     return HTML(string=html).write_pdf(pdf_variant="pdf/a-3b", finisher=finisher)
+
+
+@lru_cache(maxsize=1)
+def _weasyprint():
+    """WeasyPrint, imported with the system libraries it looks for remembered across runs (render/libraries.py),
+    and the font subsetting library checked, once per process (render/fonts.py)."""
+    from koban_cli.render import libraries
+    from koban_cli.render.fonts import check_subsetting
+
+    with libraries.remembered():
+        import weasyprint
+
+        check_subsetting()
+    return weasyprint
