@@ -14,7 +14,6 @@ def validated_invoice(koban) -> str:
     return koban.json("invoice", "validate", draft, "--date", "2026-11-27")["number"]
 
 
-
 def test_the_first_print_of_an_invoice_imports_no_network_client(koban, tmp_path):
     number = validated_invoice(koban)
     for output in ("first.pdf", "again.pdf"):  # the first print renders and archives; the next reads the archive
@@ -55,3 +54,31 @@ def test_the_xml_of_an_invoice_is_schema_checked_once_on_its_first_print(koban, 
     assert len(checks) == 1
     koban("invoice", "pdf", number, "-o", str(tmp_path / "again.pdf"))  # the archived original: not rendered again
     assert len(checks) == 1
+
+
+def test_a_subcommand_is_built_alone_and_help_still_lists_them_all(koban, monkeypatch, tmp_path):
+    """`koban invoice pdf` builds the pdf command only (each command costs the reading of its signature)."""
+    import typer.main
+
+    from koban_cli.cli.invoices import app as invoices
+
+    built, real = [], typer.main.get_command_from_info
+
+    def recorded(command_info, **kwargs):
+        command = real(command_info, **kwargs)
+        built.append(command.name)
+        return command
+
+    monkeypatch.setattr(typer.main, "get_command_from_info", recorded)
+    number = validated_invoice(koban)
+    invoice_commands = {
+        info.name or typer.main.get_command_name(info.callback.__name__) for info in invoices.registered_commands
+    }
+    built.clear()
+    koban("invoice", "pdf", number, "-o", str(tmp_path / "first.pdf"))
+    assert [name for name in built if name in invoice_commands] == ["pdf"]
+    built.clear()
+    listed = koban("invoice", "--help").output
+    assert set(built) >= invoice_commands and len(invoice_commands) > 10
+    assert all(f"  {name} " in listed for name in invoice_commands)
+    assert "'pdf'" in koban("invoice", "pdff", ok=False).output  # a typo is answered with the close names

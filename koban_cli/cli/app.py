@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import errno
 import importlib
 from typing import Annotated, Optional
@@ -21,10 +22,15 @@ class KobanGroup(TyperGroup):
     def list_commands(self, ctx):
         return list(super().list_commands(ctx)) + list(NOUNS)
 
+    def resolve_command(self, ctx, args):
+        ctx.meta[_NEXT] = args[1] if len(args) > 1 else None  # the noun's subcommand, if one follows
+        return super().resolve_command(ctx, args)
+
     def get_command(self, ctx, name):
         if name not in NOUNS:
             return super().get_command(ctx, name)
-        command = typer.main.get_command(importlib.import_module(NOUNS[name][0]).app)
+        subcommand = ctx.meta.get(_NEXT) if ctx is not None else None
+        command = _noun_command(importlib.import_module(NOUNS[name][0]).app, subcommand)
         command.name = name
         return command
 
@@ -65,6 +71,27 @@ class KobanGroup(TyperGroup):
             else:
                 typer.echo(f"Error: the ledger refused the change ({reason}); nothing was changed", err=True)
             raise typer.Exit(1) from None
+
+
+_NEXT = "koban_cli.subcommand"
+
+
+def _noun_command(noun: typer.Typer, subcommand: str | None):
+    """The noun's group, with only the subcommand about to run when it is one of its commands (building all
+    of them, each from its function's signature, is most of the cost of starting `koban invoice pdf`)."""
+    group = noun.registered_callback or noun.info.callback or len(noun.registered_commands) > 1
+    if not group or noun.registered_groups or noun._add_completion:  # typer's own way, unchanged
+        return typer.main.get_command(noun)
+    wanted = [info for info in noun.registered_commands if _name(info) == subcommand]
+    if not wanted:  # --help, a typo (answered with the names of all), nothing
+        return typer.main.get_command(noun)
+    one = copy.copy(noun)
+    one.registered_commands = wanted
+    return typer.main.get_group(one)
+
+
+def _name(info) -> str:
+    return info.name or typer.main.get_command_name(info.callback.__name__)
 
 
 # A full disk, a read-only file system, missing rights: the user can fix these, so no traceback.
