@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlmodel import select
@@ -10,7 +12,7 @@ from koban_cli.db.engine import Ledger
 from koban_cli.db.models import Product
 from koban_cli.domain.accounting import check_account
 from koban_cli.domain.kinds import ProductKind
-from koban_cli.domain.values import money_str, number_str
+from koban_cli.domain.money import Money
 from koban_cli.errors import AlreadyExists, InvalidValue
 from koban_cli.services import checks, lookup
 
@@ -48,7 +50,7 @@ def consistent(product: Product) -> Product:
 
 def add_product(
     ledger: Ledger, ref: str, name: str, price: Decimal, vat: Decimal, kind: str = "goods", **options
-) -> dict:
+) -> ProductRecord:
     ref = checks.code(ref, "product reference")
     _check_choice(kind, KINDS, "kind")
     fields = KIND_DEFAULTS[kind] | {k: v for k, v in options.items() if v is not None}
@@ -62,7 +64,7 @@ def add_product(
         return product_view(product)
 
 
-def edit_product(ledger: Ledger, ref: str, **changes) -> dict:
+def edit_product(ledger: Ledger, ref: str, **changes) -> ProductRecord:
     if changes.get("name") is not None:
         changes["name"] = checks.name(changes["name"])
     if changes.get("account") is not None:
@@ -74,12 +76,12 @@ def edit_product(ledger: Ledger, ref: str, **changes) -> dict:
         return product_view(product)
 
 
-def show_product(ledger: Ledger, ref: str) -> dict:
+def show_product(ledger: Ledger, ref: str) -> ProductRecord:
     with ledger.read() as session:
         return product_view(lookup.product(session, ref))
 
 
-def list_products(ledger: Ledger, kind: str | None = None) -> list[dict]:
+def list_products(ledger: Ledger, kind: str | None = None) -> list[ProductRecord]:
     _check_choice(kind, KINDS, "kind")
     with ledger.read() as session:
         query = select(Product).order_by(Product.ref)
@@ -88,35 +90,40 @@ def list_products(ledger: Ledger, kind: str | None = None) -> list[dict]:
         return [product_view(p) for p in session.exec(query)]
 
 
-# The keys of `product_view`, for the header of an empty CSV list.
-VIEW_FIELDS = (
-    "ref",
-    "name",
-    "kind",
-    "price",
-    "vat_rate",
-    "unit",
-    "period",
-    "cost",
-    "deliverable",
-    "stock_tracked",
-    "alert_below",
-    "account",
-)
+@dataclass(frozen=True, slots=True)
+class ProductRecord:
+    """A product as `product show` and `product list` print it."""
+
+    ref: str
+    name: str
+    kind: ProductKind
+    price: Money
+    vat_rate: Decimal
+    unit: str
+    period: str | None
+    cost: Money | None
+    deliverable: bool
+    stock_tracked: bool
+    alert_below: Decimal | None
+    account: str | None  # None: the company's account for the kind
 
 
-def product_view(product: Product) -> dict:
-    return {
-        "ref": product.ref,
-        "name": product.name,
-        "kind": product.kind,
-        "price": money_str(product.price),
-        "vat_rate": number_str(product.vat_rate),
-        "unit": product.unit,
-        "period": product.period,
-        "cost": money_str(product.cost),
-        "deliverable": product.deliverable,
-        "stock_tracked": product.stock_tracked,
-        "alert_below": number_str(product.alert_below),
-        "account": product.account,  # None: the company's account for the kind
-    }
+# The fields of `ProductRecord`, for the header of an empty CSV list.
+VIEW_FIELDS = tuple(field.name for field in dataclasses.fields(ProductRecord))
+
+
+def product_view(product: Product) -> ProductRecord:
+    return ProductRecord(
+        ref=product.ref,
+        name=product.name,
+        kind=ProductKind(product.kind),
+        price=Money.of(product.price),
+        vat_rate=product.vat_rate,
+        unit=product.unit,
+        period=product.period,
+        cost=None if product.cost is None else Money.of(product.cost),
+        deliverable=product.deliverable,
+        stock_tracked=product.stock_tracked,
+        alert_below=product.alert_below,
+        account=product.account,
+    )
