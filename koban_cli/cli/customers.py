@@ -73,7 +73,8 @@ def add(
     fields["kind"] = "individual" if individual else "company"
     from koban_cli.services import parties
 
-    output.created(parties.add_customer(state.ledger(), code, **fields), fmt, code)
+    customer = parties.add_customer(state.ledger(), code, **fields)
+    output.created({"ref": customer.code} | output.fields_of(customer), fmt, code)
 
 
 @app.command()
@@ -125,7 +126,7 @@ def list_(fmt: FormatOpt = FORMAT_DEFAULT) -> None:
     # the list keeps the columns scripts already read; `customer show` gives every detail (kind, delivery...)
     fields = ["code", "name", "email", "address", "postcode", "city", "country", "siren", "vat_number"]
     fields.append("payment_terms_days")
-    rows = [{key: row[key] for key in fields} for row in rows]
+    rows = [{key: getattr(row, key) for key in fields} for row in rows]
     output.show_rows(rows, COLUMNS, fmt, "Customers", fields=fields)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlmodel import select
 
@@ -11,11 +13,92 @@ from koban_cli.db.engine import Ledger
 from koban_cli.db.models import Company, Customer, NumberSequence, Supplier
 from koban_cli.domain.accounting import check_auxiliary, check_override, customer_account
 from koban_cli.domain.fec import check_year_end
+from koban_cli.domain.kinds import CustomerKind
 from koban_cli.domain.numbering import DEFAULT_PREFIXES, GLOBAL, check_pattern, check_prefix, format_number
 from koban_cli.domain.reminders import parse_levels
 from koban_cli.errors import AlreadyExists, InvalidValue
 from koban_cli.services import checks, lookup
-from koban_cli.services.views import company_view, customer_view
+from koban_cli.services.views import COMPANY_FIELDS, CUSTOMER_FIELDS
+from koban_cli.services.views import company_view as company_view  # what an invoice freezes, for payments/
+from koban_cli.services.views import customer_view as customer_view
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyRecord:
+    """The company as `company show` and `company set` print it (the fields of `views.COMPANY_FIELDS`)."""
+
+    name: str
+    address: str
+    postcode: str
+    city: str
+    country: str
+    siren: str
+    vat_number: str
+    iban: str
+    bic: str
+    email: str
+    phone: str
+    legal_form: str
+    capital: str
+    rcs: str
+    logo: str | None
+    payment_terms_days: int
+    late_penalty_rate: Decimal | None
+    vat_exempt: bool
+    allow_negative_stock: bool
+    number_pattern: str
+    global_sequence: bool
+    template_dir: str | None
+    fiscal_year_end: str
+    vat_on_debits: bool
+    strict_mentions: bool
+    reminder_levels: str
+    prefixes: dict[str, str]  # every document kind's prefix, the defaults included
+    accounts: dict[str, str]  # the chart: every role's account, the defaults included
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerRecord:
+    """A customer as `customer show` prints it: the details (`views.CUSTOMER_FIELDS`) and how it is booked."""
+
+    code: str
+    name: str
+    email: str
+    address: str
+    postcode: str
+    city: str
+    country: str
+    siren: str
+    vat_number: str
+    payment_terms_days: int | None
+    kind: CustomerKind
+    vat_regime: str | None
+    delivery_address: str | None
+    delivery_postcode: str | None
+    delivery_city: str | None
+    delivery_country: str | None
+    account: str  # the auxiliary account entries are posted to
+    no_email: bool
+    no_reminders: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SupplierRecord:
+    """A supplier as `supplier list` prints it."""
+
+    code: str
+    name: str
+    email: str
+
+
+@dataclass(frozen=True, slots=True)
+class SupplierAdded:
+    """What `supplier add` prints: the reference made, then the supplier."""
+
+    ref: str
+    code: str
+    name: str
+    email: str
 
 
 def _checked_identity(changes: dict) -> dict:
@@ -46,7 +129,7 @@ def set_company(
     today: dt.date | None = None,
     accounts: dict[str, str] | None = None,
     **changes,
-) -> dict:
+) -> CompanyRecord:
     changes = _checked_identity(changes)
     if changes.get("fiscal_year_end") is not None:
         changes["fiscal_year_end"] = check_year_end(changes["fiscal_year_end"])
@@ -78,7 +161,7 @@ def set_company(
         if not company.name:
             raise InvalidValue("the company needs a --name")
         session.add(company)
-        return company_view(company)
+        return company_record(company)
 
 
 def _check_numbering_change(session, before: tuple, company: Company, today: dt.date) -> None:
@@ -108,9 +191,20 @@ def _check_numbering_change(session, before: tuple, company: Company, today: dt.
             )
 
 
-def show_company(ledger: Ledger) -> dict:
+def show_company(ledger: Ledger) -> CompanyRecord:
     with ledger.read() as session:
-        return company_view(lookup.company(session))
+        return company_record(lookup.company(session))
+
+
+def company_record(company: Company) -> CompanyRecord:
+    """`company show`: the details, and the prefixes and accounts with the defaults filled in."""
+    from koban_cli.domain.accounting import DEFAULT_ACCOUNTS
+
+    return CompanyRecord(
+        **{key: getattr(company, key) for key in COMPANY_FIELDS},
+        prefixes=DEFAULT_PREFIXES | json.loads(company.prefixes or "{}"),
+        accounts=DEFAULT_ACCOUNTS | json.loads(company.accounts or "{}"),
+    )
 
 
 def _checked_account(changes: dict) -> dict:
@@ -119,7 +213,7 @@ def _checked_account(changes: dict) -> dict:
     return changes
 
 
-def add_customer(ledger: Ledger, code: str, **fields) -> dict:
+def add_customer(ledger: Ledger, code: str, **fields) -> CustomerRecord:
     fields = _checked_account(_checked_identity({k: v for k, v in fields.items() if v is not None}))
     code = checks.code(code, "customer code")
     with ledger.write() as session:
@@ -127,10 +221,10 @@ def add_customer(ledger: Ledger, code: str, **fields) -> dict:
             raise AlreadyExists(f'customer "{code}" already exists (use: koban customer edit {code} …)')
         customer = Customer(code=code, **fields)
         session.add(customer)
-        return {"ref": code} | customer_record(customer)
+        return customer_record(customer)
 
 
-def edit_customer(ledger: Ledger, code: str, **changes) -> dict:
+def edit_customer(ledger: Ledger, code: str, **changes) -> CustomerRecord:
     changes = _checked_account(_checked_identity(changes))
     with ledger.write() as session:
         customer = lookup.customer(session, code)
@@ -139,38 +233,37 @@ def edit_customer(ledger: Ledger, code: str, **changes) -> dict:
         return customer_record(customer)
 
 
-def show_customer(ledger: Ledger, code: str) -> dict:
+def show_customer(ledger: Ledger, code: str) -> CustomerRecord:
     with ledger.read() as session:
         return customer_record(lookup.customer(session, code))
 
 
-def list_customers(ledger: Ledger) -> list[dict]:
+def list_customers(ledger: Ledger) -> list[CustomerRecord]:
     with ledger.read() as session:
-        return [customer_view(c) for c in session.exec(select(Customer).order_by(Customer.code))]
+        return [customer_record(c) for c in session.exec(select(Customer).order_by(Customer.code))]
 
 
-def customer_record(customer: Customer) -> dict:
+def customer_record(customer: Customer) -> CustomerRecord:
     """`customer show`: the details and the auxiliary account entries are posted to."""
-    return customer_view(customer) | {
-        "account": customer_account(customer.code, customer.account),
-        "no_email": customer.no_email,
-        "no_reminders": customer.no_reminders,
-    }
+    details = {key: getattr(customer, key) for key in CUSTOMER_FIELDS}
+    return CustomerRecord(
+        **details | {"kind": CustomerKind(customer.kind)},
+        account=customer_account(customer.code, customer.account),
+        no_email=customer.no_email,
+        no_reminders=customer.no_reminders,
+    )
 
 
-def add_supplier(ledger: Ledger, code: str, name: str, email: str | None = None) -> dict:
+def add_supplier(ledger: Ledger, code: str, name: str, email: str | None = None) -> SupplierAdded:
     code = checks.code(code, "supplier code")
     with ledger.write() as session:
         if session.exec(select(Supplier).where(Supplier.code == code)).first():
             raise AlreadyExists(f'supplier "{code}" already exists')
         supplier = Supplier(code=code, name=checks.name(name), email=checks.email(email or ""))
         session.add(supplier)
-        return {"ref": supplier.code, "code": supplier.code, "name": supplier.name, "email": supplier.email}
+        return SupplierAdded(supplier.code, supplier.code, supplier.name, supplier.email)
 
 
-def list_suppliers(ledger: Ledger) -> list[dict]:
+def list_suppliers(ledger: Ledger) -> list[SupplierRecord]:
     with ledger.read() as session:
-        return [
-            {"code": s.code, "name": s.name, "email": s.email}
-            for s in session.exec(select(Supplier).order_by(Supplier.code))
-        ]
+        return [SupplierRecord(s.code, s.name, s.email) for s in session.exec(select(Supplier).order_by(Supplier.code))]
