@@ -180,7 +180,7 @@ def assert_books_balance(ledger, start, end):
         assert entry.debit == entry.credit, entry
         assert all(line.debit >= 0 and line.credit >= 0 and not (line.debit and line.credit) for line in entry.lines)
     assert sum(e.debit for e in entries) == sum(e.credit for e in entries)
-    grosses = {row["number"]: D(row["gross"]) for row in invoice_list.list_invoices(ledger, TODAY) if row["number"]}
+    grosses = {row.number: D(row.gross_cents) / 100 for row in invoice_list.invoice_rows(ledger, TODAY) if row.number}
     sales = [e for e in entries if e.journal == "VE"]
     assert sorted(e.piece for e in sales) == sorted(grosses)
     for entry in sales:  # the customer line carries the invoice's frozen gross

@@ -48,5 +48,5 @@ def test_two_processes_validating_at_once_give_a_gapless_sequence(catalogue, db_
     for worker in workers:
         _, err = worker.communicate(timeout=120)
         assert worker.returncode == 0, err
-    numbers = sorted(row["number"] for row in invoice_list.list_invoices(catalogue, TODAY))
+    numbers = sorted(row.number for row in invoice_list.invoice_rows(catalogue, TODAY))
     assert numbers == [f"FA-2026-{n:04d}" for n in range(1, 41)]

@@ -55,10 +55,10 @@ def test_two_drafts_can_never_bill_the_same_quantities(catalogue, order):
 
 
 def test_a_refused_action_leaves_no_trace(catalogue, order):
-    before = invoice_list.list_invoices(catalogue, TODAY)
+    before = invoice_list.invoice_rows(catalogue, TODAY)
     with pytest.raises(OverInvoicing):
         invoicing.partial(catalogue, order, TODAY, picks={1: D(1), 2: D(11)})  # line 1 fine, line 2 too much
-    assert invoice_list.list_invoices(catalogue, TODAY) == before
+    assert invoice_list.invoice_rows(catalogue, TODAY) == before
 
 
 def test_crediting_a_deposit_gives_its_amount_back_to_the_order_and_the_balance_deducts_only_the_rest(catalogue, order):
@@ -88,7 +88,7 @@ def test_the_sequence_restarts_each_year(catalogue):
         ref = invoicing.create(catalogue, "BOB", day)["ref"]
         invoicing.add_line(catalogue, ref, LineInput(product="DAY"))
         invoices.validate(catalogue, ref, day)
-    assert [r["number"] for r in invoice_list.list_invoices(catalogue, TODAY)] == ["FA-2025-0001", "FA-2026-0001"]
+    assert [r.number for r in invoice_list.invoice_rows(catalogue, TODAY)] == ["FA-2025-0001", "FA-2026-0001"]
 
 
 def test_reopening_an_existing_ledger_keeps_everything(catalogue, order, db_path):
@@ -132,8 +132,6 @@ def test_a_ledger_made_at_the_first_migration_is_upgraded_keeping_every_row(tmp_
         conn.exec_driver_sql("PRAGMA foreign_keys=ON")
     upgraded = Ledger(ledger_url(str(path)))
     assert schema_version(upgraded.engine) == SCHEMA_HEAD
-    rows = invoice_list.list_invoices(upgraded, TODAY)
-    assert [(r["number"], r["customer"], r["net"], r["gross"]) for r in rows] == [
-        ("FA-2026-0001", "OLD", "123.45", "148.14")
-    ]
+    rows = invoice_list.invoice_rows(upgraded, TODAY)
+    assert [(r.number, r.customer, r.net_cents, r.gross_cents) for r in rows] == [("FA-2026-0001", "OLD", 12345, 14814)]
     assert invoice_view.show(upgraded, "FA-2026-0001", TODAY)["lines"][0]["description"] == "Audit"

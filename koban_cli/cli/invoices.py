@@ -305,10 +305,35 @@ def list_(
     """
     from koban_cli.services.invoicing import listing as invoice_list
 
-    rows = invoice_list.list_invoices(
+    rows = invoice_list.invoice_rows(
         state.ledger(), as_of, order, customer, status, kind, date_from, date_to, unpaid, overdue
     )
-    output.show_rows(rows, COLUMNS, fmt, "Invoices", negative=is_credit_note)
+    output.show_rows(invoice_dicts(rows), COLUMNS, fmt, "Invoices", negative=is_credit_note)
+
+
+def invoice_dicts(rows) -> list[dict]:
+    """`invoice list` rows (listing.InvoiceRow, money in cents) as JSON gives them: one pass, no Money per cell."""
+    from koban_cli.domain.values import cents_str
+
+    return [
+        {
+            "ref": ref,
+            "number": number,
+            "kind": kind,
+            "status": status,
+            "payment_status": paid_status,
+            "customer": customer,
+            "order": order,
+            "date": day.isoformat(),
+            "due_date": due.isoformat() if due else None,
+            "net": cents_str(net),
+            "gross": cents_str(gross),
+            "paid": cents_str(paid),
+            "days_late": late,
+            "sent_at": output.plain(sent_at) if sent_at else None,
+        }
+        for ref, number, kind, status, paid_status, customer, order, day, due, net, gross, paid, late, sent_at in rows
+    ]
 
 
 def is_credit_note(row: dict) -> bool:
