@@ -240,7 +240,8 @@ def main() -> None:
         )
 
         seconds, peak, out = koban(db, "contract", "bill-due", "--as-of", "2026-01-01", "--format", "json")
-        made = len(json.loads(out))
+        billed = json.loads(out)
+        made = len(billed)
         chained = raw_chain(made, folder)
         table.append(
             (
@@ -277,14 +278,21 @@ def main() -> None:
             )
         )
 
-        one, peak, _ = koban(db, "invoice", "pdf", "FA-2026-0002", "-o", str(folder / "one.pdf"))
-        bare_pdf = best(3, [sys.executable, "-c", BARE_PDF])
+        # First prints (each renders and archives its invoice), alternating with the baseline so that both see
+        # the same machine; invoices billed on 2026-01-01, outside the --all period below
+        firsts, bares = [], []
+        for row in billed[-5:]:
+            bares.append(run([sys.executable, "-c", BARE_PDF])[0])
+            firsts.append(koban(db, "invoice", "pdf", row["invoice"], "-o", str(folder / "one.pdf"), "--force")[:2])
+        one, bare_pdf = min(seconds for seconds, _ in firsts), min(bares)
+        spread = sorted(seconds / bare_pdf for seconds, _ in firsts)
         table.append(
             (
-                "invoice pdf (one, first print, whole process)",
+                f"invoice pdf (one, first print, whole process; best of {len(firsts)})",
                 f"{one:.2f} s",
-                f"{one / bare_pdf:.1f}x a bare WeasyPrint PDF/A ({bare_pdf:.2f} s)",
-                f"{peak:.0f} MB",
+                f"{one / bare_pdf:.2f}x a bare WeasyPrint PDF/A ({bare_pdf:.2f} s; target 1.5x; "
+                f"all runs {spread[0]:.2f}-{spread[-1]:.2f}x)",
+                f"{max(peak for _, peak in firsts):.0f} MB",
             )
         )
         bulk = ["invoice", "pdf", "--all", "--from", "2025-12-01", "--to", "2025-12-01", "--outdir"]
