@@ -107,7 +107,7 @@ def contracts_ledger(tmp_path, count):
     parties.add_customer(ledger, "ACME", name="ACME SAS")
     products.add_product(ledger, "HOST", "Hébergement", D("49.00"), D(20), "subscription")
     for _ in range(count):
-        number = contracts.create(ledger, dt.date(2026, 1, 1), customer="ACME", auto=True)["number"]
+        number = contracts.create(ledger, dt.date(2026, 1, 1), customer="ACME", auto=True).number
         contracts.add_line(ledger, number, LineInput(product="HOST"))
     return path, ledger
 
@@ -156,7 +156,7 @@ def test_a_backup_taken_during_bill_due_opens_as_a_usable_ledger(tmp_path):
     assert process.returncode == 0
     taken = Ledger(ledger_url(str(copy)))
     assert maintenance.verify(taken) == []
-    assert ledger_info.info(taken)["quick_check"] == "ok"
+    assert ledger_info.info(taken).quick_check == "ok"
     taken.close()
     ledger.close()
 
@@ -215,13 +215,13 @@ def test_random_operations_always_leave_verify_clean(tmp_path_factory, plan):
     for action, value in plan:
         try:
             if action == "deposit":
-                ref = invoicing.deposit(ledger, number, TODAY, percent=D(value))["ref"]
+                ref = invoicing.deposit(ledger, number, TODAY, percent=D(value)).ref
             elif action == "partial":
-                ref = invoicing.partial(ledger, number, TODAY, percent=D(value))["ref"]
+                ref = invoicing.partial(ledger, number, TODAY, percent=D(value)).ref
             elif action == "balance":
-                ref = invoicing.balance(ledger, number, TODAY)["ref"]
+                ref = invoicing.balance(ledger, number, TODAY).ref
             elif action == "credit" and validated:
-                ref = invoices.credit(ledger, validated[-1], TODAY, amount=D(value))["ref"]
+                ref = invoices.credit(ledger, validated[-1], TODAY, amount=D(value)).ref
             elif action == "pay" and validated:
                 invoices.pay(ledger, validated[0], D(value), TODAY)
                 continue
@@ -237,7 +237,7 @@ def test_random_operations_always_leave_verify_clean(tmp_path_factory, plan):
                 continue
             else:
                 continue
-            validated.append(invoices.validate(ledger, ref, TODAY)["number"])
+            validated.append(invoices.validate(ledger, ref, TODAY).number)
         except KobanError:
             pass
         assert maintenance.verify(ledger) == [], (action, value)

@@ -41,5 +41,5 @@ def copy(
         result = copying.copy(state.ledger(), target, force=force)
     finally:
         target.close()
-    replaced = " (the target's previous rows replaced)" if result["replaced"] else ""
-    output.created(result, fmt, f"{result['rows']} rows in {result['tables']} tables copied and verified{replaced}")
+    replaced = " (the target's previous rows replaced)" if result.replaced else ""
+    output.created(result, fmt, f"{result.rows} rows in {result.tables} tables copied and verified{replaced}")

@@ -30,7 +30,7 @@ def verify(
     from koban_cli.services.ledger import anchor, maintenance
 
     given = anchor.read(anchor_file) if anchor_file else None
-    findings = [finding.as_dict() for finding in maintenance.verify(state.ledger(), given)]
+    findings = maintenance.verify(state.ledger(), given)
     if fmt == Format.table and not findings:
         typer.echo("The ledger is sound: every check passed.")
     else:
@@ -38,7 +38,7 @@ def verify(
             findings, [Col("check", "Check"), Col("ref", "Document"), Col("message", "Problem")], fmt, "Problems"
         )
     for finding in findings:
-        typer.echo(f"Error: {finding['check']}: {finding['ref']}: {finding['message']}", err=True)
+        typer.echo(f"Error: {finding.check}: {finding.ref}: {finding.message}", err=True)
     if findings:
         raise typer.Exit(1)
 
@@ -53,8 +53,8 @@ def backup(
     from koban_cli.services.ledger import maintenance
 
     result = maintenance.backup(state.ledger(), destination, force)
-    typer.echo(f"{result['backup']} ({result['bytes']} bytes)")
-    typer.echo(f"{result['anchor']} (the chain's head in this copy: keep it elsewhere too)")
+    typer.echo(f"{result.backup} ({result.bytes} bytes)")
+    typer.echo(f"{result.anchor} (the chain's head in this copy: keep it elsewhere too)")
 
 
 def restore(source: Annotated[Path, typer.Argument(help="The backup to restore.")], force: Force = False) -> None:
@@ -67,7 +67,7 @@ def restore(source: Annotated[Path, typer.Argument(help="The backup to restore."
 
     url = ledger_url(state.explicit_db())
     result = maintenance.restore(Path(url.removeprefix("sqlite:///")), source, force)
-    typer.echo(f"{result['ledger']} restored from {result['restored']} (schema {result['schema']})")
+    typer.echo(f"{result.ledger} restored from {result.restored} (schema {result.schema})")
 
 
 def info(fmt: FormatOpt = FORMAT_DEFAULT) -> None:

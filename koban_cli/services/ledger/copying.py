@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from decimal import Decimal
+from dataclasses import dataclass
 
 from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.engine import Connection
@@ -18,11 +18,23 @@ from sqlmodel import Session, SQLModel
 from koban_cli.db.engine import Ledger
 from koban_cli.db.integrity_sql import CURRENT_TRIGGERS
 from koban_cli.db.models import Invoice, SalesOrder
-from koban_cli.domain.values import money_str
+from koban_cli.domain.money import Money
 from koban_cli.errors import KobanError
 from koban_cli.services.ledger import archive, maintenance
 
 CHUNK = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class CopyMade:
+    """A ledger copied and checked: how many rows and tables, whether the target's rows were replaced, the totals
+    found equal on both sides."""
+
+    rows: int
+    tables: int
+    replaced: bool
+    invoiced_gross: Money
+    orders_net: Money
 
 
 class _Within:
@@ -42,7 +54,7 @@ class _Within:
         yield self.connection
 
 
-def copy(source: Ledger, target: Ledger, force: bool = False) -> dict:
+def copy(source: Ledger, target: Ledger, force: bool = False) -> CopyMade:
     """Copy every row of `source` into `target` (emptied first with `force`), all of it checked, or nothing."""
     if source.engine.url == target.engine.url:
         raise KobanError("the target is the ledger being copied; give another database with --to")
@@ -77,13 +89,13 @@ def copy(source: Ledger, target: Ledger, force: bool = False) -> dict:
                     f"the copy does not verify ({problems[0].check}: {problems[0].message}); "
                     f"nothing was written to the target"
                 )
-    return {
-        "rows": sum(counts.values()),
-        "tables": len(counts),
-        "replaced": bool(filled),
-        "invoiced_gross": sums[0],
-        "orders_net": sums[1],
-    }
+    return CopyMade(
+        rows=sum(counts.values()),
+        tables=len(counts),
+        replaced=bool(filled),
+        invoiced_gross=sums[0],
+        orders_net=sums[1],
+    )
 
 
 @contextmanager
@@ -119,11 +131,11 @@ def _count(conn: Connection, table) -> int:
     return conn.execute(select(func.count()).select_from(table)).scalar()
 
 
-def _sums(conn: Connection) -> tuple[str, str]:
+def _sums(conn: Connection) -> tuple[Money, Money]:
     """Gross of every invoice and net of every order; a ledger without any is 0.00 (SUM over no row is NULL)."""
     gross = conn.execute(select(func.sum(Invoice.gross))).scalar()
     net = conn.execute(select(func.sum(SalesOrder.net))).scalar()
-    return money_str(gross or Decimal(0)), money_str(net or Decimal(0))
+    return Money.of(gross), Money.of(net)
 
 
 def _reset_sequences(conn: Connection, tables) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, select, text
@@ -21,15 +22,34 @@ COUNTED = (
 )
 
 
-def info(ledger: Ledger) -> dict:
+@dataclass(frozen=True, slots=True)
+class LedgerInfo:
+    """The ledger in use, its schema, its integrity (SQLite) and how many of each record it holds."""
+
+    ledger: str
+    schema_version: str | None
+    koban_schema: str  # the newest revision this koban knows
+    bytes: int | None  # SQLite: the file's size
+    quick_check: str | None  # SQLite: "ok" when the file is sound
+    customers: int
+    products: int
+    quotes: int
+    orders: int
+    invoices: int
+    contracts: int
+    deliveries: int
+    projects: int
+
+
+def info(ledger: Ledger) -> LedgerInfo:
     with ledger.read_core() as connection:
         counts = {name: connection.execute(select(func.count()).select_from(table)).scalar() for name, table in COUNTED}
         integrity = connection.execute(text("PRAGMA quick_check")).scalar() if ledger.is_sqlite else None
-    return {
-        "ledger": ledger.where,
-        "schema_version": schema_version(ledger.engine),
-        "koban_schema": SCHEMA_HEAD,  # the newest revision this koban knows
-        "bytes": Path(ledger.where).stat().st_size if ledger.is_sqlite else None,
-        "quick_check": integrity,
+    return LedgerInfo(
+        ledger=ledger.where,
+        schema_version=schema_version(ledger.engine),
+        koban_schema=SCHEMA_HEAD,
+        bytes=Path(ledger.where).stat().st_size if ledger.is_sqlite else None,
+        quick_check=integrity,
         **counts,
-    }
+    )

@@ -41,14 +41,32 @@ from koban_cli.services.ledger import archive, seal
 from koban_cli.services.numbering import prefix_for
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
+    """One broken invariant: which check, the document (or sequence) it is about, what is wrong."""
+
     check: str
     ref: str | None
     message: str
 
-    def as_dict(self) -> dict:
-        return {"check": self.check, "ref": self.ref, "message": self.message}
+
+@dataclass(frozen=True, slots=True)
+class BackupMade:
+    """A backup taken: its file and size, the anchor of its chain beside it, the archived files it took."""
+
+    backup: Path
+    bytes: int
+    anchor: Path
+    archive: Path | None
+
+
+@dataclass(frozen=True, slots=True)
+class Restored:
+    """A ledger put back from a backup, and the schema revision it holds."""
+
+    restored: Path
+    ledger: Path
+    schema: str
 
 
 def verify(ledger: Ledger, anchor: dict | None = None) -> list[Finding]:
@@ -287,7 +305,7 @@ def _path(ledger: Ledger) -> Path:
     return Path(ledger.engine.url.database)
 
 
-def backup(ledger: Ledger, destination: Path, force: bool = False) -> dict:
+def backup(ledger: Ledger, destination: Path, force: bool = False) -> BackupMade:
     """A consistent copy taken with SQLite's online backup API, even while others write."""
     if destination.exists() and not force:
         raise KobanError(f'"{destination}" exists; use --force to overwrite it')
@@ -302,12 +320,12 @@ def backup(ledger: Ledger, destination: Path, force: bool = False) -> dict:
         raise KobanError(_cannot_copy("the backup", destination, exc)) from None
     finally:
         source.close()
-    return {
-        "backup": str(destination),
-        "bytes": destination.stat().st_size,
-        "anchor": str(_anchor_copy(destination)),
-        "archive": _archive_copy(ledger, destination),
-    }
+    return BackupMade(
+        backup=destination,
+        bytes=destination.stat().st_size,
+        anchor=_anchor_copy(destination),
+        archive=_archive_copy(ledger, destination),
+    )
 
 
 def _anchor_copy(destination: Path) -> Path:
@@ -338,17 +356,17 @@ def _cannot_copy(what: str, path: Path, exc: sqlite3.Error) -> str:
     return f'cannot write {what} "{path}": {exc}'
 
 
-def _archive_copy(ledger: Ledger, destination: Path) -> str | None:
+def _archive_copy(ledger: Ledger, destination: Path) -> Path | None:
     """The archived invoice files go with the copy (`<copy>.archive/`)."""
     source = archive.folder(ledger)
     if source is None or not source.is_dir():
         return None
     target = destination.with_name(destination.name + ".archive")
     files.copy_private(source, target)
-    return str(target)
+    return target
 
 
-def restore(ledger_file: Path, source: Path, force: bool = False) -> dict:
+def restore(ledger_file: Path, source: Path, force: bool = False) -> Restored:
     """Put a backup back in place of the ledger (refused over an existing ledger without --force)."""
     if not source.is_file():
         raise KobanError(f'backup "{source}" does not exist')
@@ -377,4 +395,4 @@ def restore(ledger_file: Path, source: Path, force: bool = False) -> dict:
     archived = source.with_name(source.name + ".archive")
     if archived.is_dir():  # the archived invoice files the backup took with it
         files.copy_private(archived, ledger_file.with_name(ledger_file.name + ".archive"))
-    return {"restored": str(source), "ledger": str(ledger_file), "schema": version[0]}
+    return Restored(restored=source, ledger=ledger_file, schema=version[0])
