@@ -58,7 +58,7 @@ def import_(
     else:
         result = imports.run(state.ledger(), kind, data, dry_run, update, delimiter, encoding)
     if fmt == Format.json:
-        output.emit_json(result.as_dict())
+        output.emit_json(result)
     elif not result.errors:
         verb = "would create" if dry_run else "created"
         typer.echo(f"{kind}: {verb} {result.created}, {'would update' if dry_run else 'updated'} {result.updated}")

@@ -7,7 +7,7 @@ steps: `check` turns parsed rows into a plan and problems without writing,
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Iterator, NamedTuple, Protocol
@@ -76,18 +76,13 @@ class Column:
     aliases: tuple[str, ...] = ()
 
 
-@dataclass
-class Result:
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """What an import created and updated (or would, on a dry run), or its problems and nothing written."""
+
     created: int = 0
     updated: int = 0
-    errors: list[Problem] = field(default_factory=list)
-
-    def as_dict(self) -> dict:
-        return {
-            "created": self.created,
-            "updated": self.updated,
-            "errors": [{"line": p.line, "column": p.column, "message": p.message} for p in self.errors],
-        }
+    errors: tuple[Problem, ...] = ()
 
 
 class Row(NamedTuple):
@@ -313,29 +308,29 @@ def run(
     delimiter: str | None = None,
     encoding: str | None = None,
     progress: Callable[[int, int], None] | None = None,
-) -> Result:
+) -> ImportResult:
     """Import a file: all rows or none. The file is never held as parsed rows: a kind that plans reads it
     twice (check, then write), a `Loader` once."""
     from koban_cli.services.import_kinds import IMPORTERS
 
     parsed = Parsed(kind, data, delimiter, encoding, update)
     if parsed.problems:
-        return Result(errors=parsed.problems)
+        return ImportResult(errors=tuple(parsed.problems))
     importer = IMPORTERS[kind]
     try:
         if hasattr(importer, "load"):
             with ledger.read_core() if dry_run else ledger.write_core() as connection:
                 created, updated, problems = importer.load(connection, parsed.stream(progress), write=not dry_run)
                 _refuse(parsed.problems + problems)
-                return Result(created, updated)
+                return ImportResult(created, updated)
         with ledger.read() if dry_run else ledger.write() as session:
             plan, problems = importer.check(session, parsed.stream(progress), update)
             _refuse(parsed.problems + problems)
             if dry_run:
-                return Result(*count(plan))
-            return Result(*importer.write(session, plan, lambda: parsed.stream(record=False)))
+                return ImportResult(*count(plan))
+            return ImportResult(*importer.write(session, plan, lambda: parsed.stream(record=False)))
     except _Refused as refused:
-        return Result(errors=refused.problems)
+        return ImportResult(errors=tuple(refused.problems))
 
 
 def _refuse(problems: list[Problem]) -> None:
