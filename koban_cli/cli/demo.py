@@ -53,9 +53,9 @@ def demo(
     console = output.console()
     console.print(f"[bold]Demo ledger:[/] {target}")
     console.print(
-        f"Quote {made['quote']} accepted as order {made['orders'][0]}; contract {made['contracts'][0]} "
-        f"billed three months by bill-due; delivery {made['deliveries'][0]}; invoices {', '.join(made['invoices'])}; "
-        f"credit note {', '.join(made['credit_notes'])}."
+        f"Quote {made.quote} accepted as order {made.orders[0]}; contract {made.contracts[0]} "
+        f"billed three months by bill-due; delivery {made.deliveries[0]}; invoices {', '.join(made.invoices)}; "
+        f"credit note {', '.join(made.credit_notes)}."
     )
     output.show_rows(
         list_orders(ledger),
@@ -72,11 +72,11 @@ def demo(
     )
     output.show_rows(contract_list.list_contracts(ledger, today), contracts.COLUMNS, Format.table, "Contracts")
     output.show_rows(stock_service.levels(ledger), stock.LEVELS, Format.table, "Stock")
-    render_project(console, project_figures.show(ledger, made["projects"][0], today))
+    render_project(console, project_figures.show(ledger, made.projects[0], today))
     render_forecast(console, planning.figures(ledger, today, today.replace(day=1) - relativedelta(months=1)))
     from koban_cli.cli.pdfs import write_pdf
 
     for context in story.documents(ledger, made):
         write_pdf(context, outdir / f"{context['doc']['number']}.pdf", "fr", echo=False)
     console.print(f"PDF documents written to {outdir}/ (invoices and credit notes are Factur-X).")
-    console.print(f"Try: koban --db {target} order show {made['orders'][0]}")
+    console.print(f"Try: koban --db {target} order show {made.orders[0]}")
