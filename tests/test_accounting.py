@@ -250,7 +250,7 @@ def test_any_generated_ledger_balances_and_its_vat_adds_up(
 
     def validate(ref):
         try:
-            validated.append(invoices.validate(ledger, ref, next(days))["number"])
+            validated.append(invoices.validate(ledger, ref, next(days)).number)
         except KobanError:
             invoices.delete(ledger, ref)
 
@@ -264,19 +264,19 @@ def test_any_generated_ledger_balances_and_its_vat_adds_up(
     for step in plan:
         try:
             if step[0] == "deposit":
-                validate(invoicing.deposit(ledger, number, DAY, percent=step[1])["ref"])
+                validate(invoicing.deposit(ledger, number, DAY, percent=step[1]).ref)
             elif step[0] == "percent":
-                validate(invoicing.partial(ledger, number, DAY, percent=step[1])["ref"])
+                validate(invoicing.partial(ledger, number, DAY, percent=step[1]).ref)
             elif step[0] == "balance":
-                validate(invoicing.balance(ledger, number, DAY)["ref"])
+                validate(invoicing.balance(ledger, number, DAY).ref)
             elif validated and step[0] == "credit":
-                validate(invoices.credit(ledger, validated[-1], DAY, amount=step[1])["ref"])
+                validate(invoices.credit(ledger, validated[-1], DAY, amount=step[1]).ref)
             elif validated:
                 pay(validated[-1], step[1])
         except KobanError:
             continue
     if order_view.show(ledger, number)["status"] != "invoiced":
-        validate(invoicing.balance(ledger, number, DAY)["ref"])
+        validate(invoicing.balance(ledger, number, DAY).ref)
     year = (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
     entries = assert_books_balance(ledger, *year)
     event(f"{len(validated)} documents, credit notes: {any(ref.startswith('AV') for ref in validated)}")

@@ -28,7 +28,7 @@ for ref in sys.argv[2:]:
 def test_two_processes_validating_at_once_give_a_gapless_sequence(catalogue, db_path):
     refs = []
     for _ in range(40):
-        ref = invoicing.create(catalogue, "ACME", TODAY)["ref"]
+        ref = invoicing.create(catalogue, "ACME", TODAY).ref
         invoicing.add_line(catalogue, ref, LineInput(product="DAY"))
         refs.append(ref)
     env = os.environ | {"PYTHONPATH": str(Path(__file__).parents[1])}

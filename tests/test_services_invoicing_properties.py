@@ -94,33 +94,33 @@ def test_any_billing_sequence_ends_at_the_order_net_and_never_above(
     for step in plan:
         try:
             if step[0] == "deposit":
-                ref = invoicing.deposit(ledger, number, DAY, percent=step[1])["ref"]
+                ref = invoicing.deposit(ledger, number, DAY, percent=step[1]).ref
             elif step[0] == "percent":
-                ref = invoicing.partial(ledger, number, DAY, percent=step[1])["ref"]
+                ref = invoicing.partial(ledger, number, DAY, percent=step[1]).ref
             elif step[0] == "amount":
-                ref = invoicing.partial(ledger, number, DAY, amount=step[1])["ref"]
+                ref = invoicing.partial(ledger, number, DAY, amount=step[1]).ref
             elif step[0] == "pick":
-                ref = invoicing.partial(ledger, number, DAY, picks={step[1]: step[2]})["ref"]
+                ref = invoicing.partial(ledger, number, DAY, picks={step[1]: step[2]}).ref
             elif step[0] == "balance":
-                ref = invoicing.balance(ledger, number, DAY)["ref"]
+                ref = invoicing.balance(ledger, number, DAY).ref
             elif validated and step[0] == "credit":
-                ref = invoices.credit(ledger, validated[step[2] % len(validated)], DAY, amount=step[1])["ref"]
+                ref = invoices.credit(ledger, validated[step[2] % len(validated)], DAY, amount=step[1]).ref
             elif validated:
-                ref = invoices.credit(ledger, validated[step[1] % len(validated)], DAY)["ref"]
+                ref = invoices.credit(ledger, validated[step[1] % len(validated)], DAY).ref
             else:
                 continue
         except KobanError:
             continue  # refused: over-invoicing, nothing left, empty share…
         assert_truthful(ledger, ref)
         try:
-            validated.append(invoices.validate(ledger, ref, DAY)["number"])
+            validated.append(invoices.validate(ledger, ref, DAY).number)
         except KobanError:
             invoices.delete(ledger, ref)
         done, net = invoiced(ledger, number)
         assert 0 <= done <= net
         assert_no_line_above_its_net(ledger, number)
     if order_view.show(ledger, number)["status"] != "invoiced":
-        ref = invoicing.balance(ledger, number, DAY)["ref"]
+        ref = invoicing.balance(ledger, number, DAY).ref
         assert_truthful(ledger, ref)
         invoices.validate(ledger, ref, DAY)
     view = order_view.show(ledger, number)

@@ -64,8 +64,10 @@ lines.register(app, "invoice", "PROV-12", _drafting)
 reminders.register(app)  # remind, apply
 
 
-def _drafted(result: dict, fmt) -> None:
-    output.created(result, fmt, f"{result['ref']} (draft, net {result['net']}, gross {result['gross']})")
+def _drafted(result, fmt) -> None:
+    """A draft made (drafts.DraftMade, lifecycle.CreditNoteDrafted): its reference and totals."""
+    made = output.fields_of(result)
+    output.created(result, fmt, f"{made['ref']} (draft, net {made['net']}, gross {made['gross']})")
 
 
 @app.command()
@@ -181,7 +183,7 @@ def pay(
     Example: koban invoice pay FA-2026-0001 --amount 1200.00 --method transfer
     """
     result = _lifecycle().pay(state.ledger(), ref, amount, date, method)
-    output.created(result, fmt, f"{ref}: paid {result['paid']} ({result['payment_status']})")
+    output.created(result, fmt, f"{ref}: paid {result.paid} ({result.payment_status})")
 
 
 @app.command()

@@ -173,9 +173,8 @@ def apply(
 
     result = applying.apply(state.ledger(), credit_note, invoice, date, amount)
     message = (
-        f"{result['credit_note']} applied to {result['invoice']}: {result['amount']} "
-        f"({result['invoice']} {result['invoice_payment_status']}, {result['credit_note_left']} left on "
-        f"{result['credit_note']})"
+        f"{result.credit_note} applied to {result.invoice}: {result.amount} "
+        f"({result.invoice} {result.invoice_payment_status}, {result.credit_note_left} left on {result.credit_note})"
     )
     output.created(result, fmt, message)
 

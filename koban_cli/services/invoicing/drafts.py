@@ -9,6 +9,7 @@ bill the same thing.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlmodel import Session, select
@@ -20,11 +21,26 @@ from koban_cli.domain import billing
 from koban_cli.domain.amounts import totals
 from koban_cli.domain.kinds import InvoiceKind, LineKind, Status
 from koban_cli.domain.lines import Line
+from koban_cli.domain.money import Money
 from koban_cli.domain.values import HUNDRED, ZERO, round_money
 from koban_cli.domain.wording import fr_money, fr_number
 from koban_cli.errors import InvalidState, InvalidValue, OverInvoicing
 from koban_cli.services import billed, lookup
 from koban_cli.services import lines as doc_lines
+
+
+@dataclass(frozen=True, slots=True)
+class DraftMade:
+    """A draft invoice just written: its PROV- reference (no number yet), its kind and totals."""
+
+    ref: str
+    number: str | None
+    kind: InvoiceKind
+    net: Money
+    gross: Money
+
+    def __getitem__(self, key: str):  # services/demo.py reads it as a dict until it reads attributes
+        return getattr(self, key)
 
 
 def _billable_order(session: Session, number: str) -> SalesOrder:
@@ -89,19 +105,19 @@ def _one_of(**given) -> str:
     return chosen[0]
 
 
-def result(invoice: Invoice) -> dict:
-    return {
-        "ref": lookup.invoice_ref(invoice),
-        "number": invoice.number,
-        "kind": invoice.kind,
-        "net": f"{invoice.net:.2f}",
-        "gross": f"{invoice.gross:.2f}",
-    }
+def result(invoice: Invoice) -> DraftMade:
+    return DraftMade(
+        lookup.invoice_ref(invoice),
+        invoice.number,
+        InvoiceKind(invoice.kind),
+        Money.of(invoice.net),
+        Money.of(invoice.gross),
+    )
 
 
 def deposit(
     ledger: Ledger, number: str, date: dt.date, percent: Decimal | None = None, amount: Decimal | None = None
-) -> dict:
+) -> DraftMade:
     """Facture d'acompte: one line per VAT rate, pro rata of the order's net per rate."""
     _one_of(percent=percent, amount=amount)
     with ledger.write() as session:
@@ -133,7 +149,7 @@ def partial(
     amount: Decimal | None = None,
     picks: dict[int, Decimal] | None = None,
     deduct: bool = False,
-) -> dict:
+) -> DraftMade:
     """Intermediate invoice: a share of every line, or chosen quantities of chosen lines.
 
     Deposits bill no line, so they never stand in the way; the invoice deducts from them what keeps
@@ -199,7 +215,7 @@ def _deductions(
     return billing.deduction_lines(deposits, min(wanted, available))
 
 
-def balance(ledger: Ledger, number: str, date: dt.date) -> dict:
+def balance(ledger: Ledger, number: str, date: dt.date) -> DraftMade:
     """Final invoice: everything left on each line, less every deposit not yet deducted."""
     with ledger.write() as session:
         return result(draft_balance(session, number, date))
@@ -221,7 +237,7 @@ def draft_balance(session: Session, number: str, date: dt.date) -> Invoice:
     return draft(session, order.customer_id, "balance", date, new_lines, order)
 
 
-def create(ledger: Ledger, customer: str, date: dt.date, note: str = "", project: str | None = None) -> dict:
+def create(ledger: Ledger, customer: str, date: dt.date, note: str = "", project: str | None = None) -> DraftMade:
     """A standalone draft, for a customer or for a project made without an order (its invoiced amount)."""
     from koban_cli.services.operations import projects
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import func, type_coerce
@@ -19,11 +20,12 @@ from koban_cli.db.models import (
     SalesOrder,
     ScheduleEntry,
 )
-from koban_cli.db.types import Money
+from koban_cli.db.types import Money as MoneyColumn
 from koban_cli.domain import billing
 from koban_cli.domain.kinds import InvoiceKind, LineKind, Status
+from koban_cli.domain.money import Money
 from koban_cli.domain.payments import payment_status
-from koban_cli.domain.values import ZERO, date_str, money_str
+from koban_cli.domain.values import ZERO
 from koban_cli.errors import InvalidState, InvalidValue, OverCrediting, OverInvoicing
 from koban_cli.services import billed, lookup, order_status
 from koban_cli.services import lines as doc_lines
@@ -33,21 +35,62 @@ from koban_cli.services.invoicing.issuing import link
 from koban_cli.services.numbering import take_number
 
 
-def validate(ledger: Ledger, ref: str, date: dt.date) -> dict:
+@dataclass(frozen=True, slots=True)
+class Validated:
+    """A draft just validated: its definitive number, the reference it had, its dates and frozen totals."""
+
+    ref: str
+    number: str
+    provisional_ref: str
+    date: dt.date
+    due_date: dt.date | None  # a credit note has none
+    net: Money
+    gross: Money
+
+    def __getitem__(self, key: str):  # services/demo.py reads it as a dict until it reads attributes
+        return getattr(self, key)
+
+
+@dataclass(frozen=True, slots=True)
+class CreditNoteDrafted:
+    """A draft credit note just written: its PROV- reference, the invoice it credits, its totals."""
+
+    ref: str
+    number: str | None
+    kind: InvoiceKind
+    credits: str
+    net: Money
+    gross: Money
+
+    def __getitem__(self, key: str):  # services/demo.py reads it as a dict until it reads attributes
+        return getattr(self, key)
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentRecorded:
+    """A payment recorded on an invoice: all that is paid on it now, and its payment status."""
+
+    ref: str
+    number: str
+    paid: Money
+    payment_status: str  # paid, partially_paid or unpaid
+
+
+def validate(ledger: Ledger, ref: str, date: dt.date) -> Validated:
     """Give the definitive number, freeze the totals and set the due date."""
     with ledger.write() as session:
         invoice = locks.row(session, lookup.invoice(session, ref))  # two clients validating it: one waits
         issuing.check_validation_date(date, ref)
         validate_draft(session, invoice, ref, date)
-        return {
-            "ref": invoice.number,
-            "number": invoice.number,
-            "provisional_ref": ref,
-            "date": date_str(invoice.date),
-            "due_date": date_str(invoice.due_date),
-            "net": money_str(invoice.net),
-            "gross": money_str(invoice.gross),
-        }
+        return Validated(
+            invoice.number,
+            invoice.number,
+            ref,
+            invoice.date,
+            invoice.due_date,
+            Money.of(invoice.net),
+            Money.of(invoice.gross),
+        )
 
 
 def validate_draft(session: Session, invoice: Invoice, ref: str, date: dt.date) -> None:
@@ -117,7 +160,7 @@ def _check_order_room(session: Session, invoice: Invoice, ref: str) -> None:
 def _check_credit_room(session: Session, credit: Invoice, ref: str) -> None:
     source = session.get(Invoice, credit.credited_invoice_id)
     others = session.exec(
-        select(type_coerce(func.coalesce(func.sum(Invoice.net), 0), Money)).where(
+        select(type_coerce(func.coalesce(func.sum(Invoice.net), 0), MoneyColumn)).where(
             Invoice.credited_invoice_id == source.id, Invoice.status == Status.VALIDATED
         )
     ).one()
@@ -154,7 +197,7 @@ def credit(
     amount: Decimal | None = None,
     picks: dict[int, Decimal] | None = None,
     reason: str = "",
-) -> dict:
+) -> CreditNoteDrafted:
     """Draft a credit note (avoir) for all, an amount, or chosen lines of a validated invoice."""
     if amount is not None and picks:
         raise InvalidValue("give --amount or --line, not both")
@@ -194,17 +237,17 @@ def credit(
         note = reason or f"Avoir sur facture {source.number}"
         credit_note = draft(session, source.customer_id, "credit_note", date, new_lines, order, note, source)
         credit_note.project_id = source.project_id  # a project's credit notes count against what it invoiced
-        return {
-            "ref": lookup.invoice_ref(credit_note),
-            "number": None,
-            "kind": "credit_note",
-            "credits": source.number,
-            "net": money_str(credit_note.net),
-            "gross": money_str(credit_note.gross),
-        }
+        return CreditNoteDrafted(
+            lookup.invoice_ref(credit_note),
+            None,
+            InvoiceKind.CREDIT_NOTE,
+            source.number,
+            Money.of(credit_note.net),
+            Money.of(credit_note.gross),
+        )
 
 
-def pay(ledger: Ledger, ref: str, amount: Decimal, date: dt.date, method: str = "") -> dict:
+def pay(ledger: Ledger, ref: str, amount: Decimal, date: dt.date, method: str = "") -> PaymentRecorded:
     with ledger.write() as session:
         invoice = locks.row(session, lookup.invoice(session, ref))  # payments of one invoice queue
         if invoice.status != Status.VALIDATED:
@@ -214,9 +257,6 @@ def pay(ledger: Ledger, ref: str, amount: Decimal, date: dt.date, method: str = 
         if paid + amount > invoice.gross:
             raise InvalidValue(f"{amount:.2f} is more than the {invoice.gross - paid:.2f} left to pay on {ref}")
         session.add(Payment(invoice_id=invoice.id, date=date, amount=amount, method=method or ""))
-        return {
-            "ref": ref,
-            "number": invoice.number,
-            "paid": money_str(paid + amount),
-            "payment_status": payment_status(invoice.gross, paid + amount),
-        }
+        return PaymentRecorded(
+            ref, invoice.number, Money.of(paid + amount), payment_status(invoice.gross, paid + amount)
+        )

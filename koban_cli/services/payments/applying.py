@@ -9,14 +9,16 @@ then the invoice), so two applications at once queue and the second one sees wha
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from koban_cli.db import locks
 from koban_cli.db.engine import Ledger
 from koban_cli.db.models import CreditApplication, Customer, Invoice, Payment
 from koban_cli.domain.kinds import InvoiceKind, Status
+from koban_cli.domain.money import Money
 from koban_cli.domain.payments import payment_status
-from koban_cli.domain.values import ZERO, date_str, money_str
+from koban_cli.domain.values import ZERO
 from koban_cli.errors import InvalidState, InvalidValue
 from koban_cli.services import billed, lookup
 from koban_cli.services.invoicing import issuing
@@ -24,7 +26,22 @@ from koban_cli.services.invoicing import issuing
 METHOD = "credit"
 
 
-def apply(ledger: Ledger, credit_ref: str, invoice_ref: str, date: dt.date, amount: Decimal | None = None) -> dict:
+@dataclass(frozen=True, slots=True)
+class Applied:
+    """A credit note applied to an invoice: the amount, what is left open on each, their payment status."""
+
+    ref: str
+    invoice: str
+    credit_note: str
+    date: dt.date
+    amount: Money
+    invoice_left: Money
+    credit_note_left: Money
+    invoice_payment_status: str
+    credit_note_payment_status: str
+
+
+def apply(ledger: Ledger, credit_ref: str, invoice_ref: str, date: dt.date, amount: Decimal | None = None) -> Applied:
     with ledger.write() as session:
         credit = lookup.invoice(session, credit_ref)
         invoice = lookup.invoice(session, invoice_ref)
@@ -69,17 +86,17 @@ def apply(ledger: Ledger, credit_ref: str, invoice_ref: str, date: dt.date, amou
                 refund_id=refund.id,
             )
         )
-        return {
-            "ref": invoice.number,
-            "invoice": invoice.number,
-            "credit_note": credit.number,
-            "date": date_str(date),
-            "amount": money_str(applied),
-            "invoice_left": money_str(invoice_open - applied),
-            "credit_note_left": money_str(credit_open - applied),
-            "invoice_payment_status": payment_status(invoice.gross, invoice.gross - invoice_open + applied),
-            "credit_note_payment_status": payment_status(credit.gross, credit.gross - credit_open + applied),
-        }
+        return Applied(
+            invoice.number,
+            invoice.number,
+            credit.number,
+            date,
+            Money.of(applied),
+            Money.of(invoice_open - applied),
+            Money.of(credit_open - applied),
+            payment_status(invoice.gross, invoice.gross - invoice_open + applied),
+            payment_status(credit.gross, credit.gross - credit_open + applied),
+        )
 
 
 def _check_documents(session, credit: Invoice, invoice: Invoice, credit_ref: str, invoice_ref: str) -> None:

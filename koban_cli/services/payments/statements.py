@@ -9,6 +9,7 @@ their due date; a credit note, which has none, from its own date.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlmodel import Session, select
@@ -17,6 +18,7 @@ from koban_cli.db.engine import Ledger
 from koban_cli.db.models import CreditApplication, Customer, Invoice, Payment
 from koban_cli.domain import reminders as R
 from koban_cli.domain.kinds import InvoiceKind, Status
+from koban_cli.domain.money import Money
 from koban_cli.domain.values import ZERO, date_str, money_str
 from koban_cli.services import lookup, parties
 
@@ -29,6 +31,71 @@ BUCKET_NAMES = {
     },
     "en": {"not_due": "Not due", "days_1_30": "1-30 days", "days_31_60": "31-60 days", "over_60": "Over 60 days"},
 }
+
+
+@dataclass(frozen=True, slots=True)
+class StatementPayment:
+    """A payment (or refund, or credit note application) on an open document, up to the as-of date."""
+
+    date: dt.date
+    amount: Money
+    method: str | None
+    applied: str | None  # the other document of a credit note applied
+
+
+@dataclass(frozen=True, slots=True)
+class StatementItem:
+    """An open invoice or credit note (its amounts negative) on a statement, with its payments."""
+
+    number: str
+    kind: InvoiceKind
+    date: dt.date
+    due_date: dt.date | None
+    gross: Money
+    paid: Money
+    open: Money
+    days_late: int
+    bucket: str  # not_due, days_1_30, days_31_60 or over_60
+    payments: tuple[StatementPayment, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Aged:
+    """Open amounts per age bucket (R.AGING_BUCKETS, in that order)."""
+
+    not_due: Money
+    days_1_30: Money
+    days_31_60: Money
+    over_60: Money
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """A customer's statement of account on a date: the open documents, their ageing and the balance."""
+
+    customer: str
+    name: str
+    as_of: dt.date
+    items: tuple[StatementItem, ...]
+    aging: Aged
+    balance: Money
+
+
+@dataclass(frozen=True, slots=True)
+class AgingRow:
+    """One customer's line of the aged balance: open amounts per age bucket and the balance."""
+
+    customer: str
+    name: str
+    not_due: Money
+    days_1_30: Money
+    days_31_60: Money
+    over_60: Money
+    balance: Money
+
+
+def _aged(amounts: dict[str, Decimal]) -> Aged:
+    return Aged(*(Money.of(amounts[bucket]) for bucket in R.AGING_BUCKETS))
 
 
 def _open_documents(
@@ -77,7 +144,7 @@ def _due_of(doc: Invoice) -> dt.date | None:
     return doc.date if doc.kind == InvoiceKind.CREDIT_NOTE else doc.due_date
 
 
-def statement(ledger: Ledger, code: str, as_of: dt.date) -> dict:
+def statement(ledger: Ledger, code: str, as_of: dt.date) -> Statement:
     """Every open invoice and credit note of the customer, with its payments, the balance and its ageing."""
     with ledger.read() as session:
         customer = lookup.customer(session, code)
@@ -88,39 +155,29 @@ def statement(ledger: Ledger, code: str, as_of: dt.date) -> dict:
             due = _due_of(doc)
             late = max((as_of - due).days, 0) if due and doc.kind != InvoiceKind.CREDIT_NOTE else 0
             items.append(
-                {
-                    "number": doc.number,
-                    "kind": doc.kind,
-                    "date": date_str(doc.date),
-                    "due_date": date_str(doc.due_date),
-                    "gross": money_str(-doc.gross if doc.kind == InvoiceKind.CREDIT_NOTE else doc.gross),
-                    "paid": money_str(sum((p.amount for p in payments), ZERO)),
-                    "open": money_str(left),
-                    "days_late": late,
-                    "bucket": R.aging_bucket(due, as_of),
-                    "payments": [
-                        {
-                            "date": date_str(p.date),
-                            "amount": money_str(p.amount),
-                            "method": p.method or None,
-                            "applied": applied.get(p.id),  # the other document of a credit note applied
-                        }
+                StatementItem(
+                    doc.number,
+                    InvoiceKind(doc.kind),
+                    doc.date,
+                    doc.due_date,
+                    Money.of(-doc.gross if doc.kind == InvoiceKind.CREDIT_NOTE else doc.gross),
+                    Money.of(sum((p.amount for p in payments), ZERO)),
+                    Money.of(left),
+                    late,
+                    R.aging_bucket(due, as_of),
+                    tuple(
+                        StatementPayment(p.date, Money.of(p.amount), p.method or None, applied.get(p.id))
                         for p in payments
-                    ],
-                }
+                    ),
+                )
             )
         aging = R.aged([(_due_of(doc), left) for doc, left, _ in docs], as_of)
-        return {
-            "customer": customer.code,
-            "name": customer.name,
-            "as_of": date_str(as_of),
-            "items": items,
-            "aging": {bucket: money_str(amount) for bucket, amount in aging.items()},
-            "balance": money_str(sum(aging.values(), ZERO)),
-        }
+        return Statement(
+            customer.code, customer.name, as_of, tuple(items), _aged(aging), Money.of(sum(aging.values(), ZERO))
+        )
 
 
-def aging(ledger: Ledger, as_of: dt.date) -> list[dict]:
+def aging(ledger: Ledger, as_of: dt.date) -> list[AgingRow]:
     """One row per customer with anything open: the open amounts per age bucket and the balance."""
     with ledger.read() as session:
         docs = _open_documents(session, as_of)
@@ -132,20 +189,17 @@ def aging(ledger: Ledger, as_of: dt.date) -> list[dict]:
     for customer_id, items in per_customer.items():
         buckets = R.aged(items, as_of)
         customer = customers[customer_id]
-        rows.append(
-            {"customer": customer.code, "name": customer.name}
-            | {bucket: money_str(amount) for bucket, amount in buckets.items()}
-            | {"balance": money_str(sum(buckets.values(), ZERO))}
-        )
-    return sorted(rows, key=lambda row: row["customer"])
+        amounts = (Money.of(buckets[bucket]) for bucket in R.AGING_BUCKETS)
+        rows.append(AgingRow(customer.code, customer.name, *amounts, Money.of(sum(buckets.values(), ZERO))))
+    return sorted(rows, key=lambda row: row.customer)
 
 
 TITLES = {"fr": "Relevé de compte", "en": "Statement of account"}
 
 
 def statement_context(ledger: Ledger, code: str, as_of: dt.date, lang: str) -> dict:
-    """What `templates/statement.html` prints."""
-    doc = statement(ledger, code, as_of)
+    """What `templates/statement.html` prints (the statement as text, as the renderer takes it)."""
+    doc = _context_doc(statement(ledger, code, as_of))
     with ledger.read() as session:
         company = parties.company_view(lookup.company(session))
         customer = parties.customer_view(lookup.customer(session, code))
@@ -156,4 +210,38 @@ def statement_context(ledger: Ledger, code: str, as_of: dt.date, lang: str) -> d
         "company": company,
         "customer": customer,
         "buckets": BUCKET_NAMES[lang],
+    }
+
+
+def _context_doc(found: Statement) -> dict:
+    """The statement as the template has always read it: amounts and dates as text (SPEC §11's shape)."""
+    return {
+        "customer": found.customer,
+        "name": found.name,
+        "as_of": date_str(found.as_of),
+        "items": [
+            {
+                "number": item.number,
+                "kind": item.kind,
+                "date": date_str(item.date),
+                "due_date": date_str(item.due_date),
+                "gross": money_str(item.gross.amount),
+                "paid": money_str(item.paid.amount),
+                "open": money_str(item.open.amount),
+                "days_late": item.days_late,
+                "bucket": item.bucket,
+                "payments": [
+                    {
+                        "date": date_str(p.date),
+                        "amount": money_str(p.amount.amount),
+                        "method": p.method,
+                        "applied": p.applied,
+                    }
+                    for p in item.payments
+                ],
+            }
+            for item in found.items
+        ],
+        "aging": {bucket: money_str(getattr(found.aging, bucket).amount) for bucket in R.AGING_BUCKETS},
+        "balance": money_str(found.balance.amount),
     }
