@@ -12,6 +12,7 @@ from koban_cli.cli import lines, output, pdfs, state
 from koban_cli.cli.nouns import noun_app
 from koban_cli.cli.output import Col
 from koban_cli.cli.params import FORMAT_DEFAULT, Amount, AsOfOpt, DateOpt, Format, FormatOpt, date, percent
+from koban_cli.domain.values import cents_str
 from koban_cli.errors import InvalidValue
 
 app = noun_app("order")
@@ -162,13 +163,30 @@ def list_(
 
     Example: koban order list --open
     """
-    from koban_cli.services.orders.listing import list_orders  # Core only: no ORM to import for a report
+    from koban_cli.services.orders.listing import order_rows  # Core only: no ORM to import for a report
 
-    rows = list_orders(state.ledger(), status, open_, customer)
+    rows = as_dicts(order_rows(state.ledger(), status, open_, customer))
     with_amounts = open_ if amounts is None else amounts
     columns = BASE_COLUMNS + (AMOUNT_COLUMNS if with_amounts or fmt != Format.table else [])
     title = "Remaining to invoice" if open_ else "Orders"
     output.show_rows(rows, columns, fmt, title)
+
+
+def as_dicts(rows) -> list[dict]:
+    """`order list` rows (services/orders/listing.OrderRow) as printed: integer cents become money text here,
+    in one pass over the rows (a Money per cell would cost a quarter of a second on 50,000 orders)."""
+    return [
+        {
+            "number": number,
+            "customer": customer,
+            "status": status,
+            "date": date,
+            "net": cents_str(net),
+            "invoiced": cents_str(invoiced),
+            "remaining": cents_str(remaining),
+        }
+        for number, customer, status, date, net, invoiced, remaining in rows
+    ]
 
 
 pdfs.register(app, "order", "CO-2026-0001", "order_context", "order")
