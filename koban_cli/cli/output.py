@@ -78,7 +78,12 @@ def _cell(value) -> str:
 
 
 def _scalars(row) -> dict:
-    return {k: v for k, v in fields_of(row).items() if not isinstance(v, (list, tuple, dict)) and not is_dataclass(v)}
+    return {k: v for k, v in fields_of(row).items() if not _nested(v)}
+
+
+def _nested(value) -> bool:
+    """A list, a record or a list of records: not a cell (Money is a value, not a record)."""
+    return isinstance(value, (list, tuple, dict)) or (is_dataclass(value) and not isinstance(value, Money))
 
 
 def _amount(value) -> Decimal:
