@@ -3,6 +3,7 @@ an invoice), registered on the invoice sub-app."""
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Optional
@@ -12,6 +13,7 @@ import typer
 from koban_cli.cli import output, state
 from koban_cli.cli.output import Col
 from koban_cli.cli.params import FORMAT_DEFAULT, AsOfOpt, DateOpt, Format, FormatOpt, money
+from koban_cli.domain.money import Money
 from koban_cli.domain.values import parse_lang
 from koban_cli.errors import InvalidValue, KobanError
 
@@ -73,24 +75,35 @@ def remind(
             raise typer.Exit(1)
         return
     run = reminders.remind(state.ledger(), as_of, dry_run, by_email=send, lang=lang, charge=charge)
+    rows = run.rows
     sent = True
     if not dry_run and outdir is not None:
         _write_letters(run.recorded, outdir, fmt)
     if send and not dry_run:
         sent, results = _send_quietly(run.recorded)
-        for row in run.rows:
-            result = results.get((row["invoice"], row["level"]))
-            if result is not None:
-                row["status"], row["reason"] = ("not sent", result["error"]) if result["error"] else ("sent", None)
+        rows = [_delivered(row, results.get((row.invoice, row.level))) for row in rows]
     title = "Would remind (dry run)" if dry_run else "Reminders"
-    output.show_rows(run.rows, COLUMNS, fmt, title, empty="Nothing to remind.")
-    for row in run.rows:
-        if row["status"] == "not sent":
-            typer.echo(
-                f"Error: {row['invoice']}: {row['reason']} (retry with: koban invoice remind --unsent)", err=True
-            )
+    output.show_rows([_cells(row) for row in rows], COLUMNS, fmt, title, empty="Nothing to remind.")
+    for row in rows:
+        if row.status == "not sent":
+            typer.echo(f"Error: {row.invoice}: {row.reason} (retry with: koban invoice remind --unsent)", err=True)
     if not sent:
         raise typer.Exit(1)
+
+
+def _delivered(row, result):
+    """The row of a reminder this run emailed: sent, or not sent and why."""
+    if result is None:
+        return row
+    return dataclasses.replace(row, status="not sent" if result.error else "sent", reason=result.error)
+
+
+def _cells(row) -> dict:
+    """A row's fields, its Money as text: `output._scalars` (CSV cells) leaves out any dataclass value,
+    Money included, as a nested record."""
+    return {
+        key: output.plain(value) if isinstance(value, Money) else value for key, value in output.fields_of(row).items()
+    }
 
 
 def _send_quietly(reminder_ids: list[int]) -> tuple[bool, dict]:
@@ -108,10 +121,10 @@ def _send_quietly(reminder_ids: list[int]) -> tuple[bool, dict]:
         )
         return False, {}
     results = _deliver(reminder_ids, config)
-    return not any(r["error"] for r in results), {(r["invoice"], r["level"]): r for r in results}
+    return not any(r.error for r in results), {(r.invoice, r.level): r for r in results}
 
 
-def _deliver(reminder_ids: list[int], config) -> list[dict]:
+def _deliver(reminder_ids: list[int], config) -> list:
     from koban_cli.render.pdf import render_pdf
     from koban_cli.services.payments import reminder_letters
 
@@ -131,9 +144,9 @@ def _send(reminder_ids: list[int], fmt: Format) -> bool:
     results = _deliver(reminder_ids, config)
     output.show_rows(results, SENT_COLUMNS, fmt, "Sent", empty="Nothing to send.")
     for row in results:
-        if row["error"]:
-            typer.echo(f"Error: {row['invoice']}: {row['error']} (retry with: koban invoice remind --unsent)", err=True)
-    return not any(row["error"] for row in results)
+        if row.error:
+            typer.echo(f"Error: {row.invoice}: {row.error} (retry with: koban invoice remind --unsent)", err=True)
+    return not any(row.error for row in results)
 
 
 def _write_letters(reminder_ids: list[int], outdir: Path, fmt: Format) -> None:

@@ -35,6 +35,6 @@ def send_invoices(refs: list[str], fmt: Format | None, required: bool = True) ->
     if fmt is not None:
         output.show_rows(results, COLUMNS, fmt, "Sent", empty="Nothing to send.")
     for row in results:
-        if row["error"]:
-            typer.echo(f"Error: {row['invoice']}: {row['error']} (retry with: koban invoice send --unsent)", err=True)
-    return not any(row["error"] for row in results)
+        if row.error:
+            typer.echo(f"Error: {row.invoice}: {row.error} (retry with: koban invoice send --unsent)", err=True)
+    return not any(row.error for row in results)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import smtplib
+from dataclasses import dataclass
 from typing import Callable
 
 from sqlmodel import select
@@ -15,6 +16,15 @@ from koban_cli.domain.kinds import Status
 from koban_cli.errors import InvalidState, KobanError
 from koban_cli.services import documents, lookup
 from koban_cli.services.ledger import archive
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceSent:
+    """What became of one invoice's email: to whom it went, or why not (`error` None when sent)."""
+
+    invoice: str
+    to: str | None
+    error: str | None
 
 
 def unsent(ledger: Ledger) -> list[str]:
@@ -58,18 +68,20 @@ def check_sendable(ledger: Ledger, refs: list[str]) -> None:
                 raise InvalidState(f"{ref}: customer {customer.code} takes no email (send it by hand)")
 
 
-def deliver(ledger: Ledger, refs: list[str], config: mail.SmtpSettings, render: Callable[[dict], bytes]) -> list[dict]:
+def deliver(
+    ledger: Ledger, refs: list[str], config: mail.SmtpSettings, render: Callable[[dict], bytes]
+) -> list[InvoiceSent]:
     """Send each invoice with its PDF; returns one result per invoice (`error` is None when sent)."""
     results = []
     for ref in refs:
         try:
             results.append(_deliver_one(ledger, ref, config, render))
         except KobanError as exc:
-            results.append({"invoice": ref, "to": None, "error": str(exc)})
+            results.append(InvoiceSent(ref, None, str(exc)))
     return results
 
 
-def _deliver_one(ledger: Ledger, ref: str, config: mail.SmtpSettings, render: Callable[[dict], bytes]) -> dict:
+def _deliver_one(ledger: Ledger, ref: str, config: mail.SmtpSettings, render: Callable[[dict], bytes]) -> InvoiceSent:
     with ledger.read() as session:
         invoice = lookup.invoice(session, ref)
         if invoice.status != Status.VALIDATED:
@@ -77,7 +89,7 @@ def _deliver_one(ledger: Ledger, ref: str, config: mail.SmtpSettings, render: Ca
         to = session.get(Customer, invoice.customer_id).email
     if not to:
         _mark(ledger, ref, "the customer has no email address")
-        return {"invoice": ref, "to": None, "error": "the customer has no email address"}
+        return InvoiceSent(ref, None, "the customer has no email address")
     context = documents.invoice_context(ledger, ref)
     company = context["company"]["name"]
     body = (
@@ -91,9 +103,9 @@ def _deliver_one(ledger: Ledger, ref: str, config: mail.SmtpSettings, render: Ca
     except (OSError, smtplib.SMTPException) as exc:
         error = f"not sent: {exc}"
         _mark(ledger, ref, error)
-        return {"invoice": ref, "to": to, "error": error}
+        return InvoiceSent(ref, to, error)
     _mark(ledger, ref, None)
-    return {"invoice": ref, "to": to, "error": None}
+    return InvoiceSent(ref, to, None)
 
 
 def _mark(ledger: Ledger, ref: str, error: str | None) -> None:

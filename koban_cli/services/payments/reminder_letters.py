@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import smtplib
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable
 
@@ -32,6 +33,16 @@ TITLES = {
     ("en", False): "Payment reminder",
     ("en", True): "Formal notice",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class LetterSent:
+    """What became of one reminder's email: to whom it went, or why not (`error` None when sent)."""
+
+    invoice: str
+    level: int
+    to: str | None
+    error: str | None
 
 
 def context(ledger: Ledger, reminder_id: int, lang: str | None = None) -> dict:
@@ -95,7 +106,7 @@ def file_name(ctx: dict) -> str:
 
 def deliver(
     ledger: Ledger, reminder_ids: list[int], config: mail.SmtpSettings, render: Callable[..., bytes]
-) -> list[dict]:
+) -> list[LetterSent]:
     """Email each reminder with its letter and the invoice; one result per reminder (`error` None when sent).
 
     A failure is recorded on the reminder (send_error) and leaves it unsent, for `invoice remind --unsent`."""
@@ -109,7 +120,7 @@ def deliver(
     return results
 
 
-def _deliver_one(ledger: Ledger, reminder_id: int, config: mail.SmtpSettings, render) -> dict:
+def _deliver_one(ledger: Ledger, reminder_id: int, config: mail.SmtpSettings, render) -> LetterSent:
     ctx = context(ledger, reminder_id)
     to = ctx["customer"].get("email")
     if not to:
@@ -132,11 +143,11 @@ def _deliver_one(ledger: Ledger, reminder_id: int, config: mail.SmtpSettings, re
     return _result(ledger, reminder_id, to, None)
 
 
-def _result(ledger: Ledger, reminder_id: int, to: str | None, error: str | None) -> dict:
+def _result(ledger: Ledger, reminder_id: int, to: str | None, error: str | None) -> LetterSent:
     with ledger.read() as session:
         reminder = session.get(Reminder, reminder_id)
         number = session.get(Invoice, reminder.invoice_id).number
-    return {"invoice": number, "level": reminder.level, "to": to, "error": error}
+    return LetterSent(number, reminder.level, to, error)
 
 
 def _wording(ctx: dict) -> tuple[str, str]:

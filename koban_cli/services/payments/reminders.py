@@ -24,7 +24,8 @@ from koban_cli.db.models import Customer, Invoice, Payment, Reminder
 from koban_cli.domain import reminders as R
 from koban_cli.domain.kinds import InvoiceKind, Status
 from koban_cli.domain.lines import Line
-from koban_cli.domain.values import ZERO, date_str, money_str, number_str
+from koban_cli.domain.money import Money
+from koban_cli.domain.values import ZERO
 from koban_cli.services import lookup
 
 FRENCH_SPEAKING = {"", "FR", "BE", "LU", "MC", "CH"}
@@ -46,9 +47,28 @@ class Open:
         return self.invoice.gross - self.paid - self.credited
 
 
+@dataclass(frozen=True, slots=True)
+class ReminderRow:
+    """An invoice a run reminds (or would, or skips): the level it reached and what its letter states."""
+
+    invoice: str
+    customer: str
+    due_date: dt.date
+    days_late: int
+    level: int
+    formal_notice: bool
+    amount_due: Money
+    penalty_rate: Decimal
+    penalties: Money
+    indemnity: Money
+    status: str  # planned, recorded or skipped (the CLI adds sent and not sent)
+    reason: str | None
+    charge: str | None  # the draft invoice of the penalties (--charge)
+
+
 @dataclass
 class Run:
-    rows: list[dict] = field(default_factory=list)
+    rows: list[ReminderRow] = field(default_factory=list)
     recorded: list[int] = field(default_factory=list)  # reminder ids, for the letters
     failed: list[tuple[str, str]] = field(default_factory=list)
 
@@ -285,22 +305,22 @@ def _free_line(description: str, amount: Decimal) -> Line:
     return Line(description=description, qty=Decimal(1), unit_price=amount, vat_rate=ZERO, net=amount)
 
 
-def _row(item: Open, letter: Letter, status: str, reason: str | None, charged: str | None = None) -> dict:
-    return {
-        "invoice": item.invoice.number,
-        "customer": item.customer.code,
-        "due_date": date_str(item.invoice.due_date),
-        "days_late": letter.days_late,
-        "level": letter.level.number,
-        "formal_notice": letter.level.formal_notice,
-        "amount_due": money_str(letter.amount_due),
-        "penalty_rate": number_str(letter.rate),
-        "penalties": money_str(letter.penalties),
-        "indemnity": money_str(letter.indemnity),
-        "status": status,
-        "reason": reason,
-        "charge": charged,
-    }
+def _row(item: Open, letter: Letter, status: str, reason: str | None, charged: str | None = None) -> ReminderRow:
+    return ReminderRow(
+        item.invoice.number,
+        item.customer.code,
+        item.invoice.due_date,
+        letter.days_late,
+        letter.level.number,
+        letter.level.formal_notice,
+        Money.of(letter.amount_due),
+        letter.rate,
+        Money.of(letter.penalties),
+        Money.of(letter.indemnity),
+        status,
+        reason,
+        charged,
+    )
 
 
 def unsent(ledger: Ledger) -> list[int]:
