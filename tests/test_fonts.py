@@ -1,5 +1,7 @@
 """Without libharfbuzz-subset, PDFs are slow: koban says so once, with the package to install."""
 
+import os
+
 import pytest
 
 from koban_cli.render import fonts
@@ -41,6 +43,11 @@ def test_the_libraries_weasyprint_looks_for_are_looked_up_once_while_the_system_
             assert ctypes.util.find_library("libpango-1.0-0") is None
             assert ctypes.util.find_library("pango-1.0") == "libpango-1.0.so.0"
         assert ctypes.util.find_library is lookup  # given back as it was
+    assert asked == ["libpango-1.0-0", "pango-1.0"]
+
+    monkeypatch.setenv("PATH", f"{tmp_path}:{os.environ.get('PATH', '')}")  # no other gcc or ld: still known
+    with libraries.remembered(tmp_path):
+        assert ctypes.util.find_library("pango-1.0") == "libpango-1.0.so.0"
     assert asked == ["libpango-1.0-0", "pango-1.0"]
 
     monkeypatch.setenv("LD_LIBRARY_PATH", str(tmp_path))  # the system changed: looked up again

@@ -6,9 +6,9 @@ find runs ldconfig, then gcc, then ld: about 15 ms apiece, a quarter of a
 second in all, on every print. On Linux, koban keeps the answers in its cache
 folder, valid as long as what decides them is unchanged: the linker's cache
 (/etc/ld.so.cache, rewritten by ldconfig whenever a package installs or removes
-a library), the usual library folders, the environment variables the lookup
-reads (PATH finds gcc and ld, LD_LIBRARY_PATH and LIBRARY_PATH add folders),
-the machine and the Python version. Anything else changes nothing: other
+a library), the usual library folders, the gcc, cc and ld the lookup runs (as
+PATH finds them), the folders LD_LIBRARY_PATH and LIBRARY_PATH add, the
+machine and the Python version. Anything else changes nothing: other
 systems look up as before, a cache that cannot be read or written is done
 without. The libraries loaded are the ones WeasyPrint would find itself.
 """
@@ -26,7 +26,8 @@ from typing import Iterator
 FILE = "libraries.json"
 LINKER_CACHE = "/etc/ld.so.cache"
 FOLDERS = ("/lib", "/lib64", "/usr/lib", "/usr/lib64", "/usr/local/lib")
-VARIABLES = ("PATH", "LD_LIBRARY_PATH", "LIBRARY_PATH")
+VARIABLES = ("LD_LIBRARY_PATH", "LIBRARY_PATH")
+TOOLS = ("gcc", "cc", "ld")  # what ctypes.util runs when ldconfig does not know a name
 
 
 @contextlib.contextmanager
@@ -64,15 +65,18 @@ def _key() -> list | None:
         linker = os.stat(LINKER_CACHE)
     except OSError:
         return None
+    import shutil
+
     machine = os.uname().machine
     variables = [os.environ.get(name) for name in VARIABLES]
-    extra = [part for name in VARIABLES[1:] for part in (os.environ.get(name) or "").split(":") if part]
+    extra = [part for name in VARIABLES for part in (os.environ.get(name) or "").split(":") if part]
     folders = [*FOLDERS, f"/usr/lib/{machine}-linux-gnu", f"/lib/{machine}-linux-gnu", *extra]
     return [
         sys.version,
         machine,
         [linker.st_ino, linker.st_size, linker.st_mtime_ns],
         variables,
+        [shutil.which(tool) for tool in TOOLS],
         [[name, _modified(name)] for name in folders],
     ]
 
