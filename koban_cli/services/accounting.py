@@ -25,8 +25,10 @@ from koban_cli.errors import InvalidValue
 from koban_cli.services import lookup
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Fec:
+    """A fiscal year's FEC: its file name and bytes, its period, and what it holds."""
+
     name: str
     data: bytes
     start: dt.date
@@ -37,8 +39,10 @@ class Fec:
     credit: Decimal
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class VatReport:
+    """The VAT collected in a month, one row per rate and basis (debits or receipts)."""
+
     month: str
     start: dt.date
     end: dt.date
