@@ -72,7 +72,7 @@ def time(
     Example: koban project time AF-2026-0001 --hours 3.5 --who Marie --task 2
     """
     result = _service().log_time(state.ledger(), ref, hours, date_, rate, who, task, note)
-    output.created(result, fmt, f"{ref}: {result['hours']} h at {result['rate']}")
+    output.created(result, fmt, f"{ref}: {output.plain(result.hours)} h at {output.plain(result.rate)}")
 
 
 @app.command()
@@ -135,7 +135,7 @@ def task_add(
     Example: koban project task add AF-2026-0001 "Installer les postes" --due 2026-12-15 --assignee Marie
     """
     result = _service().add_task(state.ledger(), ref, title, due, assignee, hours)
-    output.created(result, fmt, f"{ref} task {result['position']}")
+    output.created(result, fmt, f"{ref} task {result.position}")
 
 
 @task_app.command("done")
@@ -170,4 +170,4 @@ def rate_set(
     Example: koban project rate set Marie 45.00
     """
     result = _service().set_rate(state.ledger(), name, rate)
-    typer.echo(f"{name}: {result['rate']} per hour")
+    typer.echo(f"{name}: {output.plain(result.rate)} per hour")

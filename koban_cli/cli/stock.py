@@ -68,7 +68,7 @@ def in_(
     Example: koban stock in ECRAN 10 --cost 180.00 --note "Livraison fournisseur"
     """
     result = _service().move_in(state.ledger(), ref, quantity, day, cost, note)
-    output.created(result, fmt, f"{ref}: {result['on_hand']} on hand")
+    output.created(result, fmt, f"{ref}: {output.plain(result.on_hand)} on hand")
 
 
 @app.command()
@@ -84,7 +84,7 @@ def adjust(
     Example: koban stock adjust ECRAN --to 7 --note "Inventaire annuel"
     """
     result = _service().adjust(state.ledger(), ref, to, day, note)
-    output.created(result, fmt, f"{ref}: {result['on_hand']} on hand ({result['moved']})")
+    output.created(result, fmt, f"{ref}: {output.plain(result.on_hand)} on hand ({output.plain(result.moved)})")
 
 
 @app.command()
@@ -107,5 +107,5 @@ def alerts(fmt: FormatOpt = FORMAT_DEFAULT) -> None:
 
     Example: koban stock alerts
     """
-    rows = [row for row in _service().levels(state.ledger()) if row["below_alert"]]
+    rows = [row for row in _service().levels(state.ledger()) if row.below_alert]
     output.show_rows(rows, LEVELS, fmt, "Stock alerts", empty="No product below its alert threshold.")

@@ -7,6 +7,7 @@ in Core by services/operations/project_figures.py.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlmodel import Session, select
@@ -14,10 +15,52 @@ from sqlmodel import Session, select
 from koban_cli.db.engine import Ledger
 from koban_cli.db.models import PersonRate, Project, ProjectTask, TimeEntry
 from koban_cli.domain.kinds import Status
-from koban_cli.domain.values import date_str, money_str, number_str
+from koban_cli.domain.money import Money
 from koban_cli.errors import InvalidState, InvalidValue, not_found
 from koban_cli.services import checks, lookup
 from koban_cli.services.numbering import take_number
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectMade:
+    """A new project and its number."""
+
+    ref: str
+    number: str
+
+
+@dataclass(frozen=True, slots=True)
+class TaskAdded:
+    """A task planned on a project, at its position."""
+
+    ref: str
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class TaskDone:
+    """A task marked done, and when."""
+
+    ref: str
+    position: int
+    done_on: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class RateSet:
+    """A person's default hourly cost."""
+
+    name: str
+    rate: Money
+
+
+@dataclass(frozen=True, slots=True)
+class TimeLogged:
+    """Time spent on a project, at the hourly cost it counts."""
+
+    ref: str
+    hours: Decimal
+    rate: Money
 
 
 def get(session: Session, number: str) -> Project:
@@ -34,7 +77,7 @@ def create(
     customer: str | None = None,
     name: str | None = None,
     budget: Decimal | None = None,
-) -> dict:
+) -> ProjectMade:
     if (from_order is None) == (customer is None):
         raise InvalidValue("give --from-order CO-… or --customer CODE --name …")
     with ledger.write() as session:
@@ -55,7 +98,7 @@ def create(
             date=date,
         )
         session.add(project)
-        return {"ref": project.number, "number": project.number}
+        return ProjectMade(project.number, project.number)
 
 
 def add_task(
@@ -65,7 +108,7 @@ def add_task(
     due: dt.date | None = None,
     assignee: str = "",
     hours: Decimal | None = None,
-) -> dict:
+) -> TaskAdded:
     with ledger.write() as session:
         project = get(session, number)
         position = len(_tasks(session, project)) + 1
@@ -79,17 +122,17 @@ def add_task(
                 hours=hours,
             )
         )
-        return {"ref": number, "position": position}
+        return TaskAdded(number, position)
 
 
-def done(ledger: Ledger, number: str, position: int, date: dt.date) -> dict:
+def done(ledger: Ledger, number: str, position: int, date: dt.date) -> TaskDone:
     with ledger.write() as session:
         task = _task(session, get(session, number), position)
         if task.done_on:
             raise InvalidState(f"task {position} of {number} was already done on {task.done_on}")
         task.done_on = date
         session.add(task)
-        return {"ref": number, "position": position, "done_on": date_str(date)}
+        return TaskDone(number, position, date)
 
 
 def _tasks(session: Session, project: Project) -> list[ProjectTask]:
@@ -105,12 +148,12 @@ def _task(session: Session, project: Project, position: int) -> ProjectTask:
     return tasks[position - 1]
 
 
-def set_rate(ledger: Ledger, name: str, rate: Decimal) -> dict:
+def set_rate(ledger: Ledger, name: str, rate: Decimal) -> RateSet:
     with ledger.write() as session:
         person = session.get(PersonRate, name) or PersonRate(name=checks.name(name, "name"), rate=rate)
         person.rate = rate
         session.add(person)
-        return {"name": name, "rate": money_str(rate)}
+        return RateSet(name, Money(rate))
 
 
 def log_time(
@@ -122,7 +165,7 @@ def log_time(
     who: str = "",
     task: int | None = None,
     note: str = "",
-) -> dict:
+) -> TimeLogged:
     if hours > 24:
         raise InvalidValue(f'--hours "{hours}" is more than a day; log each day on its own')
     with ledger.write() as session:
@@ -147,4 +190,4 @@ def log_time(
                 note=note or "",
             )
         )
-        return {"ref": number, "hours": number_str(hours), "rate": money_str(rate)}
+        return TimeLogged(number, hours, Money(rate))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlmodel import Session, select
@@ -12,11 +13,70 @@ from koban_cli.db.engine import Ledger
 from koban_cli.db.models import Product, Project, Purchase, PurchaseLine, StockMove, Supplier
 from koban_cli.domain.amounts import line_net
 from koban_cli.domain.kinds import Status
-from koban_cli.domain.values import date_str, money_str, number_str
+from koban_cli.domain.money import Money
 from koban_cli.errors import InvalidState, InvalidValue, NotFound
 from koban_cli.services import lookup
 from koban_cli.services.numbering import take_number
 from koban_cli.services.operations import projects
+
+
+@dataclass(frozen=True, slots=True)
+class PurchaseMade:
+    """A new purchase order, its number and amount."""
+
+    ref: str
+    number: str
+    amount: Money
+
+
+@dataclass(frozen=True, slots=True)
+class PurchaseReceived:
+    """A purchase order received, with the stock movements it made."""
+
+    ref: str
+    number: str
+    status: Status
+    stock_moves: int
+
+
+@dataclass(frozen=True, slots=True)
+class PurchaseCancelled:
+    """A purchase order cancelled."""
+
+    ref: str
+    number: str
+    status: Status
+
+
+@dataclass(frozen=True, slots=True)
+class PurchaseRow:
+    """A purchase order as `purchase list` gives it."""
+
+    number: str
+    supplier: str
+    project: str | None
+    date: dt.date
+    supplier_ref: str | None
+    status: Status
+    amount: Money
+
+
+@dataclass(frozen=True, slots=True)
+class PurchaseLineRow:
+    """A line of a purchase order."""
+
+    product: str | None
+    description: str
+    qty: Decimal
+    cost: Money
+    amount: Money
+
+
+@dataclass(frozen=True, slots=True)
+class PurchaseView(PurchaseRow):
+    """`purchase show`: the purchase order's row, then its lines."""
+
+    lines: tuple[PurchaseLineRow, ...]
 
 
 def get(session: Session, number: str) -> Purchase:
@@ -37,7 +97,7 @@ def create(
     cost: Decimal | None = None,
     supplier_ref: str = "",
     description: str = "",
-) -> dict:
+) -> PurchaseMade:
     if (amount is None) == (product is None):
         raise InvalidValue("give --amount, or --product with --qty and --cost")
     with ledger.write() as session:
@@ -77,10 +137,10 @@ def create(
         session.flush()
         line.purchase_id = purchase.id
         session.add(line)
-        return {"ref": purchase.number, "number": purchase.number, "amount": money_str(purchase.amount)}
+        return PurchaseMade(purchase.number, purchase.number, Money(purchase.amount))
 
 
-def receive(ledger: Ledger, number: str, date: dt.date) -> dict:
+def receive(ledger: Ledger, number: str, date: dt.date) -> PurchaseReceived:
     """Stock-tracked goods of the purchase come into stock (purchase movements)."""
     with ledger.write() as session:
         purchase = get(session, number)
@@ -104,10 +164,10 @@ def receive(ledger: Ledger, number: str, date: dt.date) -> dict:
                 moved += 1
         purchase.status = Status.RECEIVED
         session.add(purchase)
-        return {"ref": number, "number": number, "status": "received", "stock_moves": moved}
+        return PurchaseReceived(number, number, Status.RECEIVED, moved)
 
 
-def cancel(ledger: Ledger, number: str) -> dict:
+def cancel(ledger: Ledger, number: str) -> PurchaseCancelled:
     """Cancel a purchase order not received yet: it no longer counts in its project's costs."""
     with ledger.write() as session:
         purchase = locks.row(session, get(session, number))
@@ -115,22 +175,23 @@ def cancel(ledger: Ledger, number: str) -> dict:
             raise InvalidState(f"{number} is {purchase.status}; only a purchase order not yet received is cancelled")
         purchase.status = Status.CANCELLED
         session.add(purchase)
-        return {"ref": number, "number": number, "status": "cancelled"}
+        return PurchaseCancelled(number, number, Status.CANCELLED)
 
 
-def _row(purchase: Purchase, supplier: str, project: str | None) -> dict:
-    return {
-        "number": purchase.number,
-        "supplier": supplier,
-        "project": project,
-        "date": date_str(purchase.date),
-        "supplier_ref": purchase.supplier_ref or None,
-        "status": purchase.status,
-        "amount": money_str(purchase.amount),
-    }
+def _fields(purchase: Purchase, supplier: str, project: str | None) -> tuple:
+    """The fields of a `PurchaseRow`, in order."""
+    return (
+        purchase.number,
+        supplier,
+        project,
+        purchase.date,
+        purchase.supplier_ref or None,
+        Status(purchase.status),
+        Money(purchase.amount),
+    )
 
 
-def list_purchases(ledger: Ledger, project: str | None = None) -> list[dict]:
+def list_purchases(ledger: Ledger, project: str | None = None) -> list[PurchaseRow]:
     query = (
         select(Purchase, Supplier.code, Project.number)
         .join(Supplier)
@@ -140,25 +201,20 @@ def list_purchases(ledger: Ledger, project: str | None = None) -> list[dict]:
     with ledger.read() as session:
         if project:
             query = query.where(Purchase.project_id == projects.get(session, project).id)
-        return [_row(p, code, proj) for p, code, proj in session.exec(query)]
+        return [PurchaseRow(*_fields(p, code, proj)) for p, code, proj in session.exec(query)]
 
 
-def show(ledger: Ledger, number: str) -> dict:
+def show(ledger: Ledger, number: str) -> PurchaseView:
     with ledger.read() as session:
         purchase = get(session, number)
         supplier = session.get(Supplier, purchase.supplier_id)
         project = session.get(Project, purchase.project_id) if purchase.project_id else None
         lines = session.exec(select(PurchaseLine).where(PurchaseLine.purchase_id == purchase.id)).all()
         refs = dict(session.exec(select(Product.id, Product.ref)).all())
-        return _row(purchase, supplier.code, project.number if project else None) | {
-            "lines": [
-                {
-                    "product": refs.get(l.product_id),
-                    "description": l.description,
-                    "qty": number_str(l.qty),
-                    "cost": money_str(l.cost),
-                    "amount": money_str(l.amount),
-                }
+        return PurchaseView(
+            *_fields(purchase, supplier.code, project.number if project else None),
+            lines=tuple(
+                PurchaseLineRow(refs.get(l.product_id), l.description, l.qty, Money(l.cost), Money(l.amount))
                 for l in lines
-            ]
-        }
+            ),
+        )

@@ -9,6 +9,7 @@ Core select, so writes and reads share one implementation.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable
 
@@ -18,10 +19,54 @@ from koban_cli.db.engine import Ledger
 from koban_cli.db.tables import delivery, delivery_line, order_line, product, sales_order, stock_move
 from koban_cli.db.types import Quantity
 from koban_cli.domain.kinds import Status, StockMoveKind
-from koban_cli.domain.values import ZERO, date_str, money_str, number_str
+from koban_cli.domain.money import Money
+from koban_cli.domain.values import ZERO, number_str
 from koban_cli.errors import InvalidState, InvalidValue, not_found
 
 KINDS = tuple(StockMoveKind)
+
+
+@dataclass(frozen=True, slots=True)
+class Received:
+    """Goods brought into stock: the product's level after the receipt."""
+
+    ref: str
+    on_hand: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Adjusted:
+    """An inventory count: the level counted and the movement that brought the stock to it."""
+
+    ref: str
+    on_hand: Decimal
+    moved: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class StockLevel:
+    """A stock-tracked product's level: on hand, reserved by orders not delivered yet, available."""
+
+    product: str
+    name: str
+    on_hand: Decimal
+    reserved: Decimal
+    available: Decimal
+    alert_below: Decimal | None
+    below_alert: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Movement:
+    """One stock movement with its cause and document."""
+
+    date: dt.date
+    product: str
+    qty: Decimal
+    kind: StockMoveKind
+    ref: str | None
+    note: str | None
+    cost: Money | None
 
 
 def on_hand(db, product_ids: Iterable[int] | None = None) -> dict[int, Decimal]:
@@ -95,14 +140,16 @@ def _move(db, product_id: int, date: dt.date, qty: Decimal, kind: str, note: str
     )
 
 
-def move_in(ledger: Ledger, ref: str, qty: Decimal, date: dt.date, cost: Decimal | None = None, note: str = "") -> dict:
+def move_in(
+    ledger: Ledger, ref: str, qty: Decimal, date: dt.date, cost: Decimal | None = None, note: str = ""
+) -> Received:
     with ledger.write_core() as connection:
         product_id = _tracked(connection, ref)
         _move(connection, product_id, date, qty, "receipt", note or "", cost)
-        return {"ref": ref, "on_hand": number_str(on_hand(connection, [product_id]).get(product_id, ZERO))}
+        return Received(ref, on_hand(connection, [product_id]).get(product_id, ZERO))
 
 
-def adjust(ledger: Ledger, ref: str, counted: Decimal, date: dt.date, note: str) -> dict:
+def adjust(ledger: Ledger, ref: str, counted: Decimal, date: dt.date, note: str) -> Adjusted:
     """An inventory count: one adjustment movement brings the level to what was counted."""
     if not note.strip():
         raise InvalidValue("an adjustment needs --note (why the count differs)")
@@ -114,10 +161,10 @@ def adjust(ledger: Ledger, ref: str, counted: Decimal, date: dt.date, note: str)
         if counted == level:
             raise InvalidState(f'"{ref}" is already at {number_str(level)}; nothing to adjust')
         _move(connection, product_id, date, counted - level, "adjustment", note)
-        return {"ref": ref, "on_hand": number_str(counted), "moved": number_str(counted - level)}
+        return Adjusted(ref, counted, counted - level)
 
 
-def levels(ledger: Ledger, ref: str | None = None) -> list[dict]:
+def levels(ledger: Ledger, ref: str | None = None) -> list[StockLevel]:
     query = (
         select(product.c.id, product.c.ref, product.c.name, product.c.alert_below)
         .where(product.c.stock_tracked)
@@ -133,23 +180,14 @@ def levels(ledger: Ledger, ref: str | None = None) -> list[dict]:
         level = have.get(product_id, ZERO)
         booked = wanted.get(product_id, ZERO)
         available = level - booked
-        rows.append(
-            {
-                "product": product_ref,
-                "name": name,
-                "on_hand": number_str(level),
-                "reserved": number_str(booked),
-                "available": number_str(available),
-                "alert_below": number_str(alert_below),
-                "below_alert": alert_below is not None and available < alert_below,
-            }
-        )
+        below = alert_below is not None and available < alert_below
+        rows.append(StockLevel(product_ref, name, level, booked, available, alert_below, below))
     return rows
 
 
 def moves(
     ledger: Ledger, ref: str | None = None, date_from: dt.date | None = None, date_to: dt.date | None = None
-) -> list[dict]:
+) -> list[Movement]:
     move = stock_move.c
     query = (
         select(move.date, product.c.ref, move.qty, move.kind, move.ref, move.note, move.cost)
@@ -164,14 +202,14 @@ def moves(
         if ref:
             query = query.where(move.product_id == _product(connection, ref).id)
         return [
-            {
-                "date": date_str(date),
-                "product": product_ref,
-                "qty": number_str(qty),
-                "kind": kind,
-                "ref": move_ref or None,
-                "note": note or None,
-                "cost": money_str(cost),
-            }
+            Movement(
+                date,
+                product_ref,
+                qty,
+                StockMoveKind(kind),
+                move_ref or None,
+                note or None,
+                None if cost is None else Money(cost),
+            )
             for date, product_ref, qty, kind, move_ref, note, cost in connection.execute(query)
         ]
