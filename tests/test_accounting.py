@@ -240,7 +240,7 @@ def test_any_generated_ledger_balances_and_its_vat_adds_up(
     products.edit_product(ledger, "DAY", account="706100")
     parties.set_company(ledger, vat_on_debits=on_debits, accounts={"sales_goods": "707100"})
     days = iter(dt.date(2026, 1, 5) + dt.timedelta(days=3 * n) for n in range(200))
-    number = orders.create(ledger, "ACME", dt.date(2026, 1, 2))["number"]
+    number = orders.create(ledger, "ACME", dt.date(2026, 1, 2)).number
     for product, qty, price, vat in order_lines:
         spec = LineInput(product=product, qty=qty, price=None if product else price, vat=None if product else vat,
                          description=None if product else "Libre")  # fmt: skip

@@ -206,7 +206,7 @@ def test_random_operations_always_leave_verify_clean(tmp_path_factory, plan):
     parties.add_customer(ledger, "ACME", name="ACME")
     products.add_product(ledger, "SCREEN", "Écran", D("249.90"), D(20), "goods")
     stock.move_in(ledger, "SCREEN", D(3), TODAY)
-    number = orders.create(ledger, "ACME", TODAY)["number"]
+    number = orders.create(ledger, "ACME", TODAY).number
     orders.add_line(ledger, number, LineInput(product="SCREEN", qty=D(4)))
     orders.add_line(ledger, number, LineInput(description="Pose", price=D("80.00"), vat=D(10), qty=D(3)))
     orders.validate(ledger, number)
@@ -226,9 +226,9 @@ def test_random_operations_always_leave_verify_clean(tmp_path_factory, plan):
                 invoices.pay(ledger, validated[0], D(value), TODAY)
                 continue
             elif action == "deliver":
-                draft = deliveries.create(ledger, number, TODAY, picks={1: D(1)})["ref"]
+                draft = deliveries.create(ledger, number, TODAY, picks={1: D(1)}).ref
                 try:
-                    shipped.append(deliveries.validate(ledger, draft, TODAY)["number"])
+                    shipped.append(deliveries.validate(ledger, draft, TODAY).number)
                 except KobanError:
                     deliveries.cancel(ledger, draft, TODAY)
                 continue

@@ -80,7 +80,7 @@ def test_any_billing_sequence_ends_at_the_order_net_and_never_above(
     path = tmp_path_factory.mktemp("case") / "ledger.db"
     shutil.copy(catalogue_file, path)
     ledger = Ledger(ledger_url(str(path)))
-    number = orders.create(ledger, "ACME", DAY)["number"]
+    number = orders.create(ledger, "ACME", DAY).number
     for product, qty, price, discount, vat in order_lines:
         spec = LineInput(
             product=product, qty=qty, discount=discount, price=price, vat=vat, description=None if product else "Libre"

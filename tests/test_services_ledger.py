@@ -20,7 +20,7 @@ from koban_cli.services.orders import view as order_view
 
 @pytest.fixture
 def order(catalogue):
-    number = orders.create(catalogue, "ACME", TODAY)["number"]
+    number = orders.create(catalogue, "ACME", TODAY).number
     orders.add_line(catalogue, number, LineInput(product="SCREEN", qty=D(4)))
     orders.add_line(catalogue, number, LineInput(product="BOOK", qty=D(10)))
     orders.validate(catalogue, number)
@@ -80,7 +80,7 @@ def test_a_cancelled_order_needs_its_invoices_credited_first(catalogue, order):
     with pytest.raises(InvalidState, match="credit its invoices first"):
         orders.cancel(catalogue, order)
     invoices.validate(catalogue, invoices.credit(catalogue, number, TODAY).ref, TODAY)
-    assert orders.cancel(catalogue, order)["status"] == "cancelled"
+    assert orders.cancel(catalogue, order).status == "cancelled"
 
 
 def test_the_sequence_restarts_each_year(catalogue):

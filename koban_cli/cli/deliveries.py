@@ -41,7 +41,7 @@ def create(
     Example: koban delivery create --from-order CO-2026-0001 --line 2=1
     """
     result = _service().create(state.ledger(), from_order, date, parse_picks(line))
-    output.created(result, fmt, result["ref"])
+    output.created(result, fmt, result.ref)
 
 
 @app.command("set")
@@ -56,7 +56,7 @@ def set_(
     Example: koban delivery set PROV-BL-1 1 3
     """
     result = _service().set_qty(state.ledger(), ref, position, quantity)
-    output.created(result, fmt, f"{ref} line {position}: {result['qty']}")
+    output.created(result, fmt, f"{ref} line {position}: {output.plain(result.qty)}")
 
 
 @app.command("remove-line")
@@ -85,7 +85,7 @@ def cancel(ref: Ref, date: DateOpt = "today", fmt: FormatOpt = FORMAT_DEFAULT) -
     Example: koban delivery cancel BL-2026-0001
     """
     result = _service().cancel(state.ledger(), ref, date)
-    output.created(result, fmt, f"{ref} {result['status']}")
+    output.created(result, fmt, f"{ref} {result.status}")
 
 
 @app.command()

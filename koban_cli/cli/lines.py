@@ -37,7 +37,7 @@ def register(app: typer.Typer, noun: str, example_ref: str, service: Callable[[]
 
         spec = LineInput(product, description, price, vat, qty, discount, comment, text)
         result = service().add_line(state.ledger(), ref, spec)
-        output.created(result, fmt, f"{ref} line {result['position']}")
+        output.created(result, fmt, f"{ref} line {output.fields_of(result)['position']}")
 
     add_line.__doc__ = f"""Add a product, free or text line to a draft {noun}.
 

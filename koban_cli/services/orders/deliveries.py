@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlmodel import Session, select
@@ -24,6 +25,63 @@ from koban_cli.services.numbering import take_number
 from koban_cli.services.operations import stock
 
 STATUSES = DELIVERY_STATUSES
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryDrafted:
+    """A draft delivery note (`ref` PROV-BL-<id>, no number yet) and how many lines it took."""
+
+    ref: str
+    number: None
+    order: str
+    lines: int
+
+
+@dataclass(frozen=True, slots=True)
+class QtySet:
+    """A draft delivery line's new quantity."""
+
+    ref: str
+    position: int
+    qty: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryValidated:
+    """A delivery note numbered on `date`."""
+
+    ref: str
+    number: str
+    date: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class DraftDropped:
+    """A draft delivery note deleted (`status` is "deleted")."""
+
+    ref: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryCancelled:
+    """A validated delivery note cancelled, its goods back in stock."""
+
+    ref: str
+    number: str
+    status: Status
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryRow:
+    """A delivery note in `delivery list`."""
+
+    ref: str
+    number: str | None
+    status: Status
+    order: str
+    customer: str
+    date: dt.date
 
 
 def get(session: Session, ref: str) -> Delivery:
@@ -63,7 +121,7 @@ def _left(session: Session, line: OrderLine, exclude: DeliveryLine | None = None
     return line.qty - done + (exclude.qty if exclude else ZERO)
 
 
-def create(ledger: Ledger, number: str, date: dt.date, picks: dict[int, Decimal] | None = None) -> dict:
+def create(ledger: Ledger, number: str, date: dt.date, picks: dict[int, Decimal] | None = None) -> DeliveryDrafted:
     with ledger.write() as session:
         order = locks.row(session, lookup.order(session, number))  # what is left is read after the lock
         if order.status not in (Status.VALIDATED, Status.INVOICED):
@@ -99,7 +157,7 @@ def create(ledger: Ledger, number: str, date: dt.date, picks: dict[int, Decimal]
                     delivery_id=delivery.id, position=position, order_line_id=line.id, product_id=product.id, qty=qty
                 )
             )
-        return {"ref": lookup.delivery_ref(delivery), "number": None, "order": number, "lines": len(wanted)}
+        return DeliveryDrafted(lookup.delivery_ref(delivery), None, number, len(wanted))
 
 
 def _draft_line(session: Session, ref: str, position: int) -> tuple[Delivery, DeliveryLine]:
@@ -112,7 +170,7 @@ def _draft_line(session: Session, ref: str, position: int) -> tuple[Delivery, De
     return delivery, line
 
 
-def set_qty(ledger: Ledger, ref: str, position: int, qty: Decimal) -> dict:
+def set_qty(ledger: Ledger, ref: str, position: int, qty: Decimal) -> QtySet:
     with ledger.write() as session:
         delivery, line = _draft_line(session, ref, position)
         locks.order(session, delivery.order_id)
@@ -123,7 +181,7 @@ def set_qty(ledger: Ledger, ref: str, position: int, qty: Decimal) -> dict:
         locks.pause("deliveries.set")
         line.qty = qty
         session.add(line)
-        return {"ref": ref, "position": position, "qty": number_str(qty)}
+        return QtySet(ref, position, qty)
 
 
 def remove_line(ledger: Ledger, ref: str, position: int) -> None:
@@ -138,7 +196,7 @@ def remove_line(ledger: Ledger, ref: str, position: int) -> None:
                 session.flush()
 
 
-def validate(ledger: Ledger, ref: str, date: dt.date) -> dict:
+def validate(ledger: Ledger, ref: str, date: dt.date) -> DeliveryValidated:
     """Number the note, record what left, and write one stock exit per stock-tracked line."""
     with ledger.write() as session:
         delivery = locks.row(session, get(session, ref))  # the status seen after the lock: validated once
@@ -176,7 +234,7 @@ def validate(ledger: Ledger, ref: str, date: dt.date) -> dict:
                         delivery_line_id=line.id,
                     )
                 )
-        return {"ref": delivery.number, "number": delivery.number, "date": date_str(date)}
+        return DeliveryValidated(delivery.number, delivery.number, date)
 
 
 def _check_stock(session: Session, lines: list[DeliveryLine], products: dict[int, Product]) -> None:
@@ -197,7 +255,7 @@ def _check_stock(session: Session, lines: list[DeliveryLine], products: dict[int
             )
 
 
-def cancel(ledger: Ledger, ref: str, date: dt.date) -> dict:
+def cancel(ledger: Ledger, ref: str, date: dt.date) -> DraftDropped | DeliveryCancelled:
     """A draft is dropped; a validated note is cancelled and its goods come back (return movements)."""
     with ledger.write() as session:
         delivery = locks.row(session, get(session, ref))  # cancelled once, and never while being validated
@@ -209,7 +267,7 @@ def cancel(ledger: Ledger, ref: str, date: dt.date) -> dict:
                 session.delete(line)
             session.flush()
             session.delete(delivery)
-            return {"ref": ref, "status": "deleted"}
+            return DraftDropped(ref, "deleted")
         exits = session.exec(
             select(StockMove).where(StockMove.delivery_line_id.in_([l.id for l in lines]), StockMove.kind == "delivery")
         ).all()
@@ -228,7 +286,7 @@ def cancel(ledger: Ledger, ref: str, date: dt.date) -> dict:
             )
         delivery.status = Status.CANCELLED
         session.add(delivery)
-        return {"ref": ref, "number": delivery.number, "status": "cancelled"}
+        return DeliveryCancelled(ref, delivery.number, Status.CANCELLED)
 
 
 def show(ledger: Ledger, ref: str) -> dict:
@@ -267,7 +325,7 @@ def show(ledger: Ledger, ref: str) -> dict:
         }
 
 
-def list_deliveries(ledger: Ledger, order: str | None = None, status: str | None = None) -> list[dict]:
+def list_deliveries(ledger: Ledger, order: str | None = None, status: str | None = None) -> list[DeliveryRow]:
     if status and status not in STATUSES:
         raise InvalidValue(f'status "{status}" is not one of {", ".join(STATUSES)}')
     query = (
@@ -282,13 +340,6 @@ def list_deliveries(ledger: Ledger, order: str | None = None, status: str | None
         if order:
             query = query.where(Delivery.order_id == lookup.order(session, order).id)
         return [
-            {
-                "ref": lookup.delivery_ref(d),
-                "number": d.number,
-                "status": d.status,
-                "order": number,
-                "customer": code,
-                "date": date_str(d.date),
-            }
+            DeliveryRow(lookup.delivery_ref(d), d.number, Status(d.status), number, code, d.date)
             for d, number, code in session.exec(query)
         ]

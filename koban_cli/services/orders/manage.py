@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlmodel import select
 
@@ -18,11 +19,20 @@ from koban_cli.services import billed, checks, lookup
 from koban_cli.services import lines as doc_lines
 from koban_cli.services.contracts import manage as contracts
 from koban_cli.services.numbering import take_number
+from koban_cli.services.orders.quotes import LineAdded, StatusChanged
+
+
+@dataclass(frozen=True, slots=True)
+class OrderMade:
+    """A draft order just numbered."""
+
+    ref: str
+    number: str
 
 
 def create(
     ledger: Ledger, customer: str, date: dt.date, customer_ref: str = "", note: str = "", delivery: dict | None = None
-) -> dict:
+) -> OrderMade:
     """`delivery`: this order's own delivery address (delivery_address, _postcode, _city, _country), if any."""
     delivery = {key: value for key, value in (delivery or {}).items() if value}
     if delivery.get("delivery_country"):
@@ -38,15 +48,15 @@ def create(
             **delivery,
         )
         session.add(order)
-        return {"ref": order.number, "number": order.number}
+        return OrderMade(order.number, order.number)
 
 
-def add_line(ledger: Ledger, number: str, spec: doc_lines.LineInput) -> dict:
+def add_line(ledger: Ledger, number: str, spec: doc_lines.LineInput) -> LineAdded:
     with ledger.write() as session:
         order = lookup.order(session, number)
         _require_draft(order)
         (line,) = doc_lines.append(session, order, [doc_lines.resolve(session, spec)])
-        return {"ref": number, "position": line.position}
+        return LineAdded(number, line.position)
 
 
 def remove_line(ledger: Ledger, number: str, position: int) -> None:
@@ -61,7 +71,7 @@ def _require_draft(order: SalesOrder) -> None:
         raise InvalidState(f"{order.number} is {order.status}: its lines, prices and quantities are locked")
 
 
-def validate(ledger: Ledger, number: str) -> dict:
+def validate(ledger: Ledger, number: str) -> StatusChanged:
     with ledger.write() as session:
         order = lookup.order(session, number)
         _require_draft(order)
@@ -69,10 +79,10 @@ def validate(ledger: Ledger, number: str) -> dict:
             raise InvalidState(f"{number} has no priced line; add one with: koban order add-line {number} …")
         order.status = Status.VALIDATED
         session.add(order)
-        return {"ref": number, "number": number, "status": order.status}
+        return StatusChanged(number, number, Status(order.status))
 
 
-def cancel(ledger: Ledger, number: str) -> dict:
+def cancel(ledger: Ledger, number: str) -> StatusChanged:
     with ledger.write() as session:
         order = lookup.order(session, number)
         if order.status == Status.CANCELLED:
@@ -98,4 +108,4 @@ def cancel(ledger: Ledger, number: str) -> dict:
             )
         order.status = Status.CANCELLED
         session.add(order)
-        return {"ref": number, "number": number, "status": order.status}
+        return StatusChanged(number, number, Status(order.status))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 from sqlmodel import select
@@ -10,6 +11,7 @@ from sqlmodel import select
 from koban_cli.db.engine import Ledger
 from koban_cli.db.models import Customer, OrderLine, Quote, SalesOrder
 from koban_cli.domain.kinds import QUOTE_STATUSES, LineKind, Status
+from koban_cli.domain.money import Money
 from koban_cli.domain.values import date_str
 from koban_cli.errors import InvalidState, InvalidValue
 from koban_cli.services import lines as doc_lines
@@ -20,7 +22,57 @@ STATUSES = QUOTE_STATUSES
 VALIDITY = relativedelta(days=30)
 
 
-def create(ledger: Ledger, customer: str, date: dt.date, valid_until: dt.date | None = None, note: str = "") -> dict:
+@dataclass(frozen=True, slots=True)
+class QuoteMade:
+    """A draft quote just numbered."""
+
+    ref: str
+    number: str
+
+
+@dataclass(frozen=True, slots=True)
+class LineAdded:
+    """A line added to a draft quote or order, at `position` (from 1)."""
+
+    ref: str
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChanged:
+    """A quote or order moved to a new status."""
+
+    ref: str
+    number: str
+    status: Status
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteAccepted:
+    """A quote accepted: the validated order it became (`ref`, `number`) and the quote's number."""
+
+    ref: str
+    number: str
+    quote: str
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteRow:
+    """A quote in `quote list`; `status` is `expired` once a draft or sent quote is past its validity."""
+
+    number: str
+    customer: str
+    date: dt.date
+    valid_until: dt.date | None
+    status: Status
+    net: Money
+    tax: Money
+    gross: Money
+
+
+def create(
+    ledger: Ledger, customer: str, date: dt.date, valid_until: dt.date | None = None, note: str = ""
+) -> QuoteMade:
     valid_until = valid_until or date + VALIDITY
     if valid_until < date:
         raise InvalidValue(f"--valid-until {valid_until} is before the quote date {date}")
@@ -34,15 +86,15 @@ def create(ledger: Ledger, customer: str, date: dt.date, valid_until: dt.date | 
             note=note or "",
         )
         session.add(quote)
-        return {"ref": quote.number, "number": quote.number}
+        return QuoteMade(quote.number, quote.number)
 
 
-def add_line(ledger: Ledger, number: str, spec: doc_lines.LineInput) -> dict:
+def add_line(ledger: Ledger, number: str, spec: doc_lines.LineInput) -> LineAdded:
     with ledger.write() as session:
         quote = lookup.quote(session, number)
         doc_lines.require_draft(quote, number)
         (line,) = doc_lines.append(session, quote, [doc_lines.resolve(session, spec)])
-        return {"ref": number, "position": line.position}
+        return LineAdded(number, line.position)
 
 
 def remove_line(ledger: Ledger, number: str, position: int) -> None:
@@ -52,30 +104,30 @@ def remove_line(ledger: Ledger, number: str, position: int) -> None:
         doc_lines.remove(session, quote, position, number)
 
 
-def _move(ledger: Ledger, number: str, allowed: tuple[str, ...], new_status: str) -> dict:
+def _move(ledger: Ledger, number: str, allowed: tuple[str, ...], new_status: Status) -> StatusChanged:
     with ledger.write() as session:
         quote = lookup.quote(session, number)
         if quote.status not in allowed:
             raise InvalidState(f"{number} is {quote.status}; it cannot be marked {new_status}")
         quote.status = new_status
         session.add(quote)
-        return {"ref": number, "number": number, "status": new_status}
+        return StatusChanged(number, number, new_status)
 
 
-def send(ledger: Ledger, number: str) -> dict:
+def send(ledger: Ledger, number: str) -> StatusChanged:
     with ledger.read() as session:
         if not [
             line for line in doc_lines.lines_of(session, lookup.quote(session, number)) if line.kind != LineKind.TEXT
         ]:
             raise InvalidState(f"{number} has no priced line; add one with: koban quote add-line {number} …")
-    return _move(ledger, number, ("draft", "sent"), "sent")
+    return _move(ledger, number, (Status.DRAFT, Status.SENT), Status.SENT)
 
 
-def refuse(ledger: Ledger, number: str) -> dict:
-    return _move(ledger, number, ("draft", "sent"), "refused")
+def refuse(ledger: Ledger, number: str) -> StatusChanged:
+    return _move(ledger, number, (Status.DRAFT, Status.SENT), Status.REFUSED)
 
 
-def accept(ledger: Ledger, number: str, date: dt.date) -> dict:
+def accept(ledger: Ledger, number: str, date: dt.date) -> QuoteAccepted:
     """The quote becomes a validated order carrying every one of its lines."""
     with ledger.write() as session:
         quote = lookup.quote(session, number)
@@ -105,13 +157,13 @@ def accept(ledger: Ledger, number: str, date: dt.date) -> dict:
             session.add(OrderLine(order_id=order.id, position=line.position, **doc_lines.copy_fields(line)))
         quote.status = Status.ACCEPTED
         session.add(quote)
-        return {"ref": order.number, "number": order.number, "quote": number}
+        return QuoteAccepted(order.number, order.number, number)
 
 
-def display_status(quote: Quote, today: dt.date) -> str:
+def display_status(quote: Quote, today: dt.date) -> Status:
     if quote.status in (Status.DRAFT, Status.SENT) and quote.valid_until and quote.valid_until < today:
-        return "expired"
-    return quote.status
+        return Status.EXPIRED
+    return Status(quote.status)
 
 
 def show(ledger: Ledger, number: str, today: dt.date) -> dict:
@@ -133,7 +185,7 @@ def show(ledger: Ledger, number: str, today: dt.date) -> dict:
         }
 
 
-def list_quotes(ledger: Ledger, today: dt.date, status: str | None = None) -> list[dict]:
+def list_quotes(ledger: Ledger, today: dt.date, status: str | None = None) -> list[QuoteRow]:
     if status and status not in STATUSES:
         raise InvalidValue(f'status "{status}" is not one of {", ".join(STATUSES)}')
     with ledger.read() as session:
@@ -143,13 +195,15 @@ def list_quotes(ledger: Ledger, today: dt.date, status: str | None = None) -> li
             shown = display_status(quote, today)
             if status in (None, shown):
                 out.append(
-                    {
-                        "number": quote.number,
-                        "customer": code,
-                        "date": date_str(quote.date),
-                        "valid_until": date_str(quote.valid_until),
-                        "status": shown,
-                        **views.amounts_view(quote),
-                    }
+                    QuoteRow(
+                        quote.number,
+                        code,
+                        quote.date,
+                        quote.valid_until,
+                        shown,
+                        Money.of(quote.net),
+                        Money.of(quote.tax),
+                        Money.of(quote.gross),
+                    )
                 )
         return out
