@@ -9,6 +9,7 @@ import pytest
 from startup import ORM, imported
 
 from koban_cli.db.engine import Ledger, ledger_url
+from koban_cli.domain.money import Money
 from koban_cli.services.orders import planning
 
 AS_OF = "2026-11-27"
@@ -90,7 +91,7 @@ def test_the_forecast_counts_planned_entries_and_the_periods_bill_due_bills(koba
     ]
 
 
-def test_the_service_gives_the_figures_and_totals_as_decimals_and_the_table_prints_them(
+def test_the_service_gives_the_figures_and_totals_as_money_and_the_table_prints_them(
     koban, ledger_with_plans, db_path
 ):
     ledger = Ledger(ledger_url(db_path))
@@ -100,14 +101,14 @@ def test_the_service_gives_the_figures_and_totals_as_decimals_and_the_table_prin
         ledger.close()
     orders, contracts = sum(ORDER), 5 * MONTHLY + CUT + SUPPORT + REPRICED
     assert (figures.total.orders, figures.total.contracts, figures.total.total) == (
-        orders,
-        contracts,
-        orders + contracts,
+        Money(orders),
+        Money(contracts),
+        Money(orders + contracts),
     )
-    assert figures.late_total == MONTHLY + CUT + ORDER[0]
-    assert all(isinstance(row.total, D) for row in figures.periods)
+    assert figures.late_total == Money(MONTHLY + CUT + ORDER[0])
+    assert all(isinstance(row.total, Money) for row in figures.periods)
     table = koban("invoice", "forecast", "--from", "2026-11-01", "--to", "2027-03-31", "--as-of", AS_OF).stdout
-    for total in (orders, contracts, orders + contracts, figures.late_total):
+    for total in (orders, contracts, orders + contracts, figures.late_total.amount):
         assert f"{total:.2f}" in table
 
 

@@ -134,7 +134,9 @@ def schedule(
         if date_ is None:
             raise InvalidValue("a planned invoice needs --date (or use --list)")
         result = order_schedule.schedule(ledger, ref, date_, pct, amount, label, kind)
-        output.created(result, fmt, f"{ref} entry {result['position']}: {result['amount']} on {result['date']}")
+        output.created(
+            result, fmt, f"{ref} entry {result.position}: {output.plain(result.amount)} on {output.plain(result.date)}"
+        )
 
 
 PLAN_COLUMNS = [

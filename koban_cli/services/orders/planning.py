@@ -14,8 +14,8 @@ from sqlalchemy import select
 from koban_cli.db.engine import Ledger
 from koban_cli.db.tables import contract, invoice, sales_order, schedule_entry
 from koban_cli.domain import forecast as F
-from koban_cli.domain.kinds import PLANNED_KINDS, Status
-from koban_cli.domain.values import ZERO, date_str, money_str, number_str
+from koban_cli.domain.kinds import PLANNED_KINDS, InvoiceKind, Status
+from koban_cli.domain.money import Money
 from koban_cli.errors import not_found
 from koban_cli.services.contracts import periods as contract_periods
 
@@ -39,7 +39,22 @@ def _order_id(db, number: str) -> int:
     return found
 
 
-def plan(ledger: Ledger, number: str, as_of: dt.date) -> list[dict]:
+@dataclass(frozen=True, slots=True)
+class PlannedEntry:
+    """Entry `position` (from 1) of an order's plan against the invoice drafted for it (`invoiced` once validated)."""
+
+    position: int
+    date: dt.date
+    kind: InvoiceKind
+    label: str
+    percent: Decimal | None
+    amount: Money
+    invoice: str | None
+    invoiced: Money | None
+    late: bool
+
+
+def plan(ledger: Ledger, number: str, as_of: dt.date) -> list[PlannedEntry]:
     """The plan against what was really invoiced."""
     with ledger.read_core() as db:
         order_id = _order_id(db, number)
@@ -57,46 +72,54 @@ def plan(ledger: Ledger, number: str, as_of: dt.date) -> list[dict]:
         made = invoices.get(entry.invoice_id)
         done = made is not None and made.status == Status.VALIDATED
         rows.append(
-            {
-                "position": position,
-                "date": date_str(entry.date),
-                "kind": entry.kind,
-                "label": entry.label,
-                "percent": number_str(entry.percent),
-                "amount": money_str(entry.amount),
-                "invoice": (made.number or f"PROV-{made.id}") if made else None,
-                "invoiced": money_str(made.net) if done else None,
-                "late": not done and entry.date < as_of,
-            }
+            PlannedEntry(
+                position,
+                entry.date,
+                InvoiceKind(entry.kind),
+                entry.label,
+                entry.percent,
+                Money(entry.amount),
+                (made.number or f"PROV-{made.id}") if made else None,
+                Money(made.net) if done else None,
+                not done and entry.date < as_of,
+            )
         )
     return rows
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Late:
     """A planned entry whose date has passed, or a contract period due, not invoiced."""
 
     order: str | None
     contract: str | None
     date: dt.date
-    amount: Decimal
+    amount: Money
     label: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A period of the forecast (`2026-11`, `2026-W48`, or `Total`): planned order invoices and contract periods."""
+
+    period: str
+    orders: Money
+    contracts: Money
+    total: Money
+
+    @classmethod
+    def of(cls, bucket: F.Bucket) -> Period:
+        return cls(bucket.period, Money(bucket.orders), Money(bucket.contracts), Money(bucket.total))
+
+
+@dataclass(frozen=True, slots=True)
 class Forecast:
-    """What is to be invoiced per period, and what is late; money as Decimals, totals included."""
+    """What is to be invoiced per period, and what is late (SPEC §11 `invoice forecast`); totals included."""
 
-    periods: tuple[F.Bucket, ...]
+    periods: tuple[Period, ...]
     late: tuple[Late, ...]
-
-    @property
-    def total(self) -> F.Bucket:
-        return F.total(self.periods)
-
-    @property
-    def late_total(self) -> Decimal:
-        return sum((row.amount for row in self.late), ZERO)
+    total: Period
+    late_total: Money
 
 
 def figures(
@@ -120,9 +143,17 @@ def figures(
         coming, unbilled = _contract_amounts(db, as_of, start, end)
     planned = [(entry.date, entry.amount) for entry in open_entries if start <= entry.date <= end]
     late = [
-        Late(entry.number, None, entry.date, entry.amount, entry.label) for entry in open_entries if entry.date < as_of
-    ]
-    return Forecast(tuple(F.table(keys, planned, coming, by)), tuple(late + unbilled))
+        Late(entry.number, None, entry.date, Money(entry.amount), entry.label)
+        for entry in open_entries
+        if entry.date < as_of
+    ] + unbilled
+    buckets = F.table(keys, planned, coming, by)
+    return Forecast(
+        tuple(map(Period.of, buckets)),
+        tuple(late),
+        Period.of(F.total(buckets)),
+        Money.total(row.amount for row in late),
+    )
 
 
 def _contract_amounts(
@@ -145,5 +176,5 @@ def _contract_amounts(
                 amounts.append((day, net))
                 if overdue:
                     label = f"Période du {period.start:%d/%m/%Y} au {period.end:%d/%m/%Y} non facturée"
-                    late.append(Late(None, row.number, period.due, net, label))
+                    late.append(Late(None, row.number, period.due, Money(net), label))
     return amounts, late

@@ -5,6 +5,7 @@ the reads are in services/orders/planning.py."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlmodel import Session
@@ -14,11 +15,22 @@ from koban_cli.db.engine import Ledger
 from koban_cli.db.models import SalesOrder, ScheduleEntry
 from koban_cli.domain.billing import percent_of
 from koban_cli.domain.kinds import InvoiceKind, Status
-from koban_cli.domain.values import ZERO, date_str, money_str
+from koban_cli.domain.money import Money
+from koban_cli.domain.values import ZERO
 from koban_cli.errors import InvalidState, InvalidValue, KobanError, OverInvoicing
 from koban_cli.services import lookup
 from koban_cli.services.invoicing import drafts as invoicing
 from koban_cli.services.orders.planning import KINDS, entries
+
+
+@dataclass(frozen=True, slots=True)
+class EntryPlanned:
+    """An invoice planned on an order: its place in the plan (from 1), date and amount."""
+
+    ref: str
+    position: int
+    date: dt.date
+    amount: Money
 
 
 def _entries(session: Session, order: SalesOrder) -> list[ScheduleEntry]:
@@ -41,7 +53,7 @@ def schedule(
     amount: Decimal | None = None,
     label: str = "",
     kind: str = "intermediate",
-) -> dict:
+) -> EntryPlanned:
     if (percent is None) == (amount is None):
         raise InvalidValue("give exactly one of --percent, --amount")
     if kind not in KINDS:
@@ -66,7 +78,7 @@ def schedule(
         session.add(entry)
         session.flush()
         position = [e.id for e in entries(session, order.id)].index(entry.id) + 1
-        return {"ref": number, "position": position, "date": date_str(date), "amount": money_str(value)}
+        return EntryPlanned(number, position, date, Money(value))
 
 
 def _entry(session: Session, number: str, position: int) -> tuple[SalesOrder, ScheduleEntry]:
