@@ -35,7 +35,7 @@ def main() -> None:
         parties.add_customer(ledger, "C1", name="Client")
         products.add_product(ledger, "HOST", "Hébergement", D("49.00"), D(20), "subscription")
         for _ in range(args.contracts):
-            number = contracts.create(ledger, START, customer="C1", auto=True)["number"]
+            number = contracts.create(ledger, START, customer="C1", auto=True).number
             contracts.add_line(ledger, number, LineInput(product="HOST"))
         as_of = START + dt.timedelta(days=31 * (args.months - 1))
         start = time.perf_counter()

@@ -36,7 +36,7 @@ def test_periods_billed_tile_the_engagement_and_a_rerun_bills_nothing(
     ledger = Ledger(ledger_url(str(path)))
     number = contracts.create(
         ledger, start, customer="ACME", months=months, every=every, renew=renew, in_advance=in_advance, auto=True
-    )["number"]
+    ).number
     contracts.add_line(ledger, number, LineInput(product="HOST"))
     for offset in sorted(runs):
         as_of = start + dt.timedelta(days=offset)

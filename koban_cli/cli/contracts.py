@@ -119,7 +119,7 @@ def add_line(
     from koban_cli.services.lines import LineInput
 
     result = _service().add_line(state.ledger(), ref, LineInput(product, description, price, vat, qty, discount))
-    output.created(result, fmt, f"{ref} line {result['position']}")
+    output.created(result, fmt, f"{ref} line {result.position}")
 
 
 @app.command("set-line")
@@ -194,7 +194,7 @@ def bill_due(
     if send and not dry_run:
         from koban_cli.cli.sending import send_invoices
 
-        validated = [row["invoice"] for row in run.made if row["status"] == Status.VALIDATED]
+        validated = [row.invoice for row in run.made if row.status == Status.VALIDATED]
         # With --format json|csv, stdout holds the bill-due rows only; send errors still go to stderr.
         sent = send_invoices(validated, fmt if fmt == Format.table else None, required=False)
     if run.failed or not sent:
@@ -211,9 +211,26 @@ def list_(
 
     Example: koban contract list --status active
     """
-    from koban_cli.services.contracts.listing import list_contracts
+    from koban_cli.services.contracts.listing import contract_rows
 
-    output.show_rows(list_contracts(state.ledger(), as_of, status), COLUMNS, fmt, "Contracts")
+    output.show_rows(contract_dicts(contract_rows(state.ledger(), as_of, status)), COLUMNS, fmt, "Contracts")
+
+
+def contract_dicts(rows) -> list[dict]:
+    """`contract list` rows (listing.ContractRow) as JSON gives them, in one pass."""
+    return [
+        {
+            "number": number,
+            "customer": customer,
+            "status": status,
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "every": every,
+            "mode": mode,
+            "next_due": next_due.isoformat() if next_due else None,
+        }
+        for number, customer, status, start, end, every, mode, next_due in rows
+    ]
 
 
 @app.command()
@@ -288,10 +305,8 @@ def terminate(
         output.created(_service().undo_termination(state.ledger(), ref, as_of), fmt, f"{ref} goes on")
         return
     result = _service().terminate(state.ledger(), ref, on, as_of, force)
-    credited = (
-        f"; credit note {result['credit_note']} drafted for the days billed after it" if result["credit_note"] else ""
-    )
-    output.created(result, fmt, f"{ref} terminated on {result['end']}{credited}")
+    credited = f"; credit note {result.credit_note} drafted for the days billed after it" if result.credit_note else ""
+    output.created(result, fmt, f"{ref} terminated on {output.plain(result.end)}{credited}")
 
 
 @app.command()
@@ -310,7 +325,9 @@ def reprice(
 
     Example: koban contract reprice AB-2026-0001 --percent 3.5 --from 2027-01-01
     """
-    output.created(_service().reprice(state.ledger(), ref, pct, from_date), fmt, f"{ref} repriced")
+    result = _service().reprice(state.ledger(), ref, pct, from_date)
+    record = {"ref": result.ref, "number": result.number, "percent": result.percent, "from": result.from_date}
+    output.created(record, fmt, f"{ref} repriced")
 
 
 pdfs.register(app, "contract", "AB-2026-0001", "contract_context", "contract")

@@ -23,7 +23,7 @@ from koban_cli.db.engine import Ledger
 from koban_cli.db.models import Contract, ContractPeriod, Customer
 from koban_cli.domain import periods as P
 from koban_cli.domain.lines import VatPolicy
-from koban_cli.domain.values import date_str, money_str
+from koban_cli.domain.money import Money
 from koban_cli.errors import InvalidValue, KobanError
 from koban_cli.services import lines as doc_lines
 from koban_cli.services.contracts import periods as contract_periods
@@ -32,9 +32,23 @@ from koban_cli.services.invoicing.drafts import draft
 from koban_cli.services.invoicing.lifecycle import validate_draft
 
 
+@dataclass(frozen=True, slots=True)
+class BilledPeriod:
+    """A period billed (or, in a dry run, planned): its invoice, net and the invoice's status."""
+
+    contract: str
+    period_start: dt.date
+    period_end: dt.date
+    invoice: str | None
+    net: Money
+    status: str  # the invoice's Status, or "planned" in a dry run
+
+
 @dataclass
 class Run:
-    made: list[dict] = field(default_factory=list)
+    """What a run billed and which contracts failed (filled as the batches go)."""
+
+    made: list[BilledPeriod] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -98,7 +112,7 @@ class _Batch:
         customers = list(session.exec(select(Customer).where(Customer.id.in_({c.customer_id for c in contracts_}))))
         return cls(contracts_, customers, Terms.load(session, ids), doc_lines.vat_policy(session))
 
-    def bill(self, session: Session, contract: Contract, as_of: dt.date) -> list[dict]:
+    def bill(self, session: Session, contract: Contract, as_of: dt.date) -> list[BilledPeriod]:
         terms, key = self.terms, contract.id
         return _bill(
             session, contract, terms.billed_of(key), terms.lines_of(key), terms.reprices_of(key), self.policy, as_of
@@ -178,7 +192,7 @@ def _bill(
     reprices: list,
     policy: VatPolicy,
     as_of: dt.date,
-) -> list[dict]:
+) -> list[BilledPeriod]:
     _require_lines(contract, lines)
     made = []
     for period in due(contract, billed, as_of):
@@ -221,12 +235,5 @@ def _plan_batch(ledger: Ledger, batch: list[tuple[Contract, list[P.Period]]], as
                 run.made.append(_row(contract, period, None, net, "planned"))
 
 
-def _row(contract: Contract, period: P.Period, ref: str | None, net: Decimal, status: str) -> dict:
-    return {
-        "contract": contract.number,
-        "period_start": date_str(period.start),
-        "period_end": date_str(period.end),
-        "invoice": ref,
-        "net": money_str(net),
-        "status": status,
-    }
+def _row(contract: Contract, period: P.Period, ref: str | None, net: Decimal, status: str) -> BilledPeriod:
+    return BilledPeriod(contract.number, period.start, period.end, ref, Money(net), status)

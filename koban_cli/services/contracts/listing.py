@@ -1,17 +1,22 @@
-"""`contract list` and `contract renewals`, in SQLAlchemy Core only (no ORM, no models), then the domain's rules."""
+"""`contract list` and `contract renewals`, in SQLAlchemy Core only (no ORM, no models), then the domain's rules.
+
+`contract list` is a bulk list: a row is a `ContractRow` (a NamedTuple, dates as
+SQL gives them) that `cli/contracts.py` turns into text in one comprehension.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import namedtuple
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import select
 
 from koban_cli.db.engine import Ledger
 from koban_cli.db.tables import contract, customer
-from koban_cli.domain.contract_terms import FIELDS, STATUSES, summary, term_end
+from koban_cli.domain.contract_terms import FIELDS, STATUSES, next_due, status_on, term_end
 from koban_cli.domain.kinds import Status
-from koban_cli.domain.values import date_str
 from koban_cli.errors import InvalidValue
 from koban_cli.services.contracts.periods import billed_starts
 
@@ -19,7 +24,41 @@ Row = namedtuple("Row", ("id", *FIELDS))  # a contract as the domain's rules rea
 COLUMNS = [contract.c[name] for name in Row._fields]
 
 
+class ContractRow(NamedTuple):
+    """A contract as `contract list` gives it: where it stands on the as-of date and its next due date."""
+
+    number: str
+    customer: str
+    status: str
+    start: dt.date
+    end: dt.date
+    every: str
+    mode: str  # "auto" or "manual"
+    next_due: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Renewal:
+    """An engagement end coming up, with the date by which notice must be given."""
+
+    contract: str
+    customer: str
+    end: dt.date
+    notice_deadline: dt.date
+    notice_passed: bool
+    renews: bool
+
+
 def list_contracts(ledger: Ledger, as_of: dt.date, status: str | None = None) -> list[dict]:
+    """As `contract_rows`, each row a dict of its fields (typed values).
+
+    Kept for cli/demo.py until it reads `contract_rows`; it then goes.
+    """
+    return [row._asdict() for row in contract_rows(ledger, as_of, status)]
+
+
+def contract_rows(ledger: Ledger, as_of: dt.date, status: str | None = None) -> list[ContractRow]:
+    """Every contract (or those in `status` on `as_of`), in the order they were made."""
     if status and status not in STATUSES:
         raise InvalidValue(f'status "{status}" is not one of {", ".join(STATUSES)}')
     with ledger.read_core() as connection:
@@ -33,11 +72,26 @@ def list_contracts(ledger: Ledger, as_of: dt.date, status: str | None = None) ->
         for values in connection.execute(query):
             *fields, code = values
             row = Row(*fields)
-            rows.append(summary(row, code, billed.get(row.id, set()), as_of))
-    return [row for row in rows if status in (None, row["status"])]
+            rows.append(_contract_row(row, code, billed.get(row.id, set()), as_of))
+    return [row for row in rows if status in (None, row.status)]
 
 
-def renewals(ledger: Ledger, as_of: dt.date, within: int = 60) -> list[dict]:
+def _contract_row(row: Row, code: str, billed: set[dt.date], as_of: dt.date) -> ContractRow:
+    """What `contract_terms.summary` gives, as values."""
+    upcoming = next_due(row, billed)
+    return ContractRow(
+        row.number,
+        code,
+        status_on(row, as_of),
+        row.start,
+        row.terminated_on or term_end(row, as_of),
+        row.every,
+        "auto" if row.auto else "manual",
+        upcoming.due if upcoming else None,
+    )
+
+
+def renewals(ledger: Ledger, as_of: dt.date, within: int = 60) -> list[Renewal]:
     """Engagement ends coming up within `within` days, with their notice deadlines."""
     if not 0 <= within <= 3650:
         raise InvalidValue(f'--within "{within}" must be from 0 to 3650 days')
@@ -56,14 +110,5 @@ def renewals(ledger: Ledger, as_of: dt.date, within: int = 60) -> list[dict]:
             end = term_end(row, as_of)
             if as_of <= end <= horizon:
                 deadline = end - dt.timedelta(days=notice_days)
-                out.append(
-                    {
-                        "contract": row.number,
-                        "customer": code,
-                        "end": date_str(end),
-                        "notice_deadline": date_str(deadline),
-                        "notice_passed": as_of > deadline,
-                        "renews": bool(row.renew),
-                    }
-                )
-    return sorted(out, key=lambda row: row["end"])
+                out.append(Renewal(row.number, code, end, deadline, as_of > deadline, bool(row.renew)))
+    return sorted(out, key=lambda row: row.end)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlmodel import Session, select
@@ -24,12 +25,59 @@ from koban_cli.domain import periods as P
 from koban_cli.domain.contract_terms import billing_end, status_on
 from koban_cli.domain.kinds import LineKind, ProductKind, Status
 from koban_cli.domain.lines import Line
-from koban_cli.domain.values import ZERO, date_str, number_str, round_money
+from koban_cli.domain.values import ZERO, date_str, round_money
 from koban_cli.errors import InvalidState, InvalidValue, not_found
 from koban_cli.services import lines as doc_lines
 from koban_cli.services import lookup, order_status
 from koban_cli.services.lines import LineInput, resolve
 from koban_cli.services.numbering import take_number
+
+
+@dataclass(frozen=True, slots=True)
+class ContractMade:
+    """A new contract, its number and how many subscription lines it took from its order."""
+
+    ref: str
+    number: str
+    lines: int
+
+
+@dataclass(frozen=True, slots=True)
+class LineChanged:
+    """A contract line added, changed or removed, by its position."""
+
+    ref: str
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class Terminated:
+    """A contract terminated: its last day covered and the credit notes drafted for days billed after it."""
+
+    ref: str
+    number: str
+    status: Status
+    end: dt.date
+    credit_note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChanged:
+    """A contract's new status (a termination undone, a contract cancelled)."""
+
+    ref: str
+    number: str
+    status: Status
+
+
+@dataclass(frozen=True, slots=True)
+class Repriced:
+    """A price change in % for the periods starting on or after `from_date` (JSON: `from`)."""
+
+    ref: str
+    number: str
+    percent: Decimal
+    from_date: dt.date
 
 
 def get(session: Session, number: str) -> Contract:
@@ -66,7 +114,7 @@ def create(
     notice_days: int = 30,
     auto: bool = False,
     force: bool = False,
-) -> dict:
+) -> ContractMade:
     if (from_order is None) == (customer is None):
         raise InvalidValue("give --from-order CO-… or --customer CODE")
     if every is not None:
@@ -124,7 +172,7 @@ def create(
         if order:
             session.flush()
             order_status.refresh(session, order)  # its subscription lines are the contract's to bill now
-        return {"ref": contract.number, "number": contract.number, "lines": len(lines)}
+        return ContractMade(contract.number, contract.number, len(lines))
 
 
 def months_between(start: dt.date, end: dt.date) -> int:
@@ -145,7 +193,7 @@ def _order_subscriptions(session: Session, order: SalesOrder) -> list[tuple[Orde
     )
 
 
-def add_line(ledger: Ledger, number: str, spec: LineInput) -> dict:
+def add_line(ledger: Ledger, number: str, spec: LineInput) -> LineChanged:
     """A line billed every period: a product's price is per its own period, a typed --price per billing
     period of the contract."""
     with ledger.write() as session:
@@ -169,7 +217,7 @@ def add_line(ledger: Ledger, number: str, spec: LineInput) -> dict:
                 **line.fields("product_id", "description", "qty", "unit_price", "discount", "vat_rate"),
             )
         )
-        return {"ref": number, "position": position}
+        return LineChanged(number, position)
 
 
 def set_line(
@@ -179,7 +227,7 @@ def set_line(
     qty: Decimal | None = None,
     price: Decimal | None = None,
     discount: Decimal | None = None,
-) -> dict:
+) -> LineChanged:
     """Change a line for the periods not billed yet (a typed price is per billing period)."""
     if qty is None and price is None and discount is None:
         raise InvalidValue("give --qty, --price or --discount")
@@ -193,10 +241,10 @@ def set_line(
         if discount is not None:
             line.discount = discount
         session.add(line)
-        return {"ref": number, "position": position}
+        return LineChanged(number, position)
 
 
-def remove_line(ledger: Ledger, number: str, position: int) -> dict:
+def remove_line(ledger: Ledger, number: str, position: int) -> LineChanged:
     """Remove a line from the periods not billed yet; the next lines move up."""
     with ledger.write() as session:
         contract = _active(session, number)
@@ -208,7 +256,7 @@ def remove_line(ledger: Ledger, number: str, position: int) -> dict:
                 line.position -= 1
                 session.add(line)
                 session.flush()
-        return {"ref": number, "position": position}
+        return LineChanged(number, position)
 
 
 def _active(session: Session, number: str) -> Contract:
@@ -241,7 +289,7 @@ def lines_of(session: Session, contract: Contract) -> list[ContractLine]:
     )
 
 
-def terminate(ledger: Ledger, number: str, on: dt.date, as_of: dt.date, force: bool = False) -> dict:
+def terminate(ledger: Ledger, number: str, on: dt.date, as_of: dt.date, force: bool = False) -> Terminated:
     """End the contract on `on` (last day covered): it only ever shortens it, the notice period applies
     unless forced, and the days already billed in advance after `on` get a credit note (a draft)."""
     with ledger.write() as session:
@@ -261,9 +309,9 @@ def terminate(ledger: Ledger, number: str, on: dt.date, as_of: dt.date, force: b
                 f"use --force to terminate on {on} anyway"
             )
         credit = _credit_unused(session, contract, on, as_of)
-        contract.status, contract.terminated_on = "terminated", on
+        contract.status, contract.terminated_on = Status.TERMINATED, on
         session.add(contract)
-        return {"ref": number, "number": number, "status": "terminated", "end": date_str(on), "credit_note": credit}
+        return Terminated(number, number, Status.TERMINATED, on, credit)
 
 
 def _credit_unused(session: Session, contract: Contract, on: dt.date, as_of: dt.date) -> str | None:
@@ -326,7 +374,7 @@ def _credit_unused(session: Session, contract: Contract, on: dt.date, as_of: dt.
     return ", ".join(made) or None
 
 
-def undo_termination(ledger: Ledger, number: str, as_of: dt.date) -> dict:
+def undo_termination(ledger: Ledger, number: str, as_of: dt.date) -> StatusChanged:
     """Revert a termination whose last day has not passed: the contract goes on as before."""
     with ledger.write() as session:
         contract = locks.row(session, get(session, number))
@@ -334,12 +382,12 @@ def undo_termination(ledger: Ledger, number: str, as_of: dt.date) -> dict:
             raise InvalidState(f"{number} is {contract.status}; there is no termination to undo")
         if contract.terminated_on < as_of:
             raise InvalidState(f"{number} ended on {contract.terminated_on}; a termination that has passed stays")
-        contract.status, contract.terminated_on = "active", None
+        contract.status, contract.terminated_on = Status.ACTIVE, None
         session.add(contract)
-        return {"ref": number, "number": number, "status": "active"}
+        return StatusChanged(number, number, Status.ACTIVE)
 
 
-def cancel(ledger: Ledger, number: str) -> dict:
+def cancel(ledger: Ledger, number: str) -> StatusChanged:
     """Cancel a contract made by mistake: allowed while no period is billed."""
     with ledger.write() as session:
         contract = locks.row(session, get(session, number))
@@ -357,10 +405,10 @@ def cancel(ledger: Ledger, number: str) -> dict:
         if contract.order_id:
             session.flush()
             order_status.refresh(session, session.get(SalesOrder, contract.order_id))
-        return {"ref": number, "number": number, "status": "cancelled"}
+        return StatusChanged(number, number, Status.CANCELLED)
 
 
-def reprice(ledger: Ledger, number: str, percent: Decimal, from_date: dt.date) -> dict:
+def reprice(ledger: Ledger, number: str, percent: Decimal, from_date: dt.date) -> Repriced:
     with ledger.write() as session:
         contract = get(session, number)
         if contract.status != Status.ACTIVE:
@@ -373,4 +421,4 @@ def reprice(ledger: Ledger, number: str, percent: Decimal, from_date: dt.date) -
         if billed:
             raise InvalidState(f"the period starting {billed} is already billed; reprice --from a later date")
         session.add(ContractReprice(contract_id=contract.id, from_date=from_date, percent=percent))
-        return {"ref": number, "number": number, "percent": number_str(percent), "from": date_str(from_date)}
+        return Repriced(number, number, percent, from_date)
