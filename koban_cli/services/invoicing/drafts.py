@@ -43,6 +43,14 @@ class DraftMade:
         return getattr(self, key)
 
 
+@dataclass(frozen=True, slots=True)
+class LineAdded:
+    """A line added to a draft standalone invoice, at `position` (from 1)."""
+
+    ref: str
+    position: int
+
+
 def _billable_order(session: Session, number: str) -> SalesOrder:
     order = locks.row(session, lookup.order(session, number))  # every room check reads it locked
     if order.status == Status.DRAFT:
@@ -266,11 +274,11 @@ def _editable(session: Session, ref: str) -> Invoice:
     return invoice
 
 
-def add_line(ledger: Ledger, ref: str, spec: doc_lines.LineInput) -> dict:
+def add_line(ledger: Ledger, ref: str, spec: doc_lines.LineInput) -> LineAdded:
     with ledger.write() as session:
         invoice = _editable(session, ref)
         (line,) = doc_lines.append(session, invoice, [doc_lines.resolve(session, spec)])
-        return {"ref": ref, "position": line.position}
+        return LineAdded(ref, line.position)
 
 
 def remove_line(ledger: Ledger, ref: str, position: int) -> None:
