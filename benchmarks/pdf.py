@@ -61,7 +61,7 @@ def main() -> None:
             out = Path(tmp) / f"out{workers}"
             out.mkdir()
             start = time.perf_counter()
-            render_many([(c, out / f"{c['doc']['number']}.pdf") for c in contexts], "fr", workers=workers)
+            render_many([(c, out / f"{c['doc'].number}.pdf") for c in contexts], "fr", workers=workers)
             timings[workers] = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print("| figure | value |\n| --- | --- |")

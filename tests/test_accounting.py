@@ -256,8 +256,8 @@ def test_any_generated_ledger_balances_and_its_vat_adds_up(
 
     def pay(ref, percent):
         view = invoice_view.show(ledger, ref, TODAY)
-        left = D(view["gross"]) - D(view["paid"])
-        amount = min(left, max(D("0.01"), (D(view["gross"]) * percent / 100).quantize(D("0.01"))))
+        left = (view.gross - view.paid).amount
+        amount = min(left, max(D("0.01"), (view.gross.amount * percent / 100).quantize(D("0.01"))))
         if amount > 0:
             invoices.pay(ledger, ref, amount, next(days), "transfer")
 
@@ -275,7 +275,7 @@ def test_any_generated_ledger_balances_and_its_vat_adds_up(
                 pay(validated[-1], step[1])
         except KobanError:
             continue
-    if order_view.show(ledger, number)["status"] != "invoiced":
+    if order_view.show(ledger, number).status != "invoiced":
         validate(invoicing.balance(ledger, number, DAY).ref)
     year = (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
     entries = assert_books_balance(ledger, *year)

@@ -340,7 +340,7 @@ def test_a_validated_invoice_and_an_order_are_printed_from_data_read_without_orm
         f"ledger = Ledger(ledger_url({koban.db!r}))\n"
         f"issued = [documents.invoice_context(ledger, ref) for ref in ({balance!r}, {credit!r})]\n"
         f"ordered = documents.order_context(ledger, {order!r})\n"
-        "print([c['customer']['name'] for c in issued + [ordered]], [c['doc']['net'] for c in issued + [ordered]])\n"
+        "print([c['customer']['name'] for c in issued + [ordered]], [str(c['doc'].net) for c in issued + [ordered]])\n"
         f"print(sorted(set({sorted(ORM)!r}) & set(sys.modules)))\n"
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)

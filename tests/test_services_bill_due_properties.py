@@ -42,11 +42,11 @@ def test_periods_billed_tile_the_engagement_and_a_rerun_bills_nothing(
         as_of = start + dt.timedelta(days=offset)
         bill_due.bill_due(ledger, as_of, today=dt.date.max)  # the periods of any date, as if it had come
         assert bill_due.bill_due(ledger, as_of, today=dt.date.max).made == []  # a rerun adds nothing
-    periods = contract_view.show(ledger, number, as_of)["periods"]
-    starts = [dt.date.fromisoformat(p["start"]) for p in periods]
-    ends = [dt.date.fromisoformat(p["end"]) for p in periods]
+    periods = contract_view.show(ledger, number, as_of).periods
+    starts = [p.start for p in periods]
+    ends = [p.end for p in periods]
     assert starts == sorted(set(starts)) and (not starts or starts[0] == start)
     assert all(after == before + dt.timedelta(days=1) for before, after in zip(ends, starts[1:]))
     if not renew and ends:
-        assert ends[-1].isoformat() <= contract_view.show(ledger, number, as_of)["end"]
+        assert ends[-1] <= contract_view.show(ledger, number, as_of).end
     ledger.close()

@@ -53,23 +53,23 @@ steps = st.lists(
 def assert_truthful(ledger, ref):
     """Every priced line: qty x unit price x (1 - discount) = net, no qty 0, no negative price or net on a
     positive quantity."""
-    for line in invoice_view.show(ledger, ref, DAY)["lines"]:
-        qty, price, discount, net = (D(line[k]) for k in ("qty", "unit_price", "discount", "net"))
+    for line in invoice_view.show(ledger, ref, DAY).lines:
+        qty, price, discount, net = line.qty, line.unit_price.amount, line.discount, line.net.amount
         assert line_net(qty, price, discount) == net, line
         assert qty != 0 and price >= 0 and not (qty > 0 and net < 0), line
 
 
 def assert_no_line_above_its_net(ledger, number):
     view = order_view.show(ledger, number)
-    for line in view["lines"]:
-        if line["qty_invoiced"] is not None:
-            assert D(line["qty_invoiced"]) <= D(line["qty"]), line
-    assert D(view["lines_remaining"]) >= 0 and D(view["deposits_undeducted"]) >= 0
+    for line in view.lines:
+        if line.qty_invoiced is not None:
+            assert line.qty_invoiced <= line.qty, line
+    assert view.lines_remaining.amount >= 0 and view.deposits_undeducted.amount >= 0
 
 
 def invoiced(ledger, number):
     view = order_view.show(ledger, number)
-    return D(view["invoiced"]), D(view["net"])
+    return view.invoiced.amount, view.net.amount
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -119,11 +119,11 @@ def test_any_billing_sequence_ends_at_the_order_net_and_never_above(
         done, net = invoiced(ledger, number)
         assert 0 <= done <= net
         assert_no_line_above_its_net(ledger, number)
-    if order_view.show(ledger, number)["status"] != "invoiced":
+    if order_view.show(ledger, number).status != "invoiced":
         ref = invoicing.balance(ledger, number, DAY).ref
         assert_truthful(ledger, ref)
         invoices.validate(ledger, ref, DAY)
     view = order_view.show(ledger, number)
-    assert D(view["invoiced"]) == D(view["net"])
-    assert (view["lines_remaining"], view["deposits_undeducted"], view["status"]) == ("0.00", "0.00", "invoiced")
+    assert view.invoiced == view.net
+    assert (str(view.lines_remaining), str(view.deposits_undeducted), view.status) == ("0.00", "0.00", "invoiced")
     ledger.close()

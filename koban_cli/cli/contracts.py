@@ -245,7 +245,7 @@ def show(ref: Ref, as_of: AsOfOpt = "today", fmt: FormatOpt = FORMAT_DEFAULT) ->
     def draw(console, view):
         render(console, view)
         output.show_rows(
-            view["periods"],
+            view.periods,
             [Col("start", "From"), Col("end", "To"), Col("invoice", "Invoice")],
             Format.table,
             "Periods billed",

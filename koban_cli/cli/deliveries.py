@@ -96,7 +96,7 @@ def show(ref: Ref, fmt: FormatOpt = FORMAT_DEFAULT) -> None:
     """
 
     def draw(console, view):
-        output.show_record({k: v for k, v in view.items() if k != "lines"}, fmt)
+        output.show_record({k: v for k, v in output.fields_of(view).items() if k != "lines"}, fmt)
         columns = [
             Col("position", "#", numeric=True),
             Col("product", "Product"),
@@ -104,7 +104,7 @@ def show(ref: Ref, fmt: FormatOpt = FORMAT_DEFAULT) -> None:
             Col("qty", "Delivered", numeric=True),
             Col("ordered", "Ordered", numeric=True),
         ]
-        output.show_rows(view["lines"], columns, fmt)
+        output.show_rows(view.lines, columns, fmt)
 
     output.show_record(_service().show(state.ledger(), ref), fmt, draw)
 

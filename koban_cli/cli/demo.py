@@ -77,6 +77,6 @@ def demo(
     from koban_cli.cli.pdfs import write_pdf
 
     for context in story.documents(ledger, made):
-        write_pdf(context, outdir / f"{context['doc']['number']}.pdf", "fr", echo=False)
+        write_pdf(context, outdir / f"{context['doc'].number}.pdf", "fr", echo=False)
     console.print(f"PDF documents written to {outdir}/ (invoices and credit notes are Factur-X).")
     console.print(f"Try: koban --db {target} order show {made.orders[0]}")

@@ -6,6 +6,9 @@ prints JSON or CSV never loads them.
 
 from __future__ import annotations
 
+from dataclasses import is_dataclass
+
+from koban_cli.cli.output import fields_of, plain
 from koban_cli.domain.kinds import LineKind
 
 LINE_COLUMNS = (
@@ -21,16 +24,18 @@ LINE_COLUMNS = (
 HEADER_SKIP = {"lines", "vat", "net", "tax", "gross"}
 
 
-def render(console, view: dict, extra_columns: tuple[tuple[str, str], ...] = ()) -> None:
+def render(console, document, extra_columns: tuple[tuple[str, str], ...] = ()) -> None:
+    """`document` is a document's typed view (services/*/view.py): a dataclass whose lines are dataclasses."""
     from rich.markup import escape
     from rich.panel import Panel
     from rich.table import Table
 
+    view = fields_of(document)
     title = view.get("number") or view.get("ref")
     facts = [
         f"[bold]{k.replace('_', ' ')}[/]: {escape(_text(v))}"
         for k, v in view.items()
-        if k not in HEADER_SKIP and v not in (None, [], "") and not _table(v)
+        if k not in HEADER_SKIP and v is not None and v not in ((), [], "") and not _table(v)
     ]
     console.print(Panel("\n".join(facts), title=f"[bold]{escape(str(title))}[/]", expand=False))
     lines = Table(header_style="bold", show_lines=False)
@@ -38,7 +43,7 @@ def render(console, view: dict, extra_columns: tuple[tuple[str, str], ...] = ())
     for header, key in columns:
         numeric = key not in ("product", "description")
         lines.add_column(header, justify="right" if numeric else "left", no_wrap=numeric)
-    for line in view["lines"]:
+    for line in map(fields_of, view["lines"]):
         if line["kind"] == LineKind.TEXT:
             cells = [str(line["position"]), "", f"[italic]{escape(line['description'])}[/]"]
             cells += [""] * (len(columns) - 3)
@@ -52,21 +57,23 @@ def render(console, view: dict, extra_columns: tuple[tuple[str, str], ...] = ())
     for header in ("VAT %", "Base", "VAT"):
         totals.add_column(header, justify="right")
     for row in view["vat"]:
-        totals.add_row(row["rate"], row["base"], row["amount"])
-    totals.add_row("", "[bold]Net[/]", f"[bold]{view['net']}[/]")
-    totals.add_row("", "VAT", view["tax"])
-    totals.add_row("", "[bold]Gross[/]", f"[bold]{view['gross']}[/]")
+        totals.add_row(_text(row.rate), _text(row.base), _text(row.amount))
+    totals.add_row("", "[bold]Net[/]", f"[bold]{_text(view['net'])}[/]")
+    totals.add_row("", "VAT", _text(view["tax"]))
+    totals.add_row("", "[bold]Gross[/]", f"[bold]{_text(view['gross'])}[/]")
     console.print(totals)
 
 
 def _table(value) -> bool:
     """A list of records: drawn as its own table, never as text in the header."""
-    return isinstance(value, list) and any(isinstance(item, dict) for item in value)
+    return isinstance(value, (list, tuple)) and any(isinstance(item, dict) or is_dataclass(item) for item in value)
 
 
 def _text(value) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return "" if value is None else str(value)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_text(v) for v in value)
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else str(plain(value))

@@ -23,10 +23,10 @@ def write_pdf(
     overwrite: bool = True,
 ) -> Path:
     """Render and write one document; with `overwrite=False` (no --force) an existing file is refused first."""
+    from koban_cli.render.html import reference
     from koban_cli.render.pdf import render_pdf
 
-    doc = context["doc"]
-    target = output_file or Path(f"{doc.get('number') or doc.get('ref')}.pdf")
+    target = output_file or Path(f"{reference(context['doc'])}.pdf")
     files.refuse_existing(target, overwrite)  # before rendering or archiving anything
     if is_original(context, lang, facturx):
         from koban_cli.services.ledger import archive
@@ -62,9 +62,9 @@ def write_many(contexts: list[dict], outdir: Path, lang: str, facturx: bool = Tr
         raise files.cannot_write(outdir, exc) from None
     jobs, to_archive, copied = [], [], 0
     for context in contexts:
-        target = outdir / f"{_file_name(context['doc']['number'])}.pdf"
+        number = context["doc"].number  # many documents: validated invoices
+        target = outdir / f"{_file_name(number)}.pdf"
         original = is_original(context, lang, facturx)
-        number = context["doc"]["number"]
         data = archive.archived(_ledger_of(context), context["issued"]["invoice_id"], number) if original else None
         if data is not None:
             _write(target, data)
@@ -82,7 +82,7 @@ def write_many(contexts: list[dict], outdir: Path, lang: str, facturx: bool = Tr
             task = progress.add_task("Rendering PDF", total=len(jobs))
             written = render_many(jobs, lang, facturx, on_done=lambda: progress.advance(task))
     for context, target in to_archive:
-        issued, number = context["issued"], context["doc"]["number"]
+        issued, number = context["issued"], context["doc"].number
         kept = archive.keep(_ledger_of(context), issued["invoice_id"], number, target.read_bytes(), issued["lang"])
         if kept != target.read_bytes():  # another process archived it first: its bytes are the original
             _write(target, kept)

@@ -7,11 +7,11 @@ read with SQLAlchemy Core by `contract list`), so every reader agrees.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Protocol
 
 from koban_cli.domain import periods as P
 from koban_cli.domain.kinds import CONTRACT_STATUSES, Status
-from koban_cli.domain.values import date_str
 
 STATUSES = CONTRACT_STATUSES
 
@@ -62,16 +62,29 @@ def next_due(contract: Terms, billed: set[dt.date]) -> P.Period | None:
     )
 
 
-def summary(contract: Terms, customer: str, billed: set[dt.date], as_of: dt.date) -> dict:
-    """The row `contract list` prints (and `contract show` starts from)."""
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """Where a contract stands: the row `contract list` prints (and `contract show` starts from)."""
+
+    number: str
+    customer: str
+    status: str
+    start: dt.date
+    end: dt.date
+    every: str
+    mode: str
+    next_due: dt.date | None
+
+
+def summary(contract: Terms, customer: str, billed: set[dt.date], as_of: dt.date) -> Summary:
     upcoming = next_due(contract, billed)
-    return {
-        "number": contract.number,
-        "customer": customer,
-        "status": status_on(contract, as_of),
-        "start": date_str(contract.start),
-        "end": date_str(contract.terminated_on or term_end(contract, as_of)),
-        "every": contract.every,
-        "mode": "auto" if contract.auto else "manual",
-        "next_due": date_str(upcoming.due) if upcoming else None,
-    }
+    return Summary(
+        number=contract.number,
+        customer=customer,
+        status=status_on(contract, as_of),
+        start=contract.start,
+        end=contract.terminated_on or term_end(contract, as_of),
+        every=contract.every,
+        mode="auto" if contract.auto else "manual",
+        next_due=upcoming.due if upcoming else None,
+    )

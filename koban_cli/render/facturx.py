@@ -30,7 +30,8 @@ from drafthorse.models.tradelines import LineItem
 
 from koban_cli.domain.countries import stored_code
 from koban_cli.domain.kinds import InvoiceKind, LineKind
-from koban_cli.domain.values import CURRENCY, round_money
+from koban_cli.domain.money import Money
+from koban_cli.domain.values import number_str, round_money
 from koban_cli.domain.vat_regimes import REGIMES
 from koban_cli.domain.wording import fr_number
 from koban_cli.render import formatting
@@ -87,9 +88,9 @@ def build_xml(context: dict) -> bytes:
     out_of_scope = "O" in regimes.values()  # BR-O-02: no VAT identifier of either party then
     doc = Document()
     doc.context.guideline_parameter.id = "urn:cen.eu:en16931:2017"
-    doc.header.id = inv["number"]
-    doc.header.type_code = type_code(inv["kind"])
-    doc.header.issue_date_time = dt.date.fromisoformat(inv["date"])
+    doc.header.id = inv.number
+    doc.header.type_code = type_code(inv.kind)
+    doc.header.issue_date_time = inv.date
     rate = (
         f"{fr_number(Decimal(company['late_penalty_rate']))} %"
         if company.get("late_penalty_rate")
@@ -98,8 +99,8 @@ def build_xml(context: dict) -> bytes:
     _note(doc, "PMT", "Indemnité forfaitaire pour frais de recouvrement : 40 €")
     _note(doc, "PMD", f"Pénalités de retard au taux de {rate}")
     _note(doc, "AAB", "Pas d'escompte pour paiement anticipé")
-    if inv.get("deposits_deducted"):
-        _note(doc, "AAI", "Acomptes déduits : " + ", ".join(inv["deposits_deducted"]))
+    if inv.deposits_deducted:
+        _note(doc, "AAI", "Acomptes déduits : " + ", ".join(inv.deposits_deducted))
     if facts.get("operation"):
         _note(doc, "AAI", f"Catégorie de l'opération : {OPERATIONS[facts['operation']]}")
     if company.get("vat_on_debits"):
@@ -111,16 +112,16 @@ def build_xml(context: dict) -> bytes:
         if company.get("siren"):  # BT-32: the legal registration stands in for a VAT number (BR-E-02, BR-S-02)
             trade.agreement.seller.tax_registrations.add(TaxRegistration(id=("FC", company["siren"][:9])))
     _party(trade.agreement.buyer, customer, vat_number=not out_of_scope, company=customer.get("kind") != "individual")
-    trade.agreement.buyer_reference = facts.get("customer_ref") or inv.get("order") or customer["code"]
-    if inv.get("order"):
-        trade.agreement.seller_order.issuer_assigned_id = inv["order"]
+    trade.agreement.buyer_reference = facts.get("customer_ref") or inv.order or customer["code"]
+    if inv.order:
+        trade.agreement.seller_order.issuer_assigned_id = inv.order
     if facts.get("customer_ref"):
         trade.agreement.buyer_order.issuer_assigned_id = facts["customer_ref"]
-    _delivery(trade, facts, customer, inv["date"], intra_eu="K" in regimes.values())
+    _delivery(trade, facts, customer, inv.date, intra_eu="K" in regimes.values())
 
     settlement = trade.settlement
-    settlement.currency_code = CURRENCY
-    settlement.payment_reference = inv["number"]
+    settlement.currency_code = inv.gross.currency
+    settlement.payment_reference = inv.number
     if facts.get("period"):
         settlement.period.start = dt.date.fromisoformat(facts["period"]["start"])
         settlement.period.end = dt.date.fromisoformat(facts["period"]["end"])
@@ -131,8 +132,8 @@ def build_xml(context: dict) -> bytes:
         settlement.payment_means.add(means)
     settlement.terms.add(_terms(inv))
     credited = facts.get("credited")
-    if inv.get("credits"):  # BG-3: the invoice corrected (BT-25) and its date (BT-26)
-        _reference(settlement.invoice_referenced_document, inv["credits"], credited and credited["date"])
+    if inv.credits:  # BG-3: the invoice corrected (BT-25) and its date (BT-26)
+        _reference(settlement.invoice_referenced_document, inv.credits, credited and credited["date"])
     elif facts.get("deposits"):  # a final invoice refers to the (last) deposit it deducts; the note names all
         last = facts["deposits"][-1]
         _reference(settlement.invoice_referenced_document, last["number"], last["date"])
@@ -140,20 +141,20 @@ def build_xml(context: dict) -> bytes:
     for tax in _breakdown(inv, regimes, bool(company.get("vat_on_debits"))):
         settlement.trade_tax.add(tax)
 
-    for line in inv["lines"]:
-        if line["kind"] != LineKind.TEXT:
-            unit = ((facts.get("lines") or {}).get(str(line["position"])) or {}).get("unit", "u")
-            trade.items.add(_line_item(line, REGIMES[regimes[line["position"]]].category, unit))
+    for line in inv.lines:
+        if line.kind != LineKind.TEXT:
+            unit = ((facts.get("lines") or {}).get(str(line.position)) or {}).get("unit", "u")
+            trade.items.add(_line_item(line, REGIMES[regimes[line.position]].category, unit))
 
     total = settlement.monetary_summation
-    total.line_total = Decimal(inv["net"])
+    total.line_total = _amount(inv.net)
     total.charge_total = Decimal("0.00")
     total.allowance_total = Decimal("0.00")
-    total.tax_basis_total = Decimal(inv["net"])
-    total.tax_total = (Decimal(inv["tax"]), CURRENCY)
-    total.grand_total = Decimal(inv["gross"])
-    total.prepaid_total = Decimal(inv["paid"])
-    total.due_amount = Decimal(inv["gross"]) - Decimal(inv["paid"])
+    total.tax_basis_total = _amount(inv.net)
+    total.tax_total = (_amount(inv.tax), inv.tax.currency)
+    total.grand_total = _amount(inv.gross)
+    total.prepaid_total = _amount(inv.paid)
+    total.due_amount = _amount(inv.gross - inv.paid)
     xml = doc.serialize(schema=None)  # drafthorse would load and check the XSD on every call
     check_xsd(xml)
     return xml
@@ -173,7 +174,7 @@ def check_xsd(xml: bytes) -> None:
     _schema().assertValid(etree.fromstring(xml))
 
 
-def _delivery(trade, facts: dict, customer: dict, date: str, intra_eu: bool) -> None:
+def _delivery(trade, facts: dict, customer: dict, date: dt.date, intra_eu: bool) -> None:
     """The place of delivery when it is not the billing address; an intra-EU supply always names the
     country goods go to (BR-IC-12)."""
     place = facts.get("delivery")
@@ -187,33 +188,33 @@ def _delivery(trade, facts: dict, customer: dict, date: str, intra_eu: bool) -> 
         ship_to.address.city_name = place.get("city") or ""
         ship_to.address.country_id = stored_code(place.get("country"))
     if not facts.get("period"):  # the date of supply; a service period says it better (BG-14)
-        trade.delivery.event.occurrence = dt.date.fromisoformat(date)
+        trade.delivery.event.occurrence = date
 
 
-def _terms(inv: dict) -> PaymentTerms:
+def _terms(inv) -> PaymentTerms:
     """BT-20 always, so an amount due never lacks both a due date and terms (BR-CO-25)."""
     terms = PaymentTerms()
-    if inv["kind"] == InvoiceKind.CREDIT_NOTE:
+    if inv.kind == InvoiceKind.CREDIT_NOTE:
         terms.description = "Avoir : montant à déduire d'un prochain règlement ou remboursé"
-    elif inv.get("due_date"):
-        terms.description = f"Paiement au plus tard le {formatting.date(inv['due_date'], 'fr')}"
-        terms.due = dt.date.fromisoformat(inv["due_date"])
+    elif inv.due_date:
+        terms.description = f"Paiement au plus tard le {formatting.date(inv.due_date, 'fr')}"
+        terms.due = inv.due_date
     else:
         terms.description = "Paiement à réception"
     return terms
 
 
-def _breakdown(inv: dict, regimes: dict[int, str], on_debits: bool) -> list[ApplicableTradeTax]:
+def _breakdown(inv, regimes: dict[int, str], on_debits: bool) -> list[ApplicableTradeTax]:
     """One VAT breakdown per category and rate (BG-23): the printed table's rows, a 0 % row split by
     regime (an exempt, an intra-EU and a zero-rated base are different things)."""
-    amounts = {Decimal(row["rate"]): Decimal(row["amount"]) for row in inv["vat"]}
+    amounts = {_number(row.rate): _amount(row.amount) for row in inv.vat}
     groups: dict[tuple[str, Decimal], list] = {}
-    for line in inv["lines"]:
-        if line["kind"] == LineKind.TEXT:
+    for line in inv.lines:
+        if line.kind == LineKind.TEXT:
             continue
-        regime = REGIMES[regimes[line["position"]]]
-        key = (regime.category, Decimal(line["vat_rate"]))
-        groups.setdefault(key, [regime, Decimal(0)])[1] += Decimal(line["net"])
+        regime = REGIMES[regimes[line.position]]
+        key = (regime.category, _number(line.vat_rate))
+        groups.setdefault(key, [regime, Decimal(0)])[1] += _amount(line.net)
     out = []
     for (category, rate), (regime, base) in groups.items():
         tax = ApplicableTradeTax()
@@ -232,16 +233,16 @@ def _breakdown(inv: dict, regimes: dict[int, str], on_debits: bool) -> list[Appl
     return out
 
 
-def _line_item(line: dict, category: str, unit: str) -> LineItem:
+def _line_item(line, category: str, unit: str) -> LineItem:
     item = LineItem()
-    item.document.line_id = str(line["position"])
-    item.product.name = line["description"]
-    if line.get("product"):
-        item.product.seller_assigned_id = line["product"]
-    qty, price, net = Decimal(line["qty"]), Decimal(line["unit_price"]), Decimal(line["net"])
+    item.document.line_id = str(line.position)
+    item.product.name = line.description
+    if line.product:
+        item.product.seller_assigned_id = line.product
+    qty, price, net = _number(line.qty), _amount(line.unit_price), _amount(line.net)
     item.agreement.net.amount = price
     item.delivery.billed_quantity = (qty, UNIT_CODES.get(unit, "C62"))
-    discount = Decimal(line["discount"])
+    discount = _number(line.discount)
     if discount:  # the printed discount, as an amount: qty x price (to the cent) less the net
         gross = round_money(qty * price)
         charge = TradeAllowanceCharge()
@@ -254,9 +255,19 @@ def _line_item(line: dict, category: str, unit: str) -> LineItem:
     item.settlement.trade_tax.type_code = "VAT"
     item.settlement.trade_tax.category_code = category
     if category != "O":  # an out-of-scope line has no rate at all (BR-O-05)
-        item.settlement.trade_tax.rate_applicable_percent = Decimal(line["vat_rate"])
-    if line.get("period_start"):
-        item.settlement.period.start = dt.date.fromisoformat(line["period_start"])
-        item.settlement.period.end = dt.date.fromisoformat(line["period_end"])
+        item.settlement.trade_tax.rate_applicable_percent = _number(line.vat_rate)
+    if line.period_start:
+        item.settlement.period.start = line.period_start
+        item.settlement.period.end = line.period_end
     item.settlement.monetary_summation.total_amount = net
     return item
+
+
+def _amount(money: Money) -> Decimal:
+    """An amount as the XML states it: to the cent, with its two decimals."""
+    return round_money(money.amount)
+
+
+def _number(value: Decimal) -> Decimal:
+    """A quantity or rate as the page prints it: no useless zeros."""
+    return Decimal(number_str(value))

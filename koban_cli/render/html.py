@@ -9,8 +9,8 @@ from pathlib import Path
 from jinja2 import ChoiceLoader, FileSystemBytecodeCache, FileSystemLoader, TemplateError, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
 
-from koban_cli.render import cache, formatting, mentions
-from koban_cli.render.labels import LABELS, TITLES_EN
+from koban_cli.render import cache, formatting, labels, mentions
+from koban_cli.render.labels import LABELS
 
 
 def template_dir() -> Path:
@@ -61,7 +61,7 @@ def render_html(context: dict, lang: str = "fr") -> str:
     env = environment(lang, company.get("template_dir"))
     stylesheet = env.loader.get_source(env, "style.css")[0]
     doc = context["doc"]
-    title = context["title"] if lang == "fr" else TITLES_EN.get(context["title"], context["title"])
+    title = labels.title(context, lang)
     logo = Path(company["logo"]).resolve().as_uri() if company.get("logo") else None
     name = f"{context['kind']}.html"
     try:
@@ -69,14 +69,24 @@ def render_html(context: dict, lang: str = "fr") -> str:
             **(context | {"title": title}),
             lang=lang,
             L=LABELS[lang],
-            ref=doc.get("number") or doc.get("ref"),
-            draft=doc.get("status") == "draft",
+            ref=reference(doc),
+            draft=_field(doc, "status") == "draft",
             stylesheet=stylesheet,
             logo=logo,
             **_reform(context, lang),
         )
     except TemplateError as exc:  # a custom template that is broken or reaches outside the sandbox
         raise _refused(exc, company.get("template_dir"), name) from None
+
+
+def reference(doc) -> str | None:
+    """What names a document: its number, else its provisional reference."""
+    return _field(doc, "number") or _field(doc, "ref")
+
+
+def _field(doc, name: str):
+    """A field of a document's typed view, or of the plain dict a letter or a statement is printed from."""
+    return doc.get(name) if isinstance(doc, dict) else getattr(doc, name, None)
 
 
 def _reform(context: dict, lang: str) -> dict:

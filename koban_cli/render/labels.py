@@ -150,14 +150,37 @@ LABELS = {
     },
 }
 
-TITLES_EN = {
-    "Devis": "Quote",
-    "Commande": "Order",
-    "Facture": "Invoice",
-    "Facture d'acompte": "Deposit invoice",
-    "Facture intermédiaire": "Interim invoice",
-    "Facture de solde": "Final invoice",
-    "Avoir": "Credit note",
-    "Contrat d'abonnement": "Subscription contract",
-    "Bon de livraison": "Delivery note",
+TITLES = {  # a document's title by its kind (an invoice's by its own kind: deposit, credit note…)
+    "fr": {
+        "quote": "Devis",
+        "order": "Commande",
+        "standard": "Facture",
+        "deposit": "Facture d'acompte",
+        "intermediate": "Facture intermédiaire",
+        "balance": "Facture de solde",
+        "subscription": "Facture",
+        "credit_note": "Avoir",
+        "contract": "Contrat d'abonnement",
+        "delivery": "Bon de livraison",
+    },
+    "en": {
+        "quote": "Quote",
+        "order": "Order",
+        "standard": "Invoice",
+        "deposit": "Deposit invoice",
+        "intermediate": "Interim invoice",
+        "balance": "Final invoice",
+        "subscription": "Invoice",
+        "credit_note": "Credit note",
+        "contract": "Subscription contract",
+        "delivery": "Delivery note",
+    },
 }
+
+
+def title(context: dict, lang: str) -> str:
+    """The title of the document a context holds, in `lang`: letters and statements bring their own."""
+    if "title" in context:
+        return context["title"]
+    kind = context["doc"].kind if context["kind"] == "invoice" else context["kind"]
+    return TITLES[lang][kind]

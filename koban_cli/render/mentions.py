@@ -2,26 +2,24 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from koban_cli.domain import vat_regimes
 from koban_cli.domain.countries import HOME, country_name, stored_code
 
 
 def line_regimes(context: dict) -> dict[int, str]:
-    """The regime of each priced line by position: the frozen facts, else what koban stated before them
+    """The regime of each priced line of an invoice by position: the frozen facts, else what koban stated before them
     (S or Z, E for a VAT-exempt company), so an invoice validated by an older koban prints as it did."""
     facts = context.get("facts") or {}
     exempt = bool(context["company"].get("vat_exempt"))
     out = {}
-    for line in context["doc"].get("lines", []):
-        if line.get("kind") == "text" or "vat_rate" not in line:
+    for line in context["doc"].lines:
+        if line.kind == "text":
             continue
-        frozen = (facts.get("lines") or {}).get(str(line["position"]))
+        frozen = (facts.get("lines") or {}).get(str(line.position))
         if frozen:
-            out[line["position"]] = frozen["regime"]
+            out[line.position] = frozen["regime"]
         else:
-            out[line["position"]] = "E" if exempt else ("S" if Decimal(line["vat_rate"]) else "Z")
+            out[line.position] = "E" if exempt else ("S" if line.vat_rate else "Z")
     return out
 
 

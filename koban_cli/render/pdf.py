@@ -15,13 +15,13 @@ def render_pdf(context: dict, lang: str = "fr", facturx: bool = True) -> bytes:
     warnings.filterwarnings("ignore", message="HarfBuzz-Subset", category=DeprecationWarning)
     html = render_html(context, lang)
     doc = context["doc"]
-    if not (facturx and context["kind"] == "invoice" and doc.get("number")):
+    if not (facturx and context["kind"] == "invoice" and doc.number):
         return HTML(string=html).write_pdf()
     from koban_cli.render import attach
     from koban_cli.render.facturx import build_xml, type_code
 
     xml = build_xml(context)  # checked against the XSD there, once
-    finisher = attach.facturx(xml, doc["number"], type_code(doc["kind"]), doc["date"], context["company"]["name"], lang)
+    finisher = attach.facturx(xml, doc.number, type_code(doc.kind), doc.date, context["company"]["name"], lang)
     return HTML(string=html).write_pdf(pdf_variant="pdf/a-3b", finisher=finisher)
 
 

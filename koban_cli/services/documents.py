@@ -1,7 +1,9 @@
 """The plain context a document is printed from: the document, its seller and its buyer.
 
-Rendering (koban_cli/render) receives only this dict, never a session. An
-invoice and an order are read in SQLAlchemy Core (invoice_view, order_view),
+Rendering (koban_cli/render) receives only this dict, never a session: the
+document's typed view (`doc`), its kind, the seller and the buyer; render
+picks the words, the title included, by kind and language. An invoice and an
+order are read in SQLAlchemy Core (invoice_view, order_view),
 with the company and the customer: printing a validated invoice loads its data
 without the ORM, from what it froze at issue. A draft invoice adds the
 e-invoicing facts it would freeze (computed on the ORM, as at validation);
@@ -11,39 +13,28 @@ quotes, contracts and delivery notes come from their own services.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from koban_cli.db.engine import Ledger
 from koban_cli.domain.kinds import Status
+from koban_cli.domain.money import Money
 from koban_cli.errors import KobanError
 from koban_cli.services import lookup, views
 from koban_cli.services.invoicing import listing as invoice_list
 from koban_cli.services.invoicing import view as invoice_view
 from koban_cli.services.orders import view as order_view
 
-TITLES = {
-    "quote": "Devis",
-    "order": "Commande",
-    "standard": "Facture",
-    "deposit": "Facture d'acompte",
-    "intermediate": "Facture intermédiaire",
-    "balance": "Facture de solde",
-    "subscription": "Facture",
-    "credit_note": "Avoir",
-    "contract": "Contrat d'abonnement",
-    "delivery": "Bon de livraison",
-}
 
-
-def _context(ledger: Ledger, kind: str, doc: dict, title: str | None = None) -> dict:
+def _context(ledger: Ledger, kind: str, doc) -> dict:
     """A document with its seller and buyer, as the templates expect it."""
     with ledger.read_core() as db:
-        return _with_parties(db, kind, doc, title)
+        return _with_parties(db, kind, doc)
 
 
-def _with_parties(db, kind: str, doc: dict, title: str | None = None) -> dict:
+def _with_parties(db, kind: str, doc) -> dict:
     company = views.company_view(lookup.company_row(db))
-    customer = views.customer_view(lookup.customer_row(db, doc["customer"]))
-    return {"kind": kind, "title": title or TITLES[kind], "doc": doc, "company": company, "customer": customer}
+    customer = views.customer_view(lookup.customer_row(db, doc.customer))
+    return {"kind": kind, "doc": doc, "company": company, "customer": customer}
 
 
 def invoice_context(ledger: Ledger, ref: str) -> dict:
@@ -53,7 +44,7 @@ def invoice_context(ledger: Ledger, ref: str) -> dict:
         doc = invoice_view.view(db, row, dt.date.today())
         if row.status == Status.VALIDATED:
             return _issued(ledger, row, doc, ref)
-        context = _with_parties(db, "invoice", doc, TITLES[doc["kind"]])
+        context = _with_parties(db, "invoice", doc)
     return context | {"facts": _draft_facts(ledger, row.id)}
 
 
@@ -68,18 +59,18 @@ def _draft_facts(ledger: Ledger, invoice_id: int) -> dict:
         return e_invoicing.facts(session, invoice, lookup.company(session), customer)
 
 
-def _issued(ledger: Ledger, row, doc: dict, ref: str) -> dict:
+def _issued(ledger: Ledger, row, doc, ref: str) -> dict:
     """The context of a validated invoice: its seller and buyer as frozen at issue."""
     snapshot = invoice_view.frozen(row.snapshot)
     if snapshot is None:
         raise KobanError(f"{ref} has no frozen snapshot (it was emptied outside koban); see: koban verify")
     seller, buyer = snapshot["seller"], snapshot["buyer"]
     # the issued document states what was known at issue: no payment had been recorded yet
-    doc = doc | {"customer": buyer["code"], "customer_name": buyer["name"], "paid": "0.00", "days_late": 0}
-    doc |= {"payment_status": "unpaid"}
+    doc = replace(
+        doc, customer=buyer["code"], customer_name=buyer["name"], paid=Money.of(0), days_late=0, payment_status="unpaid"
+    )
     return {
         "kind": "invoice",
-        "title": TITLES[doc["kind"]],
         "doc": doc,
         "company": seller,
         "customer": buyer,

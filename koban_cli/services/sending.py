@@ -14,6 +14,7 @@ from koban_cli.db.engine import Ledger
 from koban_cli.db.models import Customer, Invoice
 from koban_cli.domain.kinds import Status
 from koban_cli.errors import InvalidState, KobanError
+from koban_cli.render import labels
 from koban_cli.services import documents, lookup
 from koban_cli.services.ledger import archive
 
@@ -91,13 +92,13 @@ def _deliver_one(ledger: Ledger, ref: str, config: mail.SmtpSettings, render: Ca
         _mark(ledger, ref, "the customer has no email address")
         return InvoiceSent(ref, None, "the customer has no email address")
     context = documents.invoice_context(ledger, ref)
-    company = context["company"]["name"]
+    company, title = context["company"]["name"], labels.title(context, "fr")
     body = (
-        f"Bonjour,\n\nVeuillez trouver ci-joint {context['title'].lower()} {ref} "
-        f"d'un montant de {context['doc']['gross']} € TTC.\n\nCordialement,\n{company}\n"
+        f"Bonjour,\n\nVeuillez trouver ci-joint {title.lower()} {ref} "
+        f"d'un montant de {context['doc'].gross} € TTC.\n\nCordialement,\n{company}\n"
     )
     attachment = archive.original(ledger, context, render)  # the issued file, archived the first time
-    message = mail.message(config.sender, to, f"{context['title']} {ref} – {company}", body, attachment, f"{ref}.pdf")
+    message = mail.message(config.sender, to, f"{title} {ref} – {company}", body, attachment, f"{ref}.pdf")
     try:
         mail.send(config, message)
     except (OSError, smtplib.SMTPException) as exc:

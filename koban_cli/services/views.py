@@ -1,21 +1,26 @@
-"""Plain, JSON-ready views of documents and parties: what `show` and `list` print.
+"""The parts every document's view shares: its lines, its VAT breakdown, its parties.
 
-Money becomes a string with two decimals, quantities and rates decimal
-strings, dates ISO; the shapes are those of SPEC §11. The views read any
-object with attributes: a model object in a write, a Core row in a read. The
-queries here are SQLAlchemy Core (db/tables.py) and take `db`, an ORM
-`Session` or a Core `Connection`.
+Lines and VAT rows are typed values (Money, Decimal, dates, kinds); their
+fields are the keys of SPEC §11, in order, and the edges turn them into text
+(`cli/output.plain`, `render/formatting`). The views read any object with
+attributes: a model object in a write, a Core row in a read. The queries here
+are SQLAlchemy Core (db/tables.py) and take `db`, an ORM `Session` or a Core
+`Connection`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import select
 
 from koban_cli.db.tables import invoice_line, order_line, product, quote_line
 from koban_cli.domain.amounts import totals
 from koban_cli.domain.kinds import LineKind
+from koban_cli.domain.money import Money
 from koban_cli.domain.numbering import DEFAULT_PREFIXES
 from koban_cli.domain.values import date_str, money_str, number_str
 
@@ -81,25 +86,70 @@ def product_refs(db, lines) -> dict[int, str]:
     return dict(db.execute(select(product.c.id, product.c.ref).where(product.c.id.in_(ids))).all())
 
 
-def line_view(line, refs: dict[int, str]) -> dict:
+@dataclass(frozen=True, slots=True)
+class Line:
+    """A document line as it reads; a text line has no amounts."""
+
+    position: int
+    kind: LineKind
+    product: str | None
+    description: str
+    qty: Decimal | None
+    unit_price: Money | None
+    discount: Decimal | None
+    vat_rate: Decimal | None
+    net: Money | None
+    comment: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceLine(Line):
+    """An invoice line, with the period it bills (a subscription's)."""
+
+    period_start: dt.date | None
+    period_end: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class OrderLine(Line):
+    """An order line, with what of it is invoiced and, for goods, delivered."""
+
+    qty_invoiced: Decimal | None
+    qty_delivered: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class VatRow:
+    rate: Decimal
+    base: Money
+    amount: Money
+
+
+def line_fields(line, refs: dict[int, str]) -> tuple:
+    """The fields of `Line` of a stored line, in order (a subclass adds its own after them)."""
     priced = line.kind != LineKind.TEXT
-    return {
-        "position": line.position,
-        "kind": line.kind,
-        "product": refs.get(line.product_id),
-        "description": line.description,
-        "qty": number_str(line.qty) if priced else None,
-        "unit_price": money_str(line.unit_price) if priced else None,
-        "discount": number_str(line.discount) if priced else None,
-        "vat_rate": number_str(line.vat_rate) if priced else None,
-        "net": money_str(line.net) if priced else None,
-        "comment": line.comment,
-    }
+    return (
+        line.position,
+        LineKind(line.kind),
+        refs.get(line.product_id),
+        line.description,
+        line.qty if priced else None,
+        Money(line.unit_price) if priced else None,
+        line.discount if priced else None,
+        line.vat_rate if priced else None,
+        Money(line.net) if priced else None,
+        line.comment,
+    )
 
 
-def vat_view(lines) -> list[dict]:
-    result = totals((line.vat_rate, line.net) for line in lines if line.kind != LineKind.TEXT)
-    return [{"rate": number_str(r.rate), "base": money_str(r.base), "amount": money_str(r.amount)} for r in result.vat]
+def vat_rows(lines) -> tuple[VatRow, ...]:
+    """The VAT breakdown per rate of the priced lines."""
+    return vat_table(totals((line.vat_rate, line.net) for line in lines if line.kind != LineKind.TEXT))
+
+
+def vat_table(result) -> tuple[VatRow, ...]:
+    """The VAT rows of a `domain.amounts.totals` result."""
+    return tuple(VatRow(r.rate, Money(r.base), Money(r.amount)) for r in result.vat)
 
 
 def amounts_view(doc) -> dict:

@@ -1,21 +1,20 @@
 """`contract list` and `contract renewals`, in SQLAlchemy Core only (no ORM, no models), then the domain's rules.
 
-`contract list` is a bulk list: a row is a `ContractRow` (a NamedTuple, dates as
-SQL gives them) that `cli/contracts.py` turns into text in one comprehension.
+A row of `contract list` is the domain's `Summary` of the contract (where it
+stands on the as-of date), which `cli/contracts.py` turns into text.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import namedtuple
-from dataclasses import dataclass
-from typing import NamedTuple
+from dataclasses import asdict, dataclass
 
 from sqlalchemy import select
 
 from koban_cli.db.engine import Ledger
 from koban_cli.db.tables import contract, customer
-from koban_cli.domain.contract_terms import FIELDS, STATUSES, next_due, status_on, term_end
+from koban_cli.domain.contract_terms import FIELDS, STATUSES, Summary, summary, term_end
 from koban_cli.domain.kinds import Status
 from koban_cli.errors import InvalidValue
 from koban_cli.services.contracts.periods import billed_starts
@@ -24,17 +23,7 @@ Row = namedtuple("Row", ("id", *FIELDS))  # a contract as the domain's rules rea
 COLUMNS = [contract.c[name] for name in Row._fields]
 
 
-class ContractRow(NamedTuple):
-    """A contract as `contract list` gives it: where it stands on the as-of date and its next due date."""
-
-    number: str
-    customer: str
-    status: str
-    start: dt.date
-    end: dt.date
-    every: str
-    mode: str  # "auto" or "manual"
-    next_due: dt.date | None
+ContractRow = Summary  # a contract as `contract list` gives it: where it stands on the as-of date
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +43,7 @@ def list_contracts(ledger: Ledger, as_of: dt.date, status: str | None = None) ->
 
     Kept for cli/demo.py until it reads `contract_rows`; it then goes.
     """
-    return [row._asdict() for row in contract_rows(ledger, as_of, status)]
+    return [asdict(row) for row in contract_rows(ledger, as_of, status)]
 
 
 def contract_rows(ledger: Ledger, as_of: dt.date, status: str | None = None) -> list[ContractRow]:
@@ -72,23 +61,8 @@ def contract_rows(ledger: Ledger, as_of: dt.date, status: str | None = None) -> 
         for values in connection.execute(query):
             *fields, code = values
             row = Row(*fields)
-            rows.append(_contract_row(row, code, billed.get(row.id, set()), as_of))
+            rows.append(summary(row, code, billed.get(row.id, set()), as_of))
     return [row for row in rows if status in (None, row.status)]
-
-
-def _contract_row(row: Row, code: str, billed: set[dt.date], as_of: dt.date) -> ContractRow:
-    """What `contract_terms.summary` gives, as values."""
-    upcoming = next_due(row, billed)
-    return ContractRow(
-        row.number,
-        code,
-        status_on(row, as_of),
-        row.start,
-        row.terminated_on or term_end(row, as_of),
-        row.every,
-        "auto" if row.auto else "manual",
-        upcoming.due if upcoming else None,
-    )
 
 
 def renewals(ledger: Ledger, as_of: dt.date, within: int = 60) -> list[Renewal]:

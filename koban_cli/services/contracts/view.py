@@ -4,6 +4,7 @@ next period, and that period as bill-due will bill it (services/contracts/period
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, fields
 
 from sqlalchemy import select
 
@@ -11,11 +12,43 @@ from koban_cli.db.engine import Ledger
 from koban_cli.db.tables import contract, contract_period, customer, invoice, product, sales_order
 from koban_cli.domain import periods as P
 from koban_cli.domain.amounts import line_net, totals
-from koban_cli.domain.contract_terms import next_due, summary
-from koban_cli.domain.kinds import Status
-from koban_cli.domain.values import date_str, money_str, number_str
+from koban_cli.domain.contract_terms import Summary, next_due, summary
+from koban_cli.domain.kinds import LineKind, Status
+from koban_cli.domain.money import Money
 from koban_cli.errors import not_found
+from koban_cli.services import views
 from koban_cli.services.contracts import periods as contract_periods
+
+
+@dataclass(frozen=True, slots=True)
+class BilledPeriod:
+    start: dt.date
+    end: dt.date
+    invoice: str
+
+
+@dataclass(frozen=True, slots=True)
+class ContractView(Summary):
+    """A contract as `contract show` gives it and as it is printed: its lines at the price of the next
+    period, and that period as bill-due will bill it."""
+
+    customer_name: str
+    order: str | None
+    in_advance: bool
+    renew: bool
+    renew_months: int
+    notice_days: int
+    terminated_on: dt.date | None
+    next_period_start: dt.date | None
+    next_period_end: dt.date | None
+    next_period_net: Money | None
+    next_period_prorated: bool | None
+    lines: tuple[views.Line, ...]
+    vat: tuple[views.VatRow, ...]
+    net: Money
+    tax: Money
+    gross: Money
+    periods: tuple[BilledPeriod, ...]
 
 
 def contract_by_number(db, number: str):
@@ -26,7 +59,7 @@ def contract_by_number(db, number: str):
     return found
 
 
-def show(ledger: Ledger, number: str, as_of: dt.date) -> dict:
+def show(ledger: Ledger, number: str, as_of: dt.date) -> ContractView:
     """The contract, its lines at the price of the next period, and that period as it will be billed."""
     with ledger.read_core() as db:
         row = contract_by_number(db, number)
@@ -53,44 +86,34 @@ def show(ledger: Ledger, number: str, as_of: dt.date) -> dict:
         price = contract_periods.period_price(line, every, reprices, priced_at)
         net = line_net(line.qty, price, line.discount)
         amounts.append((line.vat_rate, net))
+        kind = LineKind.PRODUCT if line.product_id else LineKind.FREE
         shown.append(
-            {
-                "position": line.position,
-                "kind": "product" if line.product_id else "free",
-                "product": refs.get(line.product_id),
-                "description": line.description,
-                "qty": number_str(line.qty),
-                "unit_price": money_str(price),
-                "discount": number_str(line.discount),
-                "vat_rate": number_str(line.vat_rate),
-                "net": money_str(net),
-                "comment": None,
-            }
-        )
+            views.Line(
+                line.position, kind, refs.get(line.product_id), line.description, line.qty, Money(price),
+                line.discount, line.vat_rate, Money(net), None,
+            )
+        )  # fmt: skip
     result = totals(amounts)
-    return summary(row, buyer.code, billed, as_of) | {
-        "customer_name": buyer.name,
-        "order": order,
-        "in_advance": row.in_advance,
-        "renew": row.renew,
-        "renew_months": row.renew_months,
-        "notice_days": row.notice_days,
-        "terminated_on": date_str(row.terminated_on),
-        "next_period_start": date_str(upcoming.start) if upcoming else None,
-        "next_period_end": date_str(upcoming.end) if upcoming else None,
-        "next_period_net": (
-            money_str(contract_periods.period_net(row, lines, reprices, upcoming)) if upcoming else None
+    standing = summary(row, buyer.code, billed, as_of)
+    return ContractView(
+        *(getattr(standing, field.name) for field in fields(Summary)),
+        customer_name=buyer.name,
+        order=order,
+        in_advance=row.in_advance,
+        renew=row.renew,
+        renew_months=row.renew_months,
+        notice_days=row.notice_days,
+        terminated_on=row.terminated_on,
+        next_period_start=upcoming.start if upcoming else None,
+        next_period_end=upcoming.end if upcoming else None,
+        next_period_net=Money(contract_periods.period_net(row, lines, reprices, upcoming)) if upcoming else None,
+        next_period_prorated=upcoming.days != upcoming.full_days if upcoming else None,
+        lines=tuple(shown),
+        vat=views.vat_table(result),
+        net=Money(result.net),
+        tax=Money(result.tax),
+        gross=Money(result.gross),
+        periods=tuple(
+            BilledPeriod(start, end, ref or f"PROV-{invoice_id}") for start, end, ref, invoice_id in periods
         ),
-        "next_period_prorated": upcoming.days != upcoming.full_days if upcoming else None,
-        "lines": shown,
-        "vat": [
-            {"rate": number_str(r.rate), "base": money_str(r.base), "amount": money_str(r.amount)} for r in result.vat
-        ],
-        "net": money_str(result.net),
-        "tax": money_str(result.tax),
-        "gross": money_str(result.gross),
-        "periods": [
-            {"start": date_str(start), "end": date_str(end), "invoice": ref or f"PROV-{invoice_id}"}
-            for start, end, ref, invoice_id in periods
-        ],
-    }
+    )

@@ -10,25 +10,57 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 
 from sqlalchemy import select
 
 from koban_cli.db.engine import Ledger
 from koban_cli.db.tables import contract, customer, invoice, invoice_line, project, sales_order
-from koban_cli.domain.kinds import Status
+from koban_cli.domain.kinds import InvoiceKind, Status
+from koban_cli.domain.money import Money
 from koban_cli.domain.payments import days_late, payment_status
-from koban_cli.domain.values import ZERO, date_str, money_str
+from koban_cli.domain.values import ZERO
 from koban_cli.services import billed, lookup, views
-from koban_cli.services.invoicing.listing import sent_text
 
 
-def show(ledger: Ledger, ref: str, as_of: dt.date) -> dict:
+@dataclass(frozen=True, slots=True)
+class InvoiceView:
+    """An invoice or credit note as `invoice show` gives it and as it is printed (SPEC §11)."""
+
+    ref: str
+    number: str | None
+    kind: InvoiceKind
+    status: Status
+    payment_status: str
+    order: str | None
+    contract: str | None
+    customer: str
+    customer_name: str
+    date: dt.date
+    due_date: dt.date | None
+    days_late: int
+    net: Money
+    tax: Money
+    gross: Money
+    paid: Money
+    sent_at: dt.datetime | None
+    send_error: str | None
+    project: str | None
+    lines: tuple[views.InvoiceLine, ...]
+    vat: tuple[views.VatRow, ...]
+    credits: str | None
+    credit_notes: tuple[str, ...]
+    deposits_deducted: tuple[str, ...]
+    note: str | None
+
+
+def show(ledger: Ledger, ref: str, as_of: dt.date) -> InvoiceView:
     """The invoice `ref` (number or `PROV-<id>`) with its lines, VAT, payments and days late on `as_of`."""
     with ledger.read_core() as db:
         return view(db, lookup.invoice_row(db, ref), as_of)
 
 
-def view(db, row, as_of: dt.date) -> dict:
+def view(db, row, as_of: dt.date) -> InvoiceView:
     """The view of an invoice's row (see `lookup.invoice_row`); `db` is a Core connection or a session."""
     names = _names(db, row.id)
     lines = views.lines(db, "invoice", row.id)
@@ -38,35 +70,35 @@ def view(db, row, as_of: dt.date) -> dict:
         select(invoice.c.id, invoice.c.number).where(invoice.c.credited_invoice_id == row.id).order_by(invoice.c.id)
     )
     settled = paid >= row.gross
-    return {
-        "ref": lookup.invoice_ref(row),
-        "number": row.number,
-        "kind": row.kind,
-        "status": row.status,
-        "payment_status": payment_status(row.gross, paid),
-        "order": names.order,
-        "contract": names.contract,
-        "customer": names.code,
-        "customer_name": names.name,
-        "date": date_str(row.date),
-        "due_date": date_str(row.due_date),
-        "days_late": days_late(row.due_date, as_of, settled) if row.status == Status.VALIDATED else 0,
-        **views.amounts_view(row),
-        "paid": money_str(paid),
-        "sent_at": sent_text(row.sent_at),
-        "send_error": row.send_error,
-        "project": names.project,
-        "lines": [
-            views.line_view(line, refs)
-            | {"period_start": date_str(line.period_start), "period_end": date_str(line.period_end)}
-            for line in lines
-        ],
-        "vat": views.vat_view(lines),
-        "credits": names.credits,
-        "credit_notes": [lookup.invoice_ref(note) for note in credit_notes],
-        "deposits_deducted": deducted_deposits(db, lines),
-        "note": row.note or None,
-    }
+    return InvoiceView(
+        ref=lookup.invoice_ref(row),
+        number=row.number,
+        kind=InvoiceKind(row.kind),
+        status=Status(row.status),
+        payment_status=payment_status(row.gross, paid),
+        order=names.order,
+        contract=names.contract,
+        customer=names.code,
+        customer_name=names.name,
+        date=row.date,
+        due_date=row.due_date,
+        days_late=days_late(row.due_date, as_of, settled) if row.status == Status.VALIDATED else 0,
+        net=Money(row.net),
+        tax=Money(row.tax),
+        gross=Money(row.gross),
+        paid=Money(paid),
+        sent_at=row.sent_at,
+        send_error=row.send_error,
+        project=names.project,
+        lines=tuple(
+            views.InvoiceLine(*views.line_fields(line, refs), line.period_start, line.period_end) for line in lines
+        ),
+        vat=views.vat_rows(lines),
+        credits=names.credits,
+        credit_notes=tuple(lookup.invoice_ref(note) for note in credit_notes),
+        deposits_deducted=tuple(deducted_deposits(db, lines)),
+        note=row.note or None,
+    )
 
 
 def _names(db, invoice_id: int):

@@ -71,7 +71,7 @@ def archived(ledger: Ledger, invoice_id: int, number: str) -> bytes | None:
 
 def original(ledger: Ledger, context: dict, render: Callable[[dict], bytes]) -> bytes:
     """The issued file of a validated invoice: the archived one, else rendered now and archived."""
-    issued, number = context["issued"], context["doc"]["number"]
+    issued, number = context["issued"], context["doc"].number
     data = archived(ledger, issued["invoice_id"], number)
     if data is None:
         data = keep(ledger, issued["invoice_id"], number, render(context), issued["lang"])

@@ -289,7 +289,33 @@ def cancel(ledger: Ledger, ref: str, date: dt.date) -> DraftDropped | DeliveryCa
         return DeliveryCancelled(ref, delivery.number, Status.CANCELLED)
 
 
-def show(ledger: Ledger, ref: str) -> dict:
+@dataclass(frozen=True, slots=True)
+class DeliveredLine:
+    position: int
+    order_line: int
+    product: str
+    description: str
+    qty: Decimal
+    ordered: Decimal
+    unit: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryView:
+    """A delivery note as `delivery show` gives it and as it is printed."""
+
+    number: str | None
+    ref: str
+    status: Status
+    order: str
+    customer: str
+    customer_name: str
+    date: dt.date
+    customer_ref: str | None
+    lines: tuple[DeliveredLine, ...]
+
+
+def show(ledger: Ledger, ref: str) -> DeliveryView:
     with ledger.read() as session:
         delivery = get(session, ref)
         order = session.get(SalesOrder, delivery.order_id)
@@ -301,28 +327,28 @@ def show(ledger: Ledger, ref: str) -> dict:
             .where(DeliveryLine.delivery_id == delivery.id)
             .order_by(DeliveryLine.position)
         ).all()
-        return {
-            "number": delivery.number,
-            "ref": lookup.delivery_ref(delivery),
-            "status": delivery.status,
-            "order": order.number,
-            "customer": customer.code,
-            "customer_name": customer.name,
-            "date": date_str(delivery.date),
-            "customer_ref": order.customer_ref or None,
-            "lines": [
-                {
-                    "position": line.position,
-                    "order_line": order_line.position,
-                    "product": product.ref,
-                    "description": order_line.description,
-                    "qty": number_str(line.qty),
-                    "ordered": number_str(order_line.qty),
-                    "unit": product.unit,
-                }
+        return DeliveryView(
+            number=delivery.number,
+            ref=lookup.delivery_ref(delivery),
+            status=Status(delivery.status),
+            order=order.number,
+            customer=customer.code,
+            customer_name=customer.name,
+            date=delivery.date,
+            customer_ref=order.customer_ref or None,
+            lines=tuple(
+                DeliveredLine(
+                    line.position,
+                    order_line.position,
+                    product.ref,
+                    order_line.description,
+                    line.qty,
+                    order_line.qty,
+                    product.unit,
+                )
                 for line, order_line, product in rows
-            ],
-        }
+            ),
+        )
 
 
 def list_deliveries(ledger: Ledger, order: str | None = None, status: str | None = None) -> list[DeliveryRow]:

@@ -166,23 +166,45 @@ def display_status(quote: Quote, today: dt.date) -> Status:
     return Status(quote.status)
 
 
-def show(ledger: Ledger, number: str, today: dt.date) -> dict:
+@dataclass(frozen=True, slots=True)
+class QuoteView:
+    """A quote as `quote show` gives it and as it is printed (SPEC §11)."""
+
+    number: str
+    customer: str
+    date: dt.date
+    status: str
+    note: str | None
+    valid_until: dt.date | None
+    net: Money
+    tax: Money
+    gross: Money
+    order: str | None
+    lines: tuple[views.Line, ...]
+    vat: tuple[views.VatRow, ...]
+
+
+def show(ledger: Ledger, number: str, today: dt.date) -> QuoteView:
     with ledger.read() as session:
         quote = lookup.quote(session, number)
         customer = session.get(Customer, quote.customer_id)
         lines = doc_lines.lines_of(session, quote)
         order = session.exec(select(SalesOrder.number).where(SalesOrder.quote_id == quote.id)).first()
         refs = views.product_refs(session, lines)
-        return {
-            "number": quote.number,
-            **views.header_view(quote, customer.code),
-            "status": display_status(quote, today),
-            "valid_until": date_str(quote.valid_until),
-            **views.amounts_view(quote),
-            "order": order,
-            "lines": [views.line_view(line, refs) for line in lines],
-            "vat": views.vat_view(lines),
-        }
+        return QuoteView(
+            number=quote.number,
+            customer=customer.code,
+            date=quote.date,
+            status=display_status(quote, today),
+            note=quote.note or None,
+            valid_until=quote.valid_until,
+            net=Money(quote.net),
+            tax=Money(quote.tax),
+            gross=Money(quote.gross),
+            order=order,
+            lines=tuple(views.Line(*views.line_fields(line, refs)) for line in lines),
+            vat=views.vat_rows(lines),
+        )
 
 
 def list_quotes(ledger: Ledger, today: dt.date, status: str | None = None) -> list[QuoteRow]:

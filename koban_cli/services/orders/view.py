@@ -8,6 +8,9 @@ the rules the writes follow, read through the same functions.
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from sqlalchemy import select
 
 from koban_cli.db.engine import Ledger
@@ -23,19 +26,59 @@ from koban_cli.db.tables import (
     schedule_entry,
 )
 from koban_cli.domain.delivery import delivery_status
-from koban_cli.domain.kinds import LineKind, Status
-from koban_cli.domain.values import ZERO, money_str, number_str, round_qty
+from koban_cli.domain.kinds import InvoiceKind, LineKind, Status
+from koban_cli.domain.money import Money
+from koban_cli.domain.values import ZERO, round_qty
 from koban_cli.services import billed, lookup, views
 from koban_cli.services.operations import stock
 
 
-def show(ledger: Ledger, number: str) -> dict:
+@dataclass(frozen=True, slots=True)
+class PlanEntry:
+    """An invoice the order's billing plan foresees."""
+
+    date: dt.date
+    kind: InvoiceKind
+    label: str
+    amount: Money
+
+
+@dataclass(frozen=True, slots=True)
+class OrderView:
+    """An order as `order show` gives it and as it is printed (SPEC §11)."""
+
+    number: str
+    customer: str
+    date: dt.date
+    status: Status
+    note: str | None
+    customer_name: str
+    customer_ref: str | None
+    quote: str | None
+    net: Money
+    tax: Money
+    gross: Money
+    invoiced: Money
+    remaining: Money
+    lines_remaining: Money
+    deposits_undeducted: Money
+    delivery_status: str | None
+    lines: tuple[views.OrderLine, ...]
+    vat: tuple[views.VatRow, ...]
+    invoices: tuple[str, ...]
+    deliveries: tuple[str, ...]
+    contracts: tuple[str, ...]
+    project: str | None
+    schedule: tuple[PlanEntry, ...]
+
+
+def show(ledger: Ledger, number: str) -> OrderView:
     """The order `number` with its lines, invoiced and delivered quantities, invoices, deliveries and plan."""
     with ledger.read_core() as db:
         return view(db, lookup.order_row(db, number))
 
 
-def view(db, order) -> dict:
+def view(db, order) -> OrderView:
     """The view of an order's row (see `lookup.order_row`); `db` is a Core connection or a session."""
     names = db.execute(
         select(customer.c.code, customer.c.name, quote.c.number.label("quote"))
@@ -49,13 +92,6 @@ def view(db, order) -> dict:
     refs = views.product_refs(db, lines)
     deliverable = _deliverable(db, refs)
     shipped = stock.delivered(db, [line.id for line in lines])
-    line_views = []
-    for line in lines:
-        line_view = views.line_view(line, refs)
-        priced = line.kind != LineKind.TEXT
-        line_view["qty_invoiced"] = number_str(round_qty(settled.qty_billed.get(line.id, ZERO))) if priced else None
-        line_view["qty_delivered"] = number_str(shipped.get(line.id, ZERO)) if line.product_id in deliverable else None
-        line_views.append(line_view)
     notes = db.execute(
         select(delivery.c.id, delivery.c.number, delivery.c.status)
         .where(delivery.c.order_id == order.id)
@@ -69,36 +105,42 @@ def view(db, order) -> dict:
         .where(schedule_entry.c.order_id == order.id)
         .order_by(schedule_entry.c.date, schedule_entry.c.id)
     )
-    return {
-        "number": order.number,
-        **views.header_view(order, names.code),
-        "customer_name": names.name,
-        "customer_ref": order.customer_ref or None,
-        "quote": names.quote,
-        **views.amounts_view(order),
-        "invoiced": money_str(billed.invoiced(db, order)),
-        "remaining": money_str(settled.lines_left - settled.deposits_left),
-        "lines_remaining": money_str(settled.lines_left),
-        "deposits_undeducted": money_str(settled.deposits_left),
-        "delivery_status": delivery_status(
+    return OrderView(
+        number=order.number,
+        customer=names.code,
+        date=order.date,
+        status=Status(order.status),
+        note=order.note or None,
+        customer_name=names.name,
+        customer_ref=order.customer_ref or None,
+        quote=names.quote,
+        net=Money(order.net),
+        tax=Money(order.tax),
+        gross=Money(order.gross),
+        invoiced=Money(billed.invoiced(db, order)),
+        remaining=Money(settled.lines_left - settled.deposits_left),
+        lines_remaining=Money(settled.lines_left),
+        deposits_undeducted=Money(settled.deposits_left),
+        delivery_status=delivery_status(
             [(line.qty, shipped.get(line.id, ZERO)) for line in lines if line.product_id in deliverable]
         ),
-        "lines": line_views,
-        "vat": views.vat_view(lines),
-        "invoices": [lookup.invoice_ref(row) for row in invoices],
-        "deliveries": [lookup.delivery_ref(note) for note in notes if note.status != Status.CANCELLED],
-        "contracts": list(db.execute(select(contract.c.number).where(contract.c.order_id == order.id)).scalars()),
-        "project": db.execute(select(project.c.number).where(project.c.order_id == order.id)).scalars().first(),
-        "schedule": [
-            {
-                "date": entry.date.isoformat(),
-                "kind": entry.kind,
-                "label": entry.label,
-                "amount": money_str(entry.amount),
-            }
-            for entry in schedule
-        ],
-    }
+        lines=tuple(
+            views.OrderLine(
+                *views.line_fields(line, refs),
+                round_qty(settled.qty_billed.get(line.id, ZERO)) if line.kind != LineKind.TEXT else None,
+                shipped.get(line.id, ZERO) if line.product_id in deliverable else None,
+            )
+            for line in lines
+        ),
+        vat=views.vat_rows(lines),
+        invoices=tuple(lookup.invoice_ref(row) for row in invoices),
+        deliveries=tuple(lookup.delivery_ref(note) for note in notes if note.status != Status.CANCELLED),
+        contracts=tuple(db.execute(select(contract.c.number).where(contract.c.order_id == order.id)).scalars()),
+        project=db.execute(select(project.c.number).where(project.c.order_id == order.id)).scalars().first(),
+        schedule=tuple(
+            PlanEntry(entry.date, InvoiceKind(entry.kind), entry.label, Money(entry.amount)) for entry in schedule
+        ),
+    )
 
 
 def _deliverable(db, refs: dict[int, str]) -> set[int]:
