@@ -213,24 +213,7 @@ def list_(
     """
     from koban_cli.services.contracts.listing import contract_rows
 
-    output.show_rows(contract_dicts(contract_rows(state.ledger(), as_of, status)), COLUMNS, fmt, "Contracts")
-
-
-def contract_dicts(rows) -> list[dict]:
-    """`contract list` rows (listing.ContractRow) as JSON gives them, in one pass."""
-    return [
-        {
-            "number": number,
-            "customer": customer,
-            "status": status,
-            "start": start.isoformat(),
-            "end": end.isoformat(),
-            "every": every,
-            "mode": mode,
-            "next_due": next_due.isoformat() if next_due else None,
-        }
-        for number, customer, status, start, end, every, mode, next_due in rows
-    ]
+    output.show_rows(contract_rows(state.ledger(), as_of, status), COLUMNS, fmt, "Contracts")
 
 
 @app.command()

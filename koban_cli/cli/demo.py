@@ -37,7 +37,7 @@ def demo(
     from koban_cli.services.operations import project_figures
     from koban_cli.services.operations import stock as stock_service
     from koban_cli.services.orders import planning
-    from koban_cli.services.orders.listing import list_orders
+    from koban_cli.services.orders.listing import order_rows
 
     outdir.mkdir(parents=True, exist_ok=True)
     target = db or state.explicit_db()
@@ -46,7 +46,7 @@ def demo(
         for suffix in ("", "-wal", "-shm"):
             Path(target + suffix).unlink(missing_ok=True)
     ledger = Ledger(ledger_url(target))
-    if list_orders(ledger):
+    if order_rows(ledger):
         raise KobanError(f'ledger "{target}" already has orders; the demo needs an empty one (give another --db)')
     today = dt.date.today()
     made = story.build(ledger, today)
@@ -58,19 +58,19 @@ def demo(
         f"credit note {', '.join(made.credit_notes)}."
     )
     output.show_rows(
-        list_orders(ledger),
+        orders.as_dicts(order_rows(ledger)),
         orders.BASE_COLUMNS + orders.AMOUNT_COLUMNS,
         Format.table,
         "Remaining to invoice",
     )
     output.show_rows(
-        invoice_list.list_invoices(ledger, today),
+        invoices.invoice_dicts(invoice_list.invoice_rows(ledger, today)),
         invoices.COLUMNS,
         Format.table,
         "Invoices",
         negative=invoices.is_credit_note,
     )
-    output.show_rows(contract_list.list_contracts(ledger, today), contracts.COLUMNS, Format.table, "Contracts")
+    output.show_rows(contract_list.contract_rows(ledger, today), contracts.COLUMNS, Format.table, "Contracts")
     output.show_rows(stock_service.levels(ledger), stock.LEVELS, Format.table, "Stock")
     render_project(console, project_figures.show(ledger, made.projects[0], today))
     render_forecast(console, planning.figures(ledger, today, today.replace(day=1) - relativedelta(months=1)))

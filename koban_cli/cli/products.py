@@ -11,7 +11,6 @@ from koban_cli.cli import output, state
 from koban_cli.cli.nouns import noun_app
 from koban_cli.cli.output import Col
 from koban_cli.cli.params import FORMAT_DEFAULT, FormatOpt, money, qty, vat
-from koban_cli.domain.money import Money
 
 app = noun_app("product")
 
@@ -35,15 +34,6 @@ COLUMNS = [
     Col("deliverable", "Deliv."),
     Col("stock_tracked", "Stock"),
 ]
-
-
-def _cells(record) -> dict:
-    """A product's fields, its Money as text: `output._scalars` (CSV cells, panels) leaves out any dataclass
-    value, Money included, as a nested record."""
-    return {
-        key: output.plain(value) if isinstance(value, Money) else value
-        for key, value in output.fields_of(record).items()
-    }
 
 
 @app.command()
@@ -121,7 +111,7 @@ def edit(
         alert_below=alert_below,
         account=account,
     )
-    output.show_record(_cells(result), fmt)
+    output.show_record(result, fmt)
 
 
 @app.command("list")
@@ -132,7 +122,7 @@ def list_(kind: Kind = None, fmt: FormatOpt = FORMAT_DEFAULT) -> None:
     """
     from koban_cli.services import products
 
-    rows = [_cells(row) for row in products.list_products(state.ledger(), kind)]
+    rows = list(products.list_products(state.ledger(), kind))
     output.show_rows(rows, COLUMNS, fmt, "Products", fields=list(products.VIEW_FIELDS))
 
 
@@ -144,4 +134,4 @@ def show(ref: Annotated[str, typer.Argument(help="Product reference.")], fmt: Fo
     """
     from koban_cli.services import products
 
-    output.show_record(_cells(products.show_product(state.ledger(), ref)), fmt)
+    output.show_record(products.show_product(state.ledger(), ref), fmt)

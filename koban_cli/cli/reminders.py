@@ -13,7 +13,6 @@ import typer
 from koban_cli.cli import output, state
 from koban_cli.cli.output import Col
 from koban_cli.cli.params import FORMAT_DEFAULT, AsOfOpt, DateOpt, Format, FormatOpt, money
-from koban_cli.domain.money import Money
 from koban_cli.domain.values import parse_lang
 from koban_cli.errors import InvalidValue, KobanError
 
@@ -83,7 +82,7 @@ def remind(
         sent, results = _send_quietly(run.recorded)
         rows = [_delivered(row, results.get((row.invoice, row.level))) for row in rows]
     title = "Would remind (dry run)" if dry_run else "Reminders"
-    output.show_rows([_cells(row) for row in rows], COLUMNS, fmt, title, empty="Nothing to remind.")
+    output.show_rows(rows, COLUMNS, fmt, title, empty="Nothing to remind.")
     for row in rows:
         if row.status == "not sent":
             typer.echo(f"Error: {row.invoice}: {row.reason} (retry with: koban invoice remind --unsent)", err=True)
@@ -96,14 +95,6 @@ def _delivered(row, result):
     if result is None:
         return row
     return dataclasses.replace(row, status="not sent" if result.error else "sent", reason=result.error)
-
-
-def _cells(row) -> dict:
-    """A row's fields, its Money as text: `output._scalars` (CSV cells) leaves out any dataclass value,
-    Money included, as a nested record."""
-    return {
-        key: output.plain(value) if isinstance(value, Money) else value for key, value in output.fields_of(row).items()
-    }
 
 
 def _send_quietly(reminder_ids: list[int]) -> tuple[bool, dict]:

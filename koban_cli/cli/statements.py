@@ -11,7 +11,6 @@ import typer
 from koban_cli.cli import output, state
 from koban_cli.cli.output import Col
 from koban_cli.cli.params import FORMAT_DEFAULT, AsOfOpt, Format, FormatOpt, LangOpt
-from koban_cli.domain.money import Money
 
 ITEM_COLUMNS = [
     Col("number", "Document"),
@@ -34,14 +33,6 @@ AGING_COLUMNS = [
     Col("over_60", "Over 60 days", numeric=True, total=True),
     Col("balance", "Balance", numeric=True, total=True),
 ]
-
-
-def _cells(row) -> dict:
-    """A row's fields, its Money as text: `output._scalars` (CSV cells) leaves out any dataclass value,
-    Money included, as a nested record."""
-    return {
-        key: output.plain(value) if isinstance(value, Money) else value for key, value in output.fields_of(row).items()
-    }
 
 
 def statement(
@@ -76,7 +67,7 @@ def statement(
     if fmt == Format.json:
         output.emit_json(result)
     elif fmt == Format.csv:
-        output.emit_csv([_cells(item) for item in result.items], ITEM_FIELDS)
+        output.emit_csv(result.items, ITEM_FIELDS)
     else:
         title = f"{result.customer} {result.name} on {output.plain(result.as_of)}: balance {result.balance}"
         output.show_rows(result.items, ITEM_COLUMNS, fmt, title, empty=f"Nothing open: balance {result.balance}.")
@@ -89,7 +80,7 @@ def aging(as_of: AsOfOpt = "today", fmt: FormatOpt = FORMAT_DEFAULT) -> None:
     """
     from koban_cli.services.payments import statements
 
-    rows = [_cells(row) for row in statements.aging(state.ledger(), as_of)]
+    rows = statements.aging(state.ledger(), as_of)
     output.show_rows(
         rows,
         AGING_COLUMNS,

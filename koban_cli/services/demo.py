@@ -9,7 +9,6 @@ from decimal import Decimal as D
 from dateutil.relativedelta import relativedelta
 
 from koban_cli.db.engine import Ledger
-from koban_cli.domain.money import Money
 from koban_cli.services import parties, products
 from koban_cli.services.contracts import bill_due
 from koban_cli.services.contracts import manage as contracts
@@ -34,11 +33,6 @@ class DemoMade:
     contracts: tuple[str, ...]
     deliveries: tuple[str, ...]
     projects: tuple[str, ...]
-
-
-def _field(result, name: str):
-    """A field of another service's result: a record, or a dict while that service still returns one."""
-    return result[name] if isinstance(result, dict) else getattr(result, name)
 
 
 def build(ledger: Ledger, today: dt.date) -> DemoMade:
@@ -97,9 +91,7 @@ def build(ledger: Ledger, today: dt.date) -> DemoMade:
         ledger, "HEBERG", "Hébergement et maintenance", D("49.00"), D(20), "subscription", period="monthly"
     )
 
-    quote = _field(
-        quotes.create(ledger, "ACME", day(125), note="Équipement et accompagnement du bureau d'études"), "number"
-    )
+    quote = quotes.create(ledger, "ACME", day(125), note="Équipement et accompagnement du bureau d'études").number
     for spec in (
         LineInput(text="Phase 1 : matériel"),
         LineInput(product="ECRAN", qty=D(4), discount=D(10), comment="Livrés et installés sur site"),
@@ -111,18 +103,16 @@ def build(ledger: Ledger, today: dt.date) -> DemoMade:
         quotes.add_line(ledger, quote, spec)
     quotes.send(ledger, quote)
     accepted = day(115)
-    order = _field(quotes.accept(ledger, quote, accepted), "number")
+    order = quotes.accept(ledger, quote, accepted).number
     made = []
-    deposit = _field(invoicing.deposit(ledger, order, accepted, percent=D(30)), "ref")
-    made.append(_field(invoices.validate(ledger, deposit, day(114)), "number"))
+    deposit = invoicing.deposit(ledger, order, accepted, percent=D(30)).ref
+    made.append(invoices.validate(ledger, deposit, day(114)).number)
     invoices.pay(ledger, made[-1], _gross(ledger, made[-1]), day(100), "virement")
     # The order bills the first month; the contract bills the months after it.
-    contract = _field(
-        contracts.create(ledger, accepted + relativedelta(months=1), from_order=order, auto=True), "number"
-    )
-    made += [_field(row, "invoice") for row in bill_due.bill_due(ledger, day(80)).made]
-    made += [_field(row, "invoice") for row in bill_due.bill_due(ledger, day(50)).made]
-    project = _field(projects.create(ledger, accepted, from_order=order, name="Bureau d'études ACME"), "number")
+    contract = contracts.create(ledger, accepted + relativedelta(months=1), from_order=order, auto=True).number
+    made += [row.invoice for row in bill_due.bill_due(ledger, day(80)).made]
+    made += [row.invoice for row in bill_due.bill_due(ledger, day(50)).made]
+    project = projects.create(ledger, accepted, from_order=order, name="Bureau d'études ACME").number
     projects.add_task(ledger, project, "Installer les écrans", due=day(60), assignee="Marie", hours=D(6))
     projects.add_task(
         ledger, project, "Former l'équipe", due=today + relativedelta(days=10), assignee="Paul", hours=D(14)
@@ -131,20 +121,17 @@ def build(ledger: Ledger, today: dt.date) -> DemoMade:
     projects.log_time(ledger, project, D("5.5"), day(60), who="Marie", task=1, note="Installation")
     projects.done(ledger, project, 1, day(60))
     projects.log_time(ledger, project, D(7), day(30), rate=D("55.00"), who="Paul", task=2)
-    purchase = _field(
-        purchases.create(
-            ledger, project, "ECRANS", day(118), product="ECRAN", qty=D(4), cost=D("180.00"), supplier_ref="ECR-88121"
-        ),
-        "number",
-    )
+    purchase = purchases.create(
+        ledger, project, "ECRANS", day(118), product="ECRAN", qty=D(4), cost=D("180.00"), supplier_ref="ECR-88121"
+    ).number
     purchases.receive(ledger, purchase, day(112))
     stock.move_in(ledger, "ECRAN", D(6), day(118), cost=D("180.00"), note="Stock de départ")
     stock.move_in(ledger, "LIVRE", D(40), day(118), note="Imprimeur")
-    shipped = _field(deliveries.create(ledger, order, day(31), picks={2: D(2), 3: D(10)}), "ref")
-    delivery = _field(deliveries.validate(ledger, shipped, day(31)), "number")
-    partial = _field(invoicing.partial(ledger, order, day(30), picks={2: D(2), 5: D(3)}), "ref")
-    made.append(_field(invoices.validate(ledger, partial, day(30)), "number"))
-    other = _field(orders.create(ledger, "BISTRO", day(40), customer_ref="BC-2026-17"), "number")
+    shipped = deliveries.create(ledger, order, day(31), picks={2: D(2), 3: D(10)}).ref
+    delivery = deliveries.validate(ledger, shipped, day(31)).number
+    partial = invoicing.partial(ledger, order, day(30), picks={2: D(2), 5: D(3)}).ref
+    made.append(invoices.validate(ledger, partial, day(30)).number)
+    other = orders.create(ledger, "BISTRO", day(40), customer_ref="BC-2026-17").number
     orders.add_line(ledger, other, LineInput(product="DEV", qty=D(8)))
     orders.add_line(ledger, other, LineInput(description="Formation de l'équipe", price=D("400.00"), vat=D(20)))
     orders.validate(ledger, other)
@@ -158,20 +145,18 @@ def build(ledger: Ledger, today: dt.date) -> DemoMade:
         amount=D("1440.00"),
         label="Solde après formation",
     )
-    (progress,) = [_field(made, "ref") for made in order_schedule.from_plan(ledger, other, day(20))]
-    progress_number = _field(invoices.validate(ledger, progress, day(20)), "number")
+    (progress,) = [made.ref for made in order_schedule.from_plan(ledger, other, day(20))]
+    progress_number = invoices.validate(ledger, progress, day(20)).number
     made.append(progress_number)
-    made += [_field(row, "invoice") for row in bill_due.bill_due(ledger, day(20)).made]
-    final = _field(invoicing.balance(ledger, order, day(5)), "ref")
-    made.append(_field(invoices.validate(ledger, final, day(5)), "number"))
-    correction = _field(
-        invoices.credit(ledger, progress_number, day(3), amount=D("100.00"), reason="Geste commercial"), "ref"
-    )
-    credit_note = _field(invoices.validate(ledger, correction, day(3)), "number")
+    made += [row.invoice for row in bill_due.bill_due(ledger, day(20)).made]
+    final = invoicing.balance(ledger, order, day(5)).ref
+    made.append(invoices.validate(ledger, final, day(5)).number)
+    correction = invoices.credit(ledger, progress_number, day(3), amount=D("100.00"), reason="Geste commercial").ref
+    credit_note = invoices.validate(ledger, correction, day(3)).number
 
-    standalone = _field(invoicing.create(ledger, "BISTRO", today), "ref")
+    standalone = invoicing.create(ledger, "BISTRO", today).ref
     invoicing.add_line(ledger, standalone, LineInput(product="CONSEIL", qty=D("0.5")))
-    made.append(_field(invoices.validate(ledger, standalone, today), "number"))
+    made.append(invoices.validate(ledger, standalone, today).number)
     return DemoMade(
         quote=quote,
         orders=(order, other),
@@ -197,5 +182,4 @@ def documents(ledger: Ledger, made: DemoMade) -> list[dict]:
 
 
 def _gross(ledger: Ledger, number: str) -> D:
-    gross = _field(invoice_view.show(ledger, number, dt.date.today()), "gross")
-    return gross.amount if isinstance(gross, Money) else D(gross)
+    return invoice_view.show(ledger, number, dt.date.today()).gross.amount

@@ -104,5 +104,5 @@ def delivery_context(ledger: Ledger, ref: str) -> dict:
 
 def invoice_contexts(ledger: Ledger, date_from: dt.date | None, date_to: dt.date | None) -> list[dict]:
     """Contexts of every validated invoice and credit note dated in the period."""
-    rows = invoice_list.list_invoices(ledger, dt.date.today(), status="validated", date_from=date_from, date_to=date_to)
-    return [invoice_context(ledger, row["number"]) for row in rows]
+    rows = invoice_list.invoice_rows(ledger, dt.date.today(), status="validated", date_from=date_from, date_to=date_to)
+    return [invoice_context(ledger, row.number) for row in rows]

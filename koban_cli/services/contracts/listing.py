@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import namedtuple
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from sqlalchemy import select
 
@@ -23,7 +23,7 @@ Row = namedtuple("Row", ("id", *FIELDS))  # a contract as the domain's rules rea
 COLUMNS = [contract.c[name] for name in Row._fields]
 
 
-ContractRow = Summary  # a contract as `contract list` gives it: where it stands on the as-of date
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,15 +38,7 @@ class Renewal:
     renews: bool
 
 
-def list_contracts(ledger: Ledger, as_of: dt.date, status: str | None = None) -> list[dict]:
-    """As `contract_rows`, each row a dict of its fields (typed values).
-
-    Kept for cli/demo.py until it reads `contract_rows`; it then goes.
-    """
-    return [asdict(row) for row in contract_rows(ledger, as_of, status)]
-
-
-def contract_rows(ledger: Ledger, as_of: dt.date, status: str | None = None) -> list[ContractRow]:
+def contract_rows(ledger: Ledger, as_of: dt.date, status: str | None = None) -> list[Summary]:
     """Every contract (or those in `status` on `as_of`), in the order they were made."""
     if status and status not in STATUSES:
         raise InvalidValue(f'status "{status}" is not one of {", ".join(STATUSES)}')

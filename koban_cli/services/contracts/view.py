@@ -21,7 +21,7 @@ from koban_cli.services.contracts import periods as contract_periods
 
 
 @dataclass(frozen=True, slots=True)
-class BilledPeriod:
+class PeriodInvoiced:
     start: dt.date
     end: dt.date
     invoice: str
@@ -48,7 +48,7 @@ class ContractView(Summary):
     net: Money
     tax: Money
     gross: Money
-    periods: tuple[BilledPeriod, ...]
+    periods: tuple[PeriodInvoiced, ...]
 
 
 def contract_by_number(db, number: str):
@@ -114,6 +114,6 @@ def show(ledger: Ledger, number: str, as_of: dt.date) -> ContractView:
         tax=Money(result.tax),
         gross=Money(result.gross),
         periods=tuple(
-            BilledPeriod(start, end, ref or f"PROV-{invoice_id}") for start, end, ref, invoice_id in periods
+            PeriodInvoiced(start, end, ref or f"PROV-{invoice_id}") for start, end, ref, invoice_id in periods
         ),
     )

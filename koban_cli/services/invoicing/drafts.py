@@ -39,9 +39,6 @@ class DraftMade:
     net: Money
     gross: Money
 
-    def __getitem__(self, key: str):  # services/demo.py reads it as a dict until it reads attributes
-        return getattr(self, key)
-
 
 @dataclass(frozen=True, slots=True)
 class LineAdded:

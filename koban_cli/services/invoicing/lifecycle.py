@@ -47,9 +47,6 @@ class Validated:
     net: Money
     gross: Money
 
-    def __getitem__(self, key: str):  # services/demo.py reads it as a dict until it reads attributes
-        return getattr(self, key)
-
 
 @dataclass(frozen=True, slots=True)
 class CreditNoteDrafted:
@@ -61,9 +58,6 @@ class CreditNoteDrafted:
     credits: str
     net: Money
     gross: Money
-
-    def __getitem__(self, key: str):  # services/demo.py reads it as a dict until it reads attributes
-        return getattr(self, key)
 
 
 @dataclass(frozen=True, slots=True)

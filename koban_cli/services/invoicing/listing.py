@@ -17,7 +17,6 @@ from koban_cli.db.engine import Ledger
 from koban_cli.db.tables import cents, customer, invoice, payment, sales_order
 from koban_cli.domain.kinds import INVOICE_STATUSES, InvoiceKind, Status
 from koban_cli.domain.payments import days_late, payment_status
-from koban_cli.domain.values import cents_str
 from koban_cli.errors import InvalidValue, not_found
 
 KINDS = tuple(InvoiceKind)
@@ -41,44 +40,6 @@ class InvoiceRow(NamedTuple):
     paid_cents: int
     days_late: int
     sent_at: dt.datetime | None
-
-
-def list_invoices(
-    ledger: Ledger,
-    as_of: dt.date,
-    order: str | None = None,
-    customer_code: str | None = None,
-    status: str | None = None,
-    kind: str | None = None,
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
-    unpaid: bool = False,
-    overdue: bool = False,
-) -> list[dict]:
-    """As `invoice_rows`, each row a dict of text as `invoice list --format json` gives it.
-
-    Kept for services/documents.py and cli/demo.py until they read `invoice_rows`; it then goes.
-    """
-    rows = invoice_rows(ledger, as_of, order, customer_code, status, kind, date_from, date_to, unpaid, overdue)
-    return [
-        {
-            "ref": row.ref,
-            "number": row.number,
-            "kind": row.kind,
-            "status": row.status,
-            "payment_status": row.payment_status,
-            "customer": row.customer,
-            "order": row.order,
-            "date": row.date.isoformat(),
-            "due_date": row.due_date.isoformat() if row.due_date else None,
-            "net": cents_str(row.net_cents),
-            "gross": cents_str(row.gross_cents),
-            "paid": cents_str(row.paid_cents),
-            "days_late": row.days_late,
-            "sent_at": sent_text(row.sent_at),
-        }
-        for row in rows
-    ]
 
 
 def invoice_rows(
@@ -176,11 +137,3 @@ def _row(values, as_of: dt.date) -> InvoiceRow:
             sent_at,
         )
     )
-
-
-def sent_text(moment: dt.datetime | None) -> str | None:
-    """As `invoice show` gives it: UTC, to the second (SQLite hands the stored UTC time back naive)."""
-    if moment is None:
-        return None
-    moment = moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone(dt.timezone.utc).replace(microsecond=0).isoformat()

@@ -18,7 +18,7 @@ from koban_cli.db import locks
 from koban_cli.db.engine import Ledger
 from koban_cli.db.models import Customer, Delivery, DeliveryLine, OrderLine, Product, SalesOrder, StockMove
 from koban_cli.domain.kinds import DELIVERY_STATUSES, Status
-from koban_cli.domain.values import ZERO, date_str, number_str
+from koban_cli.domain.values import ZERO, number_str
 from koban_cli.errors import InsufficientStock, InvalidState, InvalidValue, OverDelivery, not_found
 from koban_cli.services import lookup
 from koban_cli.services.numbering import take_number

@@ -25,7 +25,6 @@ from koban_cli.db.tables import (
     sales_order,
 )
 from koban_cli.domain.kinds import ORDER_STATUSES, Status
-from koban_cli.domain.values import cents_str
 from koban_cli.errors import InvalidValue, not_found
 from koban_cli.services import billed_sql as billing_sql
 
@@ -116,22 +115,3 @@ def order_rows(
                 raise not_found("customer", customer_code)
             query = query.where(sales_order.c.customer_id == found)
         return list(map(_order_row, connection.execute(query)))
-
-
-def list_orders(
-    ledger: Ledger, status: str | None = None, open_only: bool = False, customer_code: str | None = None
-) -> list[dict]:
-    """Deprecated: `order_rows` as dicts of text, kept for `koban demo` (cli/demo.py) until it prints
-    `order_rows` through `cli/orders.as_dicts`; then this goes."""
-    return [
-        {
-            "number": number,
-            "customer": code,
-            "status": status_,
-            "date": date,
-            "net": cents_str(net),
-            "invoiced": cents_str(done),
-            "remaining": cents_str(remaining),
-        }
-        for number, code, status_, date, net, done, remaining in order_rows(ledger, status, open_only, customer_code)
-    ]

@@ -12,7 +12,6 @@ from koban_cli.db.engine import Ledger
 from koban_cli.db.models import Customer, OrderLine, Quote, SalesOrder
 from koban_cli.domain.kinds import QUOTE_STATUSES, LineKind, Status
 from koban_cli.domain.money import Money
-from koban_cli.domain.values import date_str
 from koban_cli.errors import InvalidState, InvalidValue
 from koban_cli.services import lines as doc_lines
 from koban_cli.services import lookup, views
