@@ -47,6 +47,14 @@ class InvoiceKind(StrEnum):
 PLANNED_KINDS = (InvoiceKind.DEPOSIT, InvoiceKind.INTERMEDIATE, InvoiceKind.BALANCE)  # what an order's plan drafts
 
 
+class PaymentStatus(StrEnum):
+    """How much of an invoice is paid (derived from its payments, never stored)."""
+
+    UNPAID = "unpaid"
+    PARTIALLY_PAID = "partially_paid"
+    PAID = "paid"
+
+
 class LineKind(StrEnum):
     PRODUCT = "product"
     FREE = "free"

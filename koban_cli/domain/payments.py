@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from koban_cli.domain.kinds import PaymentStatus
 
-def payment_status(gross: Decimal, paid: Decimal) -> str:
+
+def payment_status(gross: Decimal, paid: Decimal) -> PaymentStatus:
     if paid >= gross:
-        return "paid"
-    return "partially_paid" if paid > 0 else "unpaid"
+        return PaymentStatus.PAID
+    return PaymentStatus.PARTIALLY_PAID if paid > 0 else PaymentStatus.UNPAID
 
 
 def days_late(due: dt.date | None, as_of: dt.date, settled: bool) -> int:

@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import replace
 
 from koban_cli.db.engine import Ledger
-from koban_cli.domain.kinds import Status
+from koban_cli.domain.kinds import PaymentStatus, Status
 from koban_cli.domain.money import Money
 from koban_cli.errors import KobanError
 from koban_cli.services import lookup, views
@@ -67,7 +67,7 @@ def _issued(ledger: Ledger, row, doc, ref: str) -> dict:
     seller, buyer = snapshot["seller"], snapshot["buyer"]
     # the issued document states what was known at issue: no payment had been recorded yet
     doc = replace(
-        doc, customer=buyer["code"], customer_name=buyer["name"], paid=Money.of(0), days_late=0, payment_status="unpaid"
+        doc, customer=buyer["code"], customer_name=buyer["name"], paid=Money.of(0), days_late=0, payment_status=PaymentStatus.UNPAID
     )
     return {
         "kind": "invoice",

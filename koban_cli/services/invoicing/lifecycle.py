@@ -22,7 +22,7 @@ from koban_cli.db.models import (
 )
 from koban_cli.db.types import Money as MoneyColumn
 from koban_cli.domain import billing
-from koban_cli.domain.kinds import InvoiceKind, LineKind, Status
+from koban_cli.domain.kinds import InvoiceKind, LineKind, PaymentStatus, Status
 from koban_cli.domain.money import Money
 from koban_cli.domain.payments import payment_status
 from koban_cli.domain.values import ZERO
@@ -67,7 +67,7 @@ class PaymentRecorded:
     ref: str
     number: str
     paid: Money
-    payment_status: str  # paid, partially_paid or unpaid
+    payment_status: PaymentStatus
 
 
 def validate(ledger: Ledger, ref: str, date: dt.date) -> Validated:

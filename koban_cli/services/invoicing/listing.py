@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from koban_cli.db.engine import Ledger
 from koban_cli.db.tables import cents, customer, invoice, payment, sales_order
-from koban_cli.domain.kinds import INVOICE_STATUSES, InvoiceKind, Status
+from koban_cli.domain.kinds import INVOICE_STATUSES, InvoiceKind, PaymentStatus, Status
 from koban_cli.domain.payments import days_late, payment_status
 from koban_cli.errors import InvalidValue, not_found
 
@@ -30,7 +30,7 @@ class InvoiceRow(NamedTuple):
     number: str | None
     kind: str
     status: str
-    payment_status: str
+    payment_status: PaymentStatus
     customer: str
     order: str | None
     date: dt.date

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from koban_cli.db.engine import Ledger
 from koban_cli.db.tables import contract, customer, invoice, invoice_line, project, sales_order
-from koban_cli.domain.kinds import InvoiceKind, Status
+from koban_cli.domain.kinds import InvoiceKind, PaymentStatus, Status
 from koban_cli.domain.money import Money
 from koban_cli.domain.payments import days_late, payment_status
 from koban_cli.domain.values import ZERO
@@ -31,7 +31,7 @@ class InvoiceView:
     number: str | None
     kind: InvoiceKind
     status: Status
-    payment_status: str
+    payment_status: PaymentStatus
     order: str | None
     contract: str | None
     customer: str

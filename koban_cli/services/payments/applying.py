@@ -15,7 +15,7 @@ from decimal import Decimal
 from koban_cli.db import locks
 from koban_cli.db.engine import Ledger
 from koban_cli.db.models import CreditApplication, Customer, Invoice, Payment
-from koban_cli.domain.kinds import InvoiceKind, Status
+from koban_cli.domain.kinds import InvoiceKind, PaymentStatus, Status
 from koban_cli.domain.money import Money
 from koban_cli.domain.payments import payment_status
 from koban_cli.domain.values import ZERO
@@ -37,8 +37,8 @@ class Applied:
     amount: Money
     invoice_left: Money
     credit_note_left: Money
-    invoice_payment_status: str
-    credit_note_payment_status: str
+    invoice_payment_status: PaymentStatus
+    credit_note_payment_status: PaymentStatus
 
 
 def apply(ledger: Ledger, credit_ref: str, invoice_ref: str, date: dt.date, amount: Decimal | None = None) -> Applied:
