@@ -37,7 +37,7 @@ def build(ledger: Ledger, count: int) -> None:
     products.add_product(ledger, "P1", "Prestation", D("120.00"), D(20), "service")
     day = dt.date(2026, 1, 1)
     for _ in range(count):
-        ref = invoicing.create(ledger, "C1", day)["ref"]
+        ref = invoicing.create(ledger, "C1", day).ref
         for qty in (1, 2, 3):
             invoicing.add_line(ledger, ref, LineInput(product="P1", qty=D(qty)))
         invoices.validate(ledger, ref, day)

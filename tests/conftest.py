@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import traceback
 import uuid
 from decimal import Decimal as D
 
@@ -87,7 +88,10 @@ class Koban:
         result = self.runner.invoke(app, ["--db", self.db, *args])
         state.choose(None)  # close the ledger like a finished process would
         if ok and result.exit_code != 0:
-            raise AssertionError(f"koban {' '.join(args)} exited {result.exit_code}: {result.output} {result.stderr}")
+            raised = "".join(traceback.format_exception(result.exception)) if result.exception else ""
+            raise AssertionError(
+                f"koban {' '.join(args)} exited {result.exit_code}: {result.output} {result.stderr} {raised}"
+            )
         return result
 
     def json(self, *args: str):

@@ -81,8 +81,8 @@ def test_the_statement_reads_in_french_and_in_english(koban, account):
 
     ledger = Ledger(ledger_url(koban.db))
     try:
-        french = render_html(statements.statement_context(ledger, "ACME", dt.date(2026, 11, 27), "fr"), "fr")
-        english = render_html(statements.statement_context(ledger, "ACME", dt.date(2026, 11, 27), "en"), "en")
+        french = render_html(statements.statement_context(ledger, "ACME", dt.date(2026, 11, 27)), "fr")
+        english = render_html(statements.statement_context(ledger, "ACME", dt.date(2026, 11, 27)), "en")
     finally:
         ledger.close()
     assert "Relevé de compte" in french and "Solde dû" in french and "2\u202f040,00\u00a0€" in french

@@ -59,7 +59,7 @@ def statement(
     if fmt is None:
         from koban_cli.cli.pdfs import write_pdf
 
-        context = statements.statement_context(state.ledger(), code, as_of, lang)
+        context = statements.statement_context(state.ledger(), code, as_of)
         target = output_file or Path(f"statement-{code}-{as_of.isoformat()}.pdf")
         write_pdf(context, target, lang, False, overwrite=force)  # an existing file is refused without --force
         return

@@ -51,6 +51,9 @@ class Money:
     def __neg__(self) -> Money:
         return Money(-self.amount, self.currency)
 
+    def __abs__(self) -> Money:
+        return Money(abs(self.amount), self.currency)
+
     def __mul__(self, factor: Decimal | int) -> Money:
         if isinstance(factor, Money) or not isinstance(factor, (Decimal, int)):
             return NotImplemented

@@ -60,17 +60,16 @@ def render_html(context: dict, lang: str = "fr") -> str:
     company = context["company"]
     env = environment(lang, company.get("template_dir"))
     stylesheet = env.loader.get_source(env, "style.css")[0]
-    doc = context["doc"]
+    doc = context.get("doc")  # a letter has none: its reminder and invoice instead
     title = labels.title(context, lang)
     logo = Path(company["logo"]).resolve().as_uri() if company.get("logo") else None
     name = f"{context['kind']}.html"
     try:
         return env.get_template(name).render(
-            **(context | {"title": title}),
+            **(context | {"title": title, "ref": context.get("ref") or reference(doc)}),
             lang=lang,
             L=LABELS[lang],
-            ref=reference(doc),
-            draft=_field(doc, "status") == "draft",
+            draft=getattr(doc, "status", None) == "draft",
             stylesheet=stylesheet,
             logo=logo,
             **_reform(context, lang),
@@ -81,12 +80,7 @@ def render_html(context: dict, lang: str = "fr") -> str:
 
 def reference(doc) -> str | None:
     """What names a document: its number, else its provisional reference."""
-    return _field(doc, "number") or _field(doc, "ref")
-
-
-def _field(doc, name: str):
-    """A field of a document's typed view, or of the plain dict a letter or a statement is printed from."""
-    return doc.get(name) if isinstance(doc, dict) else getattr(doc, name, None)
+    return getattr(doc, "number", None) or getattr(doc, "ref", None)
 
 
 def _reform(context: dict, lang: str) -> dict:

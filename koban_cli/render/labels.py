@@ -162,6 +162,9 @@ TITLES = {  # a document's title by its kind (an invoice's by its own kind: depo
         "credit_note": "Avoir",
         "contract": "Contrat d'abonnement",
         "delivery": "Bon de livraison",
+        "statement": "Relevé de compte",
+        "reminder": "Relance de paiement",
+        "formal_notice": "Mise en demeure",
     },
     "en": {
         "quote": "Quote",
@@ -174,13 +177,19 @@ TITLES = {  # a document's title by its kind (an invoice's by its own kind: depo
         "credit_note": "Credit note",
         "contract": "Subscription contract",
         "delivery": "Delivery note",
+        "statement": "Statement of account",
+        "reminder": "Payment reminder",
+        "formal_notice": "Formal notice",
     },
 }
 
 
 def title(context: dict, lang: str) -> str:
-    """The title of the document a context holds, in `lang`: letters and statements bring their own."""
-    if "title" in context:
-        return context["title"]
-    kind = context["doc"].kind if context["kind"] == "invoice" else context["kind"]
+    """The title of the document a context holds, in `lang`: an invoice's by its kind, a reminder's by its
+    level (the last is a formal notice)."""
+    kind = context["kind"]
+    if kind == "invoice":
+        kind = context["doc"].kind
+    elif kind == "reminder" and context["reminder"].formal_notice:
+        kind = "formal_notice"
     return TITLES[lang][kind]

@@ -14,9 +14,9 @@ def render_pdf(context: dict, lang: str = "fr", facturx: bool = True) -> bytes:
 
     warnings.filterwarnings("ignore", message="HarfBuzz-Subset", category=DeprecationWarning)
     html = render_html(context, lang)
-    doc = context["doc"]
-    if not (facturx and context["kind"] == "invoice" and doc.number):
+    if not (facturx and context["kind"] == "invoice" and context["doc"].number):  # an issued invoice
         return HTML(string=html).write_pdf()
+    doc = context["doc"]
     from koban_cli.render import attach
     from koban_cli.render.facturx import build_xml, type_code
 

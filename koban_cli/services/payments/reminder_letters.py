@@ -19,7 +19,7 @@ from sqlmodel import select
 from koban_cli import mail
 from koban_cli.db.engine import Ledger
 from koban_cli.db.models import Customer, Invoice, Reminder
-from koban_cli.domain.values import date_str, money_str, number_str
+from koban_cli.domain.money import Money
 from koban_cli.domain.wording import fr_money
 from koban_cli.errors import KobanError
 from koban_cli.services import documents, lookup, parties
@@ -27,14 +27,6 @@ from koban_cli.services.ledger import archive
 from koban_cli.services.payments import reminders
 
 PAY_WITHIN_DAYS = 8  # the delay a letter gives (the usual "sous huitaine" of a French formal notice)
-TITLES = {
-    ("fr", False): "Relance de paiement",
-    ("fr", True): "Mise en demeure",
-    ("en", False): "Payment reminder",
-    ("en", True): "Formal notice",
-}
-
-
 @dataclass(frozen=True, slots=True)
 class LetterSent:
     """What became of one reminder's email: to whom it went, or why not (`error` None when sent)."""
@@ -43,6 +35,38 @@ class LetterSent:
     level: int
     to: str | None
     error: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Reminding:
+    """What a letter says of the reminder: its level, the figures on its date and the deadline it gives."""
+
+    level: int
+    levels: int
+    previous: int  # levels skipped (cron stopped) are not claimed as sent
+    days: int
+    formal_notice: bool
+    date: dt.date
+    days_late: int
+    amount_due: Money
+    penalty_rate: Decimal
+    penalties: Money
+    indemnity: Money
+    total: Money
+    pay_by: dt.date
+    pay_within_days: int
+
+
+@dataclass(frozen=True, slots=True)
+class Chased:
+    """The invoice a letter chases, as it stands on the reminder's date."""
+
+    number: str
+    date: dt.date
+    due_date: dt.date
+    gross: Money
+    settled: Money
+    due: Money
 
 
 def context(ledger: Ledger, reminder_id: int, lang: str | None = None) -> dict:
@@ -60,38 +84,32 @@ def context(ledger: Ledger, reminder_id: int, lang: str | None = None) -> dict:
             ).all()
         )
     lang = lang or reminder.lang
-    total = reminder.amount_due + reminder.penalties + reminder.indemnity
+    due = Money(reminder.amount_due)
     return {
         "kind": "reminder",
-        "title": TITLES[lang, reminder.formal_notice],
-        "doc": {"number": invoice.number, "status": "validated", "date": date_str(reminder.date)},
+        "ref": invoice.number,
         "company": company,
         "customer": buyer,
         "lang_of_letter": lang,
-        "reminder": {
-            "level": reminder.level,
-            "levels": levels,
-            "previous": previous,  # levels skipped (cron stopped) are not claimed as sent
-            "days": reminder.days,
-            "formal_notice": reminder.formal_notice,
-            "date": date_str(reminder.date),
-            "days_late": (reminder.date - invoice.due_date).days,
-            "amount_due": money_str(reminder.amount_due),
-            "penalty_rate": number_str(reminder.penalty_rate),
-            "penalties": money_str(reminder.penalties),
-            "indemnity": money_str(reminder.indemnity),
-            "total": money_str(total),
-            "pay_by": date_str(reminder.date + dt.timedelta(days=PAY_WITHIN_DAYS)),
-            "pay_within_days": PAY_WITHIN_DAYS,
-        },
-        "invoice": {
-            "number": invoice.number,
-            "date": date_str(invoice.date),
-            "due_date": date_str(invoice.due_date),
-            "gross": money_str(invoice.gross),
-            "settled": money_str(invoice.gross - reminder.amount_due),
-            "due": money_str(reminder.amount_due),
-        },
+        "reminder": Reminding(
+            level=reminder.level,
+            levels=levels,
+            previous=previous,
+            days=reminder.days,
+            formal_notice=reminder.formal_notice,
+            date=reminder.date,
+            days_late=(reminder.date - invoice.due_date).days,
+            amount_due=due,
+            penalty_rate=reminder.penalty_rate,
+            penalties=Money(reminder.penalties),
+            indemnity=Money(reminder.indemnity),
+            total=due + Money(reminder.penalties) + Money(reminder.indemnity),
+            pay_by=reminder.date + dt.timedelta(days=PAY_WITHIN_DAYS),
+            pay_within_days=PAY_WITHIN_DAYS,
+        ),
+        "invoice": Chased(
+            invoice.number, invoice.date, invoice.due_date, Money(invoice.gross), Money(invoice.gross) - due, due
+        ),
     }
 
 
@@ -99,9 +117,9 @@ def file_name(ctx: dict) -> str:
     """`FA-2026-0001-relance-2.pdf`, `FA-2026-0001-mise-en-demeure.pdf` (English: reminder-2, formal-notice)."""
     level = ctx["reminder"]
     english = ctx["lang_of_letter"] == "en"
-    what = ("formal-notice" if english else "mise-en-demeure") if level["formal_notice"] else None
-    what = what or f"{'reminder' if english else 'relance'}-{level['level']}"
-    return f"{ctx['invoice']['number'].replace('/', '_')}-{what}.pdf"
+    what = ("formal-notice" if english else "mise-en-demeure") if level.formal_notice else None
+    what = what or f"{'reminder' if english else 'relance'}-{level.level}"
+    return f"{ctx['invoice'].number.replace('/', '_')}-{what}.pdf"
 
 
 def deliver(
@@ -127,7 +145,7 @@ def _deliver_one(ledger: Ledger, reminder_id: int, config: mail.SmtpSettings, re
         reminders.mark(ledger, reminder_id, "the customer has no email address")
         return _result(ledger, reminder_id, None, "the customer has no email address")
     letter = render(ctx, ctx["lang_of_letter"], False)
-    number = ctx["invoice"]["number"]
+    number = ctx["invoice"].number
     invoice = documents.invoice_context(ledger, number)
     original = archive.original(ledger, invoice, render)  # the invoice as issued, archived the first time
     subject, body = _wording(ctx)
@@ -153,13 +171,13 @@ def _result(ledger: Ledger, reminder_id: int, to: str | None, error: str | None)
 def _wording(ctx: dict) -> tuple[str, str]:
     """The email's subject and body; the letter itself (the PDF) is the template's."""
     level, invoice, company = ctx["reminder"], ctx["invoice"], ctx["company"]["name"]
-    number, formal, days = invoice["number"], level["formal_notice"], level["pay_within_days"]
-    chased = formal and level["previous"]  # a level reached without a reminder before claims none
+    number, formal, days = invoice.number, level.formal_notice, level.pay_within_days
+    chased = formal and level.previous  # a level reached without a reminder before claims none
     if ctx["lang_of_letter"] == "en":
         subject = f"{'Formal notice' if formal else 'Payment reminder'}: invoice {number} – {company}"
         opening = "Despite our reminders, invoice" if chased else "Unless we are mistaken, invoice"
         opening += (
-            f" {number} of {invoice['date']}, due on {invoice['due_date']}, is still unpaid: EUR {invoice['due']}."
+            f" {number} of {invoice.date}, due on {invoice.due_date}, is still unpaid: EUR {invoice.due}."
         )
         ask = (
             f"Please find attached our formal notice to pay within {days} days, and the invoice."
@@ -171,8 +189,8 @@ def _wording(ctx: dict) -> tuple[str, str]:
     subject = f"{'Mise en demeure' if formal else 'Relance'} : facture {number} – {company}"
     opening = "Malgré nos relances, la facture" if chased else "Sauf erreur de notre part, la facture"
     opening += (
-        f" {number} du {_fr_date(invoice['date'])}, échue le {_fr_date(invoice['due_date'])}, "
-        f"reste impayée : {fr_money(Decimal(invoice['due']))}."
+        f" {number} du {invoice.date:%d/%m/%Y}, échue le {invoice.due_date:%d/%m/%Y}, "
+        f"reste impayée : {fr_money(invoice.due.amount)}."
     )
     ask = (
         f"Vous trouverez ci-joint notre mise en demeure de payer sous {days} jours, et la facture."
@@ -181,7 +199,3 @@ def _wording(ctx: dict) -> tuple[str, str]:
         "Si vous l'avez réglée entre-temps, merci de ne pas tenir compte de ce message."
     )
     return subject, f"Bonjour,\n\n{opening}\n{ask}\n\nCordialement,\n{company}\n"
-
-
-def _fr_date(iso: str) -> str:
-    return dt.date.fromisoformat(iso).strftime("%d/%m/%Y")

@@ -19,18 +19,8 @@ from koban_cli.db.models import CreditApplication, Customer, Invoice, Payment
 from koban_cli.domain import reminders as R
 from koban_cli.domain.kinds import InvoiceKind, Status
 from koban_cli.domain.money import Money
-from koban_cli.domain.values import ZERO, date_str, money_str
+from koban_cli.domain.values import ZERO
 from koban_cli.services import lookup, parties
-
-BUCKET_NAMES = {
-    "fr": {
-        "not_due": "Non échu",
-        "days_1_30": "1 à 30 jours",
-        "days_31_60": "31 à 60 jours",
-        "over_60": "Plus de 60 jours",
-    },
-    "en": {"not_due": "Not due", "days_1_30": "1-30 days", "days_31_60": "31-60 days", "over_60": "Over 60 days"},
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,54 +184,16 @@ def aging(ledger: Ledger, as_of: dt.date) -> list[AgingRow]:
     return sorted(rows, key=lambda row: row.customer)
 
 
-TITLES = {"fr": "Relevé de compte", "en": "Statement of account"}
-
-
-def statement_context(ledger: Ledger, code: str, as_of: dt.date, lang: str) -> dict:
-    """What `templates/statement.html` prints (the statement as text, as the renderer takes it)."""
-    doc = _context_doc(statement(ledger, code, as_of))
+def statement_context(ledger: Ledger, code: str, as_of: dt.date) -> dict:
+    """What `templates/statement.html` prints: the statement, named by its customer and date."""
+    found = statement(ledger, code, as_of)
     with ledger.read() as session:
         company = parties.company_view(lookup.company(session))
         customer = parties.customer_view(lookup.customer(session, code))
     return {
         "kind": "statement",
-        "title": TITLES[lang],
-        "doc": doc | {"number": f"{code} – {as_of.isoformat()}", "status": "validated", "date": doc["as_of"]},
+        "ref": f"{code} – {as_of.isoformat()}",
+        "doc": found,
         "company": company,
         "customer": customer,
-        "buckets": BUCKET_NAMES[lang],
-    }
-
-
-def _context_doc(found: Statement) -> dict:
-    """The statement as the template has always read it: amounts and dates as text (SPEC §11's shape)."""
-    return {
-        "customer": found.customer,
-        "name": found.name,
-        "as_of": date_str(found.as_of),
-        "items": [
-            {
-                "number": item.number,
-                "kind": item.kind,
-                "date": date_str(item.date),
-                "due_date": date_str(item.due_date),
-                "gross": money_str(item.gross.amount),
-                "paid": money_str(item.paid.amount),
-                "open": money_str(item.open.amount),
-                "days_late": item.days_late,
-                "bucket": item.bucket,
-                "payments": [
-                    {
-                        "date": date_str(p.date),
-                        "amount": money_str(p.amount.amount),
-                        "method": p.method,
-                        "applied": p.applied,
-                    }
-                    for p in item.payments
-                ],
-            }
-            for item in found.items
-        ],
-        "aging": {bucket: money_str(getattr(found.aging, bucket).amount) for bucket in R.AGING_BUCKETS},
-        "balance": money_str(found.balance.amount),
     }
