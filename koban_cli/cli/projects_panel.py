@@ -8,7 +8,7 @@ from decimal import Decimal
 from koban_cli.cli import output
 from koban_cli.cli.output import Col
 from koban_cli.cli.params import Format
-from koban_cli.domain.values import date_str, money_str, number_str
+from koban_cli.domain.values import date_str, number_str
 
 WIDTH = 40
 COLUMNS = [
@@ -39,12 +39,12 @@ def summary_record(summary) -> dict:
         "number": summary.number,
         "name": summary.name,
         "customer": summary.customer,
-        "price": money_str(money.price),
-        "invoiced": money_str(figures.invoiced),
-        "labour_cost": money_str(money.labour_cost),
-        "purchase_cost": money_str(money.purchase_cost),
-        "cost": money_str(money.cost),
-        "margin": money_str(money.margin),
+        "price": money.price,
+        "invoiced": figures.invoiced,
+        "labour_cost": money.labour_cost,
+        "purchase_cost": money.purchase_cost,
+        "cost": money.cost,
+        "margin": money.margin,
         "margin_pct": number_str(money.margin_pct),
         "hours": number_str(figures.hours),
         "planned_hours": number_str(figures.planned_hours),
@@ -68,7 +68,7 @@ def view_record(view) -> dict:
     return summary_record(view) | {
         "order": view.order,
         "tasks": [task_record(task) for task in view.tasks],
-        "purchases": [{"number": p.number, "status": p.status, "amount": money_str(p.amount)} for p in view.purchases],
+        "purchases": [{"number": p.number, "status": p.status, "amount": p.amount} for p in view.purchases],
     }
 
 
@@ -78,7 +78,7 @@ def render(console, view) -> None:
     from rich.panel import Panel
 
     money = view.figures.profitability
-    price, cost = money.price, money.cost
+    price, cost = money.price.amount, money.cost.amount
     scale = max(price, cost) or Decimal(1)
     price_bar = "█" * int(price / scale * WIDTH)
     colour = "red" if cost > price else "green"
@@ -91,12 +91,12 @@ def render(console, view) -> None:
         [
             f"[bold]{escape(view.name)}[/] — {view.customer}" + (f" — order {view.order}" if view.order else ""),
             "",
-            f"Price          {record['price']:>12}   [blue]{price_bar}[/]",
-            f"Cost           {record['cost']:>12}   [{colour}]{cost_bar}[/]",
-            f"  labour       {record['labour_cost']:>12}",
-            f"  purchases    {record['purchase_cost']:>12}",
-            f"[bold]Margin         {record['margin']:>12}{pct}[/]",
-            f"Invoiced       {record['invoiced']:>12}",
+            f"Price          {str(record['price']):>12}   [blue]{price_bar}[/]",
+            f"Cost           {str(record['cost']):>12}   [{colour}]{cost_bar}[/]",
+            f"  labour       {str(record['labour_cost']):>12}",
+            f"  purchases    {str(record['purchase_cost']):>12}",
+            f"[bold]Margin         {str(record['margin']):>12}{pct}[/]",
+            f"Invoiced       {str(record['invoiced']):>12}",
             f"Hours          {hours:>12}",
         ]
     )

@@ -6,27 +6,28 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable
 
+from koban_cli.domain.money import Money
 from koban_cli.domain.values import HUNDRED, ZERO, round_money
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Profitability:
-    price: Decimal
-    labour_cost: Decimal
-    purchase_cost: Decimal
+    price: Money
+    labour_cost: Money
+    purchase_cost: Money
 
     @property
-    def cost(self) -> Decimal:
+    def cost(self) -> Money:
         return self.labour_cost + self.purchase_cost
 
     @property
-    def margin(self) -> Decimal:
+    def margin(self) -> Money:
         return self.price - self.cost
 
     @property
     def margin_pct(self) -> Decimal | None:
         """Margin as a percentage of the price; None when there is no price to compare with."""
-        return round_money(self.margin / self.price * HUNDRED) if self.price else None
+        return round_money(self.margin.amount / self.price.amount * HUNDRED) if self.price else None
 
 
 def labour_cost(hours_at_rates: Iterable[tuple[Decimal, Decimal]]) -> Decimal:

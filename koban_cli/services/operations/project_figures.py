@@ -1,7 +1,7 @@
 """What a project stands at: `project list`, `project show` and its tasks, in SQLAlchemy Core only.
 
 Like the other read commands (invoice_list.py, contract_list.py), it imports
-neither the ORM nor the models. It returns values (Decimal money, dates), and
+neither the ORM nor the models. It returns values (Money, Decimal hours, dates), and
 the CLI formats them; the profitability rules (labour cost, margin) are the
 domain's (domain/profitability.py).
 """
@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from koban_cli.db.engine import Ledger
 from koban_cli.db.tables import customer, project, project_task, purchase, sales_order, time_entry
 from koban_cli.domain.kinds import Status
+from koban_cli.domain.money import Money
 from koban_cli.domain.profitability import Profitability, labour_cost
 from koban_cli.domain.values import ZERO
 from koban_cli.errors import not_found
@@ -28,7 +29,7 @@ class Figures:
     """A project's money and time: profitability, what is invoiced, hours spent and planned."""
 
     profitability: Profitability
-    invoiced: Decimal
+    invoiced: Money
     hours: Decimal
     planned_hours: Decimal | None
 
@@ -58,7 +59,7 @@ class Task:
 class PurchaseRow:
     number: str
     status: str
-    amount: Decimal | None
+    amount: Money | None
 
 
 @dataclass(frozen=True)
@@ -109,8 +110,8 @@ def figures(db, projects) -> dict[int, Figures]:
         spent = hours_at_rates.get(p.id, [])
         price = nets.get(p.order_id, ZERO) if p.order_id else (p.budget or ZERO)
         out[p.id] = Figures(
-            profitability=Profitability(price, labour_cost(spent), bought.get(p.id, ZERO)),
-            invoiced=invoiced.get(p.order_id, ZERO) + direct.get(p.id, ZERO),
+            profitability=Profitability(Money(price), Money(labour_cost(spent)), Money(bought.get(p.id, ZERO))),
+            invoiced=Money(invoiced.get(p.order_id, ZERO) + direct.get(p.id, ZERO)),
             hours=sum((hours for hours, _rate in spent), ZERO),
             planned_hours=planned.get(p.id),
         )
@@ -167,7 +168,9 @@ def show(ledger: Ledger, number: str, as_of: dt.date) -> View:
             )
             for position, title, due, assignee, hours, done_on in tasks
         ),
-        purchases=tuple(PurchaseRow(*row) for row in purchases),
+        purchases=tuple(
+            PurchaseRow(number, status, None if amount is None else Money(amount)) for number, status, amount in purchases
+        ),
     )
 
 
