@@ -22,7 +22,7 @@ from koban_cli.domain.amounts import totals
 from koban_cli.domain.kinds import LineKind
 from koban_cli.domain.money import Money
 from koban_cli.domain.numbering import DEFAULT_PREFIXES
-from koban_cli.domain.values import date_str, money_str, number_str
+from koban_cli.domain.values import number_str
 
 COMPANY_FIELDS = (
     "name",
@@ -150,14 +150,6 @@ def vat_rows(lines) -> tuple[VatRow, ...]:
 def vat_table(result) -> tuple[VatRow, ...]:
     """The VAT rows of a `domain.amounts.totals` result."""
     return tuple(VatRow(r.rate, Money(r.base), Money(r.amount)) for r in result.vat)
-
-
-def amounts_view(doc) -> dict:
-    return {"net": money_str(doc.net), "tax": money_str(doc.tax), "gross": money_str(doc.gross)}
-
-
-def header_view(doc, customer_code: str) -> dict:
-    return {"customer": customer_code, "date": date_str(doc.date), "status": doc.status, "note": doc.note or None}
 
 
 def company_view(company) -> dict:

@@ -104,7 +104,7 @@ def move(ledger: Ledger, number: str, position: int, date: dt.date) -> None:
         session.add(entry)
 
 
-def from_plan(ledger: Ledger, number: str, as_of: dt.date) -> list[dict]:
+def from_plan(ledger: Ledger, number: str, as_of: dt.date) -> list[invoicing.DraftMade]:
     """Draft the invoice of every planned entry due on or before `as_of` and not yet drafted: all of them,
     in one transaction, or none (the error names the entry that could not be drafted)."""
     with ledger.write() as session:
