@@ -3,10 +3,19 @@
 import datetime as dt
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from koban_cli.domain.periods import current_term_end, engagement_end, next_period, period_amount, periods_until
+from koban_cli.domain.periods import (
+    add_months,
+    current_term_end,
+    engagement_end,
+    next_period,
+    period_amount,
+    period_at,
+    periods_until,
+)
 
 D = dt.date
 
@@ -73,3 +82,29 @@ def test_billed_periods_tile_the_engagement_with_no_gap_and_no_overlap(start, ev
     billed = {p.start for p in periods}
     following = next_period(start, every, end, in_advance, billed)
     assert following is None or (following.start not in billed and following.due > as_of)
+
+
+@given(start=st.dates(min_value=D(1900, 1, 1), max_value=D(2200, 12, 31)), months=st.integers(-1200, 1200))
+def test_adding_months_is_what_relativedelta_does(start, months):
+    assert add_months(start, months) == start + relativedelta(months=months)
+
+
+@given(
+    start=dates,
+    every=st.sampled_from([1, 3, 6, 12]),
+    end=st.none() | dates,
+    as_of=dates,
+    in_advance=st.booleans(),
+    billed=st.sets(st.integers(0, 40), max_size=6),
+)
+def test_the_periods_listed_are_the_periods_at_each_index(start, every, end, as_of, in_advance, billed):
+    expected, index = [], 0
+    while (period := period_at(start, every, index, end, in_advance)) is not None and period.due <= as_of:
+        expected.append(period)
+        index += 1
+    assert periods_until(start, every, end, in_advance, as_of) == expected
+    starts = {add_months(start, every * n) for n in billed}
+    index = 0
+    while (period := period_at(start, every, index, end, in_advance)) is not None and period.start in starts:
+        index += 1
+    assert next_period(start, every, end, in_advance, starts) == period

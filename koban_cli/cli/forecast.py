@@ -4,9 +4,11 @@ Drawn from the service's `Forecast` (Money and dates, totals included), formatte
 
 from __future__ import annotations
 
-from rich.table import Table
+import json
+import sys
+from dataclasses import fields
 
-from koban_cli.cli.output import plain
+from koban_cli.cli.output import _EMPTY_VALUE, plain
 
 BAR_WIDTH = 30
 
@@ -21,8 +23,49 @@ def as_json(figures) -> dict:
     return {"periods": periods(figures), "late": list(figures.late)}
 
 
+def json_text(figures) -> str:
+    """The text `output.emit_json(as_json(figures))` writes (indented, as for any record), made faster.
+
+    Indented JSON has no C path in Python 3.11: the generic encoder walks the 100,000 values of 20,000
+    late periods in Python, a quarter of a second. Here every value of every record goes through the C
+    encoder in one call (with `plain` as its `default`, as emit_json does), separated by NUL, which
+    can only appear escaped inside a string; the values then fill the indented layout of each record.
+    tests/test_core_forecast_json.py proves the text is emit_json's on generated forecasts.
+    """
+    lists = as_json(figures)
+    names = {key: [field.name for field in fields(rows[0])] if rows else [] for key, rows in lists.items()}
+    flat = [getattr(row, name) for key, rows in lists.items() for row in rows for name in names[key]]
+    values = json.dumps(flat, ensure_ascii=False, default=plain, separators=("\0", ":"))[1:-1].split("\0")
+    if not flat:
+        values = []
+    items, at = [], 0
+    for key, rows in lists.items():
+        if not rows:
+            items.append(f"  {json.dumps(key, ensure_ascii=False)}: []")
+            continue
+        record = (
+            "    {\n"
+            + ",\n".join(f"      {json.dumps(name, ensure_ascii=False)}: %s" for name in names[key])
+            + "\n    }"
+        )
+        count = len(rows) * len(names[key])
+        body = ",\n".join([record] * len(rows)) % tuple(values[at : at + count])
+        items.append(f"  {json.dumps(key, ensure_ascii=False)}: [\n{body}\n  ]")
+        at += count
+    if at != len(values):  # a value that is not a scalar: a layout this does not know
+        raise ValueError("the forecast's records hold a value that is not a scalar")
+    return ("{\n" + ",\n".join(items) + "\n}").replace(_EMPTY_VALUE, ": null") + "\n"
+
+
+def emit_json(figures) -> None:
+    """`invoice forecast --format json`: what `output.emit_json(as_json(figures))` writes (see `json_text`)."""
+    sys.stdout.write(json_text(figures))
+
+
 def render(console, figures) -> None:
     """The forecast table, from the service's `Forecast` (services/orders/planning.figures)."""
+    from rich.table import Table
+
     rows, total = figures.periods, figures.total
     peak = max((row.total.amount for row in rows), default=0)
     grid = Table(title="Billing forecast", show_footer=True, header_style="bold")

@@ -51,9 +51,13 @@ def table(
 ) -> list[Bucket]:
     """Per bucket: planned order amounts and contract amounts (and their total)."""
     sums = {"orders": defaultdict(lambda: ZERO), "contracts": defaultdict(lambda: ZERO)}
+    keys_of: dict[dt.date, str] = {}  # the bucket of each day, found once (30,000 amounts fall on a few days)
     for source, items in (("orders", orders), ("contracts", contracts)):
         for day, amount in items:
-            sums[source][bucket(day, by)] += amount
+            key = keys_of.get(day)
+            if key is None:
+                key = keys_of[day] = bucket(day, by)
+            sums[source][key] += amount
     return [Bucket(key, sums["orders"][key], sums["contracts"][key]) for key in keys]
 
 

@@ -11,6 +11,8 @@ read with Core.
 from __future__ import annotations
 
 import datetime as dt
+import math
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Iterable
@@ -70,7 +72,7 @@ def due(contract, billed: set[dt.date], as_of: dt.date) -> list[P.Period]:
     every = P.months_of(contract.every)
     return [
         period
-        for period in P.periods_until(contract.start, every, billing_end(contract), contract.in_advance, as_of)
+        for period in P.shared_periods_until(contract.start, every, billing_end(contract), contract.in_advance, as_of)
         if period.start not in billed
     ]
 
@@ -117,3 +119,27 @@ def period_lines(contract, lines: list, reprices: list, period: P.Period, policy
 def period_net(contract, lines: list, reprices: list, period: P.Period) -> Decimal:
     """The net one period bills: the sum of its invoice lines (a net never depends on the VAT charged)."""
     return sum((line.net for line in period_lines(contract, lines, reprices, period, VatPolicy())), ZERO)
+
+
+def period_nets(contract, lines: list, reprices: list, periods: list[P.Period]) -> list[Decimal]:
+    """`period_net` of each of a contract's periods, each distinct one computed once.
+
+    A period's net depends on which price changes apply (those from on or before its start), on where it
+    stands in the cycle of `periods.period_amount` (`amount_cycle`) and, when it is cut short, on its length
+    and its full length (pro rata); its dates only name its lines. So a monthly contract's periods are priced once, plus once per price change and
+    once for a period cut short: the forecast prices 30,000 periods of 2,000 contracts at the cost of a
+    few thousand.
+    """
+    every = P.months_of(contract.every)
+    changes = sorted(change.from_date for change in reprices)
+    cycle = math.lcm(1, *(P.amount_cycle(line.price_months, every) for line in lines))
+    known: dict[tuple, Decimal] = {}
+    nets = []
+    for period in periods:
+        cut = None if period.end == period.full_end else (period.days, period.full_days)
+        key = (bisect_right(changes, period.start) if changes else 0, period.index % cycle if cycle > 1 else 0, cut)
+        net = known.get(key)
+        if net is None:
+            net = known[key] = period_net(contract, lines, reprices, period)
+        nets.append(net)
+    return nets

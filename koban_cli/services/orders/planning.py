@@ -8,7 +8,6 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 
 from koban_cli.db.engine import Ledger
@@ -16,6 +15,8 @@ from koban_cli.db.tables import contract, invoice, sales_order, schedule_entry
 from koban_cli.domain import forecast as F
 from koban_cli.domain.kinds import PLANNED_KINDS, InvoiceKind, Status
 from koban_cli.domain.money import Money
+from koban_cli.domain.periods import add_months
+from koban_cli.domain.values import ZERO
 from koban_cli.errors import not_found
 from koban_cli.services.contracts import periods as contract_periods
 
@@ -127,7 +128,7 @@ def figures(
 ) -> Forecast:
     """The forecast from `date_from` (the month of `as_of`) to `date_to` (six months on), by month or ISO week."""
     start = date_from or as_of.replace(day=1)
-    end = date_to or (start + relativedelta(months=6) - dt.timedelta(days=1))
+    end = date_to or (add_months(start, 6) - dt.timedelta(days=1))
     keys = F.buckets(start, end, by)
     with ledger.read_core() as db:
         validated = select(invoice.c.id).where(invoice.c.status == Status.VALIDATED)
@@ -152,7 +153,7 @@ def figures(
         tuple(map(Period.of, buckets)),
         tuple(late),
         Period.of(F.total(buckets)),
-        Money.total(row.amount for row in late),
+        Money(sum((row.amount.amount for row in late), ZERO)),  # Money.total, without a Money per step
     )
 
 
@@ -166,15 +167,26 @@ def _contract_amounts(
     active = db.execute(select(contract).where(contract.c.status.in_((Status.ACTIVE, Status.TERMINATED)))).all()
     terms = contract_periods.Terms.load(db, [row.id for row in active])
     amounts, late = [], []
+    moneys: dict[str, Money] = {}  # one Money per distinct net, as written (most periods bill the same)
+    labels: dict[tuple[dt.date, dt.date], str] = {}  # one label per distinct period (strftime costs ~5 µs)
     for row in active:
-        lines, reprices = terms.lines_of(row.id), terms.reprices_of(row.id)
+        counted = []  # (period, the day it counts on, overdue)
         for period in contract_periods.due(row, terms.billed_of(row.id), end):
             overdue = period.due < as_of
             day = max(as_of, start) if overdue else period.due
             if start <= day <= end:
-                net = contract_periods.period_net(row, lines, reprices, period)
-                amounts.append((day, net))
-                if overdue:
-                    label = f"Période du {period.start:%d/%m/%Y} au {period.end:%d/%m/%Y} non facturée"
-                    late.append(Late(None, row.number, period.due, Money(net), label))
+                counted.append((period, day, overdue))
+        if not counted:
+            continue
+        nets = contract_periods.period_nets(
+            row, terms.lines_of(row.id), terms.reprices_of(row.id), [period for period, _, _ in counted]
+        )
+        for (period, day, overdue), net in zip(counted, nets):
+            amounts.append((day, net))
+            if overdue:
+                money = moneys.get(text := str(net)) or moneys.setdefault(text, Money(net))
+                label = labels.get(dates := (period.start, period.end))
+                if label is None:
+                    label = labels[dates] = f"Période du {period.start:%d/%m/%Y} au {period.end:%d/%m/%Y} non facturée"
+                late.append(Late(None, row.number, period.due, money, label))
     return amounts, late

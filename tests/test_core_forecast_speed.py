@@ -1,0 +1,83 @@
+"""What the forecast computes once and reuses gives what computing every time gives: a contract's period nets
+(`contracts/periods.period_nets` against `period_net` of each period) and its JSON text (`cli/forecast.json_text`
+against `output.emit_json`), on generated contracts and forecasts."""
+
+import datetime as dt
+import io
+import sys
+from decimal import Decimal
+from types import SimpleNamespace
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from koban_cli.cli import forecast as view
+from koban_cli.cli import output
+from koban_cli.domain import periods as P
+from koban_cli.domain.money import Money
+from koban_cli.services.contracts import periods as contract_periods
+from koban_cli.services.orders.planning import Forecast, Late, Period
+
+D = dt.date
+dates = st.dates(min_value=D(2024, 1, 1), max_value=D(2028, 12, 31))
+cents = st.integers(-100_000, 10_000_000).map(lambda n: Decimal(n).scaleb(-2))
+lines = st.builds(
+    SimpleNamespace,
+    description=st.just("Abonnement"),
+    qty=st.sampled_from([Decimal("1.000"), Decimal("2.500"), Decimal("0.001"), Decimal("12.000")]),
+    unit_price=cents,
+    discount=st.sampled_from([Decimal("0.00"), Decimal("10.00"), Decimal("33.33")]),
+    vat_rate=st.sampled_from([Decimal("20.00"), Decimal("5.50")]),
+    price_months=st.sampled_from([1, 2, 3, 6, 12, 5]),
+    product_id=st.none() | st.just(1),
+)
+reprices = st.builds(
+    SimpleNamespace, from_date=dates, percent=st.sampled_from([Decimal("5.00"), Decimal("-2.50"), Decimal("3.33")])
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    start=dates,
+    every=st.sampled_from(list(P.MONTHS)),
+    end=st.none() | dates,
+    in_advance=st.booleans(),
+    contract_lines=st.lists(lines, max_size=3),
+    changes=st.lists(reprices, max_size=3),
+    as_of=dates,
+)
+def test_period_nets_are_the_net_of_each_period(start, every, end, in_advance, contract_lines, changes, as_of):
+    contract = SimpleNamespace(start=start, every=every, in_advance=in_advance)
+    periods = P.periods_until(start, P.months_of(every), end, in_advance, as_of)
+    expected = [contract_periods.period_net(contract, contract_lines, changes, period) for period in periods]
+    nets = contract_periods.period_nets(contract, contract_lines, changes, periods)
+    assert [(net, str(net)) for net in nets] == [(net, str(net)) for net in expected]
+
+
+def test_a_period_amount_repeats_after_its_cycle():
+    for price_months in (1, 2, 3, 5, 6, 12, 24):
+        for every in (1, 3, 6, 12):
+            cycle = P.amount_cycle(price_months, every)
+            for index in range(40):
+                assert P.period_amount(Decimal("1000.01"), price_months, every, index) == P.period_amount(
+                    Decimal("1000.01"), price_months, every, index % cycle
+                )
+
+
+texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12)
+money = cents.map(Money)
+periods = st.builds(Period, period=texts, orders=money, contracts=money, total=money)
+late = st.builds(Late, order=st.none() | texts, contract=st.none() | texts, date=dates, amount=money, label=texts)
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=st.lists(periods, max_size=4), overdue=st.lists(late, max_size=5), total=periods, late_total=money)
+def test_the_forecast_json_text_is_what_emit_json_writes(rows, overdue, total, late_total):
+    figures = Forecast(tuple(rows), tuple(overdue), total, late_total)
+    buffer, saved = io.StringIO(), sys.stdout
+    sys.stdout = buffer
+    try:
+        output.emit_json(view.as_json(figures))
+    finally:
+        sys.stdout = saved
+    assert view.json_text(figures) == buffer.getvalue()
