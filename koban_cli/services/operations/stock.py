@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable
 
-from sqlalchemy import func, insert, select, type_coerce
+from sqlalchemy import case, func, insert, select, type_coerce
 
 from koban_cli.db.engine import Ledger
 from koban_cli.db.tables import delivery, delivery_line, order_line, product, sales_order, stock_move
@@ -93,7 +93,8 @@ def delivered(
 
 
 def reserved(db) -> dict[int, Decimal]:
-    """Ordered by validated orders and not delivered yet, per product."""
+    """Ordered by validated orders and not delivered yet, per product: what each line has left to deliver
+    (nothing when more was delivered than ordered), summed in SQL over the stored thousandths."""
     shipped = (
         select(delivery_line.c.order_line_id.label("line_id"), func.sum(delivery_line.c.qty).label("qty"))
         .join(delivery, delivery.c.id == delivery_line.c.delivery_id)
@@ -101,19 +102,18 @@ def reserved(db) -> dict[int, Decimal]:
         .group_by(delivery_line.c.order_line_id)
         .subquery()
     )
+    left = order_line.c.qty - func.coalesce(shipped.c.qty, 0)
+    booked = func.sum(case((left > 0, left), else_=0))
     query = (
-        select(order_line.c.product_id, order_line.c.qty, type_coerce(func.coalesce(shipped.c.qty, 0), Quantity))
+        select(order_line.c.product_id, type_coerce(booked, Quantity))
         .join(sales_order, sales_order.c.id == order_line.c.order_id)
         .join(product, product.c.id == order_line.c.product_id)
         .outerjoin(shipped, shipped.c.line_id == order_line.c.id)
         .where(sales_order.c.status.in_((Status.VALIDATED, Status.INVOICED)), product.c.stock_tracked)
+        .group_by(order_line.c.product_id)
+        .having(booked > 0)
     )
-    out: dict[int, Decimal] = {}
-    for product_id, qty, done in db.execute(query):
-        left = qty - done
-        if left > 0:
-            out[product_id] = out.get(product_id, ZERO) + left
-    return out
+    return dict(db.execute(query).all())
 
 
 def _product(db, ref: str):
