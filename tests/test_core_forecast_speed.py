@@ -54,6 +54,30 @@ def test_period_nets_are_the_net_of_each_period(start, every, end, in_advance, c
     assert [(net, str(net)) for net in nets] == [(net, str(net)) for net in expected]
 
 
+@settings(max_examples=100, deadline=None)
+@given(
+    starts=st.lists(dates, min_size=1, max_size=4),
+    every=st.sampled_from(list(P.MONTHS)),
+    ends=st.lists(st.none() | dates, min_size=4, max_size=4),
+    contract_lines=st.lists(lines, max_size=2),
+    changes=st.lists(reprices, max_size=2),
+    other=st.lists(lines, max_size=2),
+    as_of=dates,
+)
+def test_contracts_on_the_same_terms_share_their_nets(starts, every, ends, contract_lines, changes, other, as_of):
+    shared, made = {}, 0
+    for number, (start, end) in enumerate(zip(starts, ends)):
+        contract = SimpleNamespace(start=start, every=every, in_advance=True)
+        own = other if number == 2 else contract_lines  # the third contract is on other terms
+        lines_ = [SimpleNamespace(id=made + n, contract_id=number, **vars(line)) for n, line in enumerate(own)]
+        changes_ = [SimpleNamespace(id=made + n, contract_id=number, **vars(c)) for n, c in enumerate(changes)]
+        made += 10
+        periods = P.periods_until(start, P.months_of(every), end, True, as_of)
+        expected = [contract_periods.period_net(contract, lines_, changes_, period) for period in periods]
+        nets = contract_periods.period_nets(contract, lines_, changes_, periods, shared)
+        assert [(net, str(net)) for net in nets] == [(net, str(net)) for net in expected]
+
+
 def test_a_period_amount_repeats_after_its_cycle():
     for price_months in (1, 2, 3, 5, 6, 12, 24):
         for every in (1, 3, 6, 12):

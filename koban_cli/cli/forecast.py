@@ -35,7 +35,15 @@ def json_text(figures) -> str:
     lists = as_json(figures)
     names = {key: [field.name for field in fields(rows[0])] if rows else [] for key, rows in lists.items()}
     flat = [getattr(row, name) for key, rows in lists.items() for row in rows for name in names[key]]
-    values = json.dumps(flat, ensure_ascii=False, default=plain, separators=("\0", ":"))[1:-1].split("\0")
+    texts: dict[int, str] = {}  # plain() of each object, once: the records share their Money and dates
+
+    def text(value) -> str:  # `flat` keeps every value alive, so an id names one object throughout
+        found = texts.get(id(value))
+        if found is None:
+            found = texts[id(value)] = plain(value)
+        return found
+
+    values = json.dumps(flat, ensure_ascii=False, default=text, separators=("\0", ":"))[1:-1].split("\0")
     if not flat:
         values = []
     items, at = [], 0
