@@ -70,6 +70,7 @@ def test_a_share_by_percent_is_one_times_the_exact_share_spelt_out(koban, tmp_pa
     assert_truthful(koban, number, tmp_path)
 
 
+@pytest.mark.slow  # among the slowest (PDFs, the official rules): the full suite runs it, the quick tier not
 def test_shares_by_amount_balances_and_credits_by_amount_print_true_lines(koban, tmp_path):
     order = order_of(
         koban, BIG, ("--product", "DAY", "--qty", "3", "--discount", "10"), ("--product", "BOOK", "--qty", "7")
@@ -222,6 +223,7 @@ def test_a_deposit_already_deducted_cannot_be_credited(koban):
     )
 
 
+@pytest.mark.slow  # among the slowest (PDFs, the official rules): the full suite runs it, the quick tier not
 def test_a_line_is_never_billed_above_its_net_after_shares(koban, tmp_path):
     order = order_of(
         koban, ("--description", "Machine", "--price", "99999.99", "--vat", "20"), ("--product", "DAY", "--qty", "1")
@@ -264,6 +266,7 @@ def test_a_vat_exempt_company_charges_no_vat_on_imported_orders_and_contracts(ko
         assert koban.json("invoice", "show", ref)["tax"] == "0.00"
 
 
+@pytest.mark.slow  # among the slowest (PDFs, the official rules): the full suite runs it, the quick tier not
 @pytest.mark.skipif(CHECK is None, reason=MISSING or "")
 def test_every_kind_of_invoice_passes_the_official_en16931_rules(koban, tmp_path):
     order = order_of(

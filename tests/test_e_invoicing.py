@@ -50,6 +50,7 @@ def abroad(koban):
     return koban
 
 
+@pytest.mark.slow  # among the slowest (PDFs, the official rules): the full suite runs it, the quick tier not
 def test_every_kind_and_regime_passes_the_official_en16931_rules(abroad, ledger):
     if CHECK is None:
         pytest.skip(MISSING)
@@ -273,6 +274,7 @@ def test_a_subscription_in_arrears_shows_its_service_period_not_the_invoice_date
     assert "Billing monthly, in arrears" in text_of(tmp_path / "ab-en.pdf")
 
 
+@pytest.mark.slow  # among the slowest (PDFs, the official rules): the full suite runs it, the quick tier not
 def test_payment_wording_never_contradicts_itself(koban, tmp_path):
     koban("customer", "edit", "ACME", "--siren", "552100554")
     ref = koban.json("invoice", "create", "--customer", "ACME")["ref"]
@@ -303,6 +305,7 @@ def test_french_numbers_take_a_comma_in_the_xml_notes_too(koban, ledger):
     assert "Pénalités de retard au taux de 5,5 %" in notes
 
 
+@pytest.mark.slow  # among the slowest (PDFs, the official rules): the full suite runs it, the quick tier not
 def test_every_page_after_the_first_names_the_document(koban, tmp_path):
     number = invoice(
         koban,

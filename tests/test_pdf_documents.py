@@ -127,6 +127,7 @@ def test_pdf_all_renders_every_validated_invoice_of_the_period(koban, billed, tm
     assert sorted(p.name for p in (tmp_path / "every").iterdir()) == ["FA-2026-0001.pdf", "FA-2026-0002.pdf"]
 
 
+@pytest.mark.slow  # among the slowest (PDFs, the official rules): the full suite runs it, the quick tier not
 def test_a_forty_line_invoice_runs_over_pages_with_its_totals_on_the_last(koban, tmp_path):
     ref = koban.json("invoice", "create", "--customer", "ACME")["ref"]
     for n in range(40):

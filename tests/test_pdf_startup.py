@@ -14,6 +14,7 @@ def validated_invoice(koban) -> str:
     return koban.json("invoice", "validate", draft, "--date", "2026-11-27")["number"]
 
 
+@pytest.mark.slow  # among the slowest (PDFs, the official rules): the full suite runs it, the quick tier not
 def test_the_first_print_of_an_invoice_imports_no_network_client(koban, tmp_path):
     number = validated_invoice(koban)
     for output in ("first.pdf", "again.pdf"):  # the first print renders and archives; the next reads the archive
