@@ -74,7 +74,8 @@ def test_contracts_on_the_same_terms_share_their_nets(starts, every, ends, contr
         made += 10
         periods = P.periods_until(start, P.months_of(every), end, True, as_of)
         expected = [contract_periods.period_net(contract, lines_, changes_, period) for period in periods]
-        nets = contract_periods.period_nets(contract, lines_, changes_, periods, shared)
+        same = shared.setdefault(number == 2, {})  # what Terms.signature tells apart: the third's terms
+        nets = contract_periods.period_nets(contract, lines_, changes_, periods, same)
         assert [(net, str(net)) for net in nets] == [(net, str(net)) for net in expected]
 
 
@@ -105,3 +106,26 @@ def test_the_forecast_json_text_is_what_emit_json_writes(rows, overdue, total, l
     finally:
         sys.stdout = saved
     assert view.json_text(figures) == buffer.getvalue()
+
+
+def test_contracts_share_a_signature_when_their_terms_differ_only_by_their_ids():
+    from koban_cli.db.tables import contract_line, contract_reprice
+
+    def row(table, **values):  # a row as Terms.load reads it: every column, in the table's order
+        return tuple(values.get(column.name) for column in table.c)
+
+    line = dict(position=1, description="Abonnement", qty=Decimal(1), unit_price=Decimal("49.00"), price_months=1)
+    change = dict(from_date=D(2026, 6, 1), percent=Decimal("3.00"))
+    terms = contract_periods.Terms(
+        lines={
+            1: [row(contract_line, id=1, contract_id=1, **line)],
+            2: [row(contract_line, id=2, contract_id=2, **line)],
+            3: [row(contract_line, id=3, contract_id=3, **(line | {"unit_price": Decimal("49.01")}))],
+            4: [row(contract_line, id=4, contract_id=4, **line)],
+        },
+        reprices={4: [row(contract_reprice, id=1, contract_id=4, **change)]},
+    )
+    signature = {n: terms.signature(SimpleNamespace(id=n, every="monthly")) for n in (1, 2, 3, 4)}
+    assert signature[1] == signature[2]
+    assert len({signature[1], signature[3], signature[4]}) == 3
+    assert terms.signature(SimpleNamespace(id=1, every="quarterly")) != signature[1]

@@ -182,7 +182,8 @@ def _contract_amounts(
         ]
         if not counted:
             continue
-        nets = contract_periods.period_nets(row, terms.lines_of(row.id), terms.reprices_of(row.id), counted, priced)
+        shared = priced.setdefault(terms.signature(row), {})
+        nets = contract_periods.period_nets(row, terms.lines_of(row.id), terms.reprices_of(row.id), counted, shared)
         for period, net in zip(counted, nets):
             if period.due >= as_of:
                 amounts.append((period.due, net))
