@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from itertools import chain
+from operator import attrgetter
 
 from sqlalchemy import insert, select
 
@@ -190,6 +191,7 @@ ORDER_COLUMNS = (
     "customer_ref",
     "import_key",
 )
+_LINE_VALUES = attrgetter(*ORDER_LINE_COLUMNS)  # a built line's stored columns, in that order
 LINE_CELLS = frozenset({"product", "description", "qty", "unit_price", "discount", "vat"})
 ONE = Decimal(1)
 
@@ -312,7 +314,7 @@ class _OrderWriter:
         self.today = dt.date.today()
 
     def stored_line(self, built) -> tuple:
-        return self.lines.stored(tuple(getattr(built, name) for name in ORDER_LINE_COLUMNS), 1)
+        return self.lines.stored(_LINE_VALUES(built), 1)
 
     def add(self, order: _Order) -> None:
         self.pending.append(order)
@@ -371,32 +373,29 @@ class Orders:
         problems: list[Problem] = []
         order: _Order | None = None
         last_key = None
+        first = code = policy = None  # the order being read: its first line, its customer code, its policy
         for line, row, broken, _ in rows:
             key = row.get("order_key")
-            start = starts.get(key)
-            if key is None:  # "is empty" is listed; the rest of the row is still checked, as an order of its own
+            if key == last_key and key is not None:  # the next line of the order being read (most rows)
+                if "customer" in row and row["customer"] != code:
+                    problems.append(Problem(line, "customer", f'order "{key}" has another customer on line {first}'))
+            elif key is None:  # "is empty" is listed; the rest of the row is still checked, as an order of its own
                 self._buyer(line, row, customers, imported, problems)
                 policy = policies.numbered(None)
-            elif start is None:
+            elif key not in starts:
                 buyer = self._buyer(line, row, customers, imported, problems)
                 policy = policies.numbered(buyer)
-                starts[key] = (line, row.get("customer"), policy)
+                first, code = line, row.get("customer")
+                starts[key] = (first, code, policy)
                 if writer is not None and order is not None:
                     writer.add(order)
                 if buyer is not None:
                     order = _Order(key, row.get("date"), row.get("customer_ref", ""), buyer.id)
             else:
-                first, code, policy = start
-                if key != last_key:
-                    problems.append(
-                        Problem(
-                            line,
-                            "order_key",
-                            f'the lines of "{key}" must follow each other (it starts on line {first})',
-                        )
-                    )
-                elif "customer" in row and row["customer"] != code:
-                    problems.append(Problem(line, "customer", f'order "{key}" has another customer on line {first}'))
+                first, code, policy = starts[key]
+                problems.append(
+                    Problem(line, "order_key", f'the lines of "{key}" must follow each other (it starts on line {first})')
+                )
             last_key = key
             ref = row.get("product")
             product = catalogue.get(ref) if ref else None
