@@ -60,9 +60,12 @@ PRODUCTS = [
 
 @pytest.fixture
 def small_chunks(monkeypatch):
-    """Chunks of 3 orders and 4 remembered lines: a few dozen orders cross both limits many times."""
+    """Chunks of 3 orders, 4 remembered lines, INSERTs of 2 VALUES rows (SQLite) and 3 remembered cells per
+    column: a few dozen orders cross every limit many times."""
     monkeypatch.setattr(import_kinds._OrderWriter, "CHUNK", 3)
     monkeypatch.setattr(import_kinds.Orders, "MEMO", 4)
+    monkeypatch.setattr(import_kinds._Bulk, "ROWS", 2)
+    monkeypatch.setattr(imports._Cells, "SIZE", 3)
 
 
 def add_buyers(ledger: Ledger) -> None:
