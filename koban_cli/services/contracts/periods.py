@@ -15,15 +15,17 @@ import math
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from sqlalchemy import Select, select
 
 from koban_cli.db.tables import contract_line, contract_period, contract_reprice
 from koban_cli.domain import periods as P
 from koban_cli.domain.contract_terms import billing_end
-from koban_cli.domain.lines import Line, VatPolicy, priced, prorated
 from koban_cli.domain.values import HUNDRED, ZERO, round_money
+
+if TYPE_CHECKING:
+    from koban_cli.domain.lines import Line, VatPolicy
 
 
 def _ids(contract_ids: Iterable[int] | Select) -> list[int] | Select:
@@ -108,6 +110,8 @@ def period_price(line, every_months: int, reprices: list, period: P.Period) -> D
 
 def period_lines(contract, lines: list, reprices: list, period: P.Period, policy: VatPolicy) -> list[Line]:
     """The invoice lines of one period: each contract line at its period price, pro rata when cut short."""
+    from koban_cli.domain.lines import priced, prorated  # here: `contract list` reads billed starts only
+
     every = P.months_of(contract.every)
     dates = f"du {period.start:%d/%m/%Y} au {period.end:%d/%m/%Y}"
     new = []
@@ -137,6 +141,8 @@ def period_lines(contract, lines: list, reprices: list, period: P.Period, policy
 
 def period_net(contract, lines: list, reprices: list, period: P.Period) -> Decimal:
     """The net one period bills: the sum of its invoice lines (a net never depends on the VAT charged)."""
+    from koban_cli.domain.lines import VatPolicy
+
     return sum((line.net for line in period_lines(contract, lines, reprices, period, VatPolicy())), ZERO)
 
 
