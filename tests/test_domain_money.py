@@ -31,3 +31,10 @@ def test_two_currencies_never_add_up():
         assert Money.of(1) < Money.of(2, "USD")
     with pytest.raises(TypeError):
         Money.of(1) + Decimal(1)
+
+
+def test_money_is_never_equal_to_text_it_refuses_the_comparison():
+    assert Money.of("1.00") == Money.of(1) and Money.of(1) != Money.of(1, "USD")
+    assert len({Money.of("1.00"), Money.of(1)}) == 1
+    with pytest.raises(TypeError, match="Money is not text"):
+        assert Money.of(0) != "0.00"

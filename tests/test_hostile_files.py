@@ -86,6 +86,20 @@ def test_a_broken_custom_template_is_one_error_line_naming_it(koban, quote, tmp_
     )
 
 
+def test_a_custom_template_testing_an_amount_as_text_is_refused_not_printed_wrong(koban, quote, tmp_path):
+    """Templates receive Money, not text: an older template's `!= "0.00"` would always be true."""
+    own = tmp_path / "my-templates"
+    own.mkdir()
+    (own / "quote.html").write_text('{% if doc.net != "0.00" %}<p>{{ doc.net|money }}</p>{% endif %}')
+    koban("company", "set", "--template-dir", str(own))
+    refused(
+        koban,
+        ["quote", "pdf", quote, "-o", str(tmp_path / "de.pdf")],
+        f"the template {own / 'quote.html'} cannot be rendered: "
+        'Money is not text: test it as a value (e.g. "if amount"), not against "0.00"',
+    )
+
+
 def test_a_custom_template_built_on_the_shipped_ones_renders_in_the_sandbox(koban, quote, tmp_path):
     from pypdf import PdfReader
 

@@ -25,7 +25,7 @@ from decimal import Decimal
 
 from koban_cli.cli.params import Format
 from koban_cli.domain.money import Money
-from koban_cli.domain.values import number_str
+from koban_cli.domain.values import number_str, round_money
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,8 @@ def _nested(value) -> bool:
 
 
 def _amount(value) -> Decimal:
-    return value.amount if isinstance(value, Money) else Decimal(value)
+    """A cell's amount as printed (to the cent), so a total is the sum of the cells above it."""
+    return round_money(value.amount if isinstance(value, Money) else Decimal(value))
 
 
 # Text fields are stored as "" when not given; in JSON a missing value is null (SPEC §11). The swap is made

@@ -17,7 +17,7 @@ from typing import Iterable
 from koban_cli.domain.values import CURRENCY, ZERO, money_str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Money:
     amount: Decimal
     currency: str = CURRENCY
@@ -72,6 +72,18 @@ class Money:
 
     def __ge__(self, other: Money) -> bool:
         return self.amount >= self._same(other).amount
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to Money of the same amount and currency; compared with text (a template testing
+        `!= "0.00"`, as koban's templates did when they received text) it refuses rather than answer wrong."""
+        if isinstance(other, str):
+            raise TypeError(f'Money is not text: test it as a value (e.g. "if amount"), not against "{other}"')
+        if not isinstance(other, Money):
+            return NotImplemented
+        return self.amount == other.amount and self.currency == other.currency
+
+    def __hash__(self) -> int:
+        return hash((self.amount, self.currency))
 
     def __bool__(self) -> bool:
         return self.amount != 0

@@ -74,8 +74,8 @@ def render_html(context: dict, lang: str = "fr") -> str:
             logo=logo,
             **_reform(context, lang),
         )
-    except TemplateError as exc:  # a custom template that is broken or reaches outside the sandbox
-        raise _refused(exc, company.get("template_dir"), name) from None
+    except (TemplateError, TypeError) as exc:  # a company's template broken, reaching outside the sandbox,
+        raise _refused(exc, company.get("template_dir"), name) from None  # or testing a value as text
 
 
 def reference(doc) -> str | None:
@@ -98,11 +98,11 @@ def _reform(context: dict, lang: str) -> dict:
     }
 
 
-def _refused(exc: TemplateError, own_templates: str | None, name: str) -> Exception:
+def _refused(exc: Exception, own_templates: str | None, name: str) -> Exception:
     from koban_cli.errors import KobanError
 
     own = Path(own_templates) / name if own_templates else None
     where = getattr(exc, "filename", None) or (str(own) if own and own.is_file() else name)
     line = f" line {exc.lineno}" if getattr(exc, "lineno", None) else ""
-    reason = (str(exc.message or "").strip().splitlines() or [type(exc).__name__])[0]
+    reason = (str(getattr(exc, "message", None) or exc).strip().splitlines() or [type(exc).__name__])[0]
     return KobanError(f"the template {where}{line} cannot be rendered: {reason}")

@@ -19,8 +19,6 @@ from koban_cli.domain.reminders import parse_levels
 from koban_cli.errors import AlreadyExists, InvalidValue
 from koban_cli.services import checks, lookup
 from koban_cli.services.views import COMPANY_FIELDS, CUSTOMER_FIELDS
-from koban_cli.services.views import company_view as company_view  # what an invoice freezes, for payments/
-from koban_cli.services.views import customer_view as customer_view
 
 
 @dataclass(frozen=True, slots=True)

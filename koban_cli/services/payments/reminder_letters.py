@@ -22,7 +22,7 @@ from koban_cli.db.models import Customer, Invoice, Reminder
 from koban_cli.domain.money import Money
 from koban_cli.domain.wording import fr_money
 from koban_cli.errors import KobanError
-from koban_cli.services import documents, lookup, parties
+from koban_cli.services import documents, lookup, views
 from koban_cli.services.ledger import archive
 from koban_cli.services.payments import reminders
 
@@ -38,7 +38,7 @@ class LetterSent:
 
 
 @dataclass(frozen=True, slots=True)
-class Reminding:
+class ReminderFigures:
     """What a letter says of the reminder: its level, the figures on its date and the deadline it gives."""
 
     level: int
@@ -58,7 +58,7 @@ class Reminding:
 
 
 @dataclass(frozen=True, slots=True)
-class Chased:
+class ChasedInvoice:
     """The invoice a letter chases, as it stands on the reminder's date."""
 
     number: str
@@ -75,8 +75,8 @@ def context(ledger: Ledger, reminder_id: int, lang: str | None = None) -> dict:
         reminder = session.get(Reminder, reminder_id)
         invoice = session.get(Invoice, reminder.invoice_id)
         customer = session.get(Customer, invoice.customer_id)
-        company = parties.company_view(lookup.company(session))
-        buyer = parties.customer_view(customer)
+        company = views.company_view(lookup.company(session))
+        buyer = views.customer_view(customer)
         levels = len(reminders.reminder_levels(session))
         previous = len(
             session.exec(
@@ -91,7 +91,7 @@ def context(ledger: Ledger, reminder_id: int, lang: str | None = None) -> dict:
         "company": company,
         "customer": buyer,
         "lang_of_letter": lang,
-        "reminder": Reminding(
+        "reminder": ReminderFigures(
             level=reminder.level,
             levels=levels,
             previous=previous,
@@ -107,7 +107,7 @@ def context(ledger: Ledger, reminder_id: int, lang: str | None = None) -> dict:
             pay_by=reminder.date + dt.timedelta(days=PAY_WITHIN_DAYS),
             pay_within_days=PAY_WITHIN_DAYS,
         ),
-        "invoice": Chased(
+        "invoice": ChasedInvoice(
             invoice.number, invoice.date, invoice.due_date, Money(invoice.gross), Money(invoice.gross) - due, due
         ),
     }

@@ -20,7 +20,7 @@ from koban_cli.domain import reminders as R
 from koban_cli.domain.kinds import InvoiceKind, Status
 from koban_cli.domain.money import Money
 from koban_cli.domain.values import ZERO
-from koban_cli.services import lookup, parties
+from koban_cli.services import lookup, views
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,8 +188,8 @@ def statement_context(ledger: Ledger, code: str, as_of: dt.date) -> dict:
     """What `templates/statement.html` prints: the statement, named by its customer and date."""
     found = statement(ledger, code, as_of)
     with ledger.read() as session:
-        company = parties.company_view(lookup.company(session))
-        customer = parties.customer_view(lookup.customer(session, code))
+        company = views.company_view(lookup.company(session))
+        customer = views.customer_view(lookup.customer(session, code))
     return {
         "kind": "statement",
         "ref": f"{code} – {as_of.isoformat()}",
