@@ -162,13 +162,6 @@ def period_nets(
     changes = sorted(change.from_date for change in reprices)
     cycle = math.lcm(1, *(P.amount_cycle(line.price_months, every) for line in lines))
     known: dict[tuple, Decimal] = {} if shared is None else shared
-    if shared is not None:
-        # the same periods (shared by `shared_periods_until`) on the same terms: the same nets. The entry holds
-        # the periods, so that their ids name them for as long as it lives.
-        whole = (None, tuple(map(id, periods)))
-        found = known.get(whole)
-        if found is not None:
-            return list(found[1])
     nets = []
     for period in periods:
         cut = None if period.end == period.full_end else (period.days, period.full_days)
@@ -177,6 +170,4 @@ def period_nets(
         if net is None:
             net = known[key] = period_net(contract, lines, reprices, period)
         nets.append(net)
-    if shared is not None:
-        known[whole] = (list(periods), nets)
-    return list(nets)
+    return nets

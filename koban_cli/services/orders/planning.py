@@ -169,11 +169,13 @@ def _contract_amounts(
     terms = contract_periods.Terms.load(db, select(contract.c.id).where(running))
     late_day = max(as_of, start)  # where a period due before `as_of` counts
     amounts, late = [], []
-    # Made once and reused: a Money per net, a label per period (strftime costs ~5 µs), the nets of contracts on
-    # the same terms. Keyed by id(), each holding its key's object so that the id is never reused.
+    # Made once and reused: a Money per net, a label per period (strftime costs ~5 µs), and what contracts on
+    # the same terms (Terms.signature) with the same periods due count and list late (most contracts of a
+    # ledger). Keyed by id(), each entry holding its key's objects so that no id is reused while it lives.
     moneys: dict[int, tuple[Decimal, Money]] = {}
     labels: dict[int, tuple[object, str]] = {}
     priced: dict = {}
+    plans: dict[tuple, tuple[list, list, list]] = {}
     for row in active:
         counted = [
             period
@@ -182,19 +184,28 @@ def _contract_amounts(
         ]
         if not counted:
             continue
-        shared = priced.setdefault(terms.signature(row), {})
-        nets = contract_periods.period_nets(row, terms.lines_of(row.id), terms.reprices_of(row.id), counted, shared)
-        for period, net in zip(counted, nets):
-            if period.due >= as_of:
-                amounts.append((period.due, net))
-                continue
-            amounts.append((late_day, net))
-            money = moneys.get(id(net))
-            if money is None:
-                money = moneys[id(net)] = (net, Money(net))
-            label = labels.get(id(period))
-            if label is None:
-                text = f"Période du {period.start:%d/%m/%Y} au {period.end:%d/%m/%Y} non facturée"
-                label = labels[id(period)] = (period, text)
-            late.append(Late(None, row.number, period.due, money[1], label[1]))
+        signature = terms.signature(row)
+        key = (signature, tuple(map(id, counted)))
+        plan = plans.get(key)
+        if plan is None:
+            shared = priced.setdefault(signature, {})
+            nets = contract_periods.period_nets(row, terms.lines_of(row.id), terms.reprices_of(row.id), counted, shared)
+            counts, overdue = [], []  # (day, net) of each period; (due, Money, label) of those late
+            for period, net in zip(counted, nets):
+                if period.due >= as_of:
+                    counts.append((period.due, net))
+                    continue
+                counts.append((late_day, net))
+                money = moneys.get(id(net))
+                if money is None:
+                    money = moneys[id(net)] = (net, Money(net))
+                label = labels.get(id(period))
+                if label is None:
+                    text = f"Période du {period.start:%d/%m/%Y} au {period.end:%d/%m/%Y} non facturée"
+                    label = labels[id(period)] = (period, text)
+                overdue.append((period.due, money[1], label[1]))
+            plan = plans[key] = (counted, counts, overdue)
+        amounts += plan[1]
+        number = row.number
+        late += [Late(None, number, due_on, money, label) for due_on, money, label in plan[2]]
     return amounts, late
