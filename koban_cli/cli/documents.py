@@ -35,7 +35,7 @@ def render(console, document, extra_columns: tuple[tuple[str, str], ...] = ()) -
     facts = [
         f"[bold]{k.replace('_', ' ')}[/]: {escape(_text(v))}"
         for k, v in view.items()
-        if k not in HEADER_SKIP and v is not None and v not in ((), [], "") and not _table(v)
+        if k not in HEADER_SKIP and not _empty(v) and not _table(v)
     ]
     console.print(Panel("\n".join(facts), title=f"[bold]{escape(str(title))}[/]", expand=False))
     lines = Table(header_style="bold", show_lines=False)
@@ -62,6 +62,11 @@ def render(console, document, extra_columns: tuple[tuple[str, str], ...] = ()) -
     totals.add_row("", "VAT", _text(view["tax"]))
     totals.add_row("", "[bold]Gross[/]", f"[bold]{_text(view['gross'])}[/]")
     console.print(totals)
+
+
+def _empty(value) -> bool:
+    """Nothing to show: no value, or an empty text or list (an amount of 0.00 is shown)."""
+    return value is None or (isinstance(value, (str, list, tuple)) and not value)
 
 
 def _table(value) -> bool:
