@@ -281,7 +281,7 @@ def forecast(
 
     figures = planning.figures(state.ledger(), as_of, date_from, date_to, by)
     if fmt == Format.json:
-        view.emit_json(figures)
+        output.emit_json(view.as_json(figures))
     elif fmt == Format.csv:
         output.emit_csv(view.periods(figures))
     else:
