@@ -1,4 +1,4 @@
-"""What has been billed: the sums every invoicing rule reads (the SQL is in billing_sql).
+"""What has been billed: the sums every invoicing rule reads (the SQL is in billed_sql).
 
 Written in SQLAlchemy Core over db/tables.py, so the same functions serve a
 write (an ORM `Session`) and a read command that never imports the ORM (a Core
@@ -19,16 +19,16 @@ from koban_cli.domain import billing
 from koban_cli.domain.billing import Billable, OpenDeposit, Terms
 from koban_cli.domain.kinds import InvoiceKind, LineKind, Status
 from koban_cli.domain.values import ZERO
-from koban_cli.services import billed_sql as billing_sql
+from koban_cli.services import billed_sql
 
-REPORTED = billing_sql.reported(invoice)
-COMMITTED = billing_sql.committed(invoice)
-CREDIT = "credit_note"
+REPORTED = billed_sql.reported(invoice)
+COMMITTED = billed_sql.committed(invoice)
+
 DRAFT_OR_VALIDATED = invoice.c.status.in_((Status.DRAFT, Status.VALIDATED))
 
 
 def signed_sum(column, sa_type):
-    return billing_sql.signed_sum(invoice, column, sa_type)
+    return billed_sql.signed_sum(invoice, column, sa_type)
 
 
 def invoiced_by_order(db, order_ids: Iterable[int] | None = None, committed: bool = False):
@@ -69,7 +69,10 @@ def _usage(db, anchor, terms: dict[int, Terms], statuses) -> dict[int, tuple[Dec
     )
     return billing.usage(
         terms,
-        ((line_id, qty, price, discount, net, kind == CREDIT) for line_id, qty, price, discount, net, kind in rows),
+        (
+            (line_id, qty, price, discount, net, kind == InvoiceKind.CREDIT_NOTE)
+            for line_id, qty, price, discount, net, kind in rows
+        ),
     )
 
 

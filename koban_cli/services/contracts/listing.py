@@ -23,9 +23,6 @@ Row = namedtuple("Row", ("id", *FIELDS))  # a contract as the domain's rules rea
 COLUMNS = [contract.c[name] for name in Row._fields]
 
 
-
-
-
 @dataclass(frozen=True, slots=True)
 class Renewal:
     """An engagement end coming up, with the date by which notice must be given."""

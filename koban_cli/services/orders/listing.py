@@ -26,7 +26,7 @@ from koban_cli.db.tables import (
 )
 from koban_cli.domain.kinds import ORDER_STATUSES, Status
 from koban_cli.errors import InvalidValue, not_found
-from koban_cli.services import billed_sql as billing_sql
+from koban_cli.services import billed_sql
 
 STATUSES = ORDER_STATUSES
 
@@ -58,10 +58,10 @@ def _handed_to_contracts():
     billed = (
         select(
             invoice_line.c.order_line_id,
-            billing_sql.signed_sum(invoice, cents(invoice_line.c.net), BigInteger).label("net"),
+            billed_sql.signed_sum(invoice, cents(invoice_line.c.net), BigInteger).label("net"),
         )
         .join(invoice, invoice.c.id == invoice_line.c.invoice_id)
-        .where(billing_sql.reported(invoice), invoice_line.c.order_line_id.in_(handed))
+        .where(billed_sql.reported(invoice), invoice_line.c.order_line_id.in_(handed))
         .group_by(invoice_line.c.order_line_id)
         .subquery()
     )
@@ -83,8 +83,8 @@ def order_rows(
     if status and status not in STATUSES:
         raise InvalidValue(f'status "{status}" is not one of {", ".join(STATUSES)}')
     invoiced = (
-        select(invoice.c.order_id, billing_sql.signed_sum(invoice, cents(invoice.c.net), BigInteger).label("amount"))
-        .where(invoice.c.order_id.is_not(None), billing_sql.reported(invoice))
+        select(invoice.c.order_id, billed_sql.signed_sum(invoice, cents(invoice.c.net), BigInteger).label("amount"))
+        .where(invoice.c.order_id.is_not(None), billed_sql.reported(invoice))
         .group_by(invoice.c.order_id)
         .subquery()
     )
