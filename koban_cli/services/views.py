@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from koban_cli.db.tables import invoice_line, order_line, product, quote_line
 from koban_cli.domain.amounts import totals
-from koban_cli.domain.kinds import LineKind
+from koban_cli.domain.kinds import LineKind, Status
 from koban_cli.domain.money import Money
 from koban_cli.domain.numbering import DEFAULT_PREFIXES
 from koban_cli.domain.values import number_str
@@ -116,6 +116,23 @@ class OrderLine(Line):
 
     qty_invoiced: Decimal | None
     qty_delivered: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class LineChanged:
+    """A document's line added, changed or removed, by its position (from 1)."""
+
+    ref: str
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChanged:
+    """A document moved to a new status."""
+
+    ref: str
+    number: str
+    status: Status
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,7 @@ from koban_cli.services import lines as doc_lines
 from koban_cli.services import lookup, order_status
 from koban_cli.services.lines import LineInput, resolve
 from koban_cli.services.numbering import take_number
+from koban_cli.services.views import LineChanged, StatusChanged
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,14 +44,6 @@ class ContractMade:
 
 
 @dataclass(frozen=True, slots=True)
-class LineChanged:
-    """A contract line added, changed or removed, by its position."""
-
-    ref: str
-    position: int
-
-
-@dataclass(frozen=True, slots=True)
 class Terminated:
     """A contract terminated: its last day covered and the credit notes drafted for days billed after it."""
 
@@ -59,15 +52,6 @@ class Terminated:
     status: Status
     end: dt.date
     credit_note: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class StatusChanged:
-    """A contract's new status (a termination undone, a contract cancelled)."""
-
-    ref: str
-    number: str
-    status: Status
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ from koban_cli.domain.wording import fr_money, fr_number
 from koban_cli.errors import InvalidState, InvalidValue, OverInvoicing
 from koban_cli.services import billed, lookup
 from koban_cli.services import lines as doc_lines
+from koban_cli.services.views import LineChanged
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,14 +39,6 @@ class DraftMade:
     kind: InvoiceKind
     net: Money
     gross: Money
-
-
-@dataclass(frozen=True, slots=True)
-class LineAdded:
-    """A line added to a draft standalone invoice, at `position` (from 1)."""
-
-    ref: str
-    position: int
 
 
 def _billable_order(session: Session, number: str) -> SalesOrder:
@@ -271,11 +264,11 @@ def _editable(session: Session, ref: str) -> Invoice:
     return invoice
 
 
-def add_line(ledger: Ledger, ref: str, spec: doc_lines.LineInput) -> LineAdded:
+def add_line(ledger: Ledger, ref: str, spec: doc_lines.LineInput) -> LineChanged:
     with ledger.write() as session:
         invoice = _editable(session, ref)
         (line,) = doc_lines.append(session, invoice, [doc_lines.resolve(session, spec)])
-        return LineAdded(ref, line.position)
+        return LineChanged(ref, line.position)
 
 
 def remove_line(ledger: Ledger, ref: str, position: int) -> None:

@@ -19,7 +19,7 @@ from koban_cli.services import billed, checks, lookup
 from koban_cli.services import lines as doc_lines
 from koban_cli.services.contracts import manage as contracts
 from koban_cli.services.numbering import take_number
-from koban_cli.services.orders.quotes import LineAdded, StatusChanged
+from koban_cli.services.views import LineChanged, StatusChanged
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,12 +51,12 @@ def create(
         return OrderMade(order.number, order.number)
 
 
-def add_line(ledger: Ledger, number: str, spec: doc_lines.LineInput) -> LineAdded:
+def add_line(ledger: Ledger, number: str, spec: doc_lines.LineInput) -> LineChanged:
     with ledger.write() as session:
         order = lookup.order(session, number)
         _require_draft(order)
         (line,) = doc_lines.append(session, order, [doc_lines.resolve(session, spec)])
-        return LineAdded(number, line.position)
+        return LineChanged(number, line.position)
 
 
 def remove_line(ledger: Ledger, number: str, position: int) -> None:

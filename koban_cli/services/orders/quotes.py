@@ -16,6 +16,7 @@ from koban_cli.errors import InvalidState, InvalidValue
 from koban_cli.services import lines as doc_lines
 from koban_cli.services import lookup, views
 from koban_cli.services.numbering import take_number
+from koban_cli.services.views import LineChanged, StatusChanged
 
 STATUSES = QUOTE_STATUSES
 VALIDITY = relativedelta(days=30)
@@ -27,23 +28,6 @@ class QuoteMade:
 
     ref: str
     number: str
-
-
-@dataclass(frozen=True, slots=True)
-class LineAdded:
-    """A line added to a draft quote or order, at `position` (from 1)."""
-
-    ref: str
-    position: int
-
-
-@dataclass(frozen=True, slots=True)
-class StatusChanged:
-    """A quote or order moved to a new status."""
-
-    ref: str
-    number: str
-    status: Status
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,12 +72,12 @@ def create(
         return QuoteMade(quote.number, quote.number)
 
 
-def add_line(ledger: Ledger, number: str, spec: doc_lines.LineInput) -> LineAdded:
+def add_line(ledger: Ledger, number: str, spec: doc_lines.LineInput) -> LineChanged:
     with ledger.write() as session:
         quote = lookup.quote(session, number)
         doc_lines.require_draft(quote, number)
         (line,) = doc_lines.append(session, quote, [doc_lines.resolve(session, spec)])
-        return LineAdded(number, line.position)
+        return LineChanged(number, line.position)
 
 
 def remove_line(ledger: Ledger, number: str, position: int) -> None:
