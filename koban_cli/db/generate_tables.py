@@ -16,7 +16,7 @@ from sqlalchemy import Boolean, Date, Integer, LargeBinary, String
 from sqlmodel import SQLModel
 
 from koban_cli.db import models  # noqa: F401  (declares the tables)
-from koban_cli.db.types import Money, Quantity, Rate
+from koban_cli.db.types import MoneyColumn, QuantityColumn, RateColumn
 
 TARGET = Path(__file__).with_name("tables.py")
 HEADER = '''"""The ledger's tables for SQLAlchemy Core, generated from db/models.py: do not edit.
@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from sqlalchemy import BigInteger, Boolean, Date, Integer, LargeBinary, String, column, table, type_coerce
 
-from koban_cli.db.types import Money, Quantity, Rate, UTCMoment
+from koban_cli.db.types import MoneyColumn, QuantityColumn, RateColumn, UTCMoment
 
 
 def cents(money_column):
@@ -43,7 +43,7 @@ def cents(money_column):
 
 
 def type_name(sa_type) -> str:
-    for name, scaled in (("Money", Money), ("Quantity", Quantity), ("Rate", Rate)):
+    for name, scaled in (("MoneyColumn", MoneyColumn), ("QuantityColumn", QuantityColumn), ("RateColumn", RateColumn)):
         if sa_type is scaled:
             return name
     if type(sa_type).__name__ == "UTCDateTime":  # SQLModel's, read back aware in UTC

@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from koban_cli.db.types import Money, Quantity, Rate
+from koban_cli.db.types import MoneyColumn, QuantityColumn, RateColumn
 from koban_cli.domain.integrity import INVOICE_FIELDS, LINE_FIELDS, ORIGINAL, content, link
 
 _MESSAGE = "validated invoices are immutable; correct them with a credit note"
@@ -34,13 +34,13 @@ TRIGGERS = {
 }
 
 _DECIMALS = {
-    "net": Money,
-    "tax": Money,
-    "gross": Money,
-    "unit_price": Money,
-    "qty": Quantity,
-    "discount": Rate,
-    "vat_rate": Rate,
+    "net": MoneyColumn,
+    "tax": MoneyColumn,
+    "gross": MoneyColumn,
+    "unit_price": MoneyColumn,
+    "qty": QuantityColumn,
+    "discount": RateColumn,
+    "vat_rate": RateColumn,
 }
 
 

@@ -14,7 +14,7 @@ from typing import Optional
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from koban_cli.db.types import Money, Quantity, Rate
+from koban_cli.db.types import MoneyColumn, QuantityColumn, RateColumn
 
 ZERO = Decimal(0)
 
@@ -37,7 +37,7 @@ class Company(SQLModel, table=True):
     rcs: str = ""
     logo: Optional[str] = None
     payment_terms_days: int = 30
-    late_penalty_rate: Optional[Decimal] = Field(default=None, sa_type=Rate)
+    late_penalty_rate: Optional[Decimal] = Field(default=None, sa_type=RateColumn)
     vat_exempt: bool = False
     allow_negative_stock: bool = False
     number_pattern: str = "{prefix}-{year}-{seq:04d}"
@@ -86,14 +86,14 @@ class Product(SQLModel, table=True):
     ref: str = Field(unique=True)
     name: str
     kind: str = "goods"  # goods | service | subscription
-    price: Decimal = Field(default=ZERO, sa_type=Money)
-    vat_rate: Decimal = Field(default=Decimal(20), sa_type=Rate)
+    price: Decimal = Field(default=ZERO, sa_type=MoneyColumn)
+    vat_rate: Decimal = Field(default=Decimal(20), sa_type=RateColumn)
     unit: str = "u"
     deliverable: bool = True
     stock_tracked: bool = True
     period: Optional[str] = None
-    cost: Optional[Decimal] = Field(default=None, sa_type=Money)
-    alert_below: Optional[Decimal] = Field(default=None, sa_type=Quantity)
+    cost: Optional[Decimal] = Field(default=None, sa_type=MoneyColumn)
+    alert_below: Optional[Decimal] = Field(default=None, sa_type=QuantityColumn)
     account: Optional[str] = None  # revenue account; None: the company's account for the kind
 
 
@@ -115,9 +115,9 @@ class DocumentFields(SQLModel):
     date: dt.date
     status: str = "draft"
     note: str = ""
-    net: Decimal = Field(default=ZERO, sa_type=Money)
-    tax: Decimal = Field(default=ZERO, sa_type=Money)
-    gross: Decimal = Field(default=ZERO, sa_type=Money)
+    net: Decimal = Field(default=ZERO, sa_type=MoneyColumn)
+    tax: Decimal = Field(default=ZERO, sa_type=MoneyColumn)
+    gross: Decimal = Field(default=ZERO, sa_type=MoneyColumn)
 
 
 class LineFields(SQLModel):
@@ -125,11 +125,11 @@ class LineFields(SQLModel):
     kind: str = "free"  # product | free | text
     product_id: Optional[int] = Field(default=None, foreign_key="product.id")
     description: str = ""
-    qty: Decimal = Field(default=ZERO, sa_type=Quantity)
-    unit_price: Decimal = Field(default=ZERO, sa_type=Money)
-    discount: Decimal = Field(default=ZERO, sa_type=Rate)
-    vat_rate: Decimal = Field(default=ZERO, sa_type=Rate)
-    net: Decimal = Field(default=ZERO, sa_type=Money)
+    qty: Decimal = Field(default=ZERO, sa_type=QuantityColumn)
+    unit_price: Decimal = Field(default=ZERO, sa_type=MoneyColumn)
+    discount: Decimal = Field(default=ZERO, sa_type=RateColumn)
+    vat_rate: Decimal = Field(default=ZERO, sa_type=RateColumn)
+    net: Decimal = Field(default=ZERO, sa_type=MoneyColumn)
     comment: Optional[str] = None
 
 
@@ -212,7 +212,7 @@ class Payment(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     invoice_id: int = Field(foreign_key="invoice.id", index=True)
     date: dt.date
-    amount: Decimal = Field(sa_type=Money)
+    amount: Decimal = Field(sa_type=MoneyColumn)
     method: str = ""
 
 
@@ -241,11 +241,11 @@ class ContractLine(SQLModel, table=True):
     position: int
     product_id: Optional[int] = Field(default=None, foreign_key="product.id")
     description: str
-    qty: Decimal = Field(sa_type=Quantity)
-    unit_price: Decimal = Field(sa_type=Money)  # per `price_months`
+    qty: Decimal = Field(sa_type=QuantityColumn)
+    unit_price: Decimal = Field(sa_type=MoneyColumn)  # per `price_months`
     price_months: int = 1
-    discount: Decimal = Field(default=ZERO, sa_type=Rate)
-    vat_rate: Decimal = Field(sa_type=Rate)
+    discount: Decimal = Field(default=ZERO, sa_type=RateColumn)
+    vat_rate: Decimal = Field(sa_type=RateColumn)
     order_line_id: Optional[int] = Field(default=None, foreign_key="order_line.id")
 
 
@@ -266,7 +266,7 @@ class ContractReprice(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     contract_id: int = Field(foreign_key="contract.id", index=True)
     from_date: dt.date
-    percent: Decimal = Field(sa_type=Rate)
+    percent: Decimal = Field(sa_type=RateColumn)
 
 
 class ScheduleEntry(SQLModel, table=True):
@@ -276,8 +276,8 @@ class ScheduleEntry(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     order_id: int = Field(foreign_key="sales_order.id", index=True)
     date: dt.date
-    amount: Decimal = Field(sa_type=Money)
-    percent: Optional[Decimal] = Field(default=None, sa_type=Rate)
+    amount: Decimal = Field(sa_type=MoneyColumn)
+    percent: Optional[Decimal] = Field(default=None, sa_type=RateColumn)
     kind: str = "intermediate"  # deposit | intermediate | balance
     label: str = ""
     invoice_id: Optional[int] = Field(default=None, foreign_key="invoice.id")
@@ -300,7 +300,7 @@ class DeliveryLine(SQLModel, table=True):
     position: int
     order_line_id: int = Field(foreign_key="order_line.id", index=True)
     product_id: int = Field(foreign_key="product.id")
-    qty: Decimal = Field(sa_type=Quantity)
+    qty: Decimal = Field(sa_type=QuantityColumn)
 
 
 class StockMove(SQLModel, table=True):
@@ -311,11 +311,11 @@ class StockMove(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     product_id: int = Field(foreign_key="product.id", index=True)
     date: dt.date
-    qty: Decimal = Field(sa_type=Quantity)  # signed: + in, - out
+    qty: Decimal = Field(sa_type=QuantityColumn)  # signed: + in, - out
     kind: str  # receipt | delivery | adjustment | return | purchase
     ref: str = ""
     note: str = ""
-    cost: Optional[Decimal] = Field(default=None, sa_type=Money)
+    cost: Optional[Decimal] = Field(default=None, sa_type=MoneyColumn)
     delivery_line_id: Optional[int] = Field(default=None, foreign_key="delivery_line.id")
 
 
@@ -325,7 +325,7 @@ class Project(SQLModel, table=True):
     name: str
     customer_id: int = Field(foreign_key="customer.id", index=True)
     order_id: Optional[int] = Field(default=None, foreign_key="sales_order.id")
-    budget: Optional[Decimal] = Field(default=None, sa_type=Money)  # sale price when there is no order
+    budget: Optional[Decimal] = Field(default=None, sa_type=MoneyColumn)  # sale price when there is no order
     date: dt.date
 
 
@@ -338,7 +338,7 @@ class ProjectTask(SQLModel, table=True):
     title: str
     due: Optional[dt.date] = None
     assignee: str = ""
-    hours: Optional[Decimal] = Field(default=None, sa_type=Quantity)  # planned
+    hours: Optional[Decimal] = Field(default=None, sa_type=QuantityColumn)  # planned
     done_on: Optional[dt.date] = None
 
 
@@ -349,8 +349,8 @@ class TimeEntry(SQLModel, table=True):
     task_id: Optional[int] = Field(default=None, foreign_key="project_task.id")
     date: dt.date
     who: str = ""
-    hours: Decimal = Field(sa_type=Quantity)
-    rate: Decimal = Field(sa_type=Money)  # hourly cost
+    hours: Decimal = Field(sa_type=QuantityColumn)
+    rate: Decimal = Field(sa_type=MoneyColumn)  # hourly cost
     note: str = ""
 
 
@@ -359,7 +359,7 @@ class PersonRate(SQLModel, table=True):
 
     __tablename__ = "person_rate"
     name: str = Field(primary_key=True)
-    rate: Decimal = Field(sa_type=Money)
+    rate: Decimal = Field(sa_type=MoneyColumn)
 
 
 class Purchase(SQLModel, table=True):
@@ -370,7 +370,7 @@ class Purchase(SQLModel, table=True):
     date: dt.date
     supplier_ref: str = ""
     status: str = "ordered"  # ordered | received
-    amount: Decimal = Field(default=ZERO, sa_type=Money)
+    amount: Decimal = Field(default=ZERO, sa_type=MoneyColumn)
 
 
 class PurchaseLine(SQLModel, table=True):
@@ -379,9 +379,9 @@ class PurchaseLine(SQLModel, table=True):
     purchase_id: int = Field(foreign_key="purchase.id", index=True)
     product_id: Optional[int] = Field(default=None, foreign_key="product.id")
     description: str
-    qty: Decimal = Field(sa_type=Quantity)
-    cost: Decimal = Field(sa_type=Money)
-    amount: Decimal = Field(sa_type=Money)
+    qty: Decimal = Field(sa_type=QuantityColumn)
+    cost: Decimal = Field(sa_type=MoneyColumn)
+    amount: Decimal = Field(sa_type=MoneyColumn)
 
 
 class Reminder(SQLModel, table=True):
@@ -394,10 +394,10 @@ class Reminder(SQLModel, table=True):
     days: int  # days after the due date of this level
     formal_notice: bool = False  # the last level: mise en demeure
     date: dt.date
-    amount_due: Decimal = Field(sa_type=Money)  # what the letter states, so a resent letter says the same
-    penalty_rate: Decimal = Field(sa_type=Rate)
-    penalties: Decimal = Field(sa_type=Money)
-    indemnity: Decimal = Field(sa_type=Money)
+    amount_due: Decimal = Field(sa_type=MoneyColumn)  # what the letter states, so a resent letter says the same
+    penalty_rate: Decimal = Field(sa_type=RateColumn)
+    penalties: Decimal = Field(sa_type=MoneyColumn)
+    indemnity: Decimal = Field(sa_type=MoneyColumn)
     lang: str = "fr"
     by_email: bool = False  # recorded by a run with --send: unsent until sent_at is set
     sent_at: Optional[dt.datetime] = None
@@ -412,6 +412,6 @@ class CreditApplication(SQLModel, table=True):
     credit_note_id: int = Field(foreign_key="invoice.id", index=True)
     invoice_id: int = Field(foreign_key="invoice.id", index=True)
     date: dt.date
-    amount: Decimal = Field(sa_type=Money)
+    amount: Decimal = Field(sa_type=MoneyColumn)
     payment_id: int = Field(foreign_key="payment.id", unique=True)
     refund_id: int = Field(foreign_key="payment.id", unique=True)

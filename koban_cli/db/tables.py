@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import BigInteger, Boolean, Date, Integer, LargeBinary, String, column, table, type_coerce
 
-from koban_cli.db.types import Money, Quantity, Rate, UTCMoment
+from koban_cli.db.types import MoneyColumn, QuantityColumn, RateColumn, UTCMoment
 
 
 def cents(money_column):
@@ -38,7 +38,7 @@ company = table(
     column("rcs", String),
     column("logo", String),
     column("payment_terms_days", Integer),
-    column("late_penalty_rate", Rate),
+    column("late_penalty_rate", RateColumn),
     column("vat_exempt", Boolean),
     column("allow_negative_stock", Boolean),
     column("number_pattern", String),
@@ -77,11 +77,11 @@ contract_line = table(
     column("position", Integer),
     column("product_id", Integer),
     column("description", String),
-    column("qty", Quantity),
-    column("unit_price", Money),
+    column("qty", QuantityColumn),
+    column("unit_price", MoneyColumn),
     column("price_months", Integer),
-    column("discount", Rate),
-    column("vat_rate", Rate),
+    column("discount", RateColumn),
+    column("vat_rate", RateColumn),
     column("order_line_id", Integer),
 )
 
@@ -99,7 +99,7 @@ contract_reprice = table(
     column("id", Integer),
     column("contract_id", Integer),
     column("from_date", Date),
-    column("percent", Rate),
+    column("percent", RateColumn),
 )
 
 credit_application = table(
@@ -108,7 +108,7 @@ credit_application = table(
     column("credit_note_id", Integer),
     column("invoice_id", Integer),
     column("date", Date),
-    column("amount", Money),
+    column("amount", MoneyColumn),
     column("payment_id", Integer),
     column("refund_id", Integer),
 )
@@ -154,7 +154,7 @@ delivery_line = table(
     column("position", Integer),
     column("order_line_id", Integer),
     column("product_id", Integer),
-    column("qty", Quantity),
+    column("qty", QuantityColumn),
 )
 
 invoice = table(
@@ -163,9 +163,9 @@ invoice = table(
     column("date", Date),
     column("status", String),
     column("note", String),
-    column("net", Money),
-    column("tax", Money),
-    column("gross", Money),
+    column("net", MoneyColumn),
+    column("tax", MoneyColumn),
+    column("gross", MoneyColumn),
     column("id", Integer),
     column("number", String),
     column("kind", String),
@@ -198,11 +198,11 @@ invoice_line = table(
     column("kind", String),
     column("product_id", Integer),
     column("description", String),
-    column("qty", Quantity),
-    column("unit_price", Money),
-    column("discount", Rate),
-    column("vat_rate", Rate),
-    column("net", Money),
+    column("qty", QuantityColumn),
+    column("unit_price", MoneyColumn),
+    column("discount", RateColumn),
+    column("vat_rate", RateColumn),
+    column("net", MoneyColumn),
     column("comment", String),
     column("id", Integer),
     column("invoice_id", Integer),
@@ -229,11 +229,11 @@ order_line = table(
     column("kind", String),
     column("product_id", Integer),
     column("description", String),
-    column("qty", Quantity),
-    column("unit_price", Money),
-    column("discount", Rate),
-    column("vat_rate", Rate),
-    column("net", Money),
+    column("qty", QuantityColumn),
+    column("unit_price", MoneyColumn),
+    column("discount", RateColumn),
+    column("vat_rate", RateColumn),
+    column("net", MoneyColumn),
     column("comment", String),
     column("id", Integer),
     column("order_id", Integer),
@@ -244,14 +244,14 @@ payment = table(
     column("id", Integer),
     column("invoice_id", Integer),
     column("date", Date),
-    column("amount", Money),
+    column("amount", MoneyColumn),
     column("method", String),
 )
 
 person_rate = table(
     "person_rate",
     column("name", String),
-    column("rate", Money),
+    column("rate", MoneyColumn),
 )
 
 product = table(
@@ -260,14 +260,14 @@ product = table(
     column("ref", String),
     column("name", String),
     column("kind", String),
-    column("price", Money),
-    column("vat_rate", Rate),
+    column("price", MoneyColumn),
+    column("vat_rate", RateColumn),
     column("unit", String),
     column("deliverable", Boolean),
     column("stock_tracked", Boolean),
     column("period", String),
-    column("cost", Money),
-    column("alert_below", Quantity),
+    column("cost", MoneyColumn),
+    column("alert_below", QuantityColumn),
     column("account", String),
 )
 
@@ -278,7 +278,7 @@ project = table(
     column("name", String),
     column("customer_id", Integer),
     column("order_id", Integer),
-    column("budget", Money),
+    column("budget", MoneyColumn),
     column("date", Date),
 )
 
@@ -290,7 +290,7 @@ project_task = table(
     column("title", String),
     column("due", Date),
     column("assignee", String),
-    column("hours", Quantity),
+    column("hours", QuantityColumn),
     column("done_on", Date),
 )
 
@@ -303,7 +303,7 @@ purchase = table(
     column("date", Date),
     column("supplier_ref", String),
     column("status", String),
-    column("amount", Money),
+    column("amount", MoneyColumn),
 )
 
 purchase_line = table(
@@ -312,9 +312,9 @@ purchase_line = table(
     column("purchase_id", Integer),
     column("product_id", Integer),
     column("description", String),
-    column("qty", Quantity),
-    column("cost", Money),
-    column("amount", Money),
+    column("qty", QuantityColumn),
+    column("cost", MoneyColumn),
+    column("amount", MoneyColumn),
 )
 
 quote = table(
@@ -323,9 +323,9 @@ quote = table(
     column("date", Date),
     column("status", String),
     column("note", String),
-    column("net", Money),
-    column("tax", Money),
-    column("gross", Money),
+    column("net", MoneyColumn),
+    column("tax", MoneyColumn),
+    column("gross", MoneyColumn),
     column("id", Integer),
     column("number", String),
     column("valid_until", Date),
@@ -337,11 +337,11 @@ quote_line = table(
     column("kind", String),
     column("product_id", Integer),
     column("description", String),
-    column("qty", Quantity),
-    column("unit_price", Money),
-    column("discount", Rate),
-    column("vat_rate", Rate),
-    column("net", Money),
+    column("qty", QuantityColumn),
+    column("unit_price", MoneyColumn),
+    column("discount", RateColumn),
+    column("vat_rate", RateColumn),
+    column("net", MoneyColumn),
     column("comment", String),
     column("id", Integer),
     column("quote_id", Integer),
@@ -355,10 +355,10 @@ reminder = table(
     column("days", Integer),
     column("formal_notice", Boolean),
     column("date", Date),
-    column("amount_due", Money),
-    column("penalty_rate", Rate),
-    column("penalties", Money),
-    column("indemnity", Money),
+    column("amount_due", MoneyColumn),
+    column("penalty_rate", RateColumn),
+    column("penalties", MoneyColumn),
+    column("indemnity", MoneyColumn),
     column("lang", String),
     column("by_email", Boolean),
     column("sent_at", UTCMoment),
@@ -371,9 +371,9 @@ sales_order = table(
     column("date", Date),
     column("status", String),
     column("note", String),
-    column("net", Money),
-    column("tax", Money),
-    column("gross", Money),
+    column("net", MoneyColumn),
+    column("tax", MoneyColumn),
+    column("gross", MoneyColumn),
     column("id", Integer),
     column("number", String),
     column("customer_ref", String),
@@ -390,8 +390,8 @@ schedule_entry = table(
     column("id", Integer),
     column("order_id", Integer),
     column("date", Date),
-    column("amount", Money),
-    column("percent", Rate),
+    column("amount", MoneyColumn),
+    column("percent", RateColumn),
     column("kind", String),
     column("label", String),
     column("invoice_id", Integer),
@@ -402,11 +402,11 @@ stock_move = table(
     column("id", Integer),
     column("product_id", Integer),
     column("date", Date),
-    column("qty", Quantity),
+    column("qty", QuantityColumn),
     column("kind", String),
     column("ref", String),
     column("note", String),
-    column("cost", Money),
+    column("cost", MoneyColumn),
     column("delivery_line_id", Integer),
 )
 
@@ -425,8 +425,8 @@ time_entry = table(
     column("task_id", Integer),
     column("date", Date),
     column("who", String),
-    column("hours", Quantity),
-    column("rate", Money),
+    column("hours", QuantityColumn),
+    column("rate", MoneyColumn),
     column("note", String),
 )
 

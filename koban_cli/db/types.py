@@ -50,9 +50,9 @@ class Scaled(TypeDecorator):
 _EXACT = 10**18  # below this, a whole number scaled is exact in any decimal context (28 digits by default)
 
 
-Money = Scaled(2)
-Quantity = Scaled(3)
-Rate = Scaled(2)
+MoneyColumn = Scaled(2)
+QuantityColumn = Scaled(3)
+RateColumn = Scaled(2)
 
 
 class UTCMoment(TypeDecorator):

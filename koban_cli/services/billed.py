@@ -14,7 +14,7 @@ from typing import Iterable
 from sqlalchemy import func, select, type_coerce
 
 from koban_cli.db.tables import contract, contract_line, invoice, invoice_line, payment
-from koban_cli.db.types import Money
+from koban_cli.db.types import MoneyColumn
 from koban_cli.domain import billing
 from koban_cli.domain.billing import Billable, OpenDeposit, Terms
 from koban_cli.domain.kinds import InvoiceKind, LineKind, Status
@@ -34,7 +34,7 @@ def signed_sum(column, sa_type):
 def invoiced_by_order(db, order_ids: Iterable[int] | None = None, committed: bool = False):
     """`{order_id: invoiced}` in one aggregate; all orders when `order_ids` is None."""
     query = (
-        select(invoice.c.order_id, signed_sum(invoice.c.net, Money))
+        select(invoice.c.order_id, signed_sum(invoice.c.net, MoneyColumn))
         .where(invoice.c.order_id.is_not(None), COMMITTED if committed else REPORTED)
         .group_by(invoice.c.order_id)
     )
@@ -46,7 +46,7 @@ def invoiced_by_order(db, order_ids: Iterable[int] | None = None, committed: boo
 def invoiced_by_project(db, project_ids: Iterable[int]) -> dict[int, Decimal]:
     """`{project_id: invoiced}` by the invoices linked to a project without an order (credit notes negative)."""
     query = (
-        select(invoice.c.project_id, signed_sum(invoice.c.net, Money))
+        select(invoice.c.project_id, signed_sum(invoice.c.net, MoneyColumn))
         .where(invoice.c.project_id.in_(list(project_ids)), REPORTED)
         .group_by(invoice.c.project_id)
     )
@@ -153,7 +153,7 @@ def open_deposits(db, order, committed: bool = True) -> list[OpenDeposit]:
         return []
     used = dict(
         db.execute(
-            select(line.deposit_line_id, signed_sum(line.net, Money))
+            select(line.deposit_line_id, signed_sum(line.net, MoneyColumn))
             .join(invoice, invoice.c.id == line.invoice_id)
             .where(
                 line.deposit_line_id.in_([row.id for row in deposit_lines]),
@@ -200,7 +200,7 @@ def credit_usage(db, lines) -> dict[int, tuple[Decimal, Decimal]]:
 
 def paid_by_invoice(db, invoice_ids: Iterable[int]) -> dict[int, Decimal]:
     query = (
-        select(payment.c.invoice_id, type_coerce(func.sum(payment.c.amount), Money))
+        select(payment.c.invoice_id, type_coerce(func.sum(payment.c.amount), MoneyColumn))
         .where(payment.c.invoice_id.in_(list(invoice_ids)))
         .group_by(payment.c.invoice_id)
     )

@@ -20,7 +20,7 @@ from koban_cli.db.models import (
     SalesOrder,
     ScheduleEntry,
 )
-from koban_cli.db.types import Money as MoneyColumn
+from koban_cli.db.types import MoneyColumn
 from koban_cli.domain import billing
 from koban_cli.domain.kinds import InvoiceKind, LineKind, PaymentStatus, Status
 from koban_cli.domain.money import Money

@@ -17,7 +17,7 @@ from sqlalchemy import case, func, insert, select, type_coerce
 
 from koban_cli.db.engine import Ledger
 from koban_cli.db.tables import delivery, delivery_line, order_line, product, sales_order, stock_move
-from koban_cli.db.types import Quantity
+from koban_cli.db.types import QuantityColumn
 from koban_cli.domain.kinds import Status, StockMoveKind
 from koban_cli.domain.money import Money
 from koban_cli.domain.values import ZERO, number_str
@@ -105,7 +105,7 @@ def reserved(db) -> dict[int, Decimal]:
     left = order_line.c.qty - func.coalesce(shipped.c.qty, 0)
     booked = func.sum(case((left > 0, left), else_=0))
     query = (
-        select(order_line.c.product_id, type_coerce(booked, Quantity))
+        select(order_line.c.product_id, type_coerce(booked, QuantityColumn))
         .join(sales_order, sales_order.c.id == order_line.c.order_id)
         .join(product, product.c.id == order_line.c.product_id)
         .outerjoin(shipped, shipped.c.line_id == order_line.c.id)
