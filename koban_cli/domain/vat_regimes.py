@@ -22,13 +22,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
 
 from koban_cli.domain.countries import in_eu, is_french
 from koban_cli.errors import InvalidValue
 
 ZERO = Decimal(0)
 AUTO = "auto"
-CHOSEN = ("S", "K", "AE", "G", "O")  # what a customer may force (E comes from the company only)
+
+
+class VatRegime(StrEnum):
+    """A line's VAT regime (the table above); equal to the text stored in the frozen facts."""
+
+    S = "S"
+    Z = "Z"
+    E = "E"
+    K = "K"
+    AE = "AE"
+    G = "G"
+    O = "O"  # noqa: E741 - the EN 16931 category's letter
+    O_E = "O/E"  # an out-of-scope service beside other categories: declared exempt
+
+
+CHOSEN = (VatRegime.S, VatRegime.K, VatRegime.AE, VatRegime.G, VatRegime.O)  # E comes from the company only
 
 
 @dataclass(frozen=True)
@@ -42,16 +58,16 @@ class Regime:
 
 
 REGIMES = {
-    "S": Regime("S", "S"),
-    "Z": Regime("Z", "Z"),
-    "E": Regime(
+    VatRegime.S: Regime("S", "S"),
+    VatRegime.Z: Regime("Z", "Z"),
+    VatRegime.E: Regime(
         "E",
         "E",
         "VATEX-FR-FRANCHISE",
         "TVA non applicable, art. 293 B du CGI",
         "VAT not applicable, art. 293 B of the French tax code (CGI)",
     ),
-    "K": Regime(
+    VatRegime.K: Regime(
         "K",
         "K",
         "VATEX-EU-IC",
@@ -59,7 +75,7 @@ REGIMES = {
         "VAT exempt intra-Community supply of goods, art. 262 ter I CGI (art. 138 of Directive 2006/112/EC)",
         True,
     ),
-    "AE": Regime(
+    VatRegime.AE: Regime(
         "AE",
         "AE",
         "VATEX-EU-AE",
@@ -67,14 +83,14 @@ REGIMES = {
         "Reverse charge: VAT due by the customer (art. 196 of Directive 2006/112/EC)",
         True,
     ),
-    "G": Regime(
+    VatRegime.G: Regime(
         "G",
         "G",
         "VATEX-EU-G",
         "Exonération de TVA, article 262 I du CGI",
         "VAT exempt export of goods outside the EU, art. 262 I CGI",
     ),
-    "O": Regime(
+    VatRegime.O: Regime(
         "O",
         "O",
         "VATEX-EU-O",
@@ -82,7 +98,7 @@ REGIMES = {
         "Outside the scope of French VAT (art. 259-1 CGI)",
     ),
     # an out-of-scope service beside other categories (BR-O-11..14 forbid O there): exempt, same legal text
-    "O/E": Regime(
+    VatRegime.O_E: Regime(
         "O/E",
         "E",
         None,
@@ -92,14 +108,14 @@ REGIMES = {
 }
 
 
-def chosen_regime(value: str | None) -> str | None:
+def chosen_regime(value: str | None) -> VatRegime | None:
     """A customer's forced regime (`--vat-regime`): one of S, K, AE, G, O, or auto (None)."""
     if value is None or value.strip().lower() in ("", AUTO):
         return None
     key = value.strip().upper()
     if key not in CHOSEN:
         raise InvalidValue(f'VAT regime "{value}" must be one of {", ".join(CHOSEN)} or auto')
-    return key
+    return VatRegime(key)
 
 
 def regime_of(
@@ -109,34 +125,34 @@ def regime_of(
     buyer_vat_number: str,
     goods: bool,
     forced: str | None = None,
-) -> str:
+) -> VatRegime:
     """The regime of one line: see the table above."""
     if seller_exempt:
-        return "E"
+        return VatRegime.E
     if forced:
-        return forced
+        return VatRegime(forced)
     if is_french(country):
-        return "S"
+        return VatRegime.S
     if in_eu(country):
         if individual or not buyer_vat_number:
-            return "S"
-        return "K" if goods else "AE"
+            return VatRegime.S
+        return VatRegime.K if goods else VatRegime.AE
     if goods:
-        return "G"
-    return "S" if individual else "O"
+        return VatRegime.G
+    return VatRegime.S if individual else VatRegime.O
 
 
-def line_regime(regime: str, rate: Decimal) -> str:
+def line_regime(regime: str, rate: Decimal) -> VatRegime:
     """A line charged VAT is S whatever the buyer became since; S at 0 % is Z (zero rated)."""
     if rate:
-        return "S"
-    return "Z" if regime == "S" else regime
+        return VatRegime.S
+    return VatRegime.Z if regime == VatRegime.S else VatRegime(regime)
 
 
 def settled(regimes: list[str]) -> list[str]:
     """The regimes of a document's lines as EN 16931 accepts them together (O alone, else O/E)."""
-    if "O" in regimes and set(regimes) != {"O"}:
-        return ["O/E" if key == "O" else key for key in regimes]
+    if VatRegime.O in regimes and set(regimes) != {VatRegime.O}:
+        return [VatRegime.O_E if key == VatRegime.O else key for key in regimes]
     return regimes
 
 
