@@ -19,6 +19,7 @@ from koban_cli.domain.amounts import line_net
 from koban_cli.domain.countries import stored_code
 from koban_cli.domain.kinds import CustomerKind, ProductKind
 from koban_cli.domain.values import HUNDRED, ZERO, round_money
+from koban_cli.domain.vat_regimes import VatRegime
 from koban_cli.domain.wording import spelt
 from koban_cli.errors import InvalidValue
 
@@ -52,7 +53,7 @@ class VatPolicy:
         )
 
     def rate(self, rate: Decimal, kind: str = "service") -> Decimal:
-        return rate if self.regime(kind) == "S" else ZERO
+        return rate if self.regime(kind) == VatRegime.S else ZERO
 
     def line_regime(self, rate: Decimal, kind: str = "service") -> str:
         """The regime a stored line bears (S at 0 % is Z)."""

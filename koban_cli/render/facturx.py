@@ -32,7 +32,7 @@ from koban_cli.domain.countries import stored_code
 from koban_cli.domain.kinds import InvoiceKind, LineKind
 from koban_cli.domain.money import Money
 from koban_cli.domain.values import number_str, round_money
-from koban_cli.domain.vat_regimes import REGIMES
+from koban_cli.domain.vat_regimes import REGIMES, VatRegime
 from koban_cli.domain.wording import fr_number
 from koban_cli.render import formatting
 from koban_cli.render.mentions import line_regimes
@@ -117,7 +117,7 @@ def build_xml(context: dict) -> bytes:
         trade.agreement.seller_order.issuer_assigned_id = inv.order
     if facts.get("customer_ref"):
         trade.agreement.buyer_order.issuer_assigned_id = facts["customer_ref"]
-    _delivery(trade, facts, customer, inv.date, intra_eu="K" in regimes.values())
+    _delivery(trade, facts, customer, inv.date, intra_eu=VatRegime.K in regimes.values())
 
     settlement = trade.settlement
     settlement.currency_code = inv.gross.currency

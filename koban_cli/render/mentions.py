@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from koban_cli.domain import vat_regimes
 from koban_cli.domain.countries import HOME, country_name, stored_code
+from koban_cli.domain.vat_regimes import VatRegime
 
 
 def line_regimes(context: dict) -> dict[int, str]:
@@ -19,7 +20,7 @@ def line_regimes(context: dict) -> dict[int, str]:
         if frozen:
             out[line.position] = frozen["regime"]
         else:
-            out[line.position] = "E" if exempt else ("S" if line.vat_rate else "Z")
+            out[line.position] = VatRegime.E if exempt else (VatRegime.S if line.vat_rate else VatRegime.Z)
     return out
 
 

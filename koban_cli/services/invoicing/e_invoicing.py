@@ -23,6 +23,7 @@ from koban_cli.domain.countries import HOME, stored_code
 from koban_cli.domain.kinds import InvoiceKind, LineKind, ProductKind
 from koban_cli.domain.lines import VatPolicy
 from koban_cli.domain.values import date_str
+from koban_cli.domain.vat_regimes import VatRegime
 from koban_cli.errors import InvalidValue
 from koban_cli.services import lines as doc_lines
 
@@ -91,7 +92,7 @@ def missing_mentions(seller: dict, buyer: dict, regimes: list[str]) -> list[str]
             f"customer {buyer['code']} has no VAT number, mandatory for regime {needs_buyer_vat[0]} "
             f"(koban customer edit {buyer['code']} --vat-number …)"
         )
-    if set(regimes) & {"K", "AE", "G"} and not seller.get("vat_number"):
+    if set(regimes) & {VatRegime.K, VatRegime.AE, VatRegime.G} and not seller.get("vat_number"):
         missing.append("the company has no VAT number, mandatory on this invoice (koban company set --vat-number …)")
     return missing
 
