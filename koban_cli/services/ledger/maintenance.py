@@ -310,16 +310,7 @@ def backup(ledger: Ledger, destination: Path, force: bool = False) -> BackupMade
     if destination.exists() and not force:
         raise KobanError(f'"{destination}" exists; use --force to overwrite it')
     _private_sqlite(destination)
-    source = sqlite3.connect(_path(ledger), timeout=30)
-    try:
-        target = sqlite3.connect(destination)
-        with target:
-            source.backup(target)
-        target.close()
-    except sqlite3.Error as exc:
-        raise KobanError(_cannot_copy("the backup", destination, exc)) from None
-    finally:
-        source.close()
+    _copy_sqlite(_path(ledger), destination, "the backup")
     return BackupMade(
         backup=destination,
         bytes=destination.stat().st_size,
@@ -346,6 +337,20 @@ def _private_sqlite(path: Path) -> None:
         os.chmod(path, files.PRIVATE)
     except OSError as exc:
         raise files.cannot_write(path, exc) from None
+
+
+def _copy_sqlite(source, destination: Path, what: str) -> None:
+    """Copy a SQLite database page by page (the online backup API: consistent while others write)."""
+    source_db = sqlite3.connect(source, timeout=30)
+    try:
+        target = sqlite3.connect(destination)
+        with target:
+            source_db.backup(target)
+        target.close()
+    except sqlite3.Error as exc:
+        raise KobanError(_cannot_copy(what, destination, exc)) from None
+    finally:
+        source_db.close()
 
 
 def _cannot_copy(what: str, path: Path, exc: sqlite3.Error) -> str:
@@ -382,16 +387,7 @@ def restore(ledger_file: Path, source: Path, force: bool = False) -> Restored:
     if ledger_file.exists() and not force:
         raise KobanError(f'ledger "{ledger_file}" exists; use --force to replace it with "{source}"')
     _private_sqlite(ledger_file)
-    source_db = sqlite3.connect(source)
-    try:
-        target = sqlite3.connect(ledger_file)
-        with target:
-            source_db.backup(target)
-        target.close()
-    except sqlite3.Error as exc:
-        raise KobanError(_cannot_copy("the ledger", ledger_file, exc)) from None
-    finally:
-        source_db.close()
+    _copy_sqlite(source, ledger_file, "the ledger")
     archived = source.with_name(source.name + ".archive")
     if archived.is_dir():  # the archived invoice files the backup took with it
         files.copy_private(archived, ledger_file.with_name(ledger_file.name + ".archive"))
