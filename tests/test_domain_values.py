@@ -13,7 +13,7 @@ from koban_cli.errors import InvalidValue
     [("1234.50", D("1234.50")), ("1234,5", D("1234.50")), ("1 234,50", D("1234.50")), ("0", D("0.00"))],
 )
 def test_money_accepts_point_comma_and_thousands_spaces(text, expected):
-    assert values.parse_money(text) == expected
+    assert values.parse_amount(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -29,7 +29,7 @@ def test_money_accepts_point_comma_and_thousands_spaces(text, expected):
 )
 def test_money_refuses_what_is_not_an_amount(text, message):
     with pytest.raises(InvalidValue) as error:
-        values.parse_money(text)
+        values.parse_amount(text)
     assert str(error.value) == message
 
 

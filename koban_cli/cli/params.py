@@ -28,7 +28,7 @@ def _parser(parse: Callable[[str, str], object], option: str) -> Callable[[objec
 
 
 def money(option: str, allow_zero: bool = True):
-    return _parser(lambda v, w: values.parse_money(v, w, allow_zero), option)
+    return _parser(lambda v, w: values.parse_amount(v, w, allow_zero), option)
 
 
 def qty(option: str):

@@ -47,8 +47,8 @@ def _check_places(value: Decimal, places: int, what: str) -> Decimal:
     return value
 
 
-def parse_money(text: object, what: str = "amount", allow_zero: bool = True) -> Decimal:
-    """A non-negative amount with at most two decimals."""
+def parse_amount(text: object, what: str = "amount", allow_zero: bool = True) -> Decimal:
+    """A non-negative amount with at most two decimals (the bare Decimal a bulk import stores)."""
     value = _check_places(parse_decimal(text, what), 2, what)
     if value < 0:
         raise InvalidValue(f'{what} "{text}" is negative')

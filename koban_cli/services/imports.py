@@ -33,7 +33,7 @@ parsed_once = lru_cache(maxsize=4096)
 
 @parsed_once
 def _money(raw: str) -> Decimal:
-    return values.parse_money(csvfile.number(raw), "value")
+    return values.parse_amount(csvfile.number(raw), "value")
 
 
 @parsed_once
