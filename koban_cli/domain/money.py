@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable
 
-from koban_cli.domain.values import CURRENCY, ZERO, money_str
+from koban_cli.domain.values import CURRENCY, ZERO, money_str, parse_amount
+from koban_cli.errors import InvalidValue
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -26,6 +27,19 @@ class Money:
     def of(cls, amount: Decimal | int | str | None, currency: str = CURRENCY) -> Money:
         """A stored amount (None counts as nothing) as Money."""
         return cls(ZERO if amount is None else Decimal(amount), currency)
+
+    @classmethod
+    def parse(cls, text: object, what: str = "amount", allow_zero: bool = True, currency: str = CURRENCY) -> Money:
+        """What a user typed (`1234.50`, `1234,50`, `1 234,50`) as Money: never negative, two decimals at
+        most, below a billion, zero refused unless `allow_zero` (the rule of `values.parse_amount`)."""
+        return cls(parse_amount(text, what, allow_zero), currency)
+
+    def amount_in(self, currency: str = CURRENCY, what: str = "amount") -> Decimal:
+        """The amount, to store or compute with in `currency` (a ledger's documents are in EUR);
+        InvalidValue for money of another currency: koban never converts."""
+        if self.currency != currency:
+            raise InvalidValue(f'{what} "{self} {self.currency}" is not in {currency}, the currency of the ledger')
+        return self.amount
 
     @classmethod
     def total(cls, amounts: Iterable[Money], currency: str = CURRENCY) -> Money:
