@@ -14,7 +14,7 @@ from koban_cli.db.engine import Ledger
 from koban_cli.db.models import Customer, Invoice
 from koban_cli.domain.kinds import Status
 from koban_cli.errors import InvalidState, KobanError
-from koban_cli.render import labels
+from koban_cli.render import emails
 from koban_cli.services import documents, lookup
 from koban_cli.services.ledger import archive
 
@@ -92,13 +92,10 @@ def _deliver_one(ledger: Ledger, ref: str, config: mail.SmtpSettings, render: Ca
         _mark(ledger, ref, "the customer has no email address")
         return InvoiceSent(ref, None, "the customer has no email address")
     context = documents.invoice_context(ledger, ref)
-    company, title = context["company"]["name"], labels.title(context, "fr")
-    body = (
-        f"Bonjour,\n\nVeuillez trouver ci-joint {title.lower()} {ref} "
-        f"d'un montant de {context['doc'].gross} € TTC.\n\nCordialement,\n{company}\n"
-    )
+    doc, company = context["doc"], context["company"]
+    email = emails.invoice_email(doc.kind, ref, doc.gross, company["name"], "fr", company.get("template_dir"))
     attachment = archive.original(ledger, context, render)  # the issued file, archived the first time
-    message = mail.message(config.sender, to, f"{title} {ref} – {company}", body, attachment, f"{ref}.pdf")
+    message = mail.message(config.sender, to, email.subject, email.body, attachment, f"{ref}.pdf")
     try:
         mail.send(config, message)
     except (OSError, smtplib.SMTPException) as exc:

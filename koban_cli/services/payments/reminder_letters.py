@@ -20,13 +20,15 @@ from koban_cli import mail
 from koban_cli.db.engine import Ledger
 from koban_cli.db.models import Customer, Invoice, Reminder
 from koban_cli.domain.money import Money
-from koban_cli.domain.wording import fr_money
 from koban_cli.errors import KobanError
+from koban_cli.render import emails
 from koban_cli.services import documents, lookup, views
 from koban_cli.services.ledger import archive
 from koban_cli.services.payments import reminders
 
 PAY_WITHIN_DAYS = 8  # the delay a letter gives (the usual "sous huitaine" of a French formal notice)
+
+
 @dataclass(frozen=True, slots=True)
 class LetterSent:
     """What became of one reminder's email: to whom it went, or why not (`error` None when sent)."""
@@ -168,34 +170,18 @@ def _result(ledger: Ledger, reminder_id: int, to: str | None, error: str | None)
     return LetterSent(number, reminder.level, to, error)
 
 
-def _wording(ctx: dict) -> tuple[str, str]:
-    """The email's subject and body; the letter itself (the PDF) is the template's."""
-    level, invoice, company = ctx["reminder"], ctx["invoice"], ctx["company"]["name"]
-    number, formal, days = invoice.number, level.formal_notice, level.pay_within_days
-    chased = formal and level.previous  # a level reached without a reminder before claims none
-    if ctx["lang_of_letter"] == "en":
-        subject = f"{'Formal notice' if formal else 'Payment reminder'}: invoice {number} – {company}"
-        opening = "Despite our reminders, invoice" if chased else "Unless we are mistaken, invoice"
-        opening += (
-            f" {number} of {invoice.date}, due on {invoice.due_date}, is still unpaid: EUR {invoice.due}."
-        )
-        ask = (
-            f"Please find attached our formal notice to pay within {days} days, and the invoice."
-            if formal
-            else "Please find attached our reminder and the invoice. "
-            "If you have paid it meanwhile, please ignore this message."
-        )
-        return subject, f"Hello,\n\n{opening}\n{ask}\n\nKind regards,\n{company}\n"
-    subject = f"{'Mise en demeure' if formal else 'Relance'} : facture {number} – {company}"
-    opening = "Malgré nos relances, la facture" if chased else "Sauf erreur de notre part, la facture"
-    opening += (
-        f" {number} du {invoice.date:%d/%m/%Y}, échue le {invoice.due_date:%d/%m/%Y}, "
-        f"reste impayée : {fr_money(invoice.due.amount)}."
+def _wording(ctx: dict) -> emails.Email:
+    """The email's subject and body (render/emails.py); the letter itself (the PDF) is the template's."""
+    level, invoice, company = ctx["reminder"], ctx["invoice"], ctx["company"]
+    return emails.reminder_email(
+        formal_notice=level.formal_notice,
+        previous=level.previous,
+        number=invoice.number,
+        date=invoice.date,
+        due_date=invoice.due_date,
+        due=invoice.due,
+        pay_within_days=level.pay_within_days,
+        company=company["name"],
+        lang=ctx["lang_of_letter"],
+        own_templates=company.get("template_dir"),
     )
-    ask = (
-        f"Vous trouverez ci-joint notre mise en demeure de payer sous {days} jours, et la facture."
-        if formal
-        else "Vous trouverez ci-joint notre relance et la facture. "
-        "Si vous l'avez réglée entre-temps, merci de ne pas tenir compte de ce message."
-    )
-    return subject, f"Bonjour,\n\n{opening}\n{ask}\n\nCordialement,\n{company}\n"
