@@ -41,7 +41,7 @@ def test_periods_billed_tile_the_engagement_and_a_rerun_bills_nothing(
     for offset in sorted(runs):
         as_of = start + dt.timedelta(days=offset)
         bill_due.bill_due(ledger, as_of, today=dt.date.max)  # the periods of any date, as if it had come
-        assert bill_due.bill_due(ledger, as_of, today=dt.date.max).made == []  # a rerun adds nothing
+        assert bill_due.bill_due(ledger, as_of, today=dt.date.max).periods == ()  # a rerun adds nothing
     periods = contract_view.show(ledger, number, as_of).periods
     starts = [p.start for p in periods]
     ends = [p.end for p in periods]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 from typing import Callable
 
 from sqlalchemy.exc import IntegrityError
@@ -22,6 +23,7 @@ from koban_cli.db import transaction
 from koban_cli.db.engine import Ledger
 from koban_cli.db.models import Contract, ContractPeriod, Customer
 from koban_cli.domain import periods as P
+from koban_cli.domain.kinds import Status
 from koban_cli.domain.lines import VatPolicy
 from koban_cli.domain.money import Money
 from koban_cli.errors import InvalidValue, KobanError
@@ -30,6 +32,14 @@ from koban_cli.services.contracts import periods as contract_periods
 from koban_cli.services.contracts.periods import Terms, due
 from koban_cli.services.invoicing.drafts import draft
 from koban_cli.services.invoicing.lifecycle import validate_draft
+
+
+class PeriodStatus(StrEnum):
+    """A period's row: planned (a dry run), else the status of the invoice that billed it."""
+
+    PLANNED = "planned"
+    DRAFT = Status.DRAFT.value
+    VALIDATED = Status.VALIDATED.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,15 +51,32 @@ class BilledPeriod:
     period_end: dt.date
     invoice: str | None
     net: Money
-    status: str  # the invoice's Status, or "planned" in a dry run
+    status: PeriodStatus
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """What a run billed (or would) and which contracts failed, with why."""
+
+    periods: tuple[BilledPeriod, ...]
+    failed: tuple[tuple[str, str], ...]
+
+    @property
+    def made(self) -> list[BilledPeriod]:
+        """The periods as a list: what cli/contracts.py prints (cli/output prints a list piped to a script
+        as one compact array, a tuple indented), until it reads `periods`."""
+        return list(self.periods)
 
 
 @dataclass
-class Run:
-    """What a run billed and which contracts failed (filled as the batches go)."""
+class _Running:
+    """A run as its batches go; `finish` freezes it."""
 
     made: list[BilledPeriod] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+
+    def finish(self) -> Run:
+        return Run(tuple(self.made), tuple(self.failed))
 
 
 def due_contracts(ledger: Ledger, as_of: dt.date) -> list[tuple[Contract, list[P.Period]]]:
@@ -81,7 +108,7 @@ def bill_due(
         raise InvalidValue(
             f"--as-of {as_of} is after today ({today}): bill-due dates its invoices on it; use --dry-run to look ahead"
         )
-    run = Run()
+    run = _Running()
     due = due_contracts(ledger, as_of)
     for first in range(0, len(due), BATCH):
         batch = due[first : first + BATCH]
@@ -92,7 +119,7 @@ def bill_due(
         if on_contract:
             for _ in batch:
                 on_contract()
-    return run
+    return run.finish()
 
 
 @dataclass
@@ -119,7 +146,7 @@ class _Batch:
         )
 
 
-def _bill_batch(ledger: Ledger, batch: list[tuple[Contract, list[P.Period]]], as_of: dt.date, run: Run) -> None:
+def _bill_batch(ledger: Ledger, batch: list[tuple[Contract, list[P.Period]]], as_of: dt.date, run: _Running) -> None:
     """One transaction for the batch. Should a contract fail, the batch is billed again with a savepoint
     per contract: the failure is reported and every other contract is billed."""
     ids = [contract.id for contract, _ in batch]
@@ -127,7 +154,7 @@ def _bill_batch(ledger: Ledger, batch: list[tuple[Contract, list[P.Period]]], as
         _bill_one_by_one(ledger, ids, as_of, run)
 
 
-def _bill_together(ledger: Ledger, ids: list[int], as_of: dt.date, run: Run) -> bool:
+def _bill_together(ledger: Ledger, ids: list[int], as_of: dt.date, run: _Running) -> bool:
     """Every contract in one transaction, no savepoint; False, with nothing written, if one fails."""
     from sqlalchemy.exc import OperationalError  # here: this module's imports belong to other work
 
@@ -144,7 +171,7 @@ def _bill_together(ledger: Ledger, ids: list[int], as_of: dt.date, run: Run) -> 
     return True
 
 
-def _bill_one_by_one(ledger: Ledger, ids: list[int], as_of: dt.date, run: Run, attempts: int = 3) -> None:
+def _bill_one_by_one(ledger: Ledger, ids: list[int], as_of: dt.date, run: _Running, attempts: int = 3) -> None:
     """One transaction, a savepoint per contract: a failing contract rolls back alone and is reported.
 
     A database conflict is not necessarily a period billed by another run (another client may have taken
@@ -209,7 +236,9 @@ def _bill(
         session.add(ContractPeriod(contract_id=contract.id, start=period.start, end=period.end, invoice_id=invoice.id))
         if contract.auto:
             validate_draft(session, invoice, f"PROV-{invoice.id}", as_of)
-        made.append(_row(contract, period, invoice.number or f"PROV-{invoice.id}", invoice.net, invoice.status))
+        made.append(
+            _row(contract, period, invoice.number or f"PROV-{invoice.id}", invoice.net, PeriodStatus(invoice.status))
+        )
     return made
 
 
@@ -218,7 +247,7 @@ def _require_lines(contract: Contract, lines: list) -> None:
         raise KobanError(f"{contract.number} has no line to bill (koban contract add-line {contract.number} …)")
 
 
-def _plan_batch(ledger: Ledger, batch: list[tuple[Contract, list[P.Period]]], as_of: dt.date, run: Run) -> None:
+def _plan_batch(ledger: Ledger, batch: list[tuple[Contract, list[P.Period]]], as_of: dt.date, run: _Running) -> None:
     """What a real run would bill, written nowhere."""
     with ledger.read() as session:
         loaded = _Batch.load(session, [contract.id for contract, _ in batch])
@@ -232,8 +261,8 @@ def _plan_batch(ledger: Ledger, batch: list[tuple[Contract, list[P.Period]]], as
                 continue
             for period in due(contract, terms.billed_of(contract.id), as_of):
                 net = contract_periods.period_net(contract, lines, reprices, period)
-                run.made.append(_row(contract, period, None, net, "planned"))
+                run.made.append(_row(contract, period, None, net, PeriodStatus.PLANNED))
 
 
-def _row(contract: Contract, period: P.Period, ref: str | None, net: Decimal, status: str) -> BilledPeriod:
+def _row(contract: Contract, period: P.Period, ref: str | None, net: Decimal, status: PeriodStatus) -> BilledPeriod:
     return BilledPeriod(contract.number, period.start, period.end, ref, Money(net), status)

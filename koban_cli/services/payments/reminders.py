@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -47,6 +48,17 @@ class Open:
         return self.invoice.gross - self.paid - self.credited
 
 
+class ReminderStatus(StrEnum):
+    """What became of a reminder a run reached: planned (dry run), recorded or skipped; once its letter is
+    emailed (the CLI's word), sent or not sent."""
+
+    PLANNED = "planned"
+    RECORDED = "recorded"
+    SKIPPED = "skipped"
+    SENT = "sent"
+    NOT_SENT = "not sent"
+
+
 @dataclass(frozen=True, slots=True)
 class ReminderRow:
     """An invoice a run reminds (or would, or skips): the level it reached and what its letter states."""
@@ -61,16 +73,34 @@ class ReminderRow:
     penalty_rate: Decimal
     penalties: Money
     indemnity: Money
-    status: str  # planned, recorded or skipped (the CLI adds sent and not sent)
+    status: ReminderStatus  # planned, recorded or skipped (the CLI adds sent and not sent)
     reason: str | None
     charge: str | None  # the draft invoice of the penalties (--charge)
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Run:
+    """What a run reminded (or would, or skipped), and the reminders it recorded (ids, for the letters)."""
+
+    reminders: tuple[ReminderRow, ...]
+    recorded: tuple[int, ...]
+
+    @property
+    def rows(self) -> list[ReminderRow]:
+        """The reminders as a list: what cli/reminders.py prints (cli/output prints a list piped to a script
+        as one compact array, a tuple indented), until it reads `reminders`."""
+        return list(self.reminders)
+
+
+@dataclass
+class _Running:
+    """A run as it goes; `finish` freezes it."""
+
     rows: list[ReminderRow] = field(default_factory=list)
-    recorded: list[int] = field(default_factory=list)  # reminder ids, for the letters
-    failed: list[tuple[str, str]] = field(default_factory=list)
+    recorded: list[int] = field(default_factory=list)
+
+    def finish(self) -> Run:
+        return Run(tuple(self.rows), tuple(self.recorded))
 
 
 def reminder_levels(session: Session) -> tuple[int, ...]:
@@ -210,11 +240,11 @@ def remind(
     charge: bool = False,
 ) -> Run:
     """Record the reminder each overdue invoice has reached (nothing with `dry_run`)."""
-    run = Run()
+    run = _Running()
     if dry_run:
         with ledger.read() as session:
             _plan(session, as_of, run, lang)
-        return run
+        return run.finish()
     with ledger.write() as session:
         candidates = [item.invoice for item in _open_invoices(session, as_of)]
         locks.rows(session, candidates)  # PostgreSQL: an overlapping run waits here, then reads what we wrote
@@ -230,7 +260,7 @@ def remind(
             letter = letter_for(item, level, as_of, company.late_penalty_rate)
             reason = _skip_reason(item.customer)
             if reason:
-                run.rows.append(_row(item, letter, "skipped", reason))
+                run.rows.append(_row(item, letter, ReminderStatus.SKIPPED, reason))
                 continue
             reminder = Reminder(
                 invoice_id=item.invoice.id,
@@ -253,11 +283,11 @@ def remind(
             except IntegrityError:
                 continue
             run.recorded.append(reminder.id)
-            run.rows.append(_row(item, letter, "recorded", None, charged))
-    return run
+            run.rows.append(_row(item, letter, ReminderStatus.RECORDED, None, charged))
+    return run.finish()
 
 
-def _plan(session: Session, as_of: dt.date, run: Run, lang: str | None) -> None:
+def _plan(session: Session, as_of: dt.date, run: _Running, lang: str | None) -> None:
     items = _open_invoices(session, as_of)
     had = _levels_had(session, [item.invoice.id for item in items])
     company, days = lookup.company(session), reminder_levels(session)
@@ -266,7 +296,8 @@ def _plan(session: Session, as_of: dt.date, run: Run, lang: str | None) -> None:
         if level is not None:
             reason = _skip_reason(item.customer)
             letter = letter_for(item, level, as_of, company.late_penalty_rate)
-            run.rows.append(_row(item, letter, "skipped" if reason else "planned", reason))
+            status = ReminderStatus.SKIPPED if reason else ReminderStatus.PLANNED
+            run.rows.append(_row(item, letter, status, reason))
 
 
 def _charge(session: Session, item: Open, letter: Letter, as_of: dt.date) -> str:
@@ -305,7 +336,9 @@ def _free_line(description: str, amount: Decimal) -> Line:
     return Line(description=description, qty=Decimal(1), unit_price=amount, vat_rate=ZERO, net=amount)
 
 
-def _row(item: Open, letter: Letter, status: str, reason: str | None, charged: str | None = None) -> ReminderRow:
+def _row(
+    item: Open, letter: Letter, status: ReminderStatus, reason: str | None, charged: str | None = None
+) -> ReminderRow:
     return ReminderRow(
         item.invoice.number,
         item.customer.code,
