@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from koban_cli.cli import state
 from koban_cli.cli.app import app
 from koban_cli.db.engine import Ledger, ledger_url
+from koban_cli.domain.money import Money
 from koban_cli.services import parties, products
 
 TODAY = dt.date(2026, 11, 27)
@@ -57,10 +58,10 @@ def fill_catalogue(ledger: Ledger) -> Ledger:
     parties.set_company(ledger, name="Atelier Test SARL", siren="123456782", vat_number="FR11123456782")
     parties.add_customer(ledger, "ACME", name="ACME SAS", payment_terms_days=45)
     parties.add_customer(ledger, "BOB", name="Bob & Co")
-    products.add_product(ledger, "DAY", "Journée de conseil", D("650.00"), D(20), "service", unit="day")
-    products.add_product(ledger, "SCREEN", "Écran", D("249.90"), D(20), "goods")
-    products.add_product(ledger, "BOOK", "Manuel", D("35.00"), D("5.5"), "goods")
-    products.add_product(ledger, "HOST", "Hébergement", D("49.00"), D(20), "subscription")
+    products.add_product(ledger, "DAY", "Journée de conseil", Money(D("650.00")), D(20), "service", unit="day")
+    products.add_product(ledger, "SCREEN", "Écran", Money(D("249.90")), D(20), "goods")
+    products.add_product(ledger, "BOOK", "Manuel", Money(D("35.00")), D("5.5"), "goods")
+    products.add_product(ledger, "HOST", "Hébergement", Money(D("49.00")), D(20), "subscription")
     return ledger
 
 

@@ -24,6 +24,7 @@ from koban_cli.domain.accounting import (
     letter_code,
     sales_entry,
 )
+from koban_cli.domain.money import Money
 from koban_cli.errors import InvalidValue, KobanError
 from koban_cli.services import accounting, demo, parties, products
 from koban_cli.services.invoicing import drafts as invoicing
@@ -242,7 +243,7 @@ def test_any_generated_ledger_balances_and_its_vat_adds_up(
     days = iter(dt.date(2026, 1, 5) + dt.timedelta(days=3 * n) for n in range(200))
     number = orders.create(ledger, "ACME", dt.date(2026, 1, 2)).number
     for product, qty, price, vat in order_lines:
-        spec = LineInput(product=product, qty=qty, price=None if product else price, vat=None if product else vat,
+        spec = LineInput(product=product, qty=qty, price=None if product else Money(price), vat=None if product else vat,
                          description=None if product else "Libre")  # fmt: skip
         orders.add_line(ledger, number, spec)
     orders.validate(ledger, number)
@@ -259,7 +260,7 @@ def test_any_generated_ledger_balances_and_its_vat_adds_up(
         left = (view.gross - view.paid).amount
         amount = min(left, max(D("0.01"), (view.gross.amount * percent / 100).quantize(D("0.01"))))
         if amount > 0:
-            invoices.pay(ledger, ref, amount, next(days), "transfer")
+            invoices.pay(ledger, ref, Money(amount), next(days), "transfer")
 
     for step in plan:
         try:
@@ -270,7 +271,7 @@ def test_any_generated_ledger_balances_and_its_vat_adds_up(
             elif step[0] == "balance":
                 validate(invoicing.balance(ledger, number, DAY).ref)
             elif validated and step[0] == "credit":
-                validate(invoices.credit(ledger, validated[-1], DAY, amount=step[1]).ref)
+                validate(invoices.credit(ledger, validated[-1], DAY, amount=Money(step[1])).ref)
             elif validated:
                 pay(validated[-1], step[1])
         except KobanError:

@@ -13,6 +13,7 @@ from koban_cli.domain.billing import (
     picked_lines,
     progress_lines,
 )
+from koban_cli.domain.money import Money
 from koban_cli.errors import OverCrediting, OverInvoicing
 
 
@@ -35,7 +36,7 @@ def order_line(line_id, qty, price, rate=D(20), discount=D(0), qty_used=D(0), ne
 
 
 def test_deposit_is_split_over_vat_rates_pro_rata_of_the_order_net():
-    lines = deposit_lines({D(20): D("4198.64"), D("5.5"): D("350.00")}, D("1364.59"), "Acompte 30 %")
+    lines = deposit_lines({D(20): D("4198.64"), D("5.5"): D("350.00")}, Money(D("1364.59")), "Acompte 30 %")
     assert [(l.vat_rate, l.net) for l in lines] == [(D(20), D("1259.59")), (D("5.5"), D("105.00"))]
     assert sum(l.net for l in lines) == D("1364.59")
     assert lines[0].description == "Acompte 30 % (TVA 20 %)"
@@ -43,7 +44,7 @@ def test_deposit_is_split_over_vat_rates_pro_rata_of_the_order_net():
 
 def test_progress_by_amount_is_exact_to_the_cent_over_every_line():
     lines = [order_line(1, 3, "333.33"), order_line(2, 7, "11.11", D("5.5"))]
-    new = progress_lines(lines, D("500.00"), D("500.00") / sum(l.net for l in lines), "situation")
+    new = progress_lines(lines, Money(D("500.00")), D("500.00") / sum(l.net for l in lines), "situation")
     assert sum(l.net for l in new) == D("500.00")
     assert all(l.order_line_id for l in new)
     assert all((l.qty, l.unit_price, l.discount) == (1, l.net, 0) for l in new)  # qty 1 x the exact share
@@ -53,7 +54,7 @@ def test_progress_by_amount_is_exact_to_the_cent_over_every_line():
 def test_progress_share_beyond_what_a_line_has_left_is_refused():
     lines = [order_line(1, 2, "100", qty_used=2, net_used="200"), order_line(2, 2, "100")]
     with pytest.raises(OverInvoicing, match="line 1 has 0.00 left to invoice"):
-        progress_lines(lines, D("100.00"), D("0.25"), "situation 25 %")
+        progress_lines(lines, Money(D("100.00")), D("0.25"), "situation 25 %")
 
 
 def test_picking_more_than_left_on_a_line_is_refused_naming_the_line():
@@ -88,8 +89,8 @@ def test_balance_bills_everything_left_then_deducts_each_open_deposit_with_qty_m
 def test_credit_by_amount_never_exceeds_what_is_left_to_credit():
     lines = [Billable(1, 1, "x", D(2), D(50), D(0), D(20), D(100), D(1), D(50), source_line_id=1)]
     with pytest.raises(OverCrediting, match="FA-1 has 50.00 left to credit, 60.00 asked"):
-        credit_lines(lines, "FA-1", amount=D("60.00"))
-    (new,) = credit_lines(lines, "FA-1", amount=D("25.00"))
+        credit_lines(lines, "FA-1", amount=Money(D("60.00")))
+    (new,) = credit_lines(lines, "FA-1", amount=Money(D("25.00")))
     assert (new.qty, new.unit_price, new.net, new.source_line_id) == (1, D("25.00"), D("25.00"), 1)
 
 
@@ -105,13 +106,13 @@ def truthful(line) -> bool:
 
 
 def test_a_share_that_is_a_whole_quantity_prints_that_quantity():
-    (new,) = progress_lines([order_line(1, 4, "250")], D("500.00"), D("0.5"), "situation 50 %")
+    (new,) = progress_lines([order_line(1, 4, "250")], Money(D("500.00")), D("0.5"), "situation 50 %")
     assert (new.qty, new.unit_price, new.net, new.description) == (D(2), D(250), D("500.00"), "line 1")
 
 
 def test_a_share_with_a_discount_is_printed_as_qty_one_times_the_exact_share():
     line = order_line(1, "1.5", "99999.99", discount=D("7.5"))
-    (new,) = progress_lines([line], D("24281.25"), D("24281.25") / line.net, "situation 17,5 %")
+    (new,) = progress_lines([line], Money(D("24281.25")), D("24281.25") / line.net, "situation 17,5 %")
     assert truthful(new) and new.net == D("24281.25")
     assert new.description == "line 1 — situation 17,5 % de 1,5 × 99\u202f999,99\u00a0€, remise 7,5 %"
 
@@ -138,7 +139,7 @@ def test_deductions_take_an_amount_from_the_open_deposits_pro_rata():
     from koban_cli.domain.billing import deduction_lines
 
     deposits = [OpenDeposit(1, "FA-1", D(20), D("300.00")), OpenDeposit(2, "FA-1", D("5.5"), D("100.00"))]
-    new = deduction_lines(deposits, D("200.00"))
+    new = deduction_lines(deposits, Money(D("200.00")))
     assert [(l.qty, l.unit_price, l.net) for l in new] == [
         (-1, D("150.00"), D("-150.00")),
         (-1, D("50.00"), D("-50.00")),

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from koban_cli.db.engine import Ledger, ledger_url
+from koban_cli.domain.money import Money
 from koban_cli.errors import KobanError
 from koban_cli.services import demo
 from koban_cli.services.invoicing import drafts as invoicing
@@ -105,7 +106,7 @@ def contracts_ledger(tmp_path, count):
 
     parties.set_company(ledger, name="Atelier Test SARL")
     parties.add_customer(ledger, "ACME", name="ACME SAS")
-    products.add_product(ledger, "HOST", "Hébergement", D("49.00"), D(20), "subscription")
+    products.add_product(ledger, "HOST", "Hébergement", Money(D("49.00")), D(20), "subscription")
     for _ in range(count):
         number = contracts.create(ledger, dt.date(2026, 1, 1), customer="ACME", auto=True).number
         contracts.add_line(ledger, number, LineInput(product="HOST"))
@@ -204,11 +205,11 @@ def test_random_operations_always_leave_verify_clean(tmp_path_factory, plan):
 
     parties.set_company(ledger, name="Atelier")
     parties.add_customer(ledger, "ACME", name="ACME")
-    products.add_product(ledger, "SCREEN", "Écran", D("249.90"), D(20), "goods")
+    products.add_product(ledger, "SCREEN", "Écran", Money(D("249.90")), D(20), "goods")
     stock.move_in(ledger, "SCREEN", D(3), TODAY)
     number = orders.create(ledger, "ACME", TODAY).number
     orders.add_line(ledger, number, LineInput(product="SCREEN", qty=D(4)))
-    orders.add_line(ledger, number, LineInput(description="Pose", price=D("80.00"), vat=D(10), qty=D(3)))
+    orders.add_line(ledger, number, LineInput(description="Pose", price=Money(D("80.00")), vat=D(10), qty=D(3)))
     orders.validate(ledger, number)
     validated: list[str] = []
     shipped: list[str] = []
@@ -221,9 +222,9 @@ def test_random_operations_always_leave_verify_clean(tmp_path_factory, plan):
             elif action == "balance":
                 ref = invoicing.balance(ledger, number, TODAY).ref
             elif action == "credit" and validated:
-                ref = invoices.credit(ledger, validated[-1], TODAY, amount=D(value)).ref
+                ref = invoices.credit(ledger, validated[-1], TODAY, amount=Money(D(value))).ref
             elif action == "pay" and validated:
-                invoices.pay(ledger, validated[0], D(value), TODAY)
+                invoices.pay(ledger, validated[0], Money(D(value)), TODAY)
                 continue
             elif action == "deliver":
                 draft = deliveries.create(ledger, number, TODAY, picks={1: D(1)}).ref

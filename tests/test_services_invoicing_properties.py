@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from koban_cli.db.engine import Ledger, ledger_url
 from koban_cli.domain.amounts import line_net
+from koban_cli.domain.money import Money
 from koban_cli.errors import KobanError
 from koban_cli.services.invoicing import drafts as invoicing
 from koban_cli.services.invoicing import lifecycle as invoices
@@ -83,7 +84,7 @@ def test_any_billing_sequence_ends_at_the_order_net_and_never_above(
     number = orders.create(ledger, "ACME", DAY).number
     for product, qty, price, discount, vat in order_lines:
         spec = LineInput(
-            product=product, qty=qty, discount=discount, price=price, vat=vat, description=None if product else "Libre"
+            product=product, qty=qty, discount=discount, price=None if price is None else Money(price), vat=vat, description=None if product else "Libre"
         )
         orders.add_line(ledger, number, spec)
     try:
@@ -98,13 +99,13 @@ def test_any_billing_sequence_ends_at_the_order_net_and_never_above(
             elif step[0] == "percent":
                 ref = invoicing.partial(ledger, number, DAY, percent=step[1]).ref
             elif step[0] == "amount":
-                ref = invoicing.partial(ledger, number, DAY, amount=step[1]).ref
+                ref = invoicing.partial(ledger, number, DAY, amount=Money(step[1])).ref
             elif step[0] == "pick":
                 ref = invoicing.partial(ledger, number, DAY, picks={step[1]: step[2]}).ref
             elif step[0] == "balance":
                 ref = invoicing.balance(ledger, number, DAY).ref
             elif validated and step[0] == "credit":
-                ref = invoices.credit(ledger, validated[step[2] % len(validated)], DAY, amount=step[1]).ref
+                ref = invoices.credit(ledger, validated[step[2] % len(validated)], DAY, amount=Money(step[1])).ref
             elif validated:
                 ref = invoices.credit(ledger, validated[step[1] % len(validated)], DAY).ref
             else:

@@ -8,7 +8,8 @@ import pytest
 from conftest import TODAY, sqlite_only
 
 from koban_cli.db.engine import SCHEMA_HEAD, Ledger, ledger_url, schema_version
-from koban_cli.errors import InvalidState, OverInvoicing
+from koban_cli.domain.money import Money
+from koban_cli.errors import InvalidState, InvalidValue, OverInvoicing
 from koban_cli.services.invoicing import drafts as invoicing
 from koban_cli.services.invoicing import lifecycle as invoices
 from koban_cli.services.invoicing import listing as invoice_list
@@ -54,6 +55,18 @@ def test_two_drafts_can_never_bill_the_same_quantities(catalogue, order):
         invoicing.partial(catalogue, order, TODAY, picks={1: D(2)})
 
 
+def test_an_amount_in_another_currency_is_refused_never_converted(catalogue, order):
+    dollars = Money.parse("300", currency="USD")
+    with pytest.raises(InvalidValue, match='--amount "300.00 USD" is not in EUR'):
+        invoicing.deposit(catalogue, order, TODAY, amount=dollars)
+    draft = orders.create(catalogue, "ACME", TODAY).number
+    with pytest.raises(InvalidValue, match='unit price "80.00 USD" is not in EUR'):
+        orders.add_line(catalogue, draft, LineInput(description="Pose", price=Money.parse("80", currency="USD"), vat=D(20)))
+    deposit = invoices.validate(catalogue, invoicing.deposit(catalogue, order, TODAY, amount=Money.parse("300")).ref, TODAY)
+    with pytest.raises(InvalidValue, match='--amount "10.00 USD" is not in EUR'):
+        invoices.pay(catalogue, deposit.number, Money.parse("10", currency="USD"), TODAY)
+
+
 def test_a_refused_action_leaves_no_trace(catalogue, order):
     before = invoice_list.invoice_rows(catalogue, TODAY)
     with pytest.raises(OverInvoicing):
@@ -62,8 +75,8 @@ def test_a_refused_action_leaves_no_trace(catalogue, order):
 
 
 def test_crediting_a_deposit_gives_its_amount_back_to_the_order_and_the_balance_deducts_only_the_rest(catalogue, order):
-    deposit = invoices.validate(catalogue, invoicing.deposit(catalogue, order, TODAY, amount=D(300)).ref, TODAY)
-    credit = invoices.credit(catalogue, deposit.number, TODAY, amount=D(100)).ref
+    deposit = invoices.validate(catalogue, invoicing.deposit(catalogue, order, TODAY, amount=Money(D(300))).ref, TODAY)
+    credit = invoices.credit(catalogue, deposit.number, TODAY, amount=Money(D(100))).ref
     invoices.validate(catalogue, credit, TODAY)
     assert str(order_view.show(catalogue, order).invoiced) == "200.00"
     balance = invoicing.balance(catalogue, order, TODAY)

@@ -14,6 +14,7 @@ from koban_cli.cli.nouns import noun_app
 from koban_cli.cli.output import Col
 from koban_cli.cli.params import FORMAT_DEFAULT, AsOfOpt, Format, FormatOpt, date, money, percent, qty, vat
 from koban_cli.domain.kinds import Status
+from koban_cli.domain.money import Money
 from koban_cli.domain.values import parse_decimal
 from koban_cli.errors import InvalidValue
 
@@ -105,7 +106,7 @@ def add_line(
     product: Annotated[Optional[str], typer.Option(help="Product reference.")] = None,
     description: Annotated[Optional[str], typer.Option(help="Line text.")] = None,
     price: Annotated[
-        Optional[Decimal], typer.Option(parser=money("--price"), metavar="AMOUNT", help="Price per billing period.")
+        Optional[Money], typer.Option(parser=money("--price"), metavar="AMOUNT", help="Price per billing period.")
     ] = None,
     vat: Annotated[Optional[Decimal], typer.Option(parser=vat(), metavar="RATE")] = None,
     qty: Annotated[Decimal, typer.Option(parser=qty("--qty"), metavar="QTY")] = Decimal(1),
@@ -128,7 +129,7 @@ def set_line(
     position: Annotated[int, typer.Argument(help="Line number, from 1.")],
     qty: Annotated[Optional[Decimal], typer.Option(parser=qty("--qty"), metavar="QTY")] = None,
     price: Annotated[
-        Optional[Decimal], typer.Option(parser=money("--price"), metavar="AMOUNT", help="Price per billing period.")
+        Optional[Money], typer.Option(parser=money("--price"), metavar="AMOUNT", help="Price per billing period.")
     ] = None,
     discount: Annotated[Optional[Decimal], typer.Option(parser=percent("--discount"), metavar="PERCENT")] = None,
     fmt: FormatOpt = FORMAT_DEFAULT,

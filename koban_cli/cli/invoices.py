@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -27,6 +26,7 @@ from koban_cli.cli.params import (
     parse_picks,
 )
 from koban_cli.domain.kinds import InvoiceKind
+from koban_cli.domain.money import Money
 from koban_cli.errors import InvalidValue
 
 app = noun_app("invoice")
@@ -172,7 +172,7 @@ def credit(
 def pay(
     ref: Ref,
     amount: Annotated[
-        Decimal, typer.Option(parser=money("--amount", allow_zero=False), metavar="AMOUNT", help="Amount received.")
+        Money, typer.Option(parser=money("--amount", allow_zero=False), metavar="AMOUNT", help="Amount received.")
     ],
     date: DateOpt = "today",
     method: Annotated[str, typer.Option(help="e.g. transfer, card, cheque.")] = "",

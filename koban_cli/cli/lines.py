@@ -7,6 +7,7 @@ import typer
 
 from koban_cli.cli import output, state
 from koban_cli.cli.params import FORMAT_DEFAULT, FormatOpt, money, percent, qty, vat
+from koban_cli.domain.money import Money
 
 
 def register(app: typer.Typer, noun: str, example_ref: str, service: Callable[[], object]) -> None:
@@ -17,7 +18,7 @@ def register(app: typer.Typer, noun: str, example_ref: str, service: Callable[[]
         product: Annotated[Optional[str], typer.Option("--product", help="Product reference.")] = None,
         description: Annotated[Optional[str], typer.Option("--description", help="Line text.")] = None,
         price: Annotated[
-            Optional[Decimal],
+            Optional[Money],
             typer.Option("--price", parser=money("--price"), metavar="AMOUNT", help="Unit price excl. tax."),
         ] = None,
         vat: Annotated[

@@ -15,6 +15,7 @@ from typing import Annotated, Callable, Optional
 import typer
 
 from koban_cli.domain import values
+from koban_cli.domain.money import Money
 from koban_cli.errors import InvalidValue
 
 
@@ -28,7 +29,8 @@ def _parser(parse: Callable[[str, str], object], option: str) -> Callable[[objec
 
 
 def money(option: str, allow_zero: bool = True):
-    return _parser(lambda v, w: values.parse_amount(v, w, allow_zero), option)
+    """An amount as Money (in the ledger's currency), from the parse to the PDF."""
+    return _parser(lambda v, w: Money.parse(v, w, allow_zero), option)
 
 
 def qty(option: str):
@@ -66,7 +68,7 @@ DateOpt = Annotated[
     dt.date, typer.Option("--date", parser=date("--date"), metavar="DATE", help="Document date (ISO or 'today').")
 ]
 Amount = Annotated[
-    Optional[Decimal],
+    Optional[Money],
     typer.Option("--amount", parser=money("--amount", allow_zero=False), metavar="AMOUNT", help="Amount excl. tax."),
 ]
 Percent = Annotated[

@@ -11,6 +11,7 @@ from koban_cli.cli import output, state
 from koban_cli.cli.nouns import noun_app
 from koban_cli.cli.output import Col
 from koban_cli.cli.params import FORMAT_DEFAULT, FormatOpt, money, qty, vat
+from koban_cli.domain.money import Money
 
 app = noun_app("product")
 
@@ -19,7 +20,7 @@ Unit = Annotated[Optional[str], typer.Option(help="u, h, day, month, kg, m, l, y
 Deliverable = Annotated[Optional[bool], typer.Option("--deliverable/--no-deliverable")]
 Stock = Annotated[Optional[bool], typer.Option("--stock/--no-stock", help="Track stock.")]
 Period = Annotated[Optional[str], typer.Option(help="monthly, quarterly, semiannual, yearly.")]
-Cost = Annotated[Optional[Decimal], typer.Option(parser=money("--cost"), metavar="AMOUNT", help="Purchase cost.")]
+Cost = Annotated[Optional[Money], typer.Option(parser=money("--cost"), metavar="AMOUNT", help="Purchase cost.")]
 Alert = Annotated[Optional[Decimal], typer.Option(parser=qty("--alert-below"), metavar="QTY", help="Stock alert.")]
 Account = Annotated[Optional[str], typer.Option(help="Revenue account, e.g. 707100 (default: the company's per kind).")]
 COLUMNS = [
@@ -40,7 +41,7 @@ COLUMNS = [
 def add(
     ref: Annotated[str, typer.Argument(help="Product reference.")],
     name: Annotated[str, typer.Option(help="Name printed on documents.")],
-    price: Annotated[Decimal, typer.Option(parser=money("--price"), metavar="AMOUNT", help="Unit price excl. tax.")],
+    price: Annotated[Money, typer.Option(parser=money("--price"), metavar="AMOUNT", help="Unit price excl. tax.")],
     vat: Annotated[Decimal, typer.Option(parser=vat(), metavar="RATE", help="VAT rate in %.")],
     kind: Kind = "goods",
     unit: Unit = None,
@@ -80,7 +81,7 @@ def add(
 def edit(
     ref: Annotated[str, typer.Argument(help="Product reference.")],
     name: Annotated[Optional[str], typer.Option()] = None,
-    price: Annotated[Optional[Decimal], typer.Option(parser=money("--price"), metavar="AMOUNT")] = None,
+    price: Annotated[Optional[Money], typer.Option(parser=money("--price"), metavar="AMOUNT")] = None,
     vat: Annotated[Optional[Decimal], typer.Option(parser=vat(), metavar="RATE")] = None,
     unit: Unit = None,
     deliverable: Deliverable = None,

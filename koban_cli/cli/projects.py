@@ -12,6 +12,7 @@ from koban_cli.cli import output, state
 from koban_cli.cli.nouns import new_app, noun_app
 from koban_cli.cli.params import FORMAT_DEFAULT, AsOfOpt, DateOpt, FormatOpt, date, money, qty
 from koban_cli.cli.projects_panel import COLUMNS, TASKS, render, summary_record, task_record, view_record
+from koban_cli.domain.money import Money
 
 app = noun_app("project")
 task_app = new_app("Planned actions of a project.")
@@ -40,7 +41,7 @@ def create(
     customer: Annotated[Optional[str], typer.Option(help="Customer code (without an order).")] = None,
     name: Annotated[Optional[str], typer.Option(help="Project name.")] = None,
     budget: Annotated[
-        Optional[Decimal],
+        Optional[Money],
         typer.Option(parser=money("--budget"), metavar="AMOUNT", help="Sale price when there is no order."),
     ] = None,
     date_: DateOpt = "today",
@@ -58,7 +59,7 @@ def time(
     ref: Ref,
     hours: Annotated[Decimal, typer.Option(parser=qty("--hours"), metavar="HOURS")],
     rate: Annotated[
-        Optional[Decimal],
+        Optional[Money],
         typer.Option(parser=money("--rate"), metavar="AMOUNT", help="Hourly cost (default: the person's)."),
     ] = None,
     who: Annotated[str, typer.Option(help="Who worked.")] = "",
@@ -80,11 +81,11 @@ def purchase(
     ref: Ref,
     supplier: Annotated[str, typer.Option(help="Supplier code.")],
     amount: Annotated[
-        Optional[Decimal], typer.Option(parser=money("--amount", allow_zero=False), metavar="AMOUNT")
+        Optional[Money], typer.Option(parser=money("--amount", allow_zero=False), metavar="AMOUNT")
     ] = None,
     product: Annotated[Optional[str], typer.Option(help="Product bought.")] = None,
     quantity: Annotated[Optional[Decimal], typer.Option("--qty", parser=qty("--qty"), metavar="QTY")] = None,
-    cost: Annotated[Optional[Decimal], typer.Option(parser=money("--cost"), metavar="AMOUNT")] = None,
+    cost: Annotated[Optional[Money], typer.Option(parser=money("--cost"), metavar="AMOUNT")] = None,
     supplier_ref: Annotated[str, typer.Option("--ref", help="The supplier's reference.")] = "",
     date_: DateOpt = "today",
     fmt: FormatOpt = FORMAT_DEFAULT,
@@ -163,7 +164,7 @@ def task_list(ref: Ref, as_of: AsOfOpt = "today", fmt: FormatOpt = FORMAT_DEFAUL
 @rate_app.command("set")
 def rate_set(
     name: Annotated[str, typer.Argument(help="Person.")],
-    rate: Annotated[Decimal, typer.Argument(parser=money("RATE"), metavar="RATE")],
+    rate: Annotated[Money, typer.Argument(parser=money("RATE"), metavar="RATE")],
 ) -> None:
     """Set a person's default hourly cost.
 

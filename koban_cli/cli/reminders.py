@@ -4,7 +4,6 @@ an invoice), registered on the invoice sub-app."""
 from __future__ import annotations
 
 import dataclasses
-from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -13,6 +12,7 @@ import typer
 from koban_cli.cli import output, state
 from koban_cli.cli.output import Col
 from koban_cli.cli.params import FORMAT_DEFAULT, AsOfOpt, DateOpt, Format, FormatOpt, money
+from koban_cli.domain.money import Money
 from koban_cli.domain.values import parse_lang
 from koban_cli.errors import InvalidValue, KobanError
 
@@ -161,7 +161,7 @@ def apply(
     credit_note: Annotated[str, typer.Argument(help="The validated credit note, e.g. AV-2026-0001.")],
     invoice: Annotated[str, typer.Argument(help="The open invoice it settles, e.g. FA-2026-0003.")],
     amount: Annotated[
-        Optional[Decimal],
+        Optional[Money],
         typer.Option(
             parser=money("--amount", allow_zero=False), metavar="AMOUNT", help="Default: all that can be applied."
         ),

@@ -12,6 +12,7 @@ from koban_cli.cli import output, state
 from koban_cli.cli.nouns import noun_app
 from koban_cli.cli.output import Col
 from koban_cli.cli.params import FORMAT_DEFAULT, DateOpt, FormatOpt, count, date, money, qty
+from koban_cli.domain.money import Money
 
 app = noun_app("stock")
 Product = Annotated[str, typer.Argument(help="Product reference.")]
@@ -57,7 +58,7 @@ def in_(
     ref: Product,
     quantity: Annotated[Decimal, typer.Argument(parser=qty("QTY"), metavar="QTY")],
     cost: Annotated[
-        Optional[Decimal], typer.Option(parser=money("--cost"), metavar="AMOUNT", help="Unit cost.")
+        Optional[Money], typer.Option(parser=money("--cost"), metavar="AMOUNT", help="Unit cost.")
     ] = None,
     note: Annotated[str, typer.Option(help="Where it comes from.")] = "",
     day: DateOpt = "today",

@@ -11,6 +11,9 @@ cent. A quantity of a line is printed as such; a share that no quantity can
 express (a percentage, an amount, the rounding rest of a line) is printed as
 qty 1 x the exact share, with the share spelt out in the description.
 
+An amount asked for (a deposit, a share, a credit, a deduction) is `Money` in
+the ledger's currency; the sums over lines stay `Decimal`, as stored.
+
 Deposits are advances: they bill no line. The final invoice bills what is
 left on every line and deducts every deposit not yet deducted (qty -1 x a
 positive price, per VAT rate); an intermediate invoice deducts deposits only
@@ -25,6 +28,7 @@ from typing import Iterable
 
 from koban_cli.domain.amounts import allocate, line_net
 from koban_cli.domain.lines import Line
+from koban_cli.domain.money import Money
 from koban_cli.domain.values import HUNDRED, ZERO, round_money, round_qty
 from koban_cli.domain.wording import fr_money, fr_number, spelt
 from koban_cli.errors import InvalidValue, OverCrediting, OverInvoicing
@@ -127,10 +131,10 @@ def percent_of(total: Decimal, percent: Decimal) -> Decimal:
     return round_money(total * percent / HUNDRED)
 
 
-def deposit_lines(net_by_rate: dict[Decimal, Decimal], amount: Decimal, label: str) -> list[Line]:
+def deposit_lines(net_by_rate: dict[Decimal, Decimal], amount: Money, label: str) -> list[Line]:
     """One line per VAT rate, qty 1 x the amount split pro rata of the order's net per rate."""
     rates = [rate for rate, net in sorted(net_by_rate.items(), reverse=True) if net]
-    shares = allocate(amount, [net_by_rate[r] for r in rates])
+    shares = allocate(amount.amount_in(), [net_by_rate[r] for r in rates])
     several = len(rates) > 1
     return [
         Line(f"{label} (TVA {fr_number(rate)} %)" if several else label, ONE, share, rate, share)
@@ -139,14 +143,14 @@ def deposit_lines(net_by_rate: dict[Decimal, Decimal], amount: Decimal, label: s
     ]
 
 
-def progress_lines(lines: list[Billable], amount: Decimal, ratio: Decimal, label: str) -> list[Line]:
+def progress_lines(lines: list[Billable], amount: Money, ratio: Decimal, label: str) -> list[Line]:
     """A share of every line (`ratio` of each), `amount` in total exactly.
 
     A line whose share is a quantity at its own price prints that quantity; any
     other prints qty 1 x its share, `label` (e.g. "situation 17,5 %") saying which.
     """
     priced = [line for line in lines if line.net]
-    shares = allocate(amount, [line.net for line in priced])
+    shares = allocate(amount.amount_in(), [line.net for line in priced])
     new = []
     for line, share in zip(priced, shares):
         if share > line.net_left:
@@ -191,16 +195,16 @@ def picked_lines(lines: list[Billable], picks: dict[int, Decimal], doc: str, ver
     return new
 
 
-def deduction_lines(deposits: list[OpenDeposit], amount: Decimal | None = None) -> list[Line]:
+def deduction_lines(deposits: list[OpenDeposit], amount: Money | None = None) -> list[Line]:
     """Deposit deductions, qty -1 x a positive price (EN 16931 forbids negative prices): every open
     deposit in full, or `amount` taken from them pro rata of what each has left."""
     open_ = [deposit for deposit in deposits if deposit.amount > 0]
     if amount is None:
         takes = [deposit.amount for deposit in open_]
-    elif amount <= 0:
+    elif amount.amount_in() <= 0:
         return []
     else:
-        takes = allocate(amount, [deposit.amount for deposit in open_])
+        takes = allocate(amount.amount, [deposit.amount for deposit in open_])
     return [
         Line(
             f"Déduction de l'acompte {deposit.invoice_number} (TVA {fr_number(deposit.vat_rate)} %)",
@@ -221,7 +225,7 @@ def balance_lines(lines: list[Billable], deposits: list[OpenDeposit]) -> list[Li
 
 
 def credit_lines(
-    lines: list[Billable], doc: str, amount: Decimal | None = None, picks: dict[int, Decimal] | None = None
+    lines: list[Billable], doc: str, amount: Money | None = None, picks: dict[int, Decimal] | None = None
 ) -> list[Line]:
     """Credit note lines: the whole rest of the invoice, an amount, or chosen lines.
 
@@ -235,6 +239,7 @@ def credit_lines(
         return picked_lines(lines, picks, doc, verb="credit")
     if amount is None:
         return [line.rest() for line in lines if line.net_left]
+    amount = amount.amount_in(what="--amount")
     if amount > left:
         raise OverCrediting(f"{doc} has {left:.2f} left to credit, {amount:.2f} asked")
     open_lines = [line for line in lines if line.net_left > 0]

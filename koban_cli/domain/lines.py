@@ -18,6 +18,7 @@ from koban_cli.domain import vat_regimes
 from koban_cli.domain.amounts import line_net
 from koban_cli.domain.countries import stored_code
 from koban_cli.domain.kinds import CustomerKind, ProductKind
+from koban_cli.domain.money import Money
 from koban_cli.domain.values import HUNDRED, ZERO, round_money
 from koban_cli.domain.vat_regimes import VatRegime
 from koban_cli.domain.wording import spelt
@@ -137,13 +138,18 @@ def from_input(
     policy: VatPolicy,
     product: ProductTerms | None = None,
     description: str | None = None,
-    price: Decimal | None = None,
+    price: Money | Decimal | None = None,
     vat: Decimal | None = None,
     qty: Decimal = Decimal(1),
     discount: Decimal = ZERO,
     comment: str | None = None,
 ) -> Line:
-    """A line as a user or a file describes it: a product (typed values override its own), or a free line."""
+    """A line as a user or a file describes it: a product (typed values override its own), or a free line.
+
+    A typed price is Money, in the ledger's currency (InvalidValue otherwise); a bulk import passes the
+    Decimal its parser stored (services/import_kinds.py, kept bare for speed)."""
+    if isinstance(price, Money):
+        price = price.amount_in(what="unit price")
     if product is None:
         missing = [
             name for name, value in (("description", description), ("price", price), ("vat", vat)) if not _given(value)

@@ -9,6 +9,7 @@ from decimal import Decimal as D
 from dateutil.relativedelta import relativedelta
 
 from koban_cli.db.engine import Ledger
+from koban_cli.domain.money import Money
 from koban_cli.services import parties, products
 from koban_cli.services.contracts import bill_due
 from koban_cli.services.contracts import manage as contracts
@@ -80,15 +81,15 @@ def build(ledger: Ledger, today: dt.date) -> DemoMade:
     )
     parties.add_supplier(ledger, "ECRANS", "Écrans & Co", "ventes@ecrans.example")
     products.add_product(
-        ledger, "CONSEIL", "Journée de conseil", D("650.00"), D(20), "service", unit="day", cost=D("300")
+        ledger, "CONSEIL", "Journée de conseil", eur("650.00"), D(20), "service", unit="day", cost=eur("300")
     )
-    products.add_product(ledger, "DEV", "Développement sur mesure", D("500.00"), D(20), "service", unit="day")
+    products.add_product(ledger, "DEV", "Développement sur mesure", eur("500.00"), D(20), "service", unit="day")
     products.add_product(
-        ledger, "ECRAN", "Écran 27 pouces", D("249.90"), D(20), "goods", cost=D("180.00"), alert_below=D(5)
+        ledger, "ECRAN", "Écran 27 pouces", eur("249.90"), D(20), "goods", cost=eur("180.00"), alert_below=D(5)
     )
-    products.add_product(ledger, "LIVRE", "Manuel utilisateur imprimé", D("35.00"), D("5.5"), "goods")
+    products.add_product(ledger, "LIVRE", "Manuel utilisateur imprimé", eur("35.00"), D("5.5"), "goods")
     products.add_product(
-        ledger, "HEBERG", "Hébergement et maintenance", D("49.00"), D(20), "subscription", period="monthly"
+        ledger, "HEBERG", "Hébergement et maintenance", eur("49.00"), D(20), "subscription", period="monthly"
     )
 
     quote = quotes.create(ledger, "ACME", day(125), note="Équipement et accompagnement du bureau d'études").number
@@ -117,15 +118,15 @@ def build(ledger: Ledger, today: dt.date) -> DemoMade:
     projects.add_task(
         ledger, project, "Former l'équipe", due=today + relativedelta(days=10), assignee="Paul", hours=D(14)
     )
-    projects.set_rate(ledger, "Marie", D("42.00"))
+    projects.set_rate(ledger, "Marie", eur("42.00"))
     projects.log_time(ledger, project, D("5.5"), day(60), who="Marie", task=1, note="Installation")
     projects.done(ledger, project, 1, day(60))
-    projects.log_time(ledger, project, D(7), day(30), rate=D("55.00"), who="Paul", task=2)
+    projects.log_time(ledger, project, D(7), day(30), rate=eur("55.00"), who="Paul", task=2)
     purchase = purchases.create(
-        ledger, project, "ECRANS", day(118), product="ECRAN", qty=D(4), cost=D("180.00"), supplier_ref="ECR-88121"
+        ledger, project, "ECRANS", day(118), product="ECRAN", qty=D(4), cost=eur("180.00"), supplier_ref="ECR-88121"
     ).number
     purchases.receive(ledger, purchase, day(112))
-    stock.move_in(ledger, "ECRAN", D(6), day(118), cost=D("180.00"), note="Stock de départ")
+    stock.move_in(ledger, "ECRAN", D(6), day(118), cost=eur("180.00"), note="Stock de départ")
     stock.move_in(ledger, "LIVRE", D(40), day(118), note="Imprimeur")
     shipped = deliveries.create(ledger, order, day(31), picks={2: D(2), 3: D(10)}).ref
     delivery = deliveries.validate(ledger, shipped, day(31)).number
@@ -133,16 +134,16 @@ def build(ledger: Ledger, today: dt.date) -> DemoMade:
     made.append(invoices.validate(ledger, partial, day(30)).number)
     other = orders.create(ledger, "BISTRO", day(40), customer_ref="BC-2026-17").number
     orders.add_line(ledger, other, LineInput(product="DEV", qty=D(8)))
-    orders.add_line(ledger, other, LineInput(description="Formation de l'équipe", price=D("400.00"), vat=D(20)))
+    orders.add_line(ledger, other, LineInput(description="Formation de l'équipe", price=eur("400.00"), vat=D(20)))
     orders.validate(ledger, other)
     order_schedule.schedule(ledger, other, day(20), percent=D(40), label="Livraison du module 1")
-    order_schedule.schedule(ledger, other, day(10), amount=D("1200.00"), label="Recette du module 2")
+    order_schedule.schedule(ledger, other, day(10), amount=eur("1200.00"), label="Recette du module 2")
     order_schedule.schedule(
         ledger,
         other,
         today + relativedelta(months=2),
         kind="balance",
-        amount=D("1440.00"),
+        amount=eur("1440.00"),
         label="Solde après formation",
     )
     (progress,) = [made.ref for made in order_schedule.from_plan(ledger, other, day(20))]
@@ -151,7 +152,7 @@ def build(ledger: Ledger, today: dt.date) -> DemoMade:
     made += [row.invoice for row in bill_due.bill_due(ledger, day(20)).made]
     final = invoicing.balance(ledger, order, day(5)).ref
     made.append(invoices.validate(ledger, final, day(5)).number)
-    correction = invoices.credit(ledger, progress_number, day(3), amount=D("100.00"), reason="Geste commercial").ref
+    correction = invoices.credit(ledger, progress_number, day(3), amount=eur("100.00"), reason="Geste commercial").ref
     credit_note = invoices.validate(ledger, correction, day(3)).number
 
     standalone = invoicing.create(ledger, "BISTRO", today).ref
@@ -181,5 +182,10 @@ def documents(ledger: Ledger, made: DemoMade) -> list[dict]:
     )
 
 
-def _gross(ledger: Ledger, number: str) -> D:
-    return invoice_view.show(ledger, number, dt.date.today()).gross.amount
+def eur(text: str) -> Money:
+    """An amount the demo types, as the option's parser gives it."""
+    return Money(D(text))
+
+
+def _gross(ledger: Ledger, number: str) -> Money:
+    return invoice_view.show(ledger, number, dt.date.today()).gross

@@ -12,6 +12,7 @@ from koban_cli.db.models import Customer, Invoice, InvoiceLine, OrderLine, Produ
 from koban_cli.domain import lines as domain_lines
 from koban_cli.domain.amounts import totals
 from koban_cli.domain.kinds import LineKind, Status
+from koban_cli.domain.money import Money
 from koban_cli.domain.values import ZERO
 from koban_cli.errors import InvalidValue, NotADraft
 from koban_cli.services import lookup
@@ -28,7 +29,7 @@ class LineInput:
 
     product: str | None = None
     description: str | None = None
-    price: Decimal | None = None
+    price: Money | None = None  # per unit excl. tax, in the ledger's currency
     vat: Decimal | None = None
     qty: Decimal = Decimal(1)
     discount: Decimal = ZERO
@@ -55,7 +56,7 @@ def resolve(session: Session, spec: LineInput) -> domain_lines.Line:
         missing = [
             name
             for name, value in (("--description", spec.description), ("--price", spec.price), ("--vat", spec.vat))
-            if value in (None, "")
+            if value is None or (isinstance(value, str) and not value)  # a price is Money: never compared with text
         ]
         if missing:
             raise InvalidValue(

@@ -25,6 +25,7 @@ from koban_cli.domain import periods as P
 from koban_cli.domain.contract_terms import billing_end, status_on
 from koban_cli.domain.kinds import LineKind, ProductKind, Status
 from koban_cli.domain.lines import Line
+from koban_cli.domain.money import Money
 from koban_cli.domain.values import ZERO, date_str, round_money
 from koban_cli.errors import InvalidState, InvalidValue, not_found
 from koban_cli.services import lines as doc_lines
@@ -209,12 +210,13 @@ def set_line(
     number: str,
     position: int,
     qty: Decimal | None = None,
-    price: Decimal | None = None,
+    price: Money | None = None,
     discount: Decimal | None = None,
 ) -> LineChanged:
     """Change a line for the periods not billed yet (a typed price is per billing period)."""
     if qty is None and price is None and discount is None:
         raise InvalidValue("give --qty, --price or --discount")
+    price = None if price is None else price.amount_in(what="--price")
     with ledger.write() as session:
         contract = _active(session, number)
         line = _line(session, contract, position)

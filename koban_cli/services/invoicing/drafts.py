@@ -114,7 +114,7 @@ def result(invoice: Invoice) -> DraftMade:
 
 
 def deposit(
-    ledger: Ledger, number: str, date: dt.date, percent: Decimal | None = None, amount: Decimal | None = None
+    ledger: Ledger, number: str, date: dt.date, percent: Decimal | None = None, amount: Money | None = None
 ) -> DraftMade:
     """Facture d'acompte: one line per VAT rate, pro rata of the order's net per rate."""
     _one_of(percent=percent, amount=amount)
@@ -123,11 +123,11 @@ def deposit(
 
 
 def draft_deposit(
-    session: Session, number: str, date: dt.date, percent: Decimal | None = None, amount: Decimal | None = None
+    session: Session, number: str, date: dt.date, percent: Decimal | None = None, amount: Money | None = None
 ) -> Invoice:
     """The deposit draft, inside the caller's transaction."""
     order = _billable_order(session, number)
-    value = billing.percent_of(order.net, percent) if percent else amount
+    value = billing.percent_of(order.net, percent) if percent else amount.amount_in(what="--amount")
     if value <= 0:
         raise InvalidValue(f"a deposit of {value:.2f} on {number} would be empty")
     _check_room(session, order, value)
@@ -136,7 +136,7 @@ def draft_deposit(
         if line.kind != LineKind.TEXT:
             by_rate[line.vat_rate] = by_rate.get(line.vat_rate, ZERO) + line.net
     label = f"Acompte {fr_number(percent)} % sur commande {number}" if percent else f"Acompte sur commande {number}"
-    return draft(session, order.customer_id, "deposit", date, billing.deposit_lines(by_rate, value, label), order)
+    return draft(session, order.customer_id, "deposit", date, billing.deposit_lines(by_rate, Money(value), label), order)
 
 
 def partial(
@@ -144,7 +144,7 @@ def partial(
     number: str,
     date: dt.date,
     percent: Decimal | None = None,
-    amount: Decimal | None = None,
+    amount: Money | None = None,
     picks: dict[int, Decimal] | None = None,
     deduct: bool = False,
 ) -> DraftMade:
@@ -163,7 +163,7 @@ def draft_partial(
     number: str,
     date: dt.date,
     percent: Decimal | None = None,
-    amount: Decimal | None = None,
+    amount: Money | None = None,
     picks: dict[int, Decimal] | None = None,
     deduct: bool = False,
 ) -> Invoice:
@@ -173,7 +173,7 @@ def draft_partial(
     if picks:
         new_lines = billing.picked_lines(lines, picks, number)
     else:
-        value = billing.percent_of(order.net, percent) if percent else amount
+        value = billing.percent_of(order.net, percent) if percent else amount.amount_in(what="--amount")
         if value <= 0:
             raise InvalidValue(f"a share of {value:.2f} of {number} (net {order.net:.2f}) would be empty")
         left = sum((line.net_left for line in lines), ZERO)
@@ -185,7 +185,7 @@ def draft_partial(
         label = (
             f"situation {fr_number(percent)} %" if percent else f"situation {fr_money(value)} sur {fr_money(order.net)}"
         )
-        new_lines = billing.progress_lines(lines, value, ratio, label)
+        new_lines = billing.progress_lines(lines, Money(value), ratio, label)
     new_lines += _deductions(session, order, lines, new_lines, deduct)
     _check_room(session, order, sum((line.net for line in new_lines), ZERO))
     locks.pause("invoicing.partial")
@@ -210,7 +210,7 @@ def _deductions(
     if pro_rata and available:
         left_on_lines = sum((line.net_left for line in lines), ZERO)
         wanted = max(needed, round_money(available * billing_now / left_on_lines))
-    return billing.deduction_lines(deposits, min(wanted, available))
+    return billing.deduction_lines(deposits, Money(min(wanted, available)))
 
 
 def balance(ledger: Ledger, number: str, date: dt.date) -> DraftMade:

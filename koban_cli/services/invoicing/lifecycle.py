@@ -188,13 +188,14 @@ def credit(
     ledger: Ledger,
     ref: str,
     date: dt.date,
-    amount: Decimal | None = None,
+    amount: Money | None = None,
     picks: dict[int, Decimal] | None = None,
     reason: str = "",
 ) -> CreditNoteDrafted:
     """Draft a credit note (avoir) for all, an amount, or chosen lines of a validated invoice."""
     if amount is not None and picks:
         raise InvalidValue("give --amount or --line, not both")
+    asked = None if amount is None else amount.amount_in(what="--amount")
     with ledger.write() as session:
         source = locks.row(session, lookup.invoice(session, ref))
         if source.kind == InvoiceKind.CREDIT_NOTE:
@@ -211,7 +212,7 @@ def credit(
             used = {line.id: (used.get(line.id, (ZERO, ZERO))[0], line.net - left[line.id]) for line in source_lines}
             available = sum(left.get(line.id, ZERO) for line in source_lines)
             deducted = source.net - available - credited
-            if deducted > 0 and ((available <= 0 and not picks) or (amount and amount > available)):
+            if deducted > 0 and ((available <= 0 and not picks) or (asked and asked > available)):
                 raise OverCrediting(
                     f"{ref} has {available:.2f} left to credit: the rest of the deposit was deducted by "
                     f"a later invoice of {order.number} (credit that invoice instead)"
@@ -241,7 +242,8 @@ def credit(
         )
 
 
-def pay(ledger: Ledger, ref: str, amount: Decimal, date: dt.date, method: str = "") -> PaymentRecorded:
+def pay(ledger: Ledger, ref: str, amount: Money, date: dt.date, method: str = "") -> PaymentRecorded:
+    amount = amount.amount_in(what="--amount")
     with ledger.write() as session:
         invoice = locks.row(session, lookup.invoice(session, ref))  # payments of one invoice queue
         if invoice.status != Status.VALIDATED:

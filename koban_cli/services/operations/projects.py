@@ -76,10 +76,11 @@ def create(
     from_order: str | None = None,
     customer: str | None = None,
     name: str | None = None,
-    budget: Decimal | None = None,
+    budget: Money | None = None,
 ) -> ProjectMade:
     if (from_order is None) == (customer is None):
         raise InvalidValue("give --from-order CO-… or --customer CODE --name …")
+    budget = None if budget is None else budget.amount_in(what="--budget")
     with ledger.write() as session:
         if from_order:
             order = lookup.order(session, from_order)
@@ -148,7 +149,8 @@ def _task(session: Session, project: Project, position: int) -> ProjectTask:
     return tasks[position - 1]
 
 
-def set_rate(ledger: Ledger, name: str, rate: Decimal) -> RateSet:
+def set_rate(ledger: Ledger, name: str, rate: Money) -> RateSet:
+    rate = rate.amount_in(what="RATE")
     with ledger.write() as session:
         person = session.get(PersonRate, name) or PersonRate(name=checks.name(name, "name"), rate=rate)
         person.rate = rate
@@ -161,13 +163,14 @@ def log_time(
     number: str,
     hours: Decimal,
     date: dt.date,
-    rate: Decimal | None = None,
+    rate: Money | None = None,
     who: str = "",
     task: int | None = None,
     note: str = "",
 ) -> TimeLogged:
     if hours > 24:
         raise InvalidValue(f'--hours "{hours}" is more than a day; log each day on its own')
+    rate = None if rate is None else rate.amount_in(what="--rate")
     with ledger.write() as session:
         project = get(session, number)
         if rate is None:

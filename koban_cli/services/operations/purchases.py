@@ -91,15 +91,17 @@ def create(
     project: str,
     supplier: str,
     date: dt.date,
-    amount: Decimal | None = None,
+    amount: Money | None = None,
     product: str | None = None,
     qty: Decimal | None = None,
-    cost: Decimal | None = None,
+    cost: Money | None = None,
     supplier_ref: str = "",
     description: str = "",
 ) -> PurchaseMade:
     if (amount is None) == (product is None):
         raise InvalidValue("give --amount, or --product with --qty and --cost")
+    amount = None if amount is None else amount.amount_in(what="--amount")
+    cost = None if cost is None else cost.amount_in(what="--cost")
     with ledger.write() as session:
         owner = projects.get(session, project)
         seller = lookup.supplier(session, supplier)

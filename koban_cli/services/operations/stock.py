@@ -141,11 +141,12 @@ def _move(db, product_id: int, date: dt.date, qty: Decimal, kind: str, note: str
 
 
 def move_in(
-    ledger: Ledger, ref: str, qty: Decimal, date: dt.date, cost: Decimal | None = None, note: str = ""
+    ledger: Ledger, ref: str, qty: Decimal, date: dt.date, cost: Money | None = None, note: str = ""
 ) -> Received:
+    unit_cost = None if cost is None else cost.amount_in(what="--cost")
     with ledger.write_core() as connection:
         product_id = _tracked(connection, ref)
-        _move(connection, product_id, date, qty, "receipt", note or "", cost)
+        _move(connection, product_id, date, qty, "receipt", note or "", unit_cost)
         return Received(ref, on_hand(connection, [product_id]).get(product_id, ZERO))
 
 

@@ -50,7 +50,7 @@ def schedule(
     number: str,
     date: dt.date,
     percent: Decimal | None = None,
-    amount: Decimal | None = None,
+    amount: Money | None = None,
     label: str = "",
     kind: str = "intermediate",
 ) -> EntryPlanned:
@@ -60,7 +60,7 @@ def schedule(
         raise InvalidValue(f'--kind "{kind}" is not one of {", ".join(KINDS)}')
     with ledger.write() as session:
         order = _plannable(session, number)
-        value = percent_of(order.net, percent) if percent is not None else amount
+        value = percent_of(order.net, percent) if percent is not None else amount.amount_in(what="--amount")
         planned = sum((entry.amount for entry in entries(session, order.id)), ZERO)
         if planned + value > order.net:
             raise OverInvoicing(
@@ -116,11 +116,11 @@ def from_plan(ledger: Ledger, number: str, as_of: dt.date) -> list[invoicing.Dra
         for entry in due:
             try:
                 if entry.kind == InvoiceKind.DEPOSIT:
-                    invoice = invoicing.draft_deposit(session, number, as_of, amount=entry.amount)
+                    invoice = invoicing.draft_deposit(session, number, as_of, amount=Money(entry.amount))
                 elif entry.kind == InvoiceKind.BALANCE:
                     invoice = invoicing.draft_balance(session, number, as_of)
                 else:
-                    invoice = invoicing.draft_partial(session, number, as_of, amount=entry.amount)
+                    invoice = invoicing.draft_partial(session, number, as_of, amount=Money(entry.amount))
             except KobanError as exc:
                 raise type(exc)(
                     f"planned entry of {entry.date} ({entry.label or entry.kind}): {exc}; nothing was drafted"

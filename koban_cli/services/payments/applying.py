@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 
 from koban_cli.db import locks
 from koban_cli.db.engine import Ledger
@@ -41,7 +40,8 @@ class Applied:
     credit_note_payment_status: PaymentStatus
 
 
-def apply(ledger: Ledger, credit_ref: str, invoice_ref: str, date: dt.date, amount: Decimal | None = None) -> Applied:
+def apply(ledger: Ledger, credit_ref: str, invoice_ref: str, date: dt.date, amount: Money | None = None) -> Applied:
+    amount = None if amount is None else amount.amount_in(what="--amount")
     with ledger.write() as session:
         credit = lookup.invoice(session, credit_ref)
         invoice = lookup.invoice(session, invoice_ref)
