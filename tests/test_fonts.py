@@ -59,12 +59,48 @@ def test_the_libraries_weasyprint_looks_for_are_looked_up_once_while_the_system_
 def test_a_library_cache_that_cannot_be_read_or_written_changes_nothing(monkeypatch, tmp_path):
     import ctypes.util
 
+    from cffi import FFI
+
     from koban_cli.render import libraries
 
     monkeypatch.setattr(ctypes.util, "find_library", lambda name: "libpango-1.0.so.0")
     (tmp_path / libraries.FILE).write_text("{not json")
+    (tmp_path / libraries.PARSED).write_bytes(b"not a pickle")
     not_a_folder = tmp_path / "file"
     not_a_folder.write_text("")
     for folder in (tmp_path, not_a_folder):
         with libraries.remembered(folder):
             assert ctypes.util.find_library("pango-1.0") == "libpango-1.0.so.0"
+            ffi = FFI()
+            ffi.cdef("typedef struct { int x; double y; } point;")
+            assert ffi.sizeof("point") == 16
+
+
+def test_the_c_declarations_weasyprint_makes_are_parsed_once_per_text(monkeypatch, tmp_path):
+    """cffi parses WeasyPrint's declarations (and each C type met while rendering) on every print: each syntax
+    tree is kept, keyed by the text parsed."""
+    from cffi import FFI, cparser
+
+    from koban_cli.render import libraries
+
+    parsed, real = [], cparser._get_parser
+
+    class Counted:
+        def parse(self, text):
+            parsed.append(text)
+            return real().parse(text)
+
+    counted = Counted()
+    monkeypatch.setattr(cparser, "_get_parser", lambda: counted)
+    given, counts = cparser._get_parser, []
+    for _ in range(2):
+        with libraries.remembered(tmp_path):
+            ffi = FFI()
+            ffi.cdef("typedef struct { int x; double y; } point; double norm(point *);")
+            assert (ffi.sizeof("point"), ffi.typeof("point *").item.fields[1][0]) == (16, "y")
+        assert cparser._get_parser is given  # given back as it was
+        counts.append(len(parsed))
+    assert counts == [3, 3]  # the declarations and the two types, on the first run only
+    with libraries.remembered(tmp_path):
+        FFI().cdef("typedef struct { int x; double y; } point; double dot(point *, point *);")
+    assert len(parsed) == 4  # another text is parsed

@@ -11,19 +11,30 @@ PATH finds them), the folders LD_LIBRARY_PATH and LIBRARY_PATH add, the
 machine and the Python version. Anything else changes nothing: other
 systems look up as before, a cache that cannot be read or written is done
 without. The libraries loaded are the ones WeasyPrint would find itself.
+
+WeasyPrint also declares the C functions it calls (Pango, HarfBuzz,
+fontconfig...) to cffi, which parses them with pycparser: the declarations at
+import, then again with each C type it meets while rendering. That is about an
+eighth of a second of every print, always on the same texts. koban keeps each
+syntax tree, keyed by the sha256 of the exact text parsed and valid for one
+Python, cffi and pycparser (any system). The trees are pickles in the user's
+own cache folder (0700), trusted as the compiled templates beside them are.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes.util
+import hashlib
 import json
 import os
+import pickle
 import sys
 from pathlib import Path
 from typing import Iterator
 
 FILE = "libraries.json"
+PARSED = "declarations.pickle"
 LINKER_CACHE = "/etc/ld.so.cache"
 FOLDERS = ("/lib", "/lib64", "/usr/lib", "/usr/lib64", "/usr/local/lib")
 VARIABLES = ("LD_LIBRARY_PATH", "LIBRARY_PATH")
@@ -32,14 +43,21 @@ TOOLS = ("gcc", "cc", "ld")  # what ctypes.util runs when ldconfig does not know
 
 @contextlib.contextmanager
 def remembered(folder: Path | None = None) -> Iterator[None]:
-    """While inside, `ctypes.util.find_library` answers from the cache for what it answered before."""
+    """While inside, `ctypes.util.find_library` answers from the cache for what it answered before, and cffi's
+    C parser returns the syntax tree it returned before for the same text."""
+    from koban_cli.render import cache
+
+    folder = folder or cache.folder()
+    with _libraries(folder / FILE), _declarations(folder / PARSED):
+        yield
+
+
+@contextlib.contextmanager
+def _libraries(path: Path) -> Iterator[None]:
     key = _key()
     if key is None:  # not Linux, or no linker cache: nothing tells when an answer goes stale
         yield
         return
-    from koban_cli.render import cache
-
-    path = (folder or cache.folder()) / FILE
     known = _read(path, key)
     found = dict(known)
     real = ctypes.util.find_library
@@ -99,11 +117,64 @@ def _read(path: Path, key: list) -> dict[str, str | None]:
 
 
 def _write(path: Path, key: list, found: dict[str, str | None]) -> None:
+    _replace(path, json.dumps({"key": key, "found": found}).encode())
+
+
+def _replace(path: Path, data: bytes) -> None:
     """Atomically (several workers of `invoice pdf --all` may write at once); a failure is no error."""
-    temporary = path.with_name(f".{FILE}.{os.getpid()}")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        temporary.write_text(json.dumps({"key": key, "found": found}))
+        temporary.write_bytes(data)
         os.replace(temporary, path)
     with contextlib.suppress(OSError):
         temporary.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def _declarations(path: Path) -> Iterator[None]:
+    """cffi's parser (one pycparser CParser, `cffi.cparser._get_parser()`) answering from the cache; a cffi
+    without that function parses as usual."""
+    try:
+        import pycparser
+        from cffi import __version__ as cffi_version
+        from cffi import cparser
+
+        real = cparser._get_parser
+    except (ImportError, AttributeError):
+        yield
+        return
+    key = [sys.version, cffi_version, pycparser.__version__]
+    known = _read_trees(path, key)
+    found = dict(known)
+
+    class Remembering:
+        def parse(self, text: str, *args, **kwargs):
+            digest = hashlib.sha256(text.encode()).hexdigest()
+            if digest in found and not (args or kwargs):
+                with contextlib.suppress(Exception):  # a tree that cannot be read is parsed again
+                    return pickle.loads(found[digest])
+            tree = real().parse(text, *args, **kwargs)
+            if not (args or kwargs):
+                with contextlib.suppress(Exception):
+                    found[digest] = pickle.dumps(tree, protocol=pickle.HIGHEST_PROTOCOL)
+            return tree
+
+    parser = Remembering()
+    cparser._get_parser = lambda: parser
+    try:
+        yield
+    finally:
+        cparser._get_parser = real
+        if found != known:
+            _replace(path, pickle.dumps({"key": key, "found": found}, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _read_trees(path: Path, key: list) -> dict[str, bytes]:
+    try:
+        stored = pickle.loads(path.read_bytes())
+    except Exception:  # missing, unreadable or not a pickle: parsed as usual, then written again
+        return {}
+    if not isinstance(stored, dict) or stored.get("key") != key or not isinstance(stored.get("found"), dict):
+        return {}
+    return stored["found"]

@@ -8,6 +8,15 @@ from koban_cli.render.html import render_html
 
 
 def render_pdf(context: dict, lang: str = "fr", facturx: bool = True) -> bytes:
+    """WeasyPrint's work of every process (the system libraries it looks for, the C declarations cffi parses for
+    it, on import and while rendering) is remembered across runs (render/libraries.py)."""
+    from koban_cli.render import libraries
+
+    with libraries.remembered():
+        return _render(context, lang, facturx)
+
+
+def _render(context: dict, lang: str, facturx: bool) -> bytes:
     import warnings
 
     HTML = _weasyprint().HTML  # noqa: N806 - WeasyPrint's name
@@ -27,13 +36,11 @@ def render_pdf(context: dict, lang: str = "fr", facturx: bool = True) -> bytes:
 
 @lru_cache(maxsize=1)
 def _weasyprint():
-    """WeasyPrint, imported with the system libraries it looks for remembered across runs (render/libraries.py),
-    and the font subsetting library checked, once per process (render/fonts.py)."""
-    from koban_cli.render import libraries
+    """WeasyPrint, imported (inside `libraries.remembered()`) and the font subsetting library checked, once per
+    process (render/fonts.py)."""
+    import weasyprint
+
     from koban_cli.render.fonts import check_subsetting
 
-    with libraries.remembered():
-        import weasyprint
-
-        check_subsetting()
+    check_subsetting()
     return weasyprint

@@ -19,10 +19,8 @@ from koban_cli.db.engine import Ledger
 from koban_cli.domain.kinds import PaymentStatus, Status
 from koban_cli.domain.money import Money
 from koban_cli.errors import KobanError
-from koban_cli.services import lookup, views
-from koban_cli.services.invoicing import listing as invoice_list
+from koban_cli.services import lookup
 from koban_cli.services.invoicing import view as invoice_view
-from koban_cli.services.orders import view as order_view
 
 
 def _context(ledger: Ledger, kind: str, doc) -> dict:
@@ -32,6 +30,8 @@ def _context(ledger: Ledger, kind: str, doc) -> dict:
 
 
 def _with_parties(db, kind: str, doc) -> dict:
+    from koban_cli.services import views  # today's parties: not read to print a validated invoice
+
     company = views.company_view(lookup.company_row(db))
     customer = views.customer_view(lookup.customer_row(db, doc.customer))
     return {"kind": kind, "doc": doc, "company": company, "customer": customer}
@@ -67,7 +67,12 @@ def _issued(ledger: Ledger, row, doc, ref: str) -> dict:
     seller, buyer = snapshot["seller"], snapshot["buyer"]
     # the issued document states what was known at issue: no payment had been recorded yet
     doc = replace(
-        doc, customer=buyer["code"], customer_name=buyer["name"], paid=Money.of(0), days_late=0, payment_status=PaymentStatus.UNPAID
+        doc,
+        customer=buyer["code"],
+        customer_name=buyer["name"],
+        paid=Money.of(0),
+        days_late=0,
+        payment_status=PaymentStatus.UNPAID,
     )
     return {
         "kind": "invoice",
@@ -86,6 +91,8 @@ def quote_context(ledger: Ledger, number: str) -> dict:
 
 
 def order_context(ledger: Ledger, number: str) -> dict:
+    from koban_cli.services.orders import view as order_view
+
     with ledger.read_core() as db:
         return _with_parties(db, "order", order_view.view(db, lookup.order_row(db, number)))
 
@@ -104,5 +111,7 @@ def delivery_context(ledger: Ledger, ref: str) -> dict:
 
 def invoice_contexts(ledger: Ledger, date_from: dt.date | None, date_to: dt.date | None) -> list[dict]:
     """Contexts of every validated invoice and credit note dated in the period."""
+    from koban_cli.services.invoicing import listing as invoice_list
+
     rows = invoice_list.invoice_rows(ledger, dt.date.today(), status="validated", date_from=date_from, date_to=date_to)
     return [invoice_context(ledger, row.number) for row in rows]
