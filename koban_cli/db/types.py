@@ -24,6 +24,11 @@ class Scaled(TypeDecorator):
         self._read: dict = {}  # stored integer -> its Decimal (immutable, so shared)
 
     def process_bind_param(self, value, dialect):
+        return self.stored(value)
+
+    def stored(self, value):
+        """The integer a value is stored as (None stays None): what binding it does, callable without
+        SQLAlchemy per value (a bulk import converts its rows with it, services/import_kinds.py)."""
         if value is None:
             return None
         if type(value) is int and -_EXACT < value < _EXACT:  # a whole number: no decimals to check

@@ -11,9 +11,10 @@ from decimal import Decimal
 from itertools import chain
 from operator import attrgetter
 
-from sqlalchemy import insert, select
+from sqlalchemy import Date, bindparam, insert, select
 
 from koban_cli.db import tables
+from koban_cli.db.types import Scaled
 from koban_cli.domain import periods as P
 from koban_cli.domain.amounts import totals
 from koban_cli.domain.csvfile import Problem
@@ -232,6 +233,31 @@ def _parameter_limit(connection) -> int:
     return driver.getlimit(limit)
 
 
+def _converter(column_type, dialect):
+    """What turns a value into what the driver takes for a column of this type, or None when the driver takes
+    it as it is. A scaled column (money, quantity, rate) converts through its own `stored`, what its binding
+    does, without SQLAlchemy's wrapper per value; a date (SQLite stores text) through its bind processor,
+    each distinct date once (the dates of a file repeat); any other type through its bind processor."""
+    process = column_type.dialect_impl(dialect).bind_processor(dialect)
+    if process is None:
+        return None
+    if isinstance(column_type, Scaled) and column_type.impl_instance.bind_processor(dialect) is None:
+        return column_type.stored
+    if not isinstance(column_type, Date):
+        return process
+    seen: dict = {}
+
+    def convert(value):
+        converted = seen.get(value, seen)
+        if converted is seen:
+            if len(seen) >= 4096:
+                seen.clear()
+            converted = seen[value] = process(value)
+        return converted
+
+    return convert
+
+
 class _Bulk:
     """`insert(table)` of many rows, handed straight to the driver.
 
@@ -246,7 +272,7 @@ class _Bulk:
         dialect = connection.dialect
         compiled = insert(table).compile(dialect=dialect, column_keys=list(names))
         self.connection, self.sql = connection, str(compiled)
-        self.processors = tuple(table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names)
+        self.processors = tuple(_converter(table.c[name].type, dialect) for name in names)
         self.converting: dict[tuple[int, int], tuple] = {}  # (start, count) -> the columns with a processor
         if not compiled.positional:  # e.g. psycopg's %(name)s
             self.shape = lambda row: dict(zip(names, row))
@@ -325,22 +351,34 @@ class _OrderWriter:
         pending, self.pending = self.pending, []
         days = [order.date or self.today for order in pending]
         numbers = take_numbers(self.connection, "order", days)
+        stored = self.orders.stored
         rows = []
         for order, day, number in zip(pending, days, numbers):
             result = totals(order.by_rate.items())
             values = (order.customer_id, day, "validated", "", result.net, result.tax, result.gross, number)
-            rows.append(self.orders.stored((*values, order.customer_ref or "", order.key)))
+            rows.append(stored((*values, order.customer_ref or "", order.key)))
         self.orders.insert(rows)
         if not numbers:
             return
-        column = tables.sales_order.c
-        ids = dict(self.connection.execute(select(column.number, column.id).where(column.number.in_(numbers))).all())
+        ids = dict(self.connection.execute(_IDS, {"numbers": numbers}).all())
         lines = []
+        add = lines.append
         for order, number in zip(pending, numbers):
             order_id = ids[number] if self.order_id is None else self.order_id(ids[number])
-            for position, line in enumerate(order.lines, 1):
-                lines.append((position if self.position is None else self.position(position), *line, order_id))
+            if self.position is None:
+                for position, line in enumerate(order.lines, 1):
+                    add((position, *line, order_id))
+            else:
+                for position, line in enumerate(order.lines, 1):
+                    add((self.position(position), *line, order_id))
         self.lines.insert(lines)
+
+
+# the ids of orders just written, by number: one statement, compiled once (its list of numbers is expanded
+# as it runs)
+_IDS = select(tables.sales_order.c.number, tables.sales_order.c.id).where(
+    tables.sales_order.c.number.in_(bindparam("numbers", expanding=True))
+)
 
 
 class Orders:
