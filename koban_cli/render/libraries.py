@@ -1,4 +1,4 @@
-"""The system libraries WeasyPrint loads, looked up once per state of the machine and remembered.
+"""What WeasyPrint works out at every start, remembered: the system libraries it loads, the C it declares.
 
 Importing WeasyPrint asks `ctypes.util.find_library` for each name it tries
 (Pango, HarfBuzz, fontconfig...: 22 names on Linux). Each name it does not
@@ -17,8 +17,9 @@ fontconfig...) to cffi, which parses them with pycparser: the declarations at
 import, then again with each C type it meets while rendering. That is about an
 eighth of a second of every print, always on the same texts. koban keeps each
 syntax tree, keyed by the sha256 of the exact text parsed and valid for one
-Python, cffi and pycparser (any system). The trees are pickles in the user's
-own cache folder (0700), trusted as the compiled templates beside them are.
+Python, cffi and pycparser (any system); cffi builds from it what it would
+have built. The trees are pickles in the user's own cache folder, trusted as
+the compiled templates beside them are (only the user can write there).
 """
 
 from __future__ import annotations
@@ -131,6 +132,9 @@ def _replace(path: Path, data: bytes) -> None:
         temporary.unlink(missing_ok=True)
 
 
+_trees: dict[Path, dict[str, bytes]] = {}  # by cache file: the pickled syntax tree of each text's sha256
+
+
 @contextlib.contextmanager
 def _declarations(path: Path) -> Iterator[None]:
     """cffi's parser (one pycparser CParser, `cffi.cparser._get_parser()`) answering from the cache; a cffi
@@ -145,7 +149,9 @@ def _declarations(path: Path) -> Iterator[None]:
         yield
         return
     key = [sys.version, cffi_version, pycparser.__version__]
-    known = _read_trees(path, key)
+    if path not in _trees:  # read once per process (`invoice pdf --all` renders many in each)
+        _trees[path] = _read_trees(path, key)
+    known = _trees[path]
     found = dict(known)
 
     class Remembering:
@@ -167,6 +173,7 @@ def _declarations(path: Path) -> Iterator[None]:
     finally:
         cparser._get_parser = real
         if found != known:
+            _trees[path] = found
             _replace(path, pickle.dumps({"key": key, "found": found}, protocol=pickle.HIGHEST_PROTOCOL))
 
 
