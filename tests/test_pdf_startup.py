@@ -31,6 +31,9 @@ def test_printing_an_invoice_starts_without_orm_or_pydantic(koban, tmp_path):
     for output in ("first.pdf", "again.pdf"):
         imported = import_chains(koban.db, "invoice", "pdf", number, "-o", str(tmp_path / output))
         assert [m for m in ("sqlmodel", "pydantic", "koban_cli.db.models") if m in imported] == [], output
+        # a validated invoice prints from what it froze: no order view, no invoice list
+        unneeded = ("koban_cli.services.orders.view", "koban_cli.services.invoicing.listing")
+        assert [m for m in unneeded if m in imported] == [], output
 
 
 def test_the_xml_of_an_invoice_is_schema_checked_once_on_its_first_print(koban, tmp_path, monkeypatch):
