@@ -183,6 +183,11 @@ TITLES = {  # a document's title by its kind (an invoice's by its own kind: depo
     },
 }
 
+LETTER_FILES = {  # a reminder letter's file name after its invoice's number, by kind (`{level}`: its level)
+    "fr": {"reminder": "relance-{level}", "formal_notice": "mise-en-demeure"},
+    "en": {"reminder": "reminder-{level}", "formal_notice": "formal-notice"},
+}
+
 
 def title(context: dict, lang: str) -> str:
     """The title of the document a context holds, in `lang`: an invoice's by its kind, a reminder's by its

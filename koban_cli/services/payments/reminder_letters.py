@@ -21,7 +21,7 @@ from koban_cli.db.engine import Ledger
 from koban_cli.db.models import Customer, Invoice, Reminder
 from koban_cli.domain.money import Money
 from koban_cli.errors import KobanError
-from koban_cli.render import emails
+from koban_cli.render import emails, labels
 from koban_cli.services import documents, lookup, views
 from koban_cli.services.ledger import archive
 from koban_cli.services.payments import reminders
@@ -118,10 +118,8 @@ def context(ledger: Ledger, reminder_id: int, lang: str | None = None) -> dict:
 def file_name(ctx: dict) -> str:
     """`FA-2026-0001-relance-2.pdf`, `FA-2026-0001-mise-en-demeure.pdf` (English: reminder-2, formal-notice)."""
     level = ctx["reminder"]
-    english = ctx["lang_of_letter"] == "en"
-    what = ("formal-notice" if english else "mise-en-demeure") if level.formal_notice else None
-    what = what or f"{'reminder' if english else 'relance'}-{level.level}"
-    return f"{ctx['invoice'].number.replace('/', '_')}-{what}.pdf"
+    what = labels.LETTER_FILES[ctx["lang_of_letter"]]["formal_notice" if level.formal_notice else "reminder"]
+    return f"{ctx['invoice'].number.replace('/', '_')}-{what.format(level=level.level)}.pdf"
 
 
 def deliver(
