@@ -66,3 +66,19 @@ def test_table_totals_add_money_and_subtract_the_rows_said_negative():
                         negative=lambda row: row["kind"] == "credit")  # fmt: skip
     assert grid.columns[1].footer == "7.50"
     assert list(grid.columns[1].cells) == ["10.00", "2.50"]
+
+
+def test_a_strenum_prints_as_its_text_and_reads_back_as_the_same_member():
+    from koban_cli.domain.contract_terms import Summary
+    from koban_cli.domain.kinds import AgeBucket, BillingPeriod, ContractMode, DeliveryStatus
+
+    row = Summary(
+        "AB-2026-0001", "ACME", Status.ACTIVE, dt.date(2026, 1, 1), dt.date(2026, 12, 31),
+        BillingPeriod.QUARTERLY, ContractMode.AUTO, None,
+    )  # fmt: skip
+    for indent in (2, None):  # the fast path of lists of records, and Python's encoder
+        (read,) = json.loads(output.json_text({"contracts": [row]}, indent))["contracts"]
+        assert (read["every"], read["mode"]) == ("quarterly", "auto")
+        assert BillingPeriod(read["every"]) is BillingPeriod.QUARTERLY and ContractMode(read["mode"]) is ContractMode.AUTO
+    assert output.plain(DeliveryStatus.PARTIALLY_DELIVERED) == "partially_delivered"
+    assert json.dumps([AgeBucket.DAYS_31_60]) == '["days_31_60"]' and AgeBucket("days_31_60") is AgeBucket.DAYS_31_60

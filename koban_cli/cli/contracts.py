@@ -13,7 +13,7 @@ from koban_cli.cli import output, pdfs, state
 from koban_cli.cli.nouns import noun_app
 from koban_cli.cli.output import Col
 from koban_cli.cli.params import FORMAT_DEFAULT, AsOfOpt, Format, FormatOpt, date, money, percent, qty, vat
-from koban_cli.domain.kinds import Status
+from koban_cli.domain.kinds import BillingPeriod, Status
 from koban_cli.domain.money import Money
 from koban_cli.domain.values import parse_decimal
 from koban_cli.errors import InvalidValue
@@ -67,7 +67,7 @@ def create(
     end: Annotated[
         Optional[dt.date], typer.Option(parser=date("--end"), metavar="DATE", help="Last day of the engagement.")
     ] = None,
-    every: Annotated[Optional[str], typer.Option(help="monthly, quarterly, semiannual, yearly.")] = None,
+    every: Annotated[Optional[str], typer.Option(help=", ".join(BillingPeriod) + ".")] = None,
     in_advance: Annotated[bool, typer.Option("--in-advance/--in-arrears")] = True,
     renew: Annotated[bool, typer.Option("--renew/--no-renew", help="Tacit renewal.")] = True,
     renew_months: Annotated[Optional[int], typer.Option(help="Renewal length (default: the engagement's).")] = None,

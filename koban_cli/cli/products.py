@@ -11,6 +11,7 @@ from koban_cli.cli import output, state
 from koban_cli.cli.nouns import noun_app
 from koban_cli.cli.output import Col
 from koban_cli.cli.params import FORMAT_DEFAULT, FormatOpt, money, qty, vat
+from koban_cli.domain.kinds import BillingPeriod
 from koban_cli.domain.money import Money
 
 app = noun_app("product")
@@ -19,7 +20,7 @@ Kind = Annotated[Optional[str], typer.Option(help="goods, service or subscriptio
 Unit = Annotated[Optional[str], typer.Option(help="u, h, day, month, kg, m, l, year.")]
 Deliverable = Annotated[Optional[bool], typer.Option("--deliverable/--no-deliverable")]
 Stock = Annotated[Optional[bool], typer.Option("--stock/--no-stock", help="Track stock.")]
-Period = Annotated[Optional[str], typer.Option(help="monthly, quarterly, semiannual, yearly.")]
+Period = Annotated[Optional[str], typer.Option(help=", ".join(BillingPeriod) + ".")]
 Cost = Annotated[Optional[Money], typer.Option(parser=money("--cost"), metavar="AMOUNT", help="Purchase cost.")]
 Alert = Annotated[Optional[Decimal], typer.Option(parser=qty("--alert-below"), metavar="QTY", help="Stock alert.")]
 Account = Annotated[Optional[str], typer.Option(help="Revenue account, e.g. 707100 (default: the company's per kind).")]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from koban_cli.domain import periods as P
-from koban_cli.domain.kinds import CONTRACT_STATUSES, Status
+from koban_cli.domain.kinds import CONTRACT_STATUSES, BillingPeriod, ContractMode, Status
 
 STATUSES = CONTRACT_STATUSES
 
@@ -71,8 +71,8 @@ class Summary:
     status: str
     start: dt.date
     end: dt.date
-    every: str
-    mode: str
+    every: BillingPeriod
+    mode: ContractMode
     next_due: dt.date | None
 
 
@@ -84,7 +84,7 @@ def summary(contract: Terms, customer: str, billed: set[dt.date], as_of: dt.date
         status=status_on(contract, as_of),
         start=contract.start,
         end=contract.terminated_on or term_end(contract, as_of),
-        every=contract.every,
-        mode="auto" if contract.auto else "manual",
+        every=BillingPeriod(contract.every),
+        mode=ContractMode.AUTO if contract.auto else ContractMode.MANUAL,
         next_due=upcoming.due if upcoming else None,
     )

@@ -78,3 +78,43 @@ class StockMoveKind(StrEnum):
     ADJUSTMENT = "adjustment"
     RETURN = "return"
     PURCHASE = "purchase"
+
+
+class BillingPeriod(StrEnum):
+    """How often a contract bills (its `every`), and the period a subscription product's price is for."""
+
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    SEMIANNUAL = "semiannual"
+    YEARLY = "yearly"
+
+
+class ContractMode(StrEnum):
+    """Whether bill-due validates a contract's invoices itself (auto) or leaves them as drafts (manual)."""
+
+    AUTO = "auto"
+    MANUAL = "manual"
+
+
+class DeliveryStatus(StrEnum):
+    """How much of an order's deliverable lines is delivered (derived, never stored)."""
+
+    NOT_DELIVERED = "not_delivered"
+    PARTIALLY_DELIVERED = "partially_delivered"
+    DELIVERED = "delivered"
+
+
+class AgeBucket(StrEnum):
+    """How late an open amount is, in the aged balance (in this order)."""
+
+    NOT_DUE = "not_due"
+    DAYS_1_30 = "days_1_30"
+    DAYS_31_60 = "days_31_60"
+    OVER_60 = "over_60"
+
+
+class PaymentMethod(StrEnum):
+    """The payment methods koban writes itself. A method a user types (`invoice pay --method`) is free text
+    (transfer, card, cheque, ...: the chart may give each a bank account, bank_METHOD), so it stays text."""
+
+    CREDIT = "credit"  # a credit note applied to an invoice: one payment on each

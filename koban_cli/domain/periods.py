@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
+from koban_cli.domain.kinds import BillingPeriod
 from koban_cli.domain.values import round_money
 from koban_cli.errors import InvalidValue
 
-MONTHS = {"monthly": 1, "quarterly": 3, "semiannual": 6, "yearly": 12}
+MONTHS = {BillingPeriod.MONTHLY: 1, BillingPeriod.QUARTERLY: 3, BillingPeriod.SEMIANNUAL: 6, BillingPeriod.YEARLY: 12}
 ONE_DAY = dt.timedelta(days=1)
 
 

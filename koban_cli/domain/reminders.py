@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from koban_cli.domain.kinds import AgeBucket
 from koban_cli.domain.values import HUNDRED, ZERO, round_money
 from koban_cli.errors import InvalidValue
 
@@ -26,7 +27,7 @@ DEFAULT_PENALTY_RATE = 3 * LEGAL_INTEREST_RATE  # 7.86 %
 RECOVERY_INDEMNITY = Decimal("40.00")  # per invoice paid late by a business (art. D441-5)
 DAYS_IN_YEAR = 365  # penalties accrue per day at rate / 365, the usual French practice
 
-AGING_BUCKETS = ("not_due", "days_1_30", "days_31_60", "over_60")
+AGING_BUCKETS = tuple(AgeBucket)
 
 
 @dataclass(frozen=True)
@@ -88,16 +89,16 @@ def penalties(
     return round_money(total * rate / HUNDRED / DAYS_IN_YEAR)
 
 
-def aging_bucket(due: dt.date | None, as_of: dt.date) -> str:
+def aging_bucket(due: dt.date | None, as_of: dt.date) -> AgeBucket:
     """not_due, days_1_30, days_31_60 or over_60, from the days past the due date."""
     late = (as_of - due).days if due else 0
     if late <= 0:
-        return "not_due"
+        return AgeBucket.NOT_DUE
     if late <= 30:
-        return "days_1_30"
+        return AgeBucket.DAYS_1_30
     if late <= 60:
-        return "days_31_60"
-    return "over_60"
+        return AgeBucket.DAYS_31_60
+    return AgeBucket.OVER_60
 
 
 def aged(items: list[tuple[dt.date | None, Decimal]], as_of: dt.date) -> dict[str, Decimal]:

@@ -11,20 +11,20 @@ from sqlmodel import select
 from koban_cli.db.engine import Ledger
 from koban_cli.db.models import Product
 from koban_cli.domain.accounting import check_account
-from koban_cli.domain.kinds import ProductKind
+from koban_cli.domain.kinds import BillingPeriod, ProductKind
 from koban_cli.domain.money import Money
 from koban_cli.errors import AlreadyExists, InvalidValue
 from koban_cli.services import checks, lookup
 
 KINDS = tuple(ProductKind)
 UNITS = ("u", "h", "day", "month", "kg", "m", "l", "year")
-PERIODS = ("monthly", "quarterly", "semiannual", "yearly")
+PERIODS = tuple(BillingPeriod)
 
 # What each kind is unless told otherwise: goods are delivered from stock.
 KIND_DEFAULTS = {
     "goods": {"deliverable": True, "stock_tracked": True, "unit": "u", "period": None},
     "service": {"deliverable": False, "stock_tracked": False, "unit": "h", "period": None},
-    "subscription": {"deliverable": False, "stock_tracked": False, "unit": "month", "period": "monthly"},
+    "subscription": {"deliverable": False, "stock_tracked": False, "unit": "month", "period": BillingPeriod.MONTHLY},
 }
 
 
@@ -112,7 +112,7 @@ class ProductRecord:
     price: Money
     vat_rate: Decimal
     unit: str
-    period: str | None
+    period: BillingPeriod | None
     cost: Money | None
     deliverable: bool
     stock_tracked: bool
@@ -132,7 +132,7 @@ def product_view(product: Product) -> ProductRecord:
         price=Money.of(product.price),
         vat_rate=product.vat_rate,
         unit=product.unit,
-        period=product.period,
+        period=BillingPeriod(product.period) if product.period else None,
         cost=None if product.cost is None else Money.of(product.cost),
         deliverable=product.deliverable,
         stock_tracked=product.stock_tracked,

@@ -23,7 +23,7 @@ from koban_cli.db.models import (
 )
 from koban_cli.domain import periods as P
 from koban_cli.domain.contract_terms import billing_end, status_on
-from koban_cli.domain.kinds import LineKind, ProductKind, Status
+from koban_cli.domain.kinds import BillingPeriod, LineKind, ProductKind, Status
 from koban_cli.domain.lines import Line
 from koban_cli.domain.money import Money
 from koban_cli.domain.values import ZERO, date_str, round_money
@@ -103,7 +103,8 @@ def create(
     if (from_order is None) == (customer is None):
         raise InvalidValue("give --from-order CO-… or --customer CODE")
     if every is not None:
-        P.months_of(every)
+        P.months_of(every)  # InvalidValue for a period that is not one
+        every = BillingPeriod(every)
     if not 0 <= notice_days <= 365:
         raise InvalidValue(f'--notice-days "{notice_days}" must be from 0 to 365')
     if renew_months is not None and not 1 <= renew_months <= 120:
@@ -123,7 +124,8 @@ def create(
                     f"use --force to make a second one"
                 )
         if every is None:
-            every = min((line[1].period or "monthly" for line in lines), key=P.months_of, default="monthly")
+            periods = (line[1].period or BillingPeriod.MONTHLY for line in lines)
+            every = BillingPeriod(min(periods, key=P.months_of, default=BillingPeriod.MONTHLY))
         contract = Contract(
             number=take_number(session, "contract", start),
             customer_id=buyer.id,
@@ -148,7 +150,7 @@ def create(
                     description=line.description,
                     qty=line.qty,
                     unit_price=line.unit_price,
-                    price_months=P.months_of(product.period or "monthly"),
+                    price_months=P.months_of(product.period or BillingPeriod.MONTHLY),
                     discount=line.discount,
                     vat_rate=line.vat_rate,
                     order_line_id=line.id,

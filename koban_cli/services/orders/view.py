@@ -26,7 +26,7 @@ from koban_cli.db.tables import (
     schedule_entry,
 )
 from koban_cli.domain.delivery import delivery_status
-from koban_cli.domain.kinds import InvoiceKind, LineKind, Status
+from koban_cli.domain.kinds import DeliveryStatus, InvoiceKind, LineKind, Status
 from koban_cli.domain.money import Money
 from koban_cli.domain.values import ZERO, round_qty
 from koban_cli.services import billed, lookup, views
@@ -62,7 +62,7 @@ class OrderView:
     remaining: Money
     lines_remaining: Money
     deposits_undeducted: Money
-    delivery_status: str | None
+    delivery_status: DeliveryStatus | None
     lines: tuple[views.OrderLine, ...]
     vat: tuple[views.VatRow, ...]
     invoices: tuple[str, ...]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from koban_cli.db import locks
 from koban_cli.db.engine import Ledger
 from koban_cli.db.models import CreditApplication, Customer, Invoice, Payment
-from koban_cli.domain.kinds import InvoiceKind, PaymentStatus, Status
+from koban_cli.domain.kinds import InvoiceKind, PaymentMethod, PaymentStatus, Status
 from koban_cli.domain.money import Money
 from koban_cli.domain.payments import payment_status
 from koban_cli.domain.values import ZERO
@@ -22,7 +22,7 @@ from koban_cli.errors import InvalidState, InvalidValue
 from koban_cli.services import billed, lookup
 from koban_cli.services.invoicing import issuing
 
-METHOD = "credit"
+METHOD = PaymentMethod.CREDIT
 
 
 @dataclass(frozen=True, slots=True)

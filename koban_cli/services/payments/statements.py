@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from koban_cli.db.engine import Ledger
 from koban_cli.db.models import CreditApplication, Customer, Invoice, Payment
 from koban_cli.domain import reminders as R
-from koban_cli.domain.kinds import InvoiceKind, Status
+from koban_cli.domain.kinds import AgeBucket, InvoiceKind, Status
 from koban_cli.domain.money import Money
 from koban_cli.domain.values import ZERO
 from koban_cli.services import lookup, views
@@ -45,7 +45,7 @@ class StatementItem:
     paid: Money
     open: Money
     days_late: int
-    bucket: str  # not_due, days_1_30, days_31_60 or over_60
+    bucket: AgeBucket  # not_due, days_1_30, days_31_60 or over_60
     payments: tuple[StatementPayment, ...]
 
 
