@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from itertools import chain
-from operator import attrgetter
+from itertools import chain, repeat
+from operator import attrgetter, itemgetter
+from typing import Callable, Iterable
 
 from sqlalchemy import Date, bindparam, insert, select
 
@@ -194,6 +195,7 @@ ORDER_COLUMNS = (
 )
 _LINE_VALUES = attrgetter(*ORDER_LINE_COLUMNS)  # a built line's stored columns, in that order
 LINE_CELLS = frozenset({"product", "description", "qty", "unit_price", "discount", "vat"})
+ORDER_CELLS = frozenset({"order_key", "customer", "date", "customer_ref"})  # the same on every line of an order
 ONE = Decimal(1)
 
 
@@ -298,6 +300,12 @@ class _Bulk:
             row[index] = process(row[index])
         return tuple(row)
 
+    def rows(self, *columns: Iterable) -> list[tuple]:
+        """Rows as the driver takes them, from their values column by column (each column converted at once)."""
+        return list(
+            zip(*(map(process, values) if process else values for values, process in zip(columns, self.processors)))
+        )
+
     def insert(self, rows: list[tuple]) -> None:
         """The rows in their order (so their ids follow it): with `?` marks (SQLite), as INSERTs of many VALUES
         rows each, which SQLite runs in two thirds of the time of a row per execution; else by executemany."""
@@ -315,15 +323,29 @@ class _Bulk:
             self.connection.exec_driver_sql(sql, tuple(chain.from_iterable(part)))
 
 
-class _Order:
-    """An order being read: its header cells, its lines as stored, its net by VAT rate."""
+def _cells_of(parsed, names) -> Callable[[list[str]], tuple]:
+    """A function of a row's cells as read: the tuple of those in the header's columns of these names
+    (IndexError for a short row)."""
+    indexes = parsed.indexes(names)
+    if len(indexes) == 1:
+        index = indexes[0]
+        return lambda cells: (cells[index],)
+    if not indexes:
+        return lambda cells: ()
+    return itemgetter(*indexes)
 
-    __slots__ = ("key", "date", "customer_ref", "customer_id", "by_rate", "lines")
+
+class _Order:
+    """An order being read: its header cells, and its lines as built: ((vat rate, net), stored values)."""
+
+    __slots__ = ("key", "date", "customer_ref", "customer_id", "lines")
 
     def __init__(self, key: str, date: dt.date | None, customer_ref: str, customer_id: int):
         self.key, self.date, self.customer_ref, self.customer_id = key, date, customer_ref, customer_id
-        self.by_rate: dict[Decimal, Decimal] = {}
         self.lines: list[tuple] = []
+
+
+_RATE_AND_NET = itemgetter(0)
 
 
 class _OrderWriter:
@@ -351,13 +373,21 @@ class _OrderWriter:
         pending, self.pending = self.pending, []
         days = [order.date or self.today for order in pending]
         numbers = take_numbers(self.connection, "order", days)
-        stored = self.orders.stored
-        rows = []
-        for order, day, number in zip(pending, days, numbers):
-            result = totals(order.by_rate.items())
-            values = (order.customer_id, day, "validated", "", result.net, result.tax, result.gross, number)
-            rows.append(stored((*values, order.customer_ref or "", order.key)))
-        self.orders.insert(rows)
+        results = [totals(map(_RATE_AND_NET, order.lines)) for order in pending]
+        self.orders.insert(
+            self.orders.rows(
+                [order.customer_id for order in pending],
+                days,
+                repeat("validated"),
+                repeat(""),
+                [result.net for result in results],
+                [result.tax for result in results],
+                [result.gross for result in results],
+                numbers,
+                [order.customer_ref or "" for order in pending],
+                [order.key for order in pending],
+            )
+        )
         if not numbers:
             return
         ids = dict(self.connection.execute(_IDS, {"numbers": numbers}).all())
@@ -366,10 +396,10 @@ class _OrderWriter:
         for order, number in zip(pending, numbers):
             order_id = ids[number] if self.order_id is None else self.order_id(ids[number])
             if self.position is None:
-                for position, line in enumerate(order.lines, 1):
+                for position, (_, line) in enumerate(order.lines, 1):
                     add((position, *line, order_id))
             else:
-                for position, line in enumerate(order.lines, 1):
+                for position, (_, line) in enumerate(order.lines, 1):
                     add((self.position(position), *line, order_id))
         self.lines.insert(lines)
 
@@ -393,7 +423,7 @@ class Orders:
 
     MEMO = 50_000  # distinct lines remembered (then forgotten all at once)
 
-    def load(self, connection, rows, write: bool):
+    def load(self, connection, parsed, write: bool, progress=None):
         c, p, o = tables.customer.c, tables.product.c, tables.sales_order.c
         customers = {
             row.code: row
@@ -406,20 +436,41 @@ class Orders:
         imported = dict(connection.execute(select(o.import_key, o.number).where(o.import_key.is_not(None))).all())
         policies = _Policies(connection)
         writer = _OrderWriter(connection) if write else None
-        built: dict[tuple, tuple] = {}  # a line's cells and buyer's policy -> (vat rate, net, stored values)
+        built: dict[tuple, tuple] = {}  # a line's cells and buyer's policy -> ((vat rate, net), stored values)
+        # The same, by the line's cells as read (not parsed), one memory per policy: a row whose cells equal,
+        # in every column, those of rows already found right (its order's cells those of its order's first
+        # row, its line's those of a line built) reads alike and makes the same line, so it is not read again.
+        order_cells = _cells_of(parsed, ORDER_CELLS)
+        line_cells = _cells_of(parsed, {c.name for c in parsed.schema} - ORDER_CELLS)
+        seen_by_policy: dict[int, dict[tuple, tuple]] = {}
+        seen: dict[tuple, tuple] = {}  # those of the current order's policy
+        head = None  # the order cells of the current order's first row, when that row was right
         starts: dict[str, tuple] = {}  # order key -> (its first line, its customer code, its buyer's policy)
         problems: list[Problem] = []
         order: _Order | None = None
         last_key = None
         first = code = policy = None  # the order being read: its first line, its customer code, its policy
-        for line, row, broken, _ in rows:
+        for line, cells in parsed.records(progress):
+            if head is not None:
+                try:
+                    made = seen.get(line_cells(cells)) if order_cells(cells) == head else None
+                except IndexError:  # a short row
+                    made = None
+                if made is not None:  # most rows: the next line of the order being read, a line met before
+                    if writer is not None:
+                        order.lines.append(made)
+                    continue
+            problems_before = len(problems)
+            read = parsed.row(line, cells)
+            row, broken = read.values, read.broken
             key = row.get("order_key")
-            if key == last_key and key is not None:  # the next line of the order being read (most rows)
+            if key == last_key and key is not None:  # the next line of the order being read
                 if "customer" in row and row["customer"] != code:
                     problems.append(Problem(line, "customer", f'order "{key}" has another customer on line {first}'))
             elif key is None:  # "is empty" is listed; the rest of the row is still checked, as an order of its own
                 self._buyer(line, row, customers, imported, problems)
                 policy = policies.numbered(None)
+                head = None
             elif key not in starts:
                 buyer = self._buyer(line, row, customers, imported, problems)
                 policy = policies.numbered(buyer)
@@ -429,35 +480,28 @@ class Orders:
                     writer.add(order)
                 if buyer is not None:
                     order = _Order(key, row.get("date"), row.get("customer_ref", ""), buyer.id)
+                seen = seen_by_policy.setdefault(policy[1], {})
+                head = order_cells(cells) if not broken and len(problems) == problems_before else None
             else:
                 first, code, policy = starts[key]
+                head = None
                 problems.append(
-                    Problem(line, "order_key", f'the lines of "{key}" must follow each other (it starts on line {first})')
+                    Problem(
+                        line, "order_key", f'the lines of "{key}" must follow each other (it starts on line {first})'
+                    )
                 )
             last_key = key
-            ref = row.get("product")
-            product = catalogue.get(ref) if ref else None
-            if product is None or broken:
-                made = self._line(line, row, product, policy, problems, broken, built, writer)
-            else:  # most rows: a known product, every cell read
-                made = built.get(
-                    (
-                        policy[1],
-                        ref,
-                        row.get("description"),
-                        row.get("unit_price"),
-                        row.get("vat"),
-                        row.get("qty", ONE),
-                        row.get("discount", ZERO),
-                    )
-                ) or self._line(line, row, product, policy, problems, broken, built, writer)
+            made = self._line(line, row, catalogue.get(row.get("product")), policy, problems, broken, built, writer)
+            if made is not None and head is not None and not broken and len(problems) == problems_before:
+                if len(seen) >= self.MEMO:
+                    seen.clear()
+                seen[line_cells(cells)] = made
             if writer is None:
                 continue
             if broken or problems:
                 writer = None  # the file will be refused: nothing more to write
                 continue
-            order.by_rate[made[0]] = order.by_rate.get(made[0], ZERO) + made[1]
-            order.lines.append(made[2])
+            order.lines.append(made)
         if writer is not None:
             if order is not None:
                 writer.pending.append(order)
@@ -499,7 +543,7 @@ class Orders:
                 return None
             if len(built) >= self.MEMO:
                 built.clear()
-            made = built[key] = (line_.vat_rate, line_.net, writer.stored_line(line_) if writer else None)
+            made = built[key] = ((line_.vat_rate, line_.net), writer.stored_line(line_) if writer else None)
         return made
 
 

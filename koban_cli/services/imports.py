@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Callable, Iterator, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, NamedTuple, Protocol
 
 from koban_cli.db.engine import Ledger
 from koban_cli.domain import csvfile, values
@@ -281,28 +281,46 @@ class Parsed:
         self._required = frozenset(c.name for c in self.schema if c.required)
         self._filled = self._required <= set(self._names)  # a row of values fills every required column
 
+    def records(self, progress: Callable[[int, int], None] | None = None) -> Iterator[tuple[int, list[str]]]:
+        """Every data row as read, its line number and its cells, not parsed yet (see `row`)."""
+        _, body = csvfile.rows(self.text, self.delimiter)
+        if progress is None:
+            return body
+        return self._reporting(body, progress)
+
+    def _reporting(self, body: Iterator[tuple[int, list[str]]], progress: Callable[[int, int], None]):
+        for line, cells in body:
+            if line % 1000 == 0:
+                progress(line, self.total)
+            yield line, cells
+
+    def indexes(self, names: Iterable[str]) -> list[int]:
+        """Where the cells of these columns are in a row: every header cell of theirs, in header order."""
+        wanted = set(names)
+        return [index for index, column in enumerate(self.columns) if column is not None and column.name in wanted]
+
     def stream(self, progress: Callable[[int, int], None] | None = None, record: bool = True) -> Iterator[Row]:
         """Every row, its unparsable cells left out and listed as problems (when `record`)."""
-        _, body = csvfile.rows(self.text, self.delimiter)
-        for line, cells in body:
-            if progress and line % 1000 == 0:
-                progress(line, self.total)
-            row, problems, if_new = self._parse(line, cells)
-            if not problems and not if_new:  # most rows: nothing to record
-                yield Row(line, row, _NOTHING)
-                continue
-            if record:
-                self.problems += problems
-            yield Row(line, row, frozenset(p.column for p in problems), tuple(if_new))
+        row = self.row
+        for line, cells in self.records(progress):
+            yield row(line, cells, record)
 
-    def _parse(self, line: int, cells: list[str]) -> tuple[dict[str, Any], list[Problem], list[Problem]]:
+    def row(self, line: int, cells: list[str], record: bool = True) -> Row:
+        """A row's parsed cells; its unparsable cells left out and listed as problems (when `record`). A row's
+        values depend only on its cells in the header's known columns (each read by a pure function of the
+        cell): two rows equal in those cells read alike."""
         try:  # most rows: every cell met before, and read as a value
-            row = self._values(cells)
+            values = self._values(cells)
         except (KeyError, IndexError):  # a cell met for the first time, empty or unreadable; a short row
-            return self._parse_cells(line, cells)
-        if self._filled or row.keys() >= self._required:
-            return row, [], []
-        return self._parse_cells(line, cells)
+            values = None
+        if values is not None and (self._filled or values.keys() >= self._required):
+            return Row(line, values, _NOTHING)
+        values, problems, if_new = self._parse_cells(line, cells)
+        if not problems and not if_new:
+            return Row(line, values, _NOTHING)
+        if record:
+            self.problems += problems
+        return Row(line, values, frozenset(p.column for p in problems), tuple(if_new))
 
     def _parse_cells(self, line: int, cells: list[str]) -> tuple[dict[str, Any], list[Problem], list[Problem]]:
         """A row cell by cell: its values, its problems, and with --update what counts only for a new record."""
@@ -354,9 +372,12 @@ class Loader(Protocol):
     """A kind whose files are the large ones: rows are checked, and written when `write`, as the file
     streams by, once. The first problem stops the writing; the caller's transaction then undoes what was
     written, so it is still all rows or none, and the check still goes on to the last row. It works on a
-    Core connection (no ORM to import)."""
+    Core connection (no ORM to import), and reads the file's rows itself (`Parsed.records`, parsing each
+    with `Parsed.row`), so that it may skip parsing a row whose cells it has met already."""
 
-    def load(self, db: Connection, rows: Iterator[Row], write: bool) -> tuple[int, int, list[Problem]]:
+    def load(
+        self, db: Connection, parsed: Parsed, write: bool, progress: Callable[[int, int], None] | None = None
+    ) -> tuple[int, int, list[Problem]]:
         """What was created and updated (or would be, when not `write`), and the problems of every row."""
 
 
@@ -395,7 +416,7 @@ def run(
     try:
         if hasattr(importer, "load"):
             with ledger.read_core() if dry_run else ledger.write_core() as connection:
-                created, updated, problems = importer.load(connection, parsed.stream(progress), write=not dry_run)
+                created, updated, problems = importer.load(connection, parsed, not dry_run, progress)
                 _refuse(parsed.problems + problems)
                 return ImportResult(created, updated)
         with ledger.read() if dry_run else ledger.write() as session:
