@@ -215,3 +215,28 @@ def test_a_vat_exempt_company_invoices_at_zero_with_the_article_293_b_mention(ko
     root, xml = xml_of(out)
     assert root.findtext(".//ram:ApplicableTradeTax/ram:CategoryCode", namespaces=NS) == "E"
     assert xml_check_xsd(xml, flavor="factur-x", level="en16931")
+
+
+def test_the_cycle_collector_waits_while_a_pdf_renders_and_is_given_back_after(monkeypatch):
+    import gc
+
+    from koban_cli.render import pdf
+
+    seen = []
+
+    def failing_render(context, lang, facturx):
+        seen.append(gc.isenabled())
+        raise RuntimeError("a template that cannot be rendered")
+
+    monkeypatch.setattr(pdf, "_render", failing_render)
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        pdf.render_pdf({}, "fr")
+    assert seen == [False] and gc.isenabled()
+    gc.disable()  # a caller that paused it keeps it paused
+    try:
+        with pytest.raises(RuntimeError):
+            pdf.render_pdf({}, "fr")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
