@@ -41,7 +41,7 @@ def main() -> None:
         start = time.perf_counter()
         run = bill_due.bill_due(ledger, as_of)
         seconds = time.perf_counter() - start
-    made = len(run.made)
+    made = len(run.periods)
     print("| figure | value |\n| --- | --- |")
     print(
         f"| bill-due, {args.contracts} contracts, {made} validated invoices | {seconds:.1f} s "

@@ -188,14 +188,14 @@ def bill_due(
     else:
         run = job.bill_due(ledger, as_of, dry_run)
     title = "Would bill (dry run)" if dry_run else "Billed"
-    output.show_rows(run.made, BILL_COLUMNS, fmt, title, empty="Nothing due.")
+    output.show_rows(list(run.periods), BILL_COLUMNS, fmt, title, empty="Nothing due.")
     for number, message in run.failed:
         typer.echo(f"Error: {number}: {message}", err=True)
     sent = True
     if send and not dry_run:
         from koban_cli.cli.sending import send_invoices
 
-        validated = [row.invoice for row in run.made if row.status == Status.VALIDATED]
+        validated = [row.invoice for row in run.periods if row.status == Status.VALIDATED]
         # With --format json|csv, stdout holds the bill-due rows only; send errors still go to stderr.
         sent = send_invoices(validated, fmt if fmt == Format.table else None, required=False)
     if run.failed or not sent:

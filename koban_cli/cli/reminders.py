@@ -74,7 +74,7 @@ def remind(
             raise typer.Exit(1)
         return
     run = reminders.remind(state.ledger(), as_of, dry_run, by_email=send, lang=lang, charge=charge)
-    rows = run.rows
+    rows = list(run.reminders)
     sent = True
     if not dry_run and outdir is not None:
         _write_letters(run.recorded, outdir, fmt)
@@ -84,7 +84,7 @@ def remind(
     title = "Would remind (dry run)" if dry_run else "Reminders"
     output.show_rows(rows, COLUMNS, fmt, title, empty="Nothing to remind.")
     for row in rows:
-        if row.status == "not sent":
+        if row.status == reminders.ReminderStatus.NOT_SENT:
             typer.echo(f"Error: {row.invoice}: {row.reason} (retry with: koban invoice remind --unsent)", err=True)
     if not sent:
         raise typer.Exit(1)
@@ -92,9 +92,12 @@ def remind(
 
 def _delivered(row, result):
     """The row of a reminder this run emailed: sent, or not sent and why."""
+    from koban_cli.services.payments.reminders import ReminderStatus
+
     if result is None:
         return row
-    return dataclasses.replace(row, status="not sent" if result.error else "sent", reason=result.error)
+    status = ReminderStatus.NOT_SENT if result.error else ReminderStatus.SENT
+    return dataclasses.replace(row, status=status, reason=result.error)
 
 
 def _send_quietly(reminder_ids: list[int]) -> tuple[bool, dict]:

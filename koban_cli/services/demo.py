@@ -111,8 +111,8 @@ def build(ledger: Ledger, today: dt.date) -> DemoMade:
     invoices.pay(ledger, made[-1], _gross(ledger, made[-1]), day(100), "virement")
     # The order bills the first month; the contract bills the months after it.
     contract = contracts.create(ledger, accepted + relativedelta(months=1), from_order=order, auto=True).number
-    made += [row.invoice for row in bill_due.bill_due(ledger, day(80)).made]
-    made += [row.invoice for row in bill_due.bill_due(ledger, day(50)).made]
+    made += [row.invoice for row in bill_due.bill_due(ledger, day(80)).periods]
+    made += [row.invoice for row in bill_due.bill_due(ledger, day(50)).periods]
     project = projects.create(ledger, accepted, from_order=order, name="Bureau d'études ACME").number
     projects.add_task(ledger, project, "Installer les écrans", due=day(60), assignee="Marie", hours=D(6))
     projects.add_task(
@@ -149,7 +149,7 @@ def build(ledger: Ledger, today: dt.date) -> DemoMade:
     (progress,) = [made.ref for made in order_schedule.from_plan(ledger, other, day(20))]
     progress_number = invoices.validate(ledger, progress, day(20)).number
     made.append(progress_number)
-    made += [row.invoice for row in bill_due.bill_due(ledger, day(20)).made]
+    made += [row.invoice for row in bill_due.bill_due(ledger, day(20)).periods]
     final = invoicing.balance(ledger, order, day(5)).ref
     made.append(invoices.validate(ledger, final, day(5)).number)
     correction = invoices.credit(ledger, progress_number, day(3), amount=eur("100.00"), reason="Geste commercial").ref

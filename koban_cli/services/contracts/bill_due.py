@@ -61,12 +61,6 @@ class Run:
     periods: tuple[BilledPeriod, ...]
     failed: tuple[tuple[str, str], ...]
 
-    @property
-    def made(self) -> list[BilledPeriod]:
-        """The periods as a list: what cli/contracts.py prints (cli/output prints a list piped to a script
-        as one compact array, a tuple indented), until it reads `periods`."""
-        return list(self.periods)
-
 
 @dataclass
 class _Running:

@@ -85,12 +85,6 @@ class Run:
     reminders: tuple[ReminderRow, ...]
     recorded: tuple[int, ...]
 
-    @property
-    def rows(self) -> list[ReminderRow]:
-        """The reminders as a list: what cli/reminders.py prints (cli/output prints a list piped to a script
-        as one compact array, a tuple indented), until it reads `reminders`."""
-        return list(self.reminders)
-
 
 @dataclass
 class _Running:
