@@ -151,9 +151,7 @@ def from_input(
     if isinstance(price, Money):
         price = price.amount_in(what="unit price")
     if product is None:
-        missing = [
-            name for name, value in (("description", description), ("price", price), ("vat", vat)) if not _given(value)
-        ]
+        missing = missing_without_product(description, price, vat)
         if missing:
             raise InvalidValue(f"a line without a product needs {', '.join(missing)}")
         return priced(description, qty, price, vat, policy, discount, comment=comment)
@@ -170,8 +168,10 @@ def from_input(
     )
 
 
-def _given(value) -> bool:
-    return value not in (None, "")
+def missing_without_product(description: str | None, price: Money | Decimal | None, vat: Decimal | None) -> list[str]:
+    """Which of description, price and vat a line without a product lacks (nothing typed, or empty text)."""
+    given = (("description", description), ("price", price), ("vat", vat))
+    return [name for name, value in given if value is None or (isinstance(value, str) and not value)]
 
 
 def prorated(

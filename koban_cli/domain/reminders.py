@@ -107,17 +107,3 @@ def aged(items: list[tuple[dt.date | None, Decimal]], as_of: dt.date) -> dict[st
     for due, amount in items:
         out[aging_bucket(due, as_of)] += amount
     return out
-
-
-def applicable(credit_open: Decimal, invoice_open: Decimal, amount: Decimal | None) -> Decimal:
-    """What a credit note settles on an invoice: never more than either's open amount."""
-    room = min(credit_open, invoice_open)
-    if room <= 0:
-        raise InvalidValue("nothing is left to apply")
-    if amount is None:
-        return room
-    if amount <= 0:
-        raise InvalidValue(f'--amount "{amount}" must be more than zero')
-    if amount > room:
-        raise InvalidValue(f"--amount {amount:.2f} is more than the {room:.2f} that can be applied")
-    return amount

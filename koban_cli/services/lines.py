@@ -53,11 +53,7 @@ def resolve(session: Session, spec: LineInput) -> domain_lines.Line:
         return domain_lines.text_line(spec.text, spec.comment)
     product = domain_lines.ProductTerms.of(lookup.product(session, spec.product)) if spec.product else None
     if product is None:
-        missing = [
-            name
-            for name, value in (("--description", spec.description), ("--price", spec.price), ("--vat", spec.vat))
-            if value is None or (isinstance(value, str) and not value)  # a price is Money: never compared with text
-        ]
+        missing = [f"--{name}" for name in domain_lines.missing_without_product(spec.description, spec.price, spec.vat)]
         if missing:
             raise InvalidValue(
                 f"a free line needs {', '.join(missing)} (or use --product REF, or --text for a comment)"
