@@ -102,7 +102,7 @@ def _first_line(text: str) -> str:
 def _records(reader) -> Iterator[tuple[int, list[str]]]:
     try:
         for number, record in enumerate(reader, start=1):
-            if "".join(record).strip():  # some cell holds more than spaces
+            if record and (record[0].strip() or "".join(record).strip()):  # some cell holds more than spaces
                 yield number, record
     except csv.Error as exc:
         raise InvalidValue(f"the file is not a readable CSV: {exc}") from None

@@ -491,7 +491,11 @@ class Orders:
                     )
                 )
             last_key = key
-            made = self._line(line, row, catalogue.get(row.get("product")), policy, problems, broken, built, writer)
+            made = None
+            if head is not None and not broken and len(problems) == problems_before:  # a first row found right
+                made = seen.get(line_cells(cells))
+            if made is None:
+                made = self._line(line, row, catalogue.get(row.get("product")), policy, problems, broken, built, writer)
             if made is not None and head is not None and not broken and len(problems) == problems_before:
                 if len(seen) >= self.MEMO:
                     seen.clear()

@@ -108,9 +108,9 @@ class _Cells(dict):
     """What the cells of one column read as, each distinct cell read once: a file repeats its cells (keys,
     customers, products, quantities, dates) many times, and reading is a pure function of the cell, so a
     cell met again is looked up. The dict holds the cells that read as a value; the others (`_EMPTY`, a
-    cell of spaces, or `_Unreadable`) are kept apart in `other`, so that a row whose cells are all in the
-    dicts is read without a check. Forgotten all at once past `SIZE` distinct cells (a column of unique
-    texts)."""
+    cell of spaces, or `_Unreadable`) are kept apart in `other`, so that a row whose cells all read as
+    values is read without a check (`cells[cell]`; a cell met for the first time is read then). Forgotten
+    all at once past `SIZE` distinct cells (a column of unique texts)."""
 
     SIZE = 65_536
 
@@ -126,6 +126,13 @@ class _Cells(dict):
             value = self.other.get(cell)
         if value is None:
             value = self._first(cell)
+        return value
+
+    def __missing__(self, cell: str) -> Any:
+        """`cells[cell]` of a cell not met yet: its value, read now; KeyError if it is empty or unreadable."""
+        value = self.read(cell)
+        if value is _EMPTY or type(value) is _Unreadable:
+            raise KeyError(cell)
         return value
 
     def _first(self, cell: str) -> Any:
