@@ -7,6 +7,8 @@ steps: `check` turns parsed rows into a plan and problems without writing,
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -422,7 +424,7 @@ def run(
     importer = IMPORTERS[kind]
     try:
         if hasattr(importer, "load"):
-            with ledger.read_core() if dry_run else ledger.write_core() as connection:
+            with _collector_paused(), ledger.read_core() if dry_run else ledger.write_core() as connection:
                 created, updated, problems = importer.load(connection, parsed, not dry_run, progress)
                 _refuse(parsed.problems + problems)
                 return ImportResult(created, updated)
@@ -434,6 +436,20 @@ def run(
             return ImportResult(*importer.write(session, plan, lambda: parsed.stream(record=False)))
     except _Refused as refused:
         return ImportResult(errors=tuple(refused.problems))
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a large file loads: the load makes millions of short-lived
+    objects and no cycles among them (reference counting frees them), and the collector would walk every
+    object the load keeps (cells read, lines built, keys met) over and over: 7% of the time of 250,000 lines."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _refuse(problems: list[Problem]) -> None:
