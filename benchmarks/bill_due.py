@@ -16,6 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from koban_cli.db.engine import Ledger, ledger_url  # noqa: E402
+from koban_cli.domain.money import Money  # noqa: E402
 from koban_cli.services import parties, products  # noqa: E402
 from koban_cli.services.contracts import bill_due
 from koban_cli.services.contracts import manage as contracts
@@ -33,7 +34,7 @@ def main() -> None:
         ledger = Ledger(ledger_url(str(Path(tmp) / "bench.db")))
         parties.set_company(ledger, name="Bench SARL")
         parties.add_customer(ledger, "C1", name="Client")
-        products.add_product(ledger, "HOST", "Hébergement", D("49.00"), D(20), "subscription")
+        products.add_product(ledger, "HOST", "Hébergement", Money(D("49.00")), D(20), "subscription")
         for _ in range(args.contracts):
             number = contracts.create(ledger, START, customer="C1", auto=True).number
             contracts.add_line(ledger, number, LineInput(product="HOST"))

@@ -24,6 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from koban_cli.db.engine import Ledger, ledger_url  # noqa: E402
+from koban_cli.domain.money import Money  # noqa: E402
 from koban_cli.render.batch import render_many  # noqa: E402
 from koban_cli.render.pdf import render_pdf  # noqa: E402
 from koban_cli.services import documents, parties, products  # noqa: E402
@@ -37,7 +38,7 @@ def build(ledger: Ledger, count: int) -> None:
         ledger, name="Bench SARL", siren="123456782", vat_number="FR11123456782", iban="FR7630006000011234567890189"
     )
     parties.add_customer(ledger, "C1", name="Client Un", siren="552100554")
-    products.add_product(ledger, "P1", "Prestation", D("120.00"), D(20), "service")
+    products.add_product(ledger, "P1", "Prestation", Money(D("120.00")), D(20), "service")
     day = dt.date(2026, 1, 1)
     for _ in range(count):
         ref = invoicing.create(ledger, "C1", day).ref

@@ -58,11 +58,10 @@ def _stored(changes: dict) -> dict:
 def add_product(
     ledger: Ledger, ref: str, name: str, price: Money, vat: Decimal, kind: str = "goods", **options
 ) -> ProductRecord:
-    """A new product; `options` are its other columns (`cost` as Money), None meaning the kind's default.
-    (benchmarks/ still pass the price as a bare Decimal, taken as it is until they pass Money.)"""
+    """A new product; `options` are its other columns (`cost` as Money), None meaning the kind's default."""
     ref = checks.code(ref, "product reference")
     _check_choice(kind, KINDS, "kind")
-    price = _stored({"price": price})["price"]
+    price = price.amount_in(what="--price")
     fields = KIND_DEFAULTS[kind] | {k: v for k, v in _stored(options).items() if v is not None}
     if fields.get("account") is not None:
         fields["account"] = check_account(fields["account"])
