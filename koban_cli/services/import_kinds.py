@@ -19,7 +19,7 @@ from koban_cli.db.types import Scaled
 from koban_cli.domain import periods as P
 from koban_cli.domain.amounts import totals
 from koban_cli.domain.csvfile import Problem
-from koban_cli.domain.lines import ProductTerms, VatPolicy, from_input
+from koban_cli.domain.lines import ProductTerms, VatPolicy, from_input, missing_without_product
 from koban_cli.domain.values import ZERO
 from koban_cli.errors import KobanError
 from koban_cli.services import checks, lookup
@@ -195,6 +195,7 @@ ORDER_COLUMNS = (
 )
 _LINE_VALUES = attrgetter(*ORDER_LINE_COLUMNS)  # a built line's stored columns, in that order
 LINE_CELLS = frozenset({"product", "description", "qty", "unit_price", "discount", "vat"})
+_COLUMN_OF = {"price": "unit_price", "vat": "vat"}  # what domain/lines.missing_without_product names, as columns
 ORDER_CELLS = frozenset({"order_key", "customer", "date", "customer_ref"})  # the same on every line of an order
 ONE = Decimal(1)
 
@@ -529,12 +530,14 @@ class Orders:
         problems_before = len(problems)
         if row.get("product") and product is None:
             problems.append(Problem(line, "product", f'product "{row["product"]}" does not exist'))
-        elif product is None and not row.get("description"):
-            problems.append(Problem(line, "product", "give a product or a description"))
         elif product is None:
-            for column in ("unit_price", "vat"):
-                if column not in row and column not in broken:
-                    problems.append(Problem(line, column, "is needed on a line without a product"))
+            missing = missing_without_product(row.get("description"), row.get("unit_price"), row.get("vat"))
+            if "description" in missing:
+                problems.append(Problem(line, "product", "give a product or a description"))
+            else:
+                for column in (_COLUMN_OF[name] for name in missing):
+                    if column not in broken:
+                        problems.append(Problem(line, column, "is needed on a line without a product"))
         if problems_before < len(problems) or broken & LINE_CELLS:
             return None
         policy, number = policy
