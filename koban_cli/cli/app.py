@@ -6,6 +6,7 @@ import copy
 import errno
 import gc
 import importlib
+import sys
 from typing import Annotated, Optional
 
 import typer
@@ -67,7 +68,7 @@ class KobanGroup(TyperGroup):
             plain = database_failure(reason, _ledger_where())  # a full disk or a read-only ledger, said plainly
             if plain:
                 typer.echo(f"Error: {plain}", err=True)
-            elif type(exc).__name__ == "OperationalError":  # locked, or another failure of the database itself
+            elif isinstance(exc, _loaded_errors("OperationalError")):  # locked, or another failure of the database
                 typer.echo(f"Error: the ledger could not be used: {reason}", err=True)
             else:
                 typer.echo(f"Error: the ledger refused the change ({reason}); nothing was changed", err=True)
@@ -117,9 +118,20 @@ def _ledger_where() -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
+# The database's exception modules and their base class. Only those already loaded are looked at: an error
+# cannot come from a module that never ran, and importing them here would slow `koban --help`.
+_DATABASE_ERRORS = {"sqlalchemy.exc": "SQLAlchemyError", "sqlite3": "Error", "psycopg": "Error"}
+
+
+def _loaded_errors(name: str | None = None) -> tuple[type, ...]:
+    """The database's exception classes called `name` (default: each module's base class) among loaded modules."""
+    modules = [(sys.modules.get(module), base) for module, base in _DATABASE_ERRORS.items()]
+    return tuple(getattr(module, name or base) for module, base in modules if module is not None)
+
+
 def _from_the_database(exc: Exception) -> bool:
-    """An error raised by SQLAlchemy or a database driver (checked by module: importing them here would slow --help)."""
-    return any(cls.__module__.split(".")[0] in ("sqlalchemy", "sqlite3", "psycopg") for cls in type(exc).__mro__)
+    """An error raised by SQLAlchemy or a database driver."""
+    return isinstance(exc, _loaded_errors())
 
 
 def _first_line(error: BaseException) -> str:

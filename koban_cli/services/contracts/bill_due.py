@@ -16,10 +16,10 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Callable
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, select
 
-from koban_cli.db import transaction
+from koban_cli.db import locks, transaction
 from koban_cli.db.engine import Ledger
 from koban_cli.db.models import Contract, ContractPeriod, Customer
 from koban_cli.domain import periods as P
@@ -150,10 +150,6 @@ def _bill_batch(ledger: Ledger, batch: list[tuple[Contract, list[P.Period]]], as
 
 def _bill_together(ledger: Ledger, ids: list[int], as_of: dt.date, run: _Running) -> bool:
     """Every contract in one transaction, no savepoint; False, with nothing written, if one fails."""
-    from sqlalchemy.exc import OperationalError  # here: this module's imports belong to other work
-
-    from koban_cli.db import locks
-
     try:
         with ledger.write() as session:
             loaded = _Batch.load(session, ids)
@@ -171,10 +167,6 @@ def _bill_one_by_one(ledger: Ledger, ids: list[int], as_of: dt.date, run: _Runni
     A database conflict is not necessarily a period billed by another run (another client may have taken
     the chain index or a number meanwhile): the contract's billed periods are read again, and the contract
     is billed again, `attempts` times at most, until nothing is due; then it is reported as failed."""
-    from sqlalchemy.exc import OperationalError
-
-    from koban_cli.db import locks
-
     with ledger.write() as session:
         loaded = _Batch.load(session, ids)
         for contract in loaded.contracts:
