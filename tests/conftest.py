@@ -12,7 +12,6 @@ from decimal import Decimal as D
 import pytest
 from typer.testing import CliRunner
 
-from koban_cli.cli import state
 from koban_cli.cli.app import app
 from koban_cli.db.engine import Ledger, ledger_url
 from koban_cli.domain.money import Money
@@ -40,7 +39,6 @@ def db_path(tmp_path):
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     yield make_url(SERVER).set(database=name).render_as_string(hide_password=False)
-    state.choose(None)
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
     admin.dispose()
@@ -87,7 +85,6 @@ class Koban:
 
     def __call__(self, *args: str, ok: bool = True):
         result = self.runner.invoke(app, ["--db", self.db, *args])
-        state.choose(None)  # close the ledger like a finished process would
         if ok and result.exit_code != 0:
             raised = "".join(traceback.format_exception(result.exception)) if result.exception else ""
             raise AssertionError(

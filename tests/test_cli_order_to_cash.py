@@ -142,11 +142,9 @@ def test_demo_builds_its_ledger_and_writes_every_document(tmp_path):
     from conftest import TODAY
     from typer.testing import CliRunner
 
-    from koban_cli.cli import state
     from koban_cli.cli.app import app
 
     result = CliRunner().invoke(app, ["demo", "--outdir", str(tmp_path)])
-    state.choose(None)
     assert result.exit_code == 0, result.output
     assert "Remaining to invoice" in result.stdout
     names = sorted(p.name for p in tmp_path.glob("*.pdf"))

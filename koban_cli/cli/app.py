@@ -102,7 +102,7 @@ _FILE_FAILURES = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.E
 
 def _ledger_where() -> str:
     """The ledger in use, as the user knows it (a file path, or a URL without its password)."""
-    opened = getattr(state, "_ledger", None)
+    opened = state.opened()
     if opened is not None:
         return opened.where
     try:
@@ -155,6 +155,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root(
+    context: typer.Context,
     db: Annotated[
         Optional[str], typer.Option("--db", metavar="PATH|URL", help="Ledger file or SQLAlchemy URL (else $KOBAN_DB).")
     ] = None,
@@ -166,7 +167,7 @@ def root(
 
     Example: koban --db shop.db order list --open
     """
-    state.choose(db)
+    state.choose(context, db)
 
 
 app.command("demo")(demo.demo)
