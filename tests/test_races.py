@@ -352,7 +352,7 @@ def test_bill_due_bills_again_a_contract_whose_write_failed_on_something_else_th
     _failing_draft(monkeypatch, failures=2)  # the batch together, then the first contract alone
     run = bill_due.bill_due(catalogue, dt.date(2026, 9, 15))
     assert run.failed == ()
-    assert [row.contract for row in run.made] == ["AB-2026-0001", "AB-2026-0002"]
+    assert [row.contract for row in run.periods] == ["AB-2026-0001", "AB-2026-0002"]
     assert len(billed_periods(catalogue.url)) == 2
 
 
