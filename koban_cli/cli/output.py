@@ -149,7 +149,9 @@ def _record_lists(data) -> str | None:
         if not rows:
             items.append(f"  {label}: []")
             continue
-        record = "    {\n" + ",\n".join(f"      {json.dumps(n, ensure_ascii=False)}: %s" for n in names[key]) + "\n    }"
+        record = (
+            "    {\n" + ",\n".join(f"      {json.dumps(n, ensure_ascii=False)}: %s" for n in names[key]) + "\n    }"
+        )
         count = len(rows) * len(names[key])
         items.append(f"  {label}: [\n" + ",\n".join([record] * len(rows)) % tuple(values[at : at + count]) + "\n  ]")
         at += count

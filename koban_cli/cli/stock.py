@@ -57,9 +57,7 @@ def show(
 def in_(
     ref: Product,
     quantity: Annotated[Decimal, typer.Argument(parser=qty("QTY"), metavar="QTY")],
-    cost: Annotated[
-        Optional[Money], typer.Option(parser=money("--cost"), metavar="AMOUNT", help="Unit cost.")
-    ] = None,
+    cost: Annotated[Optional[Money], typer.Option(parser=money("--cost"), metavar="AMOUNT", help="Unit cost.")] = None,
     note: Annotated[str, typer.Option(help="Where it comes from.")] = "",
     day: DateOpt = "today",
     fmt: FormatOpt = FORMAT_DEFAULT,

@@ -27,6 +27,7 @@ from decimal import Decimal
 from typing import Iterable
 
 from koban_cli.domain.amounts import allocate, line_net
+from koban_cli.domain.kinds import LineKind
 from koban_cli.domain.lines import Line
 from koban_cli.domain.money import Money
 from koban_cli.domain.values import HUNDRED, ZERO, round_money, round_qty
@@ -106,7 +107,7 @@ class Billable:
             vat_rate=self.vat_rate,
             net=net,
             discount=discount,
-            kind="product" if self.product_id else "free",
+            kind=LineKind.PRODUCT if self.product_id else LineKind.FREE,
             product_id=self.product_id,
             order_line_id=self.order_line_id,
             deposit_line_id=self.deposit_line_id,

@@ -49,10 +49,10 @@ def term_end(contract: Terms, as_of: dt.date) -> dt.date:
 
 def status_on(contract: Terms, as_of: dt.date) -> str:
     if contract.status == Status.CANCELLED:
-        return "cancelled"
+        return Status.CANCELLED
     end = billing_end(contract)
     if end is not None and end < as_of:
-        return "ended" if contract.status == Status.ACTIVE else "terminated"
+        return Status.ENDED if contract.status == Status.ACTIVE else Status.TERMINATED
     return contract.status
 
 

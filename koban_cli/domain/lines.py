@@ -17,7 +17,7 @@ from decimal import Decimal
 from koban_cli.domain import vat_regimes
 from koban_cli.domain.amounts import line_net
 from koban_cli.domain.countries import stored_code
-from koban_cli.domain.kinds import CustomerKind, ProductKind
+from koban_cli.domain.kinds import CustomerKind, LineKind, ProductKind
 from koban_cli.domain.money import Money
 from koban_cli.domain.values import HUNDRED, ZERO, round_money
 from koban_cli.domain.vat_regimes import VatRegime
@@ -47,16 +47,16 @@ class VatPolicy:
             forced=customer.vat_regime,
         )
 
-    def regime(self, kind: str = "service") -> str:
+    def regime(self, kind: str = ProductKind.SERVICE) -> str:
         """S, E, K, AE, G or O for a line of a product of this kind (goods | service | subscription)."""
         return vat_regimes.regime_of(
             self.exempt, self.country, self.individual, self.buyer_vat_number, kind == ProductKind.GOODS, self.forced
         )
 
-    def rate(self, rate: Decimal, kind: str = "service") -> Decimal:
+    def rate(self, rate: Decimal, kind: str = ProductKind.SERVICE) -> Decimal:
         return rate if self.regime(kind) == VatRegime.S else ZERO
 
-    def line_regime(self, rate: Decimal, kind: str = "service") -> str:
+    def line_regime(self, rate: Decimal, kind: str = ProductKind.SERVICE) -> str:
         """The regime a stored line bears (S at 0 % is Z)."""
         return vat_regimes.line_regime(self.regime(kind), rate)
 
@@ -69,7 +69,7 @@ class ProductTerms:
     name: str
     price: Decimal
     vat_rate: Decimal
-    kind: str = "service"  # the product's kind: goods | service | subscription
+    kind: str = ProductKind.SERVICE  # the product's kind: goods | service | subscription
 
     @classmethod
     def of(cls, product) -> ProductTerms:
@@ -112,7 +112,7 @@ def priced(
     policy: VatPolicy,
     discount: Decimal = ZERO,
     product_id: int | None = None,
-    product_kind: str = "service",
+    product_kind: str = ProductKind.SERVICE,
     **extra,
 ) -> Line:
     """A priced line whose net is qty x unit price x (1 - discount), at the rate the company charges."""
@@ -123,7 +123,7 @@ def priced(
         vat_rate=policy.rate(vat_rate, product_kind),
         net=line_net(qty, unit_price, discount),
         discount=discount,
-        kind="product" if product_id else "free",
+        kind=LineKind.PRODUCT if product_id else LineKind.FREE,
         product_id=product_id,
         **extra,
     )
@@ -131,7 +131,9 @@ def priced(
 
 def text_line(text: str, comment: str | None = None) -> Line:
     """A section or comment line: no amount, never invoiced."""
-    return Line(description=text, qty=ZERO, unit_price=ZERO, vat_rate=ZERO, net=ZERO, kind="text", comment=comment)
+    return Line(
+        description=text, qty=ZERO, unit_price=ZERO, vat_rate=ZERO, net=ZERO, kind=LineKind.TEXT, comment=comment
+    )
 
 
 def from_input(
@@ -185,7 +187,7 @@ def prorated(
     full_days: int,
     discount: Decimal = ZERO,
     product_id: int | None = None,
-    product_kind: str = "subscription",
+    product_kind: str = ProductKind.SUBSCRIPTION,
     **extra,
 ) -> Line:
     """A period cut short: qty x price x (1 - discount) x days / days of the period, rounded once to the
@@ -197,7 +199,7 @@ def prorated(
         unit_price=net,
         vat_rate=policy.rate(vat_rate, product_kind),
         net=net,
-        kind="product" if product_id else "free",
+        kind=LineKind.PRODUCT if product_id else LineKind.FREE,
         product_id=product_id,
         **extra,
     )

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from koban_cli.domain.accounting import Receipt, SaleDoc
 from koban_cli.domain.amounts import allocate, totals
-from koban_cli.domain.kinds import InvoiceKind
+from koban_cli.domain.kinds import InvoiceKind, ProductKind
 from koban_cli.domain.values import HUNDRED, ZERO, round_money
 
 DEBITS, RECEIPTS = "debits", "receipts"
@@ -50,7 +50,9 @@ def split(doc: SaleDoc, vat_on_debits: bool) -> dict[tuple[Decimal, str], _Part]
     receipt: dict[Decimal, Decimal] = defaultdict(lambda: ZERO)
     deductions: dict[Decimal, Decimal] = defaultdict(lambda: ZERO)
     for line in doc.lines:
-        if vat_on_debits or (line.product_kind == "goods" and not line.advance and doc.kind != InvoiceKind.DEPOSIT):
+        if vat_on_debits or (
+            line.product_kind == ProductKind.GOODS and not line.advance and doc.kind != InvoiceKind.DEPOSIT
+        ):
             debit[line.vat_rate] += line.net
         elif (line.advance or doc.kind == InvoiceKind.DEPOSIT) and line.net < 0:
             deductions[line.vat_rate] += line.net

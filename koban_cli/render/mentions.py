@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from koban_cli.domain import vat_regimes
 from koban_cli.domain.countries import HOME, country_name, stored_code
+from koban_cli.domain.kinds import LineKind
 from koban_cli.domain.vat_regimes import VatRegime
 
 
@@ -14,7 +15,7 @@ def line_regimes(context: dict) -> dict[int, str]:
     exempt = bool(context["company"].get("vat_exempt"))
     out = {}
     for line in context["doc"].lines:
-        if line.kind == "text":
+        if line.kind == LineKind.TEXT:
             continue
         frozen = (facts.get("lines") or {}).get(str(line.position))
         if frozen:

@@ -9,6 +9,7 @@ from decimal import Decimal as D
 from dateutil.relativedelta import relativedelta
 
 from koban_cli.db.engine import Ledger
+from koban_cli.domain.kinds import InvoiceKind
 from koban_cli.domain.money import Money
 from koban_cli.services import parties, products
 from koban_cli.services.contracts import bill_due
@@ -142,7 +143,7 @@ def build(ledger: Ledger, today: dt.date) -> DemoMade:
         ledger,
         other,
         today + relativedelta(months=2),
-        kind="balance",
+        kind=InvoiceKind.BALANCE,
         amount=eur("1440.00"),
         label="Solde après formation",
     )

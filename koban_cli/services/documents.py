@@ -113,5 +113,7 @@ def invoice_contexts(ledger: Ledger, date_from: dt.date | None, date_to: dt.date
     """Contexts of every validated invoice and credit note dated in the period."""
     from koban_cli.services.invoicing import listing as invoice_list
 
-    rows = invoice_list.invoice_rows(ledger, dt.date.today(), status="validated", date_from=date_from, date_to=date_to)
+    rows = invoice_list.invoice_rows(
+        ledger, dt.date.today(), status=Status.VALIDATED, date_from=date_from, date_to=date_to
+    )
     return [invoice_context(ledger, row.number) for row in rows]

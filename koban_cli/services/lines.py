@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from koban_cli.db.models import Customer, Invoice, InvoiceLine, OrderLine, Product, Quote, QuoteLine, SalesOrder
 from koban_cli.domain import lines as domain_lines
 from koban_cli.domain.amounts import totals
-from koban_cli.domain.kinds import LineKind, Status
+from koban_cli.domain.kinds import InvoiceKind, LineKind, ProductKind, Status
 from koban_cli.domain.money import Money
 from koban_cli.domain.values import ZERO
 from koban_cli.errors import InvalidValue, NotADraft
@@ -97,7 +97,7 @@ def _charged(session: Session, doc: Document, values: Iterable[domain_lines.Line
     path built it. Lines copied from another line (billed from an order, a deposit deducted, a credit note)
     keep the rate of the line they copy: the rate was decided when that line was made."""
     values = list(values)
-    if getattr(doc, "kind", None) == "credit_note":
+    if getattr(doc, "kind", None) == InvoiceKind.CREDIT_NOTE:
         return values
     policy = vat_policy(session, session.get(Customer, doc.customer_id))
     out = []
@@ -107,7 +107,7 @@ def _charged(session: Session, doc: Document, values: Iterable[domain_lines.Line
             out.append(value)
             continue
         product = session.get(Product, value.product_id) if value.product_id else None
-        rate = policy.rate(value.vat_rate, product.kind if product else "service")
+        rate = policy.rate(value.vat_rate, product.kind if product else ProductKind.SERVICE)
         out.append(value if rate == value.vat_rate else replace(value, vat_rate=rate))
     return out
 

@@ -22,9 +22,14 @@ PERIODS = tuple(BillingPeriod)
 
 # What each kind is unless told otherwise: goods are delivered from stock.
 KIND_DEFAULTS = {
-    "goods": {"deliverable": True, "stock_tracked": True, "unit": "u", "period": None},
-    "service": {"deliverable": False, "stock_tracked": False, "unit": "h", "period": None},
-    "subscription": {"deliverable": False, "stock_tracked": False, "unit": "month", "period": BillingPeriod.MONTHLY},
+    ProductKind.GOODS: {"deliverable": True, "stock_tracked": True, "unit": "u", "period": None},
+    ProductKind.SERVICE: {"deliverable": False, "stock_tracked": False, "unit": "h", "period": None},
+    ProductKind.SUBSCRIPTION: {
+        "deliverable": False,
+        "stock_tracked": False,
+        "unit": "month",
+        "period": BillingPeriod.MONTHLY,
+    },
 }
 
 
@@ -39,11 +44,11 @@ def consistent(product: Product) -> Product:
     _check_choice(product.kind, KINDS, "kind")
     _check_choice(product.unit, UNITS, "unit")
     _check_choice(product.period, PERIODS, "period")
-    if product.kind == "subscription" and (product.deliverable or product.stock_tracked):
+    if product.kind == ProductKind.SUBSCRIPTION and (product.deliverable or product.stock_tracked):
         raise InvalidValue(f'subscription "{product.ref}" cannot be delivered or kept in stock')
     if product.stock_tracked and not product.deliverable:
         raise InvalidValue(f'product "{product.ref}" is kept in stock, so it must be deliverable')
-    if product.kind != "subscription" and product.period:
+    if product.kind != ProductKind.SUBSCRIPTION and product.period:
         raise InvalidValue(f'only a subscription has a billing period ("{product.ref}" is {product.kind})')
     return product
 
@@ -56,7 +61,7 @@ def _stored(changes: dict) -> dict:
 
 
 def add_product(
-    ledger: Ledger, ref: str, name: str, price: Money, vat: Decimal, kind: str = "goods", **options
+    ledger: Ledger, ref: str, name: str, price: Money, vat: Decimal, kind: str = ProductKind.GOODS, **options
 ) -> ProductRecord:
     """A new product; `options` are its other columns (`cost` as Money), None meaning the kind's default."""
     ref = checks.code(ref, "product reference")

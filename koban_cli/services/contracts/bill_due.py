@@ -23,7 +23,7 @@ from koban_cli.db import locks, transaction
 from koban_cli.db.engine import Ledger
 from koban_cli.db.models import Contract, ContractPeriod, Customer
 from koban_cli.domain import periods as P
-from koban_cli.domain.kinds import Status
+from koban_cli.domain.kinds import InvoiceKind, Status
 from koban_cli.domain.lines import VatPolicy
 from koban_cli.domain.money import Money
 from koban_cli.errors import InvalidValue, KobanError
@@ -212,7 +212,7 @@ def _bill(
         invoice = draft(
             session,
             contract.customer_id,
-            "subscription",
+            InvoiceKind.SUBSCRIPTION,
             as_of,
             contract_periods.period_lines(contract, lines, reprices, period, policy),
             contract_id=contract.id,

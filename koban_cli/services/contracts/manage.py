@@ -23,7 +23,7 @@ from koban_cli.db.models import (
 )
 from koban_cli.domain import periods as P
 from koban_cli.domain.contract_terms import billing_end, status_on
-from koban_cli.domain.kinds import BillingPeriod, LineKind, ProductKind, Status
+from koban_cli.domain.kinds import BillingPeriod, InvoiceKind, LineKind, ProductKind, Status
 from koban_cli.domain.lines import Line
 from koban_cli.domain.money import Money
 from koban_cli.domain.values import ZERO, date_str, round_money
@@ -174,7 +174,7 @@ def _order_subscriptions(session: Session, order: SalesOrder) -> list[tuple[Orde
         session.exec(
             select(OrderLine, Product)
             .join(Product, Product.id == OrderLine.product_id)
-            .where(OrderLine.order_id == order.id, Product.kind == "subscription")
+            .where(OrderLine.order_id == order.id, Product.kind == ProductKind.SUBSCRIPTION)
             .order_by(OrderLine.position)
         ).all()
     )
@@ -334,7 +334,7 @@ def _credit_unused(session: Session, contract: Contract, on: dt.date, as_of: dt.
             amount = min(left, round_money(line.net * unused / days))
             if amount > 0:
                 label = f"{line.description} — résiliation au {on:%d/%m/%Y} : {unused}/{days} jours non consommés"
-                kind = "product" if line.product_id else "free"
+                kind = LineKind.PRODUCT if line.product_id else LineKind.FREE
                 new_lines.append(
                     Line(
                         label,
@@ -351,7 +351,7 @@ def _credit_unused(session: Session, contract: Contract, on: dt.date, as_of: dt.
             note = draft(
                 session,
                 contract.customer_id,
-                "credit_note",
+                InvoiceKind.CREDIT_NOTE,
                 as_of,
                 new_lines,
                 note=f"Résiliation {contract.number} au {on:%d/%m/%Y}",

@@ -136,7 +136,14 @@ def draft_deposit(
         if line.kind != LineKind.TEXT:
             by_rate[line.vat_rate] = by_rate.get(line.vat_rate, ZERO) + line.net
     label = f"Acompte {fr_number(percent)} % sur commande {number}" if percent else f"Acompte sur commande {number}"
-    return draft(session, order.customer_id, "deposit", date, billing.deposit_lines(by_rate, Money(value), label), order)
+    return draft(
+        session,
+        order.customer_id,
+        InvoiceKind.DEPOSIT,
+        date,
+        billing.deposit_lines(by_rate, Money(value), label),
+        order,
+    )
 
 
 def partial(
@@ -189,7 +196,7 @@ def draft_partial(
     new_lines += _deductions(session, order, lines, new_lines, deduct)
     _check_room(session, order, sum((line.net for line in new_lines), ZERO))
     locks.pause("invoicing.partial")
-    return draft(session, order.customer_id, "intermediate", date, new_lines, order)
+    return draft(session, order.customer_id, InvoiceKind.INTERMEDIATE, date, new_lines, order)
 
 
 def _deductions(
@@ -232,7 +239,7 @@ def draft_balance(session: Session, number: str, date: dt.date) -> Invoice:
     if not new_lines:
         raise InvalidState(f"{number} has nothing left to invoice and no deposit left to deduct")
     _check_room(session, order, sum((line.net for line in new_lines), ZERO))
-    return draft(session, order.customer_id, "balance", date, new_lines, order)
+    return draft(session, order.customer_id, InvoiceKind.BALANCE, date, new_lines, order)
 
 
 def create(ledger: Ledger, customer: str, date: dt.date, note: str = "", project: str | None = None) -> DraftMade:
@@ -249,7 +256,7 @@ def create(ledger: Ledger, customer: str, date: dt.date, note: str = "", project
                 raise InvalidValue(f"{project} is a project of another customer than {customer}")
         if buyer is None and owner is None:
             raise InvalidValue("give --customer CODE or --project AF-…")
-        invoice = draft(session, buyer.id if buyer else owner.customer_id, "standard", date, [], note=note)
+        invoice = draft(session, buyer.id if buyer else owner.customer_id, InvoiceKind.STANDARD, date, [], note=note)
         invoice.project_id = owner.id if owner else None
         session.add(invoice)
         return result(invoice)

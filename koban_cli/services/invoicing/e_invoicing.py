@@ -42,7 +42,7 @@ def facts(session: Session, invoice: Invoice, company: Company, customer: Custom
     for line in lines:
         order_line = order_lines.get(line.order_line_id)
         product = products.get(line.product_id or (order_line.product_id if order_line else None))
-        kind = product.kind if product else fallback.get(line.vat_rate, "service")
+        kind = product.kind if product else fallback.get(line.vat_rate, ProductKind.SERVICE)
         goods.append(kind == ProductKind.GOODS)
         regimes.append(inherited.get(line.id) or policy.line_regime(line.vat_rate, kind))
         units.append(_unit(line, product, order_line))
@@ -132,7 +132,7 @@ def _fallback_kinds(lines, order_lines, products, order, session) -> dict[Decima
         product = products.get(line.product_id)
         if product is None:
             continue
-        kind = "goods" if product.kind == ProductKind.GOODS else "service"
+        kind = ProductKind.GOODS if product.kind == ProductKind.GOODS else ProductKind.SERVICE
         by_kind = weight.setdefault(line.vat_rate, {})
         by_kind[kind] = by_kind.get(kind, Decimal(0)) + abs(line.net)
     out = {rate: max(by_kind, key=by_kind.get) for rate, by_kind in weight.items()}

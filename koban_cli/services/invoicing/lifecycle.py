@@ -230,7 +230,7 @@ def credit(
         new_lines = billing.credit_lines(lines, ref, amount=amount, picks=picks)
         order = session.get(SalesOrder, source.order_id) if source.order_id else None
         note = reason or f"Avoir sur facture {source.number}"
-        credit_note = draft(session, source.customer_id, "credit_note", date, new_lines, order, note, source)
+        credit_note = draft(session, source.customer_id, InvoiceKind.CREDIT_NOTE, date, new_lines, order, note, source)
         credit_note.project_id = source.project_id  # a project's credit notes count against what it invoiced
         return CreditNoteDrafted(
             lookup.invoice_ref(credit_note),

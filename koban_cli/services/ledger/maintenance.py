@@ -31,7 +31,7 @@ from koban_cli.db.models import (
 )
 from koban_cli.domain.amounts import totals
 from koban_cli.domain.integrity import SEALED, link
-from koban_cli.domain.kinds import InvoiceKind, LineKind, Status
+from koban_cli.domain.kinds import InvoiceKind, LineKind, Status, StockMoveKind
 from koban_cli.domain.numbering import GLOBAL, format_number
 from koban_cli.domain.values import ZERO, number_str
 from koban_cli.errors import KobanError
@@ -193,7 +193,7 @@ def _stock(session: Session) -> list[Finding]:
         .join(Product, Product.id == DeliveryLine.product_id)
         .where(Delivery.status.in_((Status.VALIDATED, Status.CANCELLED)))
     ):
-        if tracked and moves.get((line.id, "delivery")) != -line.qty:
+        if tracked and moves.get((line.id, StockMoveKind.DELIVERY)) != -line.qty:
             found.append(Finding("stock", number, f"line {line.position} did not take {line.qty} out of stock once"))
         if tracked and status == Status.CANCELLED and moves.get((line.id, "return")) != line.qty:
             found.append(Finding("stock", number, f"line {line.position} was cancelled but not returned to stock"))

@@ -169,7 +169,8 @@ def show(ledger: Ledger, number: str, as_of: dt.date) -> View:
             for position, title, due, assignee, hours, done_on in tasks
         ),
         purchases=tuple(
-            PurchaseRow(number, status, None if amount is None else Money(amount)) for number, status, amount in purchases
+            PurchaseRow(number, status, None if amount is None else Money(amount))
+            for number, status, amount in purchases
         ),
     )
 

@@ -78,7 +78,7 @@ def on_hand(db, product_ids: Iterable[int] | None = None) -> dict[int, Decimal]:
 
 
 def delivered(
-    db, order_line_ids: Iterable[int] | None = None, statuses: tuple[str, ...] = ("validated",)
+    db, order_line_ids: Iterable[int] | None = None, statuses: tuple[str, ...] = (Status.VALIDATED,)
 ) -> dict[int, Decimal]:
     """`{order_line_id: qty delivered}` by deliveries in the given statuses."""
     query = (
@@ -146,7 +146,7 @@ def move_in(
     unit_cost = None if cost is None else cost.amount_in(what="--cost")
     with ledger.write_core() as connection:
         product_id = _tracked(connection, ref)
-        _move(connection, product_id, date, qty, "receipt", note or "", unit_cost)
+        _move(connection, product_id, date, qty, StockMoveKind.RECEIPT, note or "", unit_cost)
         return Received(ref, on_hand(connection, [product_id]).get(product_id, ZERO))
 
 
@@ -161,7 +161,7 @@ def adjust(ledger: Ledger, ref: str, counted: Decimal, date: dt.date, note: str)
         level = on_hand(connection, [product_id]).get(product_id, ZERO)
         if counted == level:
             raise InvalidState(f'"{ref}" is already at {number_str(level)}; nothing to adjust')
-        _move(connection, product_id, date, counted - level, "adjustment", note)
+        _move(connection, product_id, date, counted - level, StockMoveKind.ADJUSTMENT, note)
         return Adjusted(ref, counted, counted - level)
 
 

@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from koban_cli.db import locks
 from koban_cli.db.engine import Ledger
 from koban_cli.db.models import Customer, Delivery, DeliveryLine, OrderLine, Product, SalesOrder, StockMove
-from koban_cli.domain.kinds import DELIVERY_STATUSES, Status
+from koban_cli.domain.kinds import DELIVERY_STATUSES, Status, StockMoveKind
 from koban_cli.domain.values import ZERO, number_str
 from koban_cli.errors import InsufficientStock, InvalidState, InvalidValue, OverDelivery, not_found
 from koban_cli.services import lookup
@@ -117,7 +117,7 @@ def _deliverable(session: Session, order: SalesOrder) -> list[tuple[OrderLine, P
 
 def _left(session: Session, line: OrderLine, exclude: DeliveryLine | None = None) -> Decimal:
     """Quantity still to deliver on an order line, draft notes counted (except `exclude`)."""
-    done = stock.delivered(session, [line.id], ("draft", "validated")).get(line.id, ZERO)
+    done = stock.delivered(session, [line.id], (Status.DRAFT, Status.VALIDATED)).get(line.id, ZERO)
     return line.qty - done + (exclude.qty if exclude else ZERO)
 
 
@@ -220,7 +220,7 @@ def validate(ledger: Ledger, ref: str, date: dt.date) -> DeliveryValidated:
         _check_stock(session, lines, products)
         locks.pause("deliveries.validate")
         delivery.number = take_number(session, "delivery", date)
-        delivery.date, delivery.status = date, "validated"
+        delivery.date, delivery.status = date, Status.VALIDATED
         session.add(delivery)
         for line in lines:
             if products[line.product_id].stock_tracked:
@@ -229,7 +229,7 @@ def validate(ledger: Ledger, ref: str, date: dt.date) -> DeliveryValidated:
                         product_id=line.product_id,
                         date=date,
                         qty=-line.qty,
-                        kind="delivery",
+                        kind=StockMoveKind.DELIVERY,
                         ref=delivery.number,
                         delivery_line_id=line.id,
                     )
@@ -269,7 +269,9 @@ def cancel(ledger: Ledger, ref: str, date: dt.date) -> DraftDropped | DeliveryCa
             session.delete(delivery)
             return DraftDropped(ref, "deleted")
         exits = session.exec(
-            select(StockMove).where(StockMove.delivery_line_id.in_([l.id for l in lines]), StockMove.kind == "delivery")
+            select(StockMove).where(
+                StockMove.delivery_line_id.in_([l.id for l in lines]), StockMove.kind == StockMoveKind.DELIVERY
+            )
         ).all()
         locks.pause("deliveries.cancel")
         for move in exits:

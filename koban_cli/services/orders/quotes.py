@@ -127,7 +127,7 @@ def accept(ledger: Ledger, number: str, date: dt.date) -> QuoteAccepted:
             number=take_number(session, "order", date),
             customer_id=quote.customer_id,
             date=date,
-            status="validated",
+            status=Status.VALIDATED,
             quote_id=quote.id,
             note=quote.note,
             net=quote.net,

@@ -52,7 +52,7 @@ def schedule(
     percent: Decimal | None = None,
     amount: Money | None = None,
     label: str = "",
-    kind: str = "intermediate",
+    kind: str = InvoiceKind.INTERMEDIATE,
 ) -> EntryPlanned:
     if (percent is None) == (amount is None):
         raise InvalidValue("give exactly one of --percent, --amount")

@@ -322,7 +322,7 @@ def _charge(session: Session, item: Open, letter: Letter, as_of: dt.date) -> str
     if not lines:
         return None
     note = f"Pénalités de retard et indemnité de recouvrement : mise en demeure du {as_of:%d/%m/%Y}, facture {number}"
-    charged = draft(session, item.customer.id, "standard", as_of, lines, note=note)
+    charged = draft(session, item.customer.id, InvoiceKind.STANDARD, as_of, lines, note=note)
     return f"PROV-{charged.id}"
 
 
