@@ -50,7 +50,7 @@ def test_an_invoice_email_in_french_names_the_document_by_its_kind(kind, title):
     email = invoice_email(kind, "FA-2026-0001", Money.of("1622.29"), COMPANY)
     assert email.subject == f"{title} FA-2026-0001 – {COMPANY}"
     assert email.body == (
-        f"Bonjour,\n\nVeuillez trouver ci-joint {title.lower()} FA-2026-0001 d'un montant de 1622.29 € TTC.\n\n"
+        f"Bonjour,\n\nVeuillez trouver ci-joint {title.lower()} FA-2026-0001 d'un montant de 1\u202f622,29\u00a0€ TTC.\n\n"
         f"Cordialement,\n{COMPANY}\n"
     )
 
@@ -59,7 +59,7 @@ def test_an_invoice_email_in_english():
     email = invoice_email(InvoiceKind.CREDIT_NOTE, "AV-2026-0001", Money.of("120"), COMPANY, "en")
     assert email == Email(
         f"Credit note AV-2026-0001 – {COMPANY}",
-        f"Hello,\n\nPlease find attached credit note AV-2026-0001, for a total of EUR 120.00 incl. VAT.\n\n"
+        f"Hello,\n\nPlease find attached credit note AV-2026-0001, for a total of €120.00 incl. VAT.\n\n"
         f"Kind regards,\n{COMPANY}\n",
     )
 
@@ -74,8 +74,8 @@ def test_a_reminder_email_in_french_and_in_english():
     )
     assert en.subject == f"Payment reminder: invoice FA-2026-0007 – {COMPANY}"
     assert en.body == (
-        "Hello,\n\nUnless we are mistaken, invoice FA-2026-0007 of 2026-09-09, due on 2026-10-24, is still unpaid: "
-        "EUR 2879.78.\nPlease find attached our reminder and the invoice. If you have paid it meanwhile, please "
+        "Hello,\n\nUnless we are mistaken, invoice FA-2026-0007 of 09/09/2026, due on 24/10/2026, is still unpaid: "
+        "€2,879.78.\nPlease find attached our reminder and the invoice. If you have paid it meanwhile, please "
         f"ignore this message.\n\nKind regards,\n{COMPANY}\n"
     )
 
@@ -93,8 +93,8 @@ def test_a_formal_notice_email_claims_reminders_only_when_there_were_some(previo
         f"\n\nCordialement,\n{COMPANY}\n"
     )
     assert en.body == (
-        f"Hello,\n\n{opening_en}, invoice FA-2026-0007 of 2026-09-09, due on 2026-10-24, is still unpaid: "
-        "EUR 2879.78.\nPlease find attached our formal notice to pay within 8 days, and the invoice.\n\n"
+        f"Hello,\n\n{opening_en}, invoice FA-2026-0007 of 09/09/2026, due on 24/10/2026, is still unpaid: "
+        "€2,879.78.\nPlease find attached our formal notice to pay within 8 days, and the invoice.\n\n"
         f"Kind regards,\n{COMPANY}\n"
     )
 
@@ -138,9 +138,13 @@ def test_a_company_may_word_one_invoice_kind_apart(tmp_path):
             "cannot be rendered",
         ),
         ("{% block subject %}{{ number }{% endblock %}", "email_invoice.fr.txt line 1 cannot be rendered"),
+        ("{% block subject %}{{ 1 / 0 }}{% endblock %}{% block body %}{% endblock %}", "cannot be rendered"),
+        ("{% block subject %}{{ number|short_date }}{% endblock %}{% block body %}{% endblock %}", "cannot be rendered"),
+        ("{% block subject %}{{ number.amount.x }}{% endblock %}{% block body %}{% endblock %}", "cannot be rendered"),
     ],
 )
 def test_a_broken_company_email_template_is_one_error(tmp_path, text, error):
+    """Broken (syntax, blocks) or failing as it renders (a division by zero, a filter given the wrong value)."""
     (tmp_path / "email_invoice.fr.txt").write_text(text)
     with pytest.raises(KobanError) as refused:
         invoice_email(InvoiceKind.STANDARD, "FA-2026-0001", Money.of("1"), COMPANY, own_templates=str(tmp_path))

@@ -104,3 +104,23 @@ def test_the_c_declarations_weasyprint_makes_are_parsed_once_per_text(monkeypatc
     with libraries.remembered(tmp_path):
         FFI().cdef("typedef struct { int x; double y; } point; double dot(point *, point *);")
     assert len(parsed) == 4  # another text is parsed
+
+
+def test_a_kept_declaration_that_is_no_syntax_tree_is_parsed_again(tmp_path):
+    import pickle
+
+    from cffi import FFI
+
+    from koban_cli.render import libraries
+
+    declarations = "typedef struct { int x; double y; } point; double twice(point *);"
+    with libraries.remembered(tmp_path):
+        FFI().cdef(declarations)
+    kept = pickle.loads((tmp_path / libraries.PARSED).read_bytes())
+    kept["found"] = {digest: pickle.dumps(42) for digest in kept["found"]}  # read back fine, but not a tree
+    (tmp_path / libraries.PARSED).write_bytes(pickle.dumps(kept))
+    libraries._trees.clear()  # as a new process would
+    with libraries.remembered(tmp_path):
+        ffi = FFI()
+        ffi.cdef(declarations)
+        assert ffi.sizeof("point") == 16

@@ -86,6 +86,22 @@ def test_a_broken_custom_template_is_one_error_line_naming_it(koban, quote, tmp_
     )
 
 
+@pytest.mark.parametrize(
+    "text, reason",
+    [("<p>{{ 1 / 0 }}</p>", "division by zero"), (b"<p>\xff\xfe</p>", "can't decode byte 0xff")],
+)
+def test_a_custom_template_failing_as_it_renders_is_one_error_line_naming_it(koban, quote, tmp_path, text, reason):
+    own = tmp_path / "my-templates"
+    own.mkdir()
+    target = own / "quote.html"
+    target.write_bytes(text) if isinstance(text, bytes) else target.write_text(text)
+    koban("company", "set", "--template-dir", str(own))
+    result = koban("quote", "pdf", quote, "-o", str(tmp_path / "de.pdf"), ok=False)
+    assert result.exit_code == 1 and result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("Error: the template ") and "quote.html" in line and reason in line, line
+
+
 def test_a_custom_template_testing_an_amount_as_text_is_refused_not_printed_wrong(koban, quote, tmp_path):
     """Templates receive Money, not text: an older template's `!= "0.00"` would always be true."""
     own = tmp_path / "my-templates"

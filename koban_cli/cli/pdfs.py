@@ -89,19 +89,9 @@ def write_many(contexts: list[dict], outdir: Path, lang: str, facturx: bool = Tr
     return written + copied
 
 
-_opened: dict = {}
-
-
 def _ledger_of(context: dict):
     """The ledger the invoice was read from (the demo fills one of its own), where its original is archived."""
-    from koban_cli.db.engine import Ledger, ledger_url
-
-    url = context["issued"]["ledger"]
-    if url == ledger_url(state.explicit_db()):
-        return state.ledger()
-    if url not in _opened:
-        _opened[url] = Ledger(url)
-    return _opened[url]
+    return state.ledger(context["issued"]["ledger"])
 
 
 def _file_name(number: str) -> str:

@@ -7,12 +7,14 @@ from __future__ import annotations
 class _Chosen:
     def __init__(self, db: str | None) -> None:
         self.db = db
-        self.ledger = None
+        self.opened: dict[str, object] = {}  # by URL: the chosen ledger, and any other the command reads
+        self.main = None  # the chosen ledger, once open
 
     def close(self) -> None:
-        if self.ledger is not None:
-            self.ledger.close()
-            self.ledger = None
+        for ledger in self.opened.values():
+            ledger.close()
+        self.opened.clear()
+        self.main = None
 
 
 _running: _Chosen | None = None  # the command running, set by the root command
@@ -38,19 +40,25 @@ def _chosen() -> _Chosen:
     return _running
 
 
-def ledger():
-    """The open ledger (created or migrated on first use)."""
-    chosen = _chosen()
-    if chosen.ledger is None:
-        from koban_cli.db.engine import Ledger, ledger_url
+def ledger(url: str | None = None):
+    """The chosen ledger, or the one at `url` (the demo archives in a ledger of its own), open until the
+    command ends (created or migrated on first use)."""
+    from koban_cli.db.engine import Ledger, ledger_url
 
-        chosen.ledger = Ledger(ledger_url(chosen.db))
-    return chosen.ledger
+    chosen = _chosen()
+    if url is None and chosen.main is not None:
+        return chosen.main
+    key = url or ledger_url(chosen.db)
+    if key not in chosen.opened:
+        chosen.opened[key] = Ledger(key)
+    if url is None:
+        chosen.main = chosen.opened[key]
+    return chosen.opened[key]
 
 
 def opened():
-    """The ledger this command opened, if one is running and opened it."""
-    return _running.ledger if _running is not None else None
+    """The chosen ledger if the running command opened it."""
+    return _running.main if _running is not None else None
 
 
 def explicit_db() -> str | None:

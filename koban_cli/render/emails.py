@@ -17,10 +17,8 @@ from functools import lru_cache, partial
 from typing import NamedTuple
 
 from babel.dates import format_date
-from jinja2 import TemplateError
 
 from koban_cli.domain.money import Money
-from koban_cli.domain.values import money_str
 from koban_cli.errors import KobanError
 from koban_cli.render import html
 from koban_cli.render.formatting import LOCALES
@@ -80,8 +78,10 @@ def _render(names: list[str], lang: str, own_templates: str | None, **values) ->
             raise KobanError(f"the template {template.filename} has no {{% block {missing[0]} %}}")
         context = template.new_context(values)
         subject, body = ("".join(template.blocks[block](context)) for block in Email._fields)
-    except (TemplateError, TypeError) as exc:  # a company's template broken, or reaching outside the sandbox
-        raise html._refused(exc, own_templates, names[-1]) from None
+    except KobanError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a company's template broken, failing or reaching outside the sandbox
+        raise html.refused(exc, own_templates, names[-1]) from None
     if "\n" in subject or "\r" in subject:
         raise KobanError(f"the template {template.filename}: the subject must hold on one line")
     return Email(subject, body)
@@ -92,15 +92,10 @@ def _environment(lang: str, own_templates: str | None):
     """The PDF templates' environment (the same folders and sandbox), for text: nothing escaped, no compiled
     templates shared with it."""
     env = html.environment(lang, own_templates).overlay(autoescape=False, bytecode_cache=None)
-    env.filters = env.filters | {"short_date": partial(short_date, lang=lang), "amount": amount}
+    env.filters = env.filters | {"short_date": partial(short_date, lang=lang)}
     return env
 
 
 def short_date(value: dt.date, lang: str) -> str:
     """`09/09/2026`: a date in figures, in the language's order."""
     return format_date(value, format="short", locale=LOCALES[lang])
-
-
-def amount(value: Money) -> str:
-    """`1234.50`: the bare amount, without currency nor grouping."""
-    return money_str(value.amount)

@@ -6,9 +6,11 @@ import contextlib
 from functools import lru_cache, partial
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, FileSystemBytecodeCache, FileSystemLoader, TemplateError, select_autoescape
+from jinja2 import ChoiceLoader, FileSystemBytecodeCache, FileSystemLoader, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
 
+from koban_cli.domain.kinds import Status
+from koban_cli.errors import KobanError
 from koban_cli.render import cache, formatting, labels, mentions
 from koban_cli.render.labels import LABELS
 
@@ -69,13 +71,15 @@ def render_html(context: dict, lang: str = "fr") -> str:
             **(context | {"title": title, "ref": context.get("ref") or reference(doc)}),
             lang=lang,
             L=LABELS[lang],
-            draft=getattr(doc, "status", None) == "draft",
+            draft=getattr(doc, "status", None) == Status.DRAFT,
             stylesheet=stylesheet,
             logo=logo,
             **_reform(context, lang),
         )
-    except (TemplateError, TypeError) as exc:  # a company's template broken, reaching outside the sandbox,
-        raise _refused(exc, company.get("template_dir"), name) from None  # or testing a value as text
+    except KobanError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a company's template broken, failing, reaching outside the
+        raise refused(exc, company.get("template_dir"), name) from None  # sandbox or testing a value as text
 
 
 def reference(doc) -> str | None:
@@ -98,9 +102,8 @@ def _reform(context: dict, lang: str) -> dict:
     }
 
 
-def _refused(exc: Exception, own_templates: str | None, name: str) -> Exception:
-    from koban_cli.errors import KobanError
-
+def refused(exc: Exception, own_templates: str | None, name: str) -> KobanError:
+    """A failing template as one error naming it (and its line, when known)."""
     own = Path(own_templates) / name if own_templates else None
     where = getattr(exc, "filename", None) or (str(own) if own and own.is_file() else name)
     line = f" line {exc.lineno}" if getattr(exc, "lineno", None) else ""

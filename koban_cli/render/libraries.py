@@ -143,6 +143,7 @@ def _declarations(path: Path) -> Iterator[None]:
         import pycparser
         from cffi import __version__ as cffi_version
         from cffi import cparser
+        from pycparser import c_ast
 
         real = cparser._get_parser
     except (ImportError, AttributeError):
@@ -158,8 +159,10 @@ def _declarations(path: Path) -> Iterator[None]:
         def parse(self, text: str, *args, **kwargs):
             digest = hashlib.sha256(text.encode()).hexdigest()
             if digest in found and not (args or kwargs):
-                with contextlib.suppress(Exception):  # a tree that cannot be read is parsed again
-                    return pickle.loads(found[digest])
+                with contextlib.suppress(Exception):  # a tree that cannot be read, or is no tree, is parsed again
+                    tree = pickle.loads(found[digest])
+                    if isinstance(tree, c_ast.FileAST):
+                        return tree
             tree = real().parse(text, *args, **kwargs)
             if not (args or kwargs):
                 with contextlib.suppress(Exception):

@@ -16,6 +16,7 @@ from koban_cli.domain.kinds import Status
 from koban_cli.errors import InvalidState, KobanError
 from koban_cli.render import emails
 from koban_cli.services import documents, lookup
+from koban_cli.services.invoicing.issuing import ISSUED_LANG
 from koban_cli.services.ledger import archive
 
 
@@ -88,12 +89,14 @@ def _deliver_one(ledger: Ledger, ref: str, config: mail.SmtpSettings, render: Ca
         if invoice.status != Status.VALIDATED:
             raise InvalidState(f"{ref} is a draft; validate it before sending it")
         to = session.get(Customer, invoice.customer_id).email
+        own_templates = lookup.company(session).template_dir  # today's: the e-mail is not the frozen document
     if not to:
         _mark(ledger, ref, "the customer has no email address")
         return InvoiceSent(ref, None, "the customer has no email address")
     context = documents.invoice_context(ledger, ref)
     doc, company = context["doc"], context["company"]
-    email = emails.invoice_email(doc.kind, ref, doc.gross, company["name"], "fr", company.get("template_dir"))
+    # In French, as the issued original it carries (services/invoicing/issuing.ISSUED_LANG).
+    email = emails.invoice_email(doc.kind, ref, doc.gross, company["name"], ISSUED_LANG, own_templates)
     attachment = archive.original(ledger, context, render)  # the issued file, archived the first time
     message = mail.message(config.sender, to, email.subject, email.body, attachment, f"{ref}.pdf")
     try:
