@@ -112,7 +112,7 @@ LABELS = {
         "transfer_to": "Bank transfer to",
         "penalties": "Late payment penalties at the rate of",
         "ecb_rate": "three times the French legal interest rate",
-        "indemnity": "Fixed recovery indemnity: EUR 40 (French Commercial Code, art. L441-10, D441-5).",
+        "indemnity": "Fixed recovery indemnity: €40 (French Commercial Code, art. L441-10, D441-5).",
         "no_discount": "No discount for early payment.",
         "agreement": "Accepted: date, signature and stamp.",
         "start": "Start",
