@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from koban_cli.errors import KobanError
+from koban_cli.errors import InvalidValue, KobanError
 
 PRIVATE = 0o600
 PRIVATE_FOLDER = 0o700
@@ -151,3 +151,11 @@ def _disk_is_full(where: str) -> bool:
     except (OSError, ValueError):
         return False
     return stats.f_bavail * stats.f_frsize < 1024 * 1024
+
+
+def existing_path(value: str, what: str, kind: str) -> str:
+    """An absolute path to an existing file or folder, so documents find it from anywhere."""
+    path = Path(value).expanduser().resolve()
+    if not (path.is_file() if kind == "file" else path.is_dir()):
+        raise InvalidValue(f'--{what} "{value}" is not an existing {kind}')
+    return str(path)

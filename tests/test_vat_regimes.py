@@ -4,11 +4,10 @@ from decimal import Decimal as D
 
 import pytest
 
-from koban_cli.domain import vat_regimes
+from koban_cli.domain import identity, vat_regimes
 from koban_cli.domain.countries import country_code, stored_code
 from koban_cli.domain.lines import VatPolicy
 from koban_cli.errors import InvalidValue
-from koban_cli.services import checks
 
 
 @pytest.mark.parametrize(
@@ -84,12 +83,12 @@ def test_an_unknown_country_is_refused_naming_it():
 @pytest.mark.parametrize(
     "check, good, bad, message",
     [
-        (checks.siren, "552 100 554", "552100555", 'SIREN "552100555" is not a valid SIREN'),
-        (checks.siren, "55210055400013", "55210055400014", 'SIRET "55210055400014" is not a valid SIRET'),
-        (checks.vat_number, "FR96552100554", "FR40552100554", 'VAT number "FR40552100554" is not a valid FR'),
-        (checks.vat_number, "DE136695976", "DE136695977", 'VAT number "DE136695977" is not a valid DE'),
-        (checks.iban, "FR76 3000 6000 0112 3456 7890 189", "FR7630006000011234567890188", 'IBAN "FR763000600'),
-        (checks.bic, "AGRIFRPP", "AGRI1RPP", 'BIC "AGRI1RPP" is not a valid BIC'),
+        (identity.siren, "552 100 554", "552100555", 'SIREN "552100555" is not a valid SIREN'),
+        (identity.siren, "55210055400013", "55210055400014", 'SIRET "55210055400014" is not a valid SIRET'),
+        (identity.vat_number, "FR96552100554", "FR40552100554", 'VAT number "FR40552100554" is not a valid FR'),
+        (identity.vat_number, "DE136695976", "DE136695977", 'VAT number "DE136695977" is not a valid DE'),
+        (identity.iban, "FR76 3000 6000 0112 3456 7890 189", "FR7630006000011234567890188", 'IBAN "FR763000600'),
+        (identity.bic, "AGRIFRPP", "AGRI1RPP", 'BIC "AGRI1RPP" is not a valid BIC'),
     ],
 )
 def test_identifiers_are_checked_with_their_check_digits(check, good, bad, message):

@@ -16,13 +16,14 @@ from sqlalchemy import Date, bindparam, insert, select
 
 from koban_cli.db import tables
 from koban_cli.db.types import Scaled
+from koban_cli.domain import identity
 from koban_cli.domain import periods as P
 from koban_cli.domain.amounts import totals
 from koban_cli.domain.csvfile import Problem
 from koban_cli.domain.lines import ProductTerms, VatPolicy, from_input, missing_without_product
 from koban_cli.domain.values import ZERO
 from koban_cli.errors import KobanError
-from koban_cli.services import checks, lookup
+from koban_cli.services import lookup, records
 from koban_cli.services.numbering import take_number, take_numbers
 
 
@@ -49,14 +50,14 @@ def _checked(problems: list[Problem], line: int, column: str | None, action) -> 
 def _identity(problems: list[Problem], line: int, row: dict) -> None:
     """The checks `customer add` makes on the identity cells a row has."""
     checkers = (
-        ("name", checks.name),
-        ("siren", checks.siren),
-        ("vat_number", checks.vat_number),
-        ("email", checks.email),
-        ("country", checks.country),  # "Allemagne" -> DE, as on the command line
-        ("delivery_country", checks.country),
-        ("kind", checks.customer_kind),
-        ("vat_regime", checks.vat_regime),
+        ("name", identity.name),
+        ("siren", identity.siren),
+        ("vat_number", identity.vat_number),
+        ("email", identity.email),
+        ("country", identity.country),  # "Allemagne" -> DE, as on the command line
+        ("delivery_country", identity.country),
+        ("kind", identity.customer_kind),
+        ("vat_regime", identity.vat_regime),
     )
     for column, check in checkers:
         if row.get(column):
@@ -89,7 +90,7 @@ class Parties:
             line, row = parsed.line, parsed.values
             _identity(problems, line, row)
             code = (
-                _checked(problems, line, "code", lambda: checks.code(row["code"], "customer code"))
+                _checked(problems, line, "code", lambda: identity.code(row["code"], "customer code"))
                 if "code" in row
                 else None
             )
@@ -105,7 +106,7 @@ class Parties:
         Customer = _models().Customer
         for item in plan:
             customer = item["existing"] or Customer(code=item["fields"]["code"], name=item["fields"]["name"])
-            checks.apply(customer, item["fields"])
+            records.apply(customer, item["fields"])
             session.add(customer)
         updated = sum(1 for item in plan if item["existing"])
         return len(plan) - updated, updated
@@ -122,9 +123,9 @@ class Catalogue:
         for parsed in rows:
             line, row = parsed.line, parsed.values
             if row.get("name"):
-                row["name"] = _checked(problems, line, "name", lambda: checks.name(row["name"]))
+                row["name"] = _checked(problems, line, "name", lambda: identity.name(row["name"]))
             ref = (
-                _checked(problems, line, "ref", lambda: checks.code(row["ref"], "product reference"))
+                _checked(problems, line, "ref", lambda: identity.code(row["ref"], "product reference"))
                 if "ref" in row
                 else None
             )
@@ -151,8 +152,8 @@ class Catalogue:
                     ref=ref or row.get("ref"), **(products.KIND_DEFAULTS[kind] if product is None else {})
                 )
                 if product is not None:
-                    checks.apply(candidate, {k: getattr(product, k) for k in products.KIND_DEFAULTS["goods"]})
-                checks.apply(candidate, fields)
+                    records.apply(candidate, {k: getattr(product, k) for k in products.KIND_DEFAULTS["goods"]})
+                records.apply(candidate, fields)
                 _checked(problems, line, None, lambda: products.consistent(candidate))
             plan.append({"existing": product, "fields": fields, "ref": ref})
         return plan, problems
@@ -164,7 +165,7 @@ class Catalogue:
             product = item["existing"] or _models().Product(
                 ref=item["ref"], name=item["fields"]["name"], **products.KIND_DEFAULTS[item["fields"]["kind"]]
             )
-            checks.apply(product, item["fields"])
+            records.apply(product, item["fields"])
             session.add(product)
         updated = sum(1 for item in plan if item["existing"])
         return len(plan) - updated, updated

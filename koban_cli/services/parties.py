@@ -9,15 +9,17 @@ from decimal import Decimal
 
 from sqlmodel import select
 
+from koban_cli import files
 from koban_cli.db.engine import Ledger
 from koban_cli.db.models import Company, Customer, NumberSequence, Supplier
+from koban_cli.domain import identity
 from koban_cli.domain.accounting import check_auxiliary, check_override, customer_account
 from koban_cli.domain.fec import check_year_end
 from koban_cli.domain.kinds import CustomerKind
 from koban_cli.domain.numbering import DEFAULT_PREFIXES, GLOBAL, check_pattern, check_prefix, format_number
 from koban_cli.domain.reminders import parse_levels
 from koban_cli.errors import AlreadyExists, InvalidValue
-from koban_cli.services import checks, lookup
+from koban_cli.services import lookup, records
 from koban_cli.services.views import COMPANY_FIELDS, CUSTOMER_FIELDS
 
 
@@ -101,23 +103,23 @@ class SupplierAdded:
 
 def _checked_identity(changes: dict) -> dict:
     checkers = {
-        "siren": checks.siren,
-        "vat_number": checks.vat_number,
-        "email": checks.email,
-        "payment_terms_days": checks.days,
-        "iban": checks.iban,
-        "bic": checks.bic,
-        "country": checks.country,
-        "delivery_country": checks.country,
-        "kind": checks.customer_kind,
-        "vat_regime": checks.vat_regime,
+        "siren": identity.siren,
+        "vat_number": identity.vat_number,
+        "email": identity.email,
+        "payment_terms_days": identity.days,
+        "iban": identity.iban,
+        "bic": identity.bic,
+        "country": identity.country,
+        "delivery_country": identity.country,
+        "kind": identity.customer_kind,
+        "vat_regime": identity.vat_regime,
     }
     out = dict(changes)
     for key, check in checkers.items():
         if out.get(key) is not None:
             out[key] = check(out[key])
     if out.get("name") is not None:
-        out["name"] = checks.name(out["name"])
+        out["name"] = identity.name(out["name"])
     return out
 
 
@@ -136,7 +138,7 @@ def set_company(
     accounts = dict(check_override(role, number) for role, number in (accounts or {}).items())
     for key, kind in (("logo", "file"), ("template_dir", "folder")):
         if changes.get(key):
-            changes[key] = checks.existing_path(changes[key], key.replace("_", "-"), kind)
+            changes[key] = files.existing_path(changes[key], key.replace("_", "-"), kind)
     if changes.get("logo"):
         from koban_cli.services.logos import check_logo
 
@@ -144,7 +146,7 @@ def set_company(
     with ledger.write() as session:
         company = session.get(Company, 1) or Company(id=1)
         before = (company.number_pattern, company.global_sequence, company.prefixes)
-        checks.apply(company, changes)
+        records.apply(company, changes)
         if prefixes:
             unknown = sorted(set(prefixes) - set(DEFAULT_PREFIXES))
             if unknown:
@@ -213,7 +215,7 @@ def _checked_account(changes: dict) -> dict:
 
 def add_customer(ledger: Ledger, code: str, **fields) -> CustomerRecord:
     fields = _checked_account(_checked_identity({k: v for k, v in fields.items() if v is not None}))
-    code = checks.code(code, "customer code")
+    code = identity.code(code, "customer code")
     with ledger.write() as session:
         if session.exec(select(Customer).where(Customer.code == code)).first():
             raise AlreadyExists(f'customer "{code}" already exists (use: koban customer edit {code} …)')
@@ -226,7 +228,7 @@ def edit_customer(ledger: Ledger, code: str, **changes) -> CustomerRecord:
     changes = _checked_account(_checked_identity(changes))
     with ledger.write() as session:
         customer = lookup.customer(session, code)
-        checks.apply(customer, changes)
+        records.apply(customer, changes)
         session.add(customer)
         return customer_record(customer)
 
@@ -253,11 +255,11 @@ def customer_record(customer: Customer) -> CustomerRecord:
 
 
 def add_supplier(ledger: Ledger, code: str, name: str, email: str | None = None) -> SupplierAdded:
-    code = checks.code(code, "supplier code")
+    code = identity.code(code, "supplier code")
     with ledger.write() as session:
         if session.exec(select(Supplier).where(Supplier.code == code)).first():
             raise AlreadyExists(f'supplier "{code}" already exists')
-        supplier = Supplier(code=code, name=checks.name(name), email=checks.email(email or ""))
+        supplier = Supplier(code=code, name=identity.name(name), email=identity.email(email or ""))
         session.add(supplier)
         return SupplierAdded(supplier.code, supplier.code, supplier.name, supplier.email)
 

@@ -10,11 +10,12 @@ from sqlmodel import select
 
 from koban_cli.db.engine import Ledger
 from koban_cli.db.models import Product
+from koban_cli.domain import identity
 from koban_cli.domain.accounting import check_account
 from koban_cli.domain.kinds import BillingPeriod, ProductKind
 from koban_cli.domain.money import Money
 from koban_cli.errors import AlreadyExists, InvalidValue
-from koban_cli.services import checks, lookup
+from koban_cli.services import lookup, records
 
 KINDS = tuple(ProductKind)
 UNITS = ("u", "h", "day", "month", "kg", "m", "l", "year")
@@ -64,7 +65,7 @@ def add_product(
     ledger: Ledger, ref: str, name: str, price: Money, vat: Decimal, kind: str = ProductKind.GOODS, **options
 ) -> ProductRecord:
     """A new product; `options` are its other columns (`cost` as Money), None meaning the kind's default."""
-    ref = checks.code(ref, "product reference")
+    ref = identity.code(ref, "product reference")
     _check_choice(kind, KINDS, "kind")
     price = price.amount_in(what="--price")
     fields = KIND_DEFAULTS[kind] | {k: v for k, v in _stored(options).items() if v is not None}
@@ -73,7 +74,7 @@ def add_product(
     with ledger.write() as session:
         if session.exec(select(Product).where(Product.ref == ref)).first():
             raise AlreadyExists(f'product "{ref}" already exists (use: koban product edit {ref} …)')
-        product = consistent(Product(ref=ref, name=checks.name(name), price=price, vat_rate=vat, kind=kind, **fields))
+        product = consistent(Product(ref=ref, name=identity.name(name), price=price, vat_rate=vat, kind=kind, **fields))
         session.add(product)
         return product_view(product)
 
@@ -82,12 +83,12 @@ def edit_product(ledger: Ledger, ref: str, **changes) -> ProductRecord:
     """Change the columns given (not None); `price` and `cost` as Money."""
     changes = _stored(changes)
     if changes.get("name") is not None:
-        changes["name"] = checks.name(changes["name"])
+        changes["name"] = identity.name(changes["name"])
     if changes.get("account") is not None:
         changes["account"] = check_account(changes["account"])
     with ledger.write() as session:
         product = lookup.product(session, ref)
-        checks.apply(product, changes)
+        records.apply(product, changes)
         session.add(consistent(product))
         return product_view(product)
 

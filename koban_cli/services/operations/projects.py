@@ -14,10 +14,11 @@ from sqlmodel import Session, select
 
 from koban_cli.db.engine import Ledger
 from koban_cli.db.models import PersonRate, Project, ProjectTask, TimeEntry
+from koban_cli.domain import identity
 from koban_cli.domain.kinds import Status
 from koban_cli.domain.money import Money
 from koban_cli.errors import InvalidState, InvalidValue, not_found
-from koban_cli.services import checks, lookup
+from koban_cli.services import lookup
 from koban_cli.services.numbering import take_number
 
 
@@ -89,7 +90,7 @@ def create(
             buyer_id, title = order.customer_id, name or f"Affaire {from_order}"
         else:
             order, buyer_id = None, lookup.customer(session, customer).id
-            title = checks.name(name or "", "--name")
+            title = identity.name(name or "", "--name")
         project = Project(
             number=take_number(session, "project", date),
             name=title,
@@ -117,7 +118,7 @@ def add_task(
             ProjectTask(
                 project_id=project.id,
                 position=position,
-                title=checks.name(title, "task title"),
+                title=identity.name(title, "task title"),
                 due=due,
                 assignee=assignee or "",
                 hours=hours,
@@ -152,7 +153,7 @@ def _task(session: Session, project: Project, position: int) -> ProjectTask:
 def set_rate(ledger: Ledger, name: str, rate: Money) -> RateSet:
     rate = rate.amount_in(what="RATE")
     with ledger.write() as session:
-        person = session.get(PersonRate, name) or PersonRate(name=checks.name(name, "name"), rate=rate)
+        person = session.get(PersonRate, name) or PersonRate(name=identity.name(name, "name"), rate=rate)
         person.rate = rate
         session.add(person)
         return RateSet(name, Money(rate))

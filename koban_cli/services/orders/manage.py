@@ -13,9 +13,10 @@ from koban_cli.db.models import (
     Invoice,
     SalesOrder,
 )
+from koban_cli.domain import identity
 from koban_cli.domain.kinds import LineKind, Status
 from koban_cli.errors import InvalidState
-from koban_cli.services import billed, checks, lookup
+from koban_cli.services import billed, lookup
 from koban_cli.services import lines as doc_lines
 from koban_cli.services.contracts import manage as contracts
 from koban_cli.services.numbering import take_number
@@ -36,7 +37,7 @@ def create(
     """`delivery`: this order's own delivery address (delivery_address, _postcode, _city, _country), if any."""
     delivery = {key: value for key, value in (delivery or {}).items() if value}
     if delivery.get("delivery_country"):
-        delivery["delivery_country"] = checks.country(delivery["delivery_country"])
+        delivery["delivery_country"] = identity.country(delivery["delivery_country"])
     with ledger.write() as session:
         buyer = lookup.customer(session, customer)
         order = SalesOrder(

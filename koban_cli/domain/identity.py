@@ -1,4 +1,4 @@
-"""Checks on identity fields shared by the company, customers and suppliers.
+"""The identity of the company, customers, suppliers and products, checked: codes, names, identifiers.
 
 Identifiers are checked for real with python-stdnum (check digits, not only
 lengths): SIREN and SIRET (Luhn), French VAT numbers (key of the SIREN), EU
@@ -128,20 +128,3 @@ def days(value: int | None, what: str = "payment terms") -> int | None:
     if value is not None and not 0 <= value <= 365:
         raise InvalidValue(f'{what} "{value}" must be from 0 to 365 days')
     return value
-
-
-def existing_path(value: str, what: str, kind: str) -> str:
-    """An absolute path to an existing file or folder, so documents find it from anywhere."""
-    from pathlib import Path
-
-    path = Path(value).expanduser().resolve()
-    if not (path.is_file() if kind == "file" else path.is_dir()):
-        raise InvalidValue(f'--{what} "{value}" is not an existing {kind}')
-    return str(path)
-
-
-def apply(record, changes: dict) -> None:
-    """Set every given field (None means "not given")."""
-    for key, value in changes.items():
-        if value is not None:
-            setattr(record, key, value)
