@@ -1,7 +1,7 @@
 """A large orders file imports as the same orders, lines and totals as one line priced at a time would give.
 
 The orders import streams the file once, remembers lines it has built and writes orders a chunk at a time
-(services/import_kinds.py: Orders, _OrderWriter). These tests shrink the chunk and the memory of built lines
+(services/imports/kinds.py: Orders, _OrderWriter). These tests shrink the chunk and the memory of built lines
 so that a small file crosses both limits many times, and compare every stored value with lines priced
 independently, one row at a time, by the one line builder (domain/lines.py) and the document totals
 (domain/amounts.py). They run on PostgreSQL too (KOBAN_TEST_DB), except the property test, which copies a
@@ -28,7 +28,8 @@ from koban_cli.db import tables
 from koban_cli.db.engine import Ledger, ledger_url
 from koban_cli.domain.amounts import totals
 from koban_cli.domain.lines import ProductTerms, VatPolicy, from_input
-from koban_cli.services import import_kinds, imports, lookup, parties
+from koban_cli.services import imports, lookup, parties
+from koban_cli.services.imports import kinds as import_kinds
 
 EPOCH = dt.date(1899, 12, 30)  # spreadsheets' day 0
 HEADER = [

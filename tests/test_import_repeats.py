@@ -1,5 +1,5 @@
 """An orders file repeats its rows: a row whose cells equal those of rows already found right is not parsed
-again (services/import_kinds.py: Orders.load). These tests make sure such a row is still checked: any cell
+again (services/imports/kinds.py: Orders.load). These tests make sure such a row is still checked: any cell
 that differs, a problem on the order's first row, a line that was refused, an order out of sequence or a
 row without a key is read and reported as if no row came before it. Runs on PostgreSQL too (KOBAN_TEST_DB).
 """

@@ -28,7 +28,7 @@ class Scaled(TypeDecorator):
 
     def stored(self, value):
         """The integer a value is stored as (None stays None): what binding it does, callable without
-        SQLAlchemy per value (a bulk import converts its rows with it, services/import_kinds.py)."""
+        SQLAlchemy per value (a bulk import converts its rows with it, services/imports/kinds.py)."""
         if value is None:
             return None
         if type(value) is int and -_EXACT < value < _EXACT:  # a whole number: no decimals to check

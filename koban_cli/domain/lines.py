@@ -149,7 +149,7 @@ def from_input(
     """A line as a user or a file describes it: a product (typed values override its own), or a free line.
 
     A typed price is Money, in the ledger's currency (InvalidValue otherwise); a bulk import passes the
-    Decimal its parser stored (services/import_kinds.py, kept bare for speed)."""
+    Decimal its parser stored (services/imports/kinds.py, kept bare for speed)."""
     if isinstance(price, Money):
         price = price.amount_in(what="unit price")
     if product is None:

@@ -416,7 +416,7 @@ def run(
 ) -> ImportResult:
     """Import a file: all rows or none. The file is never held as parsed rows: a kind that plans reads it
     twice (check, then write), a `Loader` once."""
-    from koban_cli.services.import_kinds import IMPORTERS
+    from koban_cli.services.imports.kinds import IMPORTERS
 
     parsed = Parsed(kind, data, delimiter, encoding, update)
     if parsed.problems:

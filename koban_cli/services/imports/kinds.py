@@ -1,4 +1,4 @@
-"""What each kind of CSV import checks and writes (see services/imports.py).
+"""What each kind of CSV import checks and writes (see services/imports/__init__.py).
 
 Orders (the large files) load on a Core connection and never import the ORM; the other kinds plan and
 write through the models, imported by the methods that use them.
