@@ -13,7 +13,8 @@ def render_pdf(context: dict, lang: str = "fr", facturx: bool = True) -> bytes:
 
     Python's cycle collector waits until the PDF is written: the modules imported and the boxes laid out live
     until then, and scanning them took about a twentieth of a one-invoice print. The cycles a render leaves
-    are collected after it (`invoice pdf --all` renders many in one process; its peak memory is unchanged).
+    are collected once the collector runs again, after it (`invoice pdf --all` renders many in one process; its
+    peak memory is unchanged).
     """
     import gc
 
