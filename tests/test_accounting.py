@@ -34,6 +34,7 @@ from koban_cli.services.invoicing import view as invoice_view
 from koban_cli.services.lines import LineInput
 from koban_cli.services.orders import manage as orders
 from koban_cli.services.orders import view as order_view
+from koban_cli.services.payments import paying
 
 CHART = Chart.of({})
 ACME = Party("ACME", "ACME SAS")
@@ -260,7 +261,7 @@ def test_any_generated_ledger_balances_and_its_vat_adds_up(
         left = (view.gross - view.paid).amount
         amount = min(left, max(D("0.01"), (view.gross.amount * percent / 100).quantize(D("0.01"))))
         if amount > 0:
-            invoices.pay(ledger, ref, Money(amount), next(days), "transfer")
+            paying.pay(ledger, ref, Money(amount), next(days), "transfer")
 
     for step in plan:
         try:

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
@@ -383,6 +384,17 @@ def test_the_same_draft_validated_twice_at_once_takes_one_number(koban, draft_in
     validate = ["invoice", "validate", draft_invoice, "--date", "2026-11-27"]
     one_winner(*interleave(koban.db, tmp_path, "invoices.validate", validate, validate))
     assert [row["number"] for row in koban.json("invoice", "list")] == ["FA-2026-0001"]
+    clean(koban)
+
+
+@pytest.mark.slow
+def test_two_payments_of_one_invoice_at_once_never_pay_more_than_its_gross(koban, draft_invoice, tmp_path):
+    made = koban.json("invoice", "validate", draft_invoice, "--date", "2026-11-27")
+    part = str((D(made["gross"]) * D("0.6")).quantize(D("0.01")))
+    pay = ["invoice", "pay", made["number"], "--amount", part, "--date", "2026-11-27"]
+    loser = one_winner(*interleave(koban.db, tmp_path, "paying.pay", pay, pay))
+    assert "left to pay" in loser.err
+    assert koban.json("invoice", "show", made["number"])["paid"] == part
     clean(koban)
 
 

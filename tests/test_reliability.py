@@ -28,6 +28,7 @@ from koban_cli.services.lines import LineInput
 from koban_cli.services.operations import stock
 from koban_cli.services.orders import deliveries
 from koban_cli.services.orders import manage as orders
+from koban_cli.services.payments import paying
 
 pytestmark = pytest.mark.slow  # real processes, kills and backups
 
@@ -224,7 +225,7 @@ def test_random_operations_always_leave_verify_clean(tmp_path_factory, plan):
             elif action == "credit" and validated:
                 ref = invoices.credit(ledger, validated[-1], TODAY, amount=Money(D(value))).ref
             elif action == "pay" and validated:
-                invoices.pay(ledger, validated[0], Money(D(value)), TODAY)
+                paying.pay(ledger, validated[0], Money(D(value)), TODAY)
                 continue
             elif action == "deliver":
                 draft = deliveries.create(ledger, number, TODAY, picks={1: D(1)}).ref

@@ -17,6 +17,7 @@ from koban_cli.services.invoicing import view as invoice_view
 from koban_cli.services.lines import LineInput
 from koban_cli.services.orders import manage as orders
 from koban_cli.services.orders import view as order_view
+from koban_cli.services.payments import paying
 
 
 @pytest.fixture
@@ -64,7 +65,7 @@ def test_an_amount_in_another_currency_is_refused_never_converted(catalogue, ord
         orders.add_line(catalogue, draft, LineInput(description="Pose", price=Money.parse("80", currency="USD"), vat=D(20)))
     deposit = invoices.validate(catalogue, invoicing.deposit(catalogue, order, TODAY, amount=Money.parse("300")).ref, TODAY)
     with pytest.raises(InvalidValue, match='--amount "10.00 USD" is not in EUR'):
-        invoices.pay(catalogue, deposit.number, Money.parse("10", currency="USD"), TODAY)
+        paying.pay(catalogue, deposit.number, Money.parse("10", currency="USD"), TODAY)
 
 
 def test_a_refused_action_leaves_no_trace(catalogue, order):

@@ -182,7 +182,9 @@ def pay(
 
     Example: koban invoice pay FA-2026-0001 --amount 1200.00 --method transfer
     """
-    result = _lifecycle().pay(state.ledger(), ref, amount, date, method)
+    from koban_cli.services.payments import paying  # Core only: no ORM to import to record a payment
+
+    result = paying.pay(state.ledger(), ref, amount, date, method)
     output.created(result, fmt, f"{ref}: paid {result.paid} ({result.payment_status})")
 
 

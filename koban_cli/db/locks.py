@@ -35,7 +35,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from sqlalchemy import text
+from sqlalchemy import select, text
+from sqlalchemy.engine import Connection
 
 from koban_cli.db import transaction
 
@@ -52,9 +53,10 @@ T = TypeVar("T")
 CHAIN_HEAD_KEY = 0x4B4F42414E43484E
 
 
-def _locking(session: Session) -> bool:
+def _locking(db: Session | Connection) -> bool:
     """Whether this back end needs row locks (SQLite writers already hold the whole database)."""
-    return session.get_bind().dialect.name != "sqlite"
+    dialect = db.dialect if isinstance(db, Connection) else db.get_bind().dialect
+    return dialect.name != "sqlite"
 
 
 def row(session: Session, obj: T) -> T:
@@ -67,6 +69,14 @@ def row(session: Session, obj: T) -> T:
     if _locking(session):
         session.refresh(obj, with_for_update={"key_share": True})
     return obj
+
+
+def locked(connection: Connection, table, row_id: int):
+    """A Core write's `row`: the row of `table` with id `row_id`, locked (FOR NO KEY UPDATE) and read."""
+    query = select(table).where(table.c.id == row_id)
+    if _locking(connection):
+        query = query.with_for_update(key_share=True)
+    return connection.execute(query).one()
 
 
 def rows(session: Session, objs: Iterable[T]) -> list[T]:

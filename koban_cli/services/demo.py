@@ -22,6 +22,7 @@ from koban_cli.services.operations import projects, purchases, stock
 from koban_cli.services.orders import deliveries, quotes
 from koban_cli.services.orders import manage as orders
 from koban_cli.services.orders import schedule as order_schedule
+from koban_cli.services.payments import paying
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +110,7 @@ def build(ledger: Ledger, today: dt.date) -> DemoMade:
     made = []
     deposit = invoicing.deposit(ledger, order, accepted, percent=D(30)).ref
     made.append(invoices.validate(ledger, deposit, day(114)).number)
-    invoices.pay(ledger, made[-1], _gross(ledger, made[-1]), day(100), "virement")
+    paying.pay(ledger, made[-1], _gross(ledger, made[-1]), day(100), "virement")
     # The order bills the first month; the contract bills the months after it.
     contract = contracts.create(ledger, accepted + relativedelta(months=1), from_order=order, auto=True).number
     made += [row.invoice for row in bill_due.bill_due(ledger, day(80)).periods]

@@ -96,10 +96,3 @@ def check_credit_note_date(session: Session, credit_note: Invoice, date: dt.date
     if credit_note.kind == InvoiceKind.CREDIT_NOTE and credit_note.credited_invoice_id:
         check_credit_date(session.get(Invoice, credit_note.credited_invoice_id), date)
 
-
-def check_payment_date(invoice: Invoice, date: dt.date) -> None:
-    if date < invoice.date:
-        raise InvalidValue(
-            f"a payment of {invoice.number} cannot be dated {date.isoformat()}, before the invoice; "
-            f"the earliest date allowed is {invoice.date.isoformat()}"
-        )

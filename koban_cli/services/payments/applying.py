@@ -16,11 +16,10 @@ from koban_cli.db.engine import Ledger
 from koban_cli.db.models import CreditApplication, Customer, Invoice, Payment
 from koban_cli.domain.kinds import InvoiceKind, PaymentMethod, PaymentStatus, Status
 from koban_cli.domain.money import Money
-from koban_cli.domain.payments import payment_status
+from koban_cli.domain.payments import check_payment_date, payment_status
 from koban_cli.domain.values import ZERO
 from koban_cli.errors import InvalidState, InvalidValue
 from koban_cli.services import billed, lookup
-from koban_cli.services.invoicing import issuing
 
 METHOD = PaymentMethod.CREDIT
 
@@ -51,8 +50,8 @@ def apply(ledger: Ledger, credit_ref: str, invoice_ref: str, date: dt.date, amou
         if invoice.id != credit.id:
             locks.row(session, invoice)
         _check_documents(session, credit, invoice, credit_ref, invoice_ref)
-        issuing.check_payment_date(invoice, date)
-        issuing.check_payment_date(credit, date)
+        check_payment_date(invoice, date)
+        check_payment_date(credit, date)
         paid = billed.paid_by_invoice(session, [credit.id, invoice.id])
         credit_open = credit.gross - paid.get(credit.id, ZERO)
         invoice_open = invoice.gross - paid.get(invoice.id, ZERO)
