@@ -108,3 +108,15 @@ def test_the_periods_listed_are_the_periods_at_each_index(start, every, end, as_
     while (period := period_at(start, every, index, end, in_advance)) is not None and period.start in starts:
         index += 1
     assert next_period(start, every, end, in_advance, starts) == period
+
+
+def test_the_next_period_of_terms_asked_again_depends_only_on_what_is_billed():
+    # The periods of one set of terms are made once and shared (contract list asks for 2,000 contracts'),
+    # so asking again with more, fewer or other periods billed must not see what an earlier call made.
+    start, end = D(2026, 1, 31), D(2026, 12, 30)
+    starts = [p.start for p in periods_until(start, 1, end, True, end)]
+    for billed in ([], starts[:1], starts[:7], [], starts[:3] + starts[4:], starts, starts[:2]):
+        expected = next((p for p in periods_until(start, 1, end, True, end) if p.start not in billed), None)
+        assert next_period(start, 1, end, True, set(billed)) == expected
+    assert next_period(start, 1, end, True, set(starts)) is None
+    assert next_period(start, 1, None, True, set(starts)).start == D(2026, 12, 31)  # no end: periods go on

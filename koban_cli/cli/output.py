@@ -60,11 +60,17 @@ def plain(value):
     return str(value)
 
 
+_NAMES: dict[type, tuple[str, ...]] = {}  # the field names of each dataclass, found once
+
+
 def fields_of(value) -> dict:
     """A dataclass's fields in order (a dict is already one)."""
     if isinstance(value, dict):
         return value
-    return {field.name: getattr(value, field.name) for field in fields(value)}
+    names = _NAMES.get(type(value))
+    if names is None:
+        names = _NAMES[type(value)] = tuple(field.name for field in fields(value))
+    return {name: getattr(value, name) for name in names}
 
 
 def _cell(value) -> str:

@@ -116,19 +116,44 @@ def next_period(
     start: dt.date, every_months: int, end: dt.date | None, in_advance: bool, billed: set[dt.date]
 ) -> Period | None:
     """The oldest period not yet billed."""
-    for period in _periods(start, every_months, end, in_advance):
-        if period.start not in billed:
-            return period
-    return None
+    return _shared_periods(start, every_months, end, in_advance).first_not_in(billed)
 
 
+class _Periods:
+    """The periods of `_periods`, made once and kept as far as they were asked for (periods are immutable)."""
+
+    __slots__ = ("made", "more")
+
+    def __init__(self, start: dt.date, every_months: int, end: dt.date | None, in_advance: bool):
+        self.made: list[Period] = []
+        self.more = _periods(start, every_months, end, in_advance)
+
+    def first_not_in(self, billed: set[dt.date]) -> Period | None:
+        for period in self.made:
+            if period.start not in billed:
+                return period
+        for period in self.more:
+            self.made.append(period)
+            if period.start not in billed:
+                return period
+        return None
+
+
+@lru_cache(maxsize=4096)
+def _shared_periods(start: dt.date, every_months: int, end: dt.date | None, in_advance: bool) -> _Periods:
+    """The periods of contracts on the same terms, shared: `contract list` looks for the next period of
+    2,000 contracts that have a few distinct terms."""
+    return _Periods(start, every_months, end, in_advance)
+
+
+@lru_cache(maxsize=4096)
 def current_term_end(start: dt.date, first_end: dt.date, renew_months: int | None, as_of: dt.date) -> dt.date:
     """The end of the engagement running on `as_of`, tacit renewals included.
 
     Terms are counted from the start date like periods (term n ends on start + n x term - 1 day), so an
     engagement always ends on a period end: 31 January + 1 month ends 27 February, then 30 March, never
     drifting to the 27th. A first term ended on a date that is no whole number of months is renewed
-    from the day after it.
+    from the day after it. Remembered: contracts on the same terms share their ends.
     """
     first_months = whole_months(start, first_end)
     origin, offset = (start, first_months) if first_months else (first_end + ONE_DAY, 0)
