@@ -24,9 +24,17 @@ COLUMNS = [
 
 
 def _service():
+    """The writes (ORM)."""
     from koban_cli.services.orders import deliveries
 
     return deliveries
+
+
+def _view():
+    """The reads: `delivery show` and `delivery list` start without the ORM."""
+    from koban_cli.services.orders import delivery_view
+
+    return delivery_view
 
 
 @app.command()
@@ -106,7 +114,7 @@ def show(ref: Ref, fmt: FormatOpt = FORMAT_DEFAULT) -> None:
         ]
         output.show_rows(view.lines, columns, fmt)
 
-    output.show_record(_service().show(state.ledger(), ref), fmt, draw)
+    output.show_record(_view().show(state.ledger(), ref), fmt, draw)
 
 
 @app.command("list")
@@ -119,7 +127,7 @@ def list_(
 
     Example: koban delivery list --order CO-2026-0001
     """
-    output.show_rows(_service().list_deliveries(state.ledger(), order, status), COLUMNS, fmt, "Deliveries")
+    output.show_rows(_view().list_deliveries(state.ledger(), order, status), COLUMNS, fmt, "Deliveries")
 
 
 pdfs.register(app, "delivery", "BL-2026-0001", "delivery_context", "delivery note (quantities, no prices)")

@@ -24,9 +24,17 @@ COLUMNS = [
 
 
 def _service():
+    """The writes (ORM)."""
     from koban_cli.services.operations import purchases
 
     return purchases
+
+
+def _view():
+    """The reads: `purchase list` and `purchase show` start without the ORM."""
+    from koban_cli.services.operations import purchase_view
+
+    return purchase_view
 
 
 @app.command("list")
@@ -37,7 +45,7 @@ def list_(
 
     Example: koban purchase list --project AF-2026-0001
     """
-    output.show_rows(_service().list_purchases(state.ledger(), project), COLUMNS, fmt, "Purchases")
+    output.show_rows(_view().list_purchases(state.ledger(), project), COLUMNS, fmt, "Purchases")
 
 
 @app.command()
@@ -46,7 +54,7 @@ def show(ref: Ref, fmt: FormatOpt = FORMAT_DEFAULT) -> None:
 
     Example: koban purchase show CF-2026-0001
     """
-    output.show_record(_service().show(state.ledger(), ref), fmt)
+    output.show_record(_view().show(state.ledger(), ref), fmt)
 
 
 @app.command()

@@ -1,4 +1,9 @@
-"""The company, customers and suppliers."""
+"""The company, customers and suppliers.
+
+The reads (`show_company`, `show_customer`, `list_customers`, `list_suppliers`) are SQLAlchemy Core over
+db/tables.py and never import the ORM; the writes import the models when they run (`_models`). A record
+(`company_record`, `customer_record`) is made the same way from a model object and from a Core row.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,13 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from sqlmodel import select
+from sqlalchemy import select
 
 from koban_cli import files
+from koban_cli.db import tables
 from koban_cli.db.engine import Ledger
-from koban_cli.db.models import Company, Customer, NumberSequence, Supplier
 from koban_cli.domain import identity
 from koban_cli.domain.accounting import check_auxiliary, check_override, customer_account
 from koban_cli.domain.fec import check_year_end
@@ -21,6 +27,9 @@ from koban_cli.domain.reminders import parse_levels
 from koban_cli.errors import AlreadyExists, InvalidValue
 from koban_cli.services import lookup, records
 from koban_cli.services.views import COMPANY_FIELDS, CUSTOMER_FIELDS
+
+if TYPE_CHECKING:
+    from koban_cli.db.models import Company, Customer
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +132,13 @@ def _checked_identity(changes: dict) -> dict:
     return out
 
 
+def _models():
+    """The ORM models, for the writes only: a read command never pays for their import."""
+    from koban_cli.db import models
+
+    return models
+
+
 def set_company(
     ledger: Ledger,
     prefixes: dict[str, str] | None = None,
@@ -143,6 +159,7 @@ def set_company(
         from koban_cli.services.logos import check_logo
 
         check_logo(changes["logo"])  # a PNG, JPEG or SVG by its bytes: --logo /etc/passwd is refused
+    Company = _models().Company
     with ledger.write() as session:
         company = session.get(Company, 1) or Company(id=1)
         before = (company.number_pattern, company.global_sequence, company.prefixes)
@@ -164,7 +181,7 @@ def set_company(
         return company_record(company)
 
 
-def _check_numbering_change(session, before: tuple, company: Company, today: dt.date) -> None:
+def _check_numbering_change(session, before: tuple, company, today: dt.date) -> None:
     """A numbering change takes effect on empty sequences only: the sequences of this year (and later) are
     empty, or a pattern without {year} used per year is now declared global (its numbers go on)."""
     old_pattern, old_global, old_prefixes = before
@@ -174,7 +191,8 @@ def _check_numbering_change(session, before: tuple, company: Company, today: dt.
     old = DEFAULT_PREFIXES | json.loads(old_prefixes or "{}")
     new = DEFAULT_PREFIXES | json.loads(company.prefixes or "{}")
     scheme_changed = (old_pattern, old_global) != (company.number_pattern, company.global_sequence)
-    for row in session.exec(select(NumberSequence).where(NumberSequence.last > 0)):
+    sequence = tables.number_sequence
+    for row in session.execute(select(sequence).where(sequence.c.last > 0)):
         if not scheme_changed and old.get(row.kind) == new.get(row.kind):
             continue
         if row.year == GLOBAL and company.global_sequence:
@@ -192,12 +210,13 @@ def _check_numbering_change(session, before: tuple, company: Company, today: dt.
 
 
 def show_company(ledger: Ledger) -> CompanyRecord:
-    with ledger.read() as session:
-        return company_record(lookup.company(session))
+    with ledger.read_core() as db:
+        return company_record(lookup.company_row(db))
 
 
 def company_record(company: Company) -> CompanyRecord:
-    """`company show`: the details, and the prefixes and accounts with the defaults filled in."""
+    """`company show`: the details, and the prefixes and accounts with the defaults filled in (of a model
+    object or a Core row)."""
     from koban_cli.domain.accounting import DEFAULT_ACCOUNTS
 
     return CompanyRecord(
@@ -217,9 +236,9 @@ def add_customer(ledger: Ledger, code: str, **fields) -> CustomerRecord:
     fields = _checked_account(_checked_identity({k: v for k, v in fields.items() if v is not None}))
     code = identity.code(code, "customer code")
     with ledger.write() as session:
-        if session.exec(select(Customer).where(Customer.code == code)).first():
+        if session.execute(select(tables.customer.c.id).where(tables.customer.c.code == code)).first():
             raise AlreadyExists(f'customer "{code}" already exists (use: koban customer edit {code} …)')
-        customer = Customer(code=code, **fields)
+        customer = _models().Customer(code=code, **fields)
         session.add(customer)
         return customer_record(customer)
 
@@ -234,17 +253,18 @@ def edit_customer(ledger: Ledger, code: str, **changes) -> CustomerRecord:
 
 
 def show_customer(ledger: Ledger, code: str) -> CustomerRecord:
-    with ledger.read() as session:
-        return customer_record(lookup.customer(session, code))
+    with ledger.read_core() as db:
+        return customer_record(lookup.customer_row(db, code))
 
 
 def list_customers(ledger: Ledger) -> list[CustomerRecord]:
-    with ledger.read() as session:
-        return [customer_record(c) for c in session.exec(select(Customer).order_by(Customer.code))]
+    with ledger.read_core() as db:
+        return [customer_record(c) for c in db.execute(select(tables.customer).order_by(tables.customer.c.code))]
 
 
 def customer_record(customer: Customer) -> CustomerRecord:
-    """`customer show`: the details and the auxiliary account entries are posted to."""
+    """`customer show`: the details and the auxiliary account entries are posted to (of a model object or a
+    Core row)."""
     details = {key: getattr(customer, key) for key in CUSTOMER_FIELDS}
     return CustomerRecord(
         **details | {"kind": CustomerKind(customer.kind)},
@@ -257,13 +277,15 @@ def customer_record(customer: Customer) -> CustomerRecord:
 def add_supplier(ledger: Ledger, code: str, name: str, email: str | None = None) -> SupplierAdded:
     code = identity.code(code, "supplier code")
     with ledger.write() as session:
-        if session.exec(select(Supplier).where(Supplier.code == code)).first():
+        if session.execute(select(tables.supplier.c.id).where(tables.supplier.c.code == code)).first():
             raise AlreadyExists(f'supplier "{code}" already exists')
-        supplier = Supplier(code=code, name=identity.name(name), email=identity.email(email or ""))
+        supplier = _models().Supplier(code=code, name=identity.name(name), email=identity.email(email or ""))
         session.add(supplier)
         return SupplierAdded(supplier.code, supplier.code, supplier.name, supplier.email)
 
 
 def list_suppliers(ledger: Ledger) -> list[SupplierRecord]:
-    with ledger.read() as session:
-        return [SupplierRecord(s.code, s.name, s.email) for s in session.exec(select(Supplier).order_by(Supplier.code))]
+    supplier = tables.supplier
+    query = select(supplier.c.code, supplier.c.name, supplier.c.email).order_by(supplier.c.code)
+    with ledger.read_core() as db:
+        return [SupplierRecord(*row) for row in db.execute(query)]

@@ -1,21 +1,30 @@
-"""The product catalogue: goods, services and subscriptions."""
+"""The product catalogue: goods, services and subscriptions.
+
+The reads (`show_product`, `list_products`) are SQLAlchemy Core over db/tables.py and never import the
+ORM; the writes import the model when they run. `product_view` makes the typed record the same way from a
+model object and from a Core row.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from sqlmodel import select
+from sqlalchemy import select
 
+from koban_cli.db import tables
 from koban_cli.db.engine import Ledger
-from koban_cli.db.models import Product
 from koban_cli.domain import identity
 from koban_cli.domain.accounting import check_account
 from koban_cli.domain.kinds import BillingPeriod, ProductKind
 from koban_cli.domain.money import Money
 from koban_cli.errors import AlreadyExists, InvalidValue
 from koban_cli.services import lookup, records
+
+if TYPE_CHECKING:
+    from koban_cli.db.models import Product
 
 KINDS = tuple(ProductKind)
 UNITS = ("u", "h", "day", "month", "kg", "m", "l", "year")
@@ -71,8 +80,10 @@ def add_product(
     fields = KIND_DEFAULTS[kind] | {k: v for k, v in _stored(options).items() if v is not None}
     if fields.get("account") is not None:
         fields["account"] = check_account(fields["account"])
+    from koban_cli.db.models import Product
+
     with ledger.write() as session:
-        if session.exec(select(Product).where(Product.ref == ref)).first():
+        if session.execute(select(tables.product.c.id).where(tables.product.c.ref == ref)).first():
             raise AlreadyExists(f'product "{ref}" already exists (use: koban product edit {ref} …)')
         product = consistent(Product(ref=ref, name=identity.name(name), price=price, vat_rate=vat, kind=kind, **fields))
         session.add(product)
@@ -94,17 +105,17 @@ def edit_product(ledger: Ledger, ref: str, **changes) -> ProductRecord:
 
 
 def show_product(ledger: Ledger, ref: str) -> ProductRecord:
-    with ledger.read() as session:
-        return product_view(lookup.product(session, ref))
+    with ledger.read_core() as db:
+        return product_view(lookup.product_row(db, ref))
 
 
 def list_products(ledger: Ledger, kind: str | None = None) -> list[ProductRecord]:
     _check_choice(kind, KINDS, "kind")
-    with ledger.read() as session:
-        query = select(Product).order_by(Product.ref)
-        if kind:
-            query = query.where(Product.kind == kind)
-        return [product_view(p) for p in session.exec(query)]
+    query = select(tables.product).order_by(tables.product.c.ref)
+    if kind:
+        query = query.where(tables.product.c.kind == kind)
+    with ledger.read_core() as db:
+        return [product_view(p) for p in db.execute(query)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +141,7 @@ VIEW_FIELDS = tuple(field.name for field in dataclasses.fields(ProductRecord))
 
 
 def product_view(product: Product) -> ProductRecord:
+    """The record of a product, a model object or a Core row."""
     return ProductRecord(
         ref=product.ref,
         name=product.name,

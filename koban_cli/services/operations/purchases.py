@@ -1,4 +1,5 @@
-"""Supplier purchase orders (CF-…), linked to a project; receiving brings goods into stock."""
+"""Supplier purchase orders (CF-…), linked to a project; receiving brings goods into stock. The writes,
+through the ORM; `purchase list` and `purchase show` read in services/operations/purchase_view.py (Core)."""
 
 from __future__ import annotations
 
@@ -10,14 +11,15 @@ from sqlmodel import Session, select
 
 from koban_cli.db import locks
 from koban_cli.db.engine import Ledger
-from koban_cli.db.models import Product, Project, Purchase, PurchaseLine, StockMove, Supplier
+from koban_cli.db.models import Product, Purchase, PurchaseLine, StockMove
 from koban_cli.domain.amounts import line_net
 from koban_cli.domain.kinds import Status
 from koban_cli.domain.money import Money
-from koban_cli.errors import InvalidState, InvalidValue, NotFound
+from koban_cli.errors import InvalidState, InvalidValue
 from koban_cli.services import lookup
 from koban_cli.services.numbering import take_number
 from koban_cli.services.operations import projects
+from koban_cli.services.operations.purchase_view import purchase_row
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,42 +50,9 @@ class PurchaseCancelled:
     status: Status
 
 
-@dataclass(frozen=True, slots=True)
-class PurchaseRow:
-    """A purchase order as `purchase list` gives it."""
-
-    number: str
-    supplier: str
-    project: str | None
-    date: dt.date
-    supplier_ref: str | None
-    status: Status
-    amount: Money
-
-
-@dataclass(frozen=True, slots=True)
-class PurchaseLineRow:
-    """A line of a purchase order."""
-
-    product: str | None
-    description: str
-    qty: Decimal
-    cost: Money
-    amount: Money
-
-
-@dataclass(frozen=True, slots=True)
-class PurchaseView(PurchaseRow):
-    """`purchase show`: the purchase order's row, then its lines."""
-
-    lines: tuple[PurchaseLineRow, ...]
-
-
 def get(session: Session, number: str) -> Purchase:
-    found = session.exec(select(Purchase).where(Purchase.number == number)).first()
-    if found is None:
-        raise NotFound(f'purchase order "{number}" does not exist (see: koban purchase list)')
-    return found
+    """The purchase order `number` names (see `purchase_view.purchase_row`), as a model object to change."""
+    return session.get(Purchase, purchase_row(session, number).id)
 
 
 def create(
@@ -178,45 +147,3 @@ def cancel(ledger: Ledger, number: str) -> PurchaseCancelled:
         purchase.status = Status.CANCELLED
         session.add(purchase)
         return PurchaseCancelled(number, number, Status.CANCELLED)
-
-
-def _fields(purchase: Purchase, supplier: str, project: str | None) -> tuple:
-    """The fields of a `PurchaseRow`, in order."""
-    return (
-        purchase.number,
-        supplier,
-        project,
-        purchase.date,
-        purchase.supplier_ref or None,
-        Status(purchase.status),
-        Money(purchase.amount),
-    )
-
-
-def list_purchases(ledger: Ledger, project: str | None = None) -> list[PurchaseRow]:
-    query = (
-        select(Purchase, Supplier.code, Project.number)
-        .join(Supplier)
-        .outerjoin(Project, Project.id == Purchase.project_id)
-        .order_by(Purchase.id)
-    )
-    with ledger.read() as session:
-        if project:
-            query = query.where(Purchase.project_id == projects.get(session, project).id)
-        return [PurchaseRow(*_fields(p, code, proj)) for p, code, proj in session.exec(query)]
-
-
-def show(ledger: Ledger, number: str) -> PurchaseView:
-    with ledger.read() as session:
-        purchase = get(session, number)
-        supplier = session.get(Supplier, purchase.supplier_id)
-        project = session.get(Project, purchase.project_id) if purchase.project_id else None
-        lines = session.exec(select(PurchaseLine).where(PurchaseLine.purchase_id == purchase.id)).all()
-        refs = dict(session.exec(select(Product.id, Product.ref)).all())
-        return PurchaseView(
-            *_fields(purchase, supplier.code, project.number if project else None),
-            lines=tuple(
-                PurchaseLineRow(refs.get(l.product_id), l.description, l.qty, Money(l.cost), Money(l.amount))
-                for l in lines
-            ),
-        )

@@ -1,4 +1,5 @@
-"""Delivery notes: deliverable order lines leave stock when the note is validated.
+"""Delivery notes: deliverable order lines leave stock when the note is validated. The writes, through the
+ORM; `delivery show` and `delivery list` read in services/orders/delivery_view.py (Core, no ORM).
 
 Every check of what is left to deliver runs after locking the order row, and every status check after
 locking the delivery row (`db.locks`; no-ops on SQLite), so concurrent clients on PostgreSQL queue there
@@ -8,7 +9,6 @@ and the second one sees what the first wrote.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -16,15 +16,14 @@ from sqlmodel import Session, select
 
 from koban_cli.db import locks
 from koban_cli.db.engine import Ledger
-from koban_cli.db.models import Customer, Delivery, DeliveryLine, OrderLine, Product, SalesOrder, StockMove
-from koban_cli.domain.kinds import DELIVERY_STATUSES, Status, StockMoveKind
+from koban_cli.db.models import Delivery, DeliveryLine, OrderLine, Product, SalesOrder, StockMove
+from koban_cli.domain.kinds import Status, StockMoveKind
 from koban_cli.domain.values import ZERO, number_str
-from koban_cli.errors import InsufficientStock, InvalidState, InvalidValue, OverDelivery, not_found
+from koban_cli.errors import InsufficientStock, InvalidState, InvalidValue, OverDelivery
 from koban_cli.services import lookup
 from koban_cli.services.numbering import take_number
 from koban_cli.services.operations import stock
-
-STATUSES = DELIVERY_STATUSES
+from koban_cli.services.orders.delivery_view import STATUSES, delivery_row, show  # noqa: F401 (show: documents.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,28 +71,9 @@ class DeliveryCancelled:
     status: Status
 
 
-@dataclass(frozen=True, slots=True)
-class DeliveryRow:
-    """A delivery note in `delivery list`."""
-
-    ref: str
-    number: str | None
-    status: Status
-    order: str
-    customer: str
-    date: dt.date
-
-
 def get(session: Session, ref: str) -> Delivery:
-    draft = re.fullmatch(r"PROV-BL-(\d+)", ref.strip(), flags=re.IGNORECASE)
-    found = (
-        session.get(Delivery, int(draft.group(1)))
-        if draft
-        else session.exec(select(Delivery).where(Delivery.number == ref)).first()
-    )
-    if found is None or (draft and found.number):
-        raise not_found("delivery", ref)
-    return found
+    """The delivery note `ref` names (see `delivery_view.delivery_row`), as a model object to change."""
+    return session.get(Delivery, delivery_row(session, ref).id)
 
 
 def _lines(session: Session, delivery: Delivery) -> list[DeliveryLine]:
@@ -289,85 +269,3 @@ def cancel(ledger: Ledger, ref: str, date: dt.date) -> DraftDropped | DeliveryCa
         delivery.status = Status.CANCELLED
         session.add(delivery)
         return DeliveryCancelled(ref, delivery.number, Status.CANCELLED)
-
-
-@dataclass(frozen=True, slots=True)
-class DeliveredLine:
-    position: int
-    order_line: int
-    product: str
-    description: str
-    qty: Decimal
-    ordered: Decimal
-    unit: str
-
-
-@dataclass(frozen=True, slots=True)
-class DeliveryView:
-    """A delivery note as `delivery show` gives it and as it is printed."""
-
-    number: str | None
-    ref: str
-    status: Status
-    order: str
-    customer: str
-    customer_name: str
-    date: dt.date
-    customer_ref: str | None
-    lines: tuple[DeliveredLine, ...]
-
-
-def show(ledger: Ledger, ref: str) -> DeliveryView:
-    with ledger.read() as session:
-        delivery = get(session, ref)
-        order = session.get(SalesOrder, delivery.order_id)
-        customer = session.get(Customer, order.customer_id)
-        rows = session.exec(
-            select(DeliveryLine, OrderLine, Product)
-            .join(OrderLine, OrderLine.id == DeliveryLine.order_line_id)
-            .join(Product, Product.id == DeliveryLine.product_id)
-            .where(DeliveryLine.delivery_id == delivery.id)
-            .order_by(DeliveryLine.position)
-        ).all()
-        return DeliveryView(
-            number=delivery.number,
-            ref=lookup.delivery_ref(delivery),
-            status=Status(delivery.status),
-            order=order.number,
-            customer=customer.code,
-            customer_name=customer.name,
-            date=delivery.date,
-            customer_ref=order.customer_ref or None,
-            lines=tuple(
-                DeliveredLine(
-                    line.position,
-                    order_line.position,
-                    product.ref,
-                    order_line.description,
-                    line.qty,
-                    order_line.qty,
-                    product.unit,
-                )
-                for line, order_line, product in rows
-            ),
-        )
-
-
-def list_deliveries(ledger: Ledger, order: str | None = None, status: str | None = None) -> list[DeliveryRow]:
-    if status and status not in STATUSES:
-        raise InvalidValue(f'status "{status}" is not one of {", ".join(STATUSES)}')
-    query = (
-        select(Delivery, SalesOrder.number, Customer.code)
-        .join(SalesOrder, SalesOrder.id == Delivery.order_id)
-        .join(Customer, Customer.id == SalesOrder.customer_id)
-        .order_by(Delivery.id)
-    )
-    if status:
-        query = query.where(Delivery.status == status)
-    with ledger.read() as session:
-        if order:
-            query = query.where(Delivery.order_id == lookup.order(session, order).id)
-        return [
-            DeliveryRow(lookup.delivery_ref(d), d.number, Status(d.status), number, code, d.date)
-            for d, number, code in session.exec(query)
-        ]

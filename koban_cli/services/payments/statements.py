@@ -4,6 +4,8 @@ and the aged balance of every customer (`report aging`).
 Open means validated and not settled on the as-of date: an invoice's gross less its payments dated up to
 then; a credit note's gross less its refunds and applications, counted negative. Invoices are aged from
 their due date; a credit note, which has none, from its own date.
+
+Reads in SQLAlchemy Core over db/tables.py: neither the ORM nor the models are imported.
 """
 
 from __future__ import annotations
@@ -12,10 +14,10 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlmodel import Session, select
+from sqlalchemy import select
 
 from koban_cli.db.engine import Ledger
-from koban_cli.db.models import CreditApplication, Customer, Invoice, Payment
+from koban_cli.db.tables import credit_application, customer, invoice, payment
 from koban_cli.domain import reminders as R
 from koban_cli.domain.kinds import AgeBucket, InvoiceKind, Status
 from koban_cli.domain.money import Money
@@ -88,25 +90,24 @@ def _aged(amounts: dict[str, Decimal]) -> Aged:
     return Aged(*(Money.of(amounts[bucket]) for bucket in R.AGING_BUCKETS))
 
 
-def _open_documents(
-    session: Session, as_of: dt.date, customer_id: int | None = None
-) -> list[tuple[Invoice, Decimal, list[Payment]]]:
-    """(document, open amount signed, its payments up to as_of) of every open validated document."""
+def _open_documents(db, as_of: dt.date, customer_id: int | None = None) -> list[tuple]:
+    """(document, open amount signed, its payments up to as_of) of every open validated document (rows of
+    the invoice and payment tables); `db` is a Core connection."""
     query = (
-        select(Invoice)
-        .where(Invoice.status == Status.VALIDATED, Invoice.date <= as_of)
-        .order_by(Invoice.date, Invoice.id)
+        select(invoice)
+        .where(invoice.c.status == Status.VALIDATED, invoice.c.date <= as_of)
+        .order_by(invoice.c.date, invoice.c.id)
     )
     if customer_id is not None:
-        query = query.where(Invoice.customer_id == customer_id)
-    docs = session.exec(query).all()
-    payments: dict[int, list[Payment]] = {}
+        query = query.where(invoice.c.customer_id == customer_id)
+    docs = db.execute(query).all()
+    payments: dict[int, list] = {}
     if docs:
-        paid_query = select(Payment).where(Payment.date <= as_of).order_by(Payment.date, Payment.id)
+        paid_query = select(payment).where(payment.c.date <= as_of).order_by(payment.c.date, payment.c.id)
         if customer_id is not None:
-            paid_query = paid_query.where(Payment.invoice_id.in_([doc.id for doc in docs]))
-        for payment in session.exec(paid_query):
-            payments.setdefault(payment.invoice_id, []).append(payment)
+            paid_query = paid_query.where(payment.c.invoice_id.in_([doc.id for doc in docs]))
+        for paid in db.execute(paid_query):
+            payments.setdefault(paid.invoice_id, []).append(paid)
     out = []
     for doc in docs:
         left = doc.gross - sum((p.amount for p in payments.get(doc.id, [])), ZERO)
@@ -115,31 +116,34 @@ def _open_documents(
     return out
 
 
-def _applied_documents(session: Session, payment_ids: list[int]) -> dict[int, str]:
+def _applied_documents(db, payment_ids: list[int]) -> dict[int, str]:
     """{payment id: number of the other document} for the payments of credit notes applied to invoices."""
     if not payment_ids:
         return {}
-    out = {}
-    for application in session.exec(
-        select(CreditApplication).where(
-            CreditApplication.payment_id.in_(payment_ids) | CreditApplication.refund_id.in_(payment_ids)
+    applications = db.execute(
+        select(credit_application).where(
+            credit_application.c.payment_id.in_(payment_ids) | credit_application.c.refund_id.in_(payment_ids)
         )
-    ):
-        out[application.payment_id] = session.get(Invoice, application.credit_note_id).number
-        out[application.refund_id] = session.get(Invoice, application.invoice_id).number
+    ).all()
+    documents = {a.credit_note_id for a in applications} | {a.invoice_id for a in applications}
+    numbers = dict(db.execute(select(invoice.c.id, invoice.c.number).where(invoice.c.id.in_(sorted(documents)))).all())
+    out = {}
+    for application in applications:
+        out[application.payment_id] = numbers[application.credit_note_id]
+        out[application.refund_id] = numbers[application.invoice_id]
     return out
 
 
-def _due_of(doc: Invoice) -> dt.date | None:
+def _due_of(doc) -> dt.date | None:
     return doc.date if doc.kind == InvoiceKind.CREDIT_NOTE else doc.due_date
 
 
 def statement(ledger: Ledger, code: str, as_of: dt.date) -> Statement:
     """Every open invoice and credit note of the customer, with its payments, the balance and its ageing."""
-    with ledger.read() as session:
-        customer = lookup.customer(session, code)
-        docs = _open_documents(session, as_of, customer.id)
-        applied = _applied_documents(session, [p.id for _, _, payments in docs for p in payments])
+    with ledger.read_core() as db:
+        found = lookup.customer_row(db, code)
+        docs = _open_documents(db, as_of, found.id)
+        applied = _applied_documents(db, [p.id for _, _, payments in docs for p in payments])
         items = []
         for doc, left, payments in docs:
             due = _due_of(doc)
@@ -162,38 +166,36 @@ def statement(ledger: Ledger, code: str, as_of: dt.date) -> Statement:
                 )
             )
         aging = R.aged([(_due_of(doc), left) for doc, left, _ in docs], as_of)
-        return Statement(
-            customer.code, customer.name, as_of, tuple(items), _aged(aging), Money.of(sum(aging.values(), ZERO))
-        )
+        return Statement(found.code, found.name, as_of, tuple(items), _aged(aging), Money.of(sum(aging.values(), ZERO)))
 
 
 def aging(ledger: Ledger, as_of: dt.date) -> list[AgingRow]:
     """One row per customer with anything open: the open amounts per age bucket and the balance."""
-    with ledger.read() as session:
-        docs = _open_documents(session, as_of)
-        customers = {c.id: c for c in session.exec(select(Customer))}
+    with ledger.read_core() as db:
+        docs = _open_documents(db, as_of)
+        customers = {c.id: c for c in db.execute(select(customer.c.id, customer.c.code, customer.c.name))}
     per_customer: dict[int, list[tuple[dt.date | None, Decimal]]] = {}
     for doc, left, _ in docs:
         per_customer.setdefault(doc.customer_id, []).append((_due_of(doc), left))
     rows = []
     for customer_id, items in per_customer.items():
         buckets = R.aged(items, as_of)
-        customer = customers[customer_id]
+        party = customers[customer_id]
         amounts = (Money.of(buckets[bucket]) for bucket in R.AGING_BUCKETS)
-        rows.append(AgingRow(customer.code, customer.name, *amounts, Money.of(sum(buckets.values(), ZERO))))
+        rows.append(AgingRow(party.code, party.name, *amounts, Money.of(sum(buckets.values(), ZERO))))
     return sorted(rows, key=lambda row: row.customer)
 
 
 def statement_context(ledger: Ledger, code: str, as_of: dt.date) -> dict:
     """What `templates/statement.html` prints: the statement, named by its customer and date."""
     found = statement(ledger, code, as_of)
-    with ledger.read() as session:
-        company = views.company_view(lookup.company(session))
-        customer = views.customer_view(lookup.customer(session, code))
+    with ledger.read_core() as db:
+        company = views.company_view(lookup.company_row(db))
+        party = views.customer_view(lookup.customer_row(db, code))
     return {
         "kind": "statement",
         "ref": f"{code} – {as_of.isoformat()}",
         "doc": found,
         "company": company,
-        "customer": customer,
+        "customer": party,
     }
