@@ -36,3 +36,28 @@ def test_a_moment_reads_back_aware_in_utc():
     naive = dt.datetime(2026, 1, 2, 3, 4, 5)
     moment = UTCMoment().process_result_value(naive, None)
     assert moment == naive.replace(tzinfo=dt.timezone.utc)
+
+
+def test_a_core_insert_takes_the_defaults_an_orm_insert_takes(tmp_path):
+    """`tables.insert` fills what is not given with the models' defaults: both rows read back the same."""
+    from sqlmodel import Session
+
+    from koban_cli.db import models
+    from koban_cli.db.engine import Ledger
+
+    ledger = Ledger(f"sqlite:///{tmp_path / 'k.db'}")
+    with Session(ledger.engine) as session:
+        session.add(models.Customer(code="C1", name="Client"))
+        session.flush()
+        session.add(models.SalesOrder(number="ORM", customer_id=1, date=dt.date(2026, 1, 2)))
+        session.add(models.Quote(number="ORM", customer_id=1, date=dt.date(2026, 1, 2)))
+        session.commit()
+    with ledger.write_core() as connection:
+        connection.execute(tables.insert(tables.customer, code="C2", name="Client"))
+        connection.execute(tables.insert(tables.sales_order, number="CORE", customer_id=1, date=dt.date(2026, 1, 2)))
+        connection.execute(tables.insert(tables.quote, number="CORE", customer_id=1, date=dt.date(2026, 1, 2)))
+    with ledger.read_core() as connection:
+        for table in (tables.customer, tables.sales_order, tables.quote):
+            orm, core = (row._asdict() for row in connection.execute(select(table).order_by(table.c.id)))
+            different = {name for name in orm if orm[name] != core[name]}
+            assert different <= {"id", "number", "code"}, (table.name, different)

@@ -10,6 +10,8 @@ when the file is not what this module generates.
 
 from __future__ import annotations
 
+import json
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import Boolean, Date, Integer, LargeBinary, String
@@ -30,6 +32,8 @@ from the models; `cents()` reads a money column as its stored integer.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from sqlalchemy import BigInteger, Boolean, Date, Integer, LargeBinary, String, column, table, type_coerce
 
 from koban_cli.db.types import MoneyColumn, QuantityColumn, RateColumn, UTCMoment
@@ -38,6 +42,12 @@ from koban_cli.db.types import MoneyColumn, QuantityColumn, RateColumn, UTCMomen
 def cents(money_column):
     """A money column as stored: integer cents, for reports that stay in integers from SQL to text."""
     return type_coerce(money_column, BigInteger)
+
+
+def insert(table_, **values):
+    """An INSERT of one row: the columns not given take the models' Python defaults (`DEFAULTS`; a Core
+    `table()` carries none), as the ORM would insert them."""
+    return table_.insert().values({**DEFAULTS[table_.name], **values})
 
 '''
 
@@ -55,6 +65,29 @@ def type_name(sa_type) -> str:
     raise TypeError(f"no Core type for {sa_type!r}")
 
 
+def literal(value) -> str:
+    """A default as Python source."""
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, Decimal):
+        return f'Decimal("{value}")'
+    if isinstance(value, (bool, int)):
+        return repr(value)
+    raise TypeError(f"no literal for the default {value!r}")
+
+
+def defaults(table) -> str:
+    """The Python defaults of a table's columns (None, the database's own, left out), as source."""
+    entries = []
+    for col in table.columns:
+        if col.default is None or col.default.arg is None:
+            continue
+        if callable(col.default.arg):
+            raise TypeError(f"{table.name}.{col.name}: a computed default has no literal")
+        entries.append(f'        "{col.name}": {literal(col.default.arg)},\n')
+    return "{\n" + "".join(entries) + "    }" if entries else "{}"
+
+
 def source() -> str:
     chunks = [HEADER]
     names = []
@@ -65,6 +98,13 @@ def source() -> str:
         chunks.append(f'{name} = table(\n    "{name}",\n{columns})\n')
         names.append(name)
     chunks.append("ALL = (\n" + "".join(f"    {name},\n" for name in names) + ")\n")
+    tables = SQLModel.metadata.tables
+    chunks.append(
+        "# What a column not given in an INSERT takes (the models' Python defaults), per table\n"
+        + "DEFAULTS = {\n"
+        + "".join(f'    "{name}": {defaults(tables[name])},\n' for name in names)
+        + "}\n"
+    )
     return "\n".join(chunks)
 
 

@@ -9,6 +9,8 @@ from the models; `cents()` reads a money column as its stored integer.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from sqlalchemy import BigInteger, Boolean, Date, Integer, LargeBinary, String, column, table, type_coerce
 
 from koban_cli.db.types import MoneyColumn, QuantityColumn, RateColumn, UTCMoment
@@ -17,6 +19,12 @@ from koban_cli.db.types import MoneyColumn, QuantityColumn, RateColumn, UTCMomen
 def cents(money_column):
     """A money column as stored: integer cents, for reports that stay in integers from SQL to text."""
     return type_coerce(money_column, BigInteger)
+
+
+def insert(table_, **values):
+    """An INSERT of one row: the columns not given take the models' Python defaults (`DEFAULTS`; a Core
+    `table()` carries none), as the ORM would insert them."""
+    return table_.insert().values({**DEFAULTS[table_.name], **values})
 
 
 company = table(
@@ -461,3 +469,166 @@ ALL = (
     supplier,
     time_entry,
 )
+
+# What a column not given in an INSERT takes (the models' Python defaults), per table
+DEFAULTS = {
+    "company": {
+        "id": 1,
+        "name": "",
+        "address": "",
+        "postcode": "",
+        "city": "",
+        "country": "FR",
+        "siren": "",
+        "vat_number": "",
+        "iban": "",
+        "bic": "",
+        "email": "",
+        "phone": "",
+        "legal_form": "",
+        "capital": "",
+        "rcs": "",
+        "payment_terms_days": 30,
+        "vat_exempt": False,
+        "allow_negative_stock": False,
+        "number_pattern": "{prefix}-{year}-{seq:04d}",
+        "prefixes": "{}",
+        "global_sequence": False,
+        "accounts": "{}",
+        "fiscal_year_end": "12-31",
+        "vat_on_debits": False,
+        "strict_mentions": False,
+        "reminder_levels": "7,30,45",
+    },
+    "contract": {
+        "every": "monthly",
+        "in_advance": True,
+        "renew": True,
+        "renew_months": 12,
+        "notice_days": 30,
+        "auto": False,
+        "status": "active",
+    },
+    "contract_line": {
+        "price_months": 1,
+        "discount": Decimal("0"),
+    },
+    "contract_period": {},
+    "contract_reprice": {},
+    "credit_application": {},
+    "customer": {
+        "email": "",
+        "address": "",
+        "postcode": "",
+        "city": "",
+        "country": "FR",
+        "siren": "",
+        "vat_number": "",
+        "no_email": False,
+        "kind": "company",
+        "no_reminders": False,
+    },
+    "delivery": {
+        "status": "draft",
+        "note": "",
+    },
+    "delivery_line": {},
+    "invoice": {
+        "status": "draft",
+        "note": "",
+        "net": Decimal("0"),
+        "tax": Decimal("0"),
+        "gross": Decimal("0"),
+        "kind": "standard",
+    },
+    "invoice_archive": {
+        "lang": "fr",
+    },
+    "invoice_line": {
+        "kind": "free",
+        "description": "",
+        "qty": Decimal("0"),
+        "unit_price": Decimal("0"),
+        "discount": Decimal("0"),
+        "vat_rate": Decimal("0"),
+        "net": Decimal("0"),
+    },
+    "number_sequence": {
+        "last": 0,
+    },
+    "order_line": {
+        "kind": "free",
+        "description": "",
+        "qty": Decimal("0"),
+        "unit_price": Decimal("0"),
+        "discount": Decimal("0"),
+        "vat_rate": Decimal("0"),
+        "net": Decimal("0"),
+    },
+    "payment": {
+        "method": "",
+    },
+    "person_rate": {},
+    "product": {
+        "kind": "goods",
+        "price": Decimal("0"),
+        "vat_rate": Decimal("20"),
+        "unit": "u",
+        "deliverable": True,
+        "stock_tracked": True,
+    },
+    "project": {},
+    "project_task": {
+        "assignee": "",
+    },
+    "purchase": {
+        "supplier_ref": "",
+        "status": "ordered",
+        "amount": Decimal("0"),
+    },
+    "purchase_line": {},
+    "quote": {
+        "status": "draft",
+        "note": "",
+        "net": Decimal("0"),
+        "tax": Decimal("0"),
+        "gross": Decimal("0"),
+    },
+    "quote_line": {
+        "kind": "free",
+        "description": "",
+        "qty": Decimal("0"),
+        "unit_price": Decimal("0"),
+        "discount": Decimal("0"),
+        "vat_rate": Decimal("0"),
+        "net": Decimal("0"),
+    },
+    "reminder": {
+        "formal_notice": False,
+        "lang": "fr",
+        "by_email": False,
+    },
+    "sales_order": {
+        "status": "draft",
+        "note": "",
+        "net": Decimal("0"),
+        "tax": Decimal("0"),
+        "gross": Decimal("0"),
+        "customer_ref": "",
+    },
+    "schedule_entry": {
+        "kind": "intermediate",
+        "label": "",
+    },
+    "stock_move": {
+        "ref": "",
+        "note": "",
+    },
+    "supplier": {
+        "email": "",
+    },
+    "time_entry": {
+        "who": "",
+        "note": "",
+    },
+}
