@@ -28,6 +28,7 @@ from koban_cli.db import tables
 from koban_cli.db.engine import Ledger, ledger_url
 from koban_cli.domain.amounts import totals
 from koban_cli.domain.lines import ProductTerms, VatPolicy, from_input
+from koban_cli.errors import KobanError
 from koban_cli.services import imports, lookup, parties
 from koban_cli.services.imports import kinds as import_kinds
 
@@ -299,6 +300,43 @@ def test_a_problem_after_chunks_were_written_leaves_the_ledger_as_it_was(catalog
         ],
     }
     assert dump(db_path) == before  # the orders written before the first problem were rolled back
+
+
+def test_a_failure_while_writing_a_chunk_is_the_error_and_nothing_is_written(
+    catalogue, db_path, small_chunks, monkeypatch
+):
+    """Chunks are written while the file is still read (on a thread of their own): a chunk that fails is the
+    import's error, as if it had been written before reading on (problems in later rows, or a malformed end
+    of file, are not reached), and nothing is written."""
+    add_buyers(catalogue)
+    taken = []
+
+    def failing(db, kind, dates, chronological=False):
+        taken.append(len(dates))
+        if len(taken) == 3:
+            raise KobanError("the third chunk cannot be numbered")
+        return [f"CO-T-{len(taken)}-{n}" for n in range(len(dates))]
+
+    monkeypatch.setattr(import_kinds, "take_numbers", failing)
+    rows = as_csv(random_orders(random.Random(23), 40)).decode().splitlines()
+    before = dump(db_path)
+    for end in ([], ["K-NEW,ACME,GONE,,1,,,,2026-01-01,"], ['K-NEW,ACME,DAY,,1,,,,"2026-01-01' + "x" * 140_000]):
+        taken.clear()
+        with pytest.raises(KobanError, match="the third chunk cannot be numbered"):
+            imports.run(catalogue, "orders", ("\n".join(rows + end) + "\n").encode())
+        assert dump(db_path) == before
+
+
+def test_a_malformed_end_of_file_after_chunks_were_written_leaves_the_ledger_as_it_was(
+    catalogue, db_path, small_chunks
+):
+    add_buyers(catalogue)
+    rows = as_csv(random_orders(random.Random(24), 30)).decode().splitlines()
+    rows.append('K-NEW,ACME,DAY,,1,,,,"2026-01-01' + "x" * 140_000)
+    before = dump(db_path)
+    with pytest.raises(KobanError, match=r"^the file is not a readable CSV: field larger than field limit"):
+        imports.run(catalogue, "orders", ("\n".join(rows) + "\n").encode())
+    assert dump(db_path) == before
 
 
 def _first_line(orders: list[dict], key: str) -> int:

@@ -64,6 +64,14 @@ def decode(data: bytes, encoding: str | None = None) -> str:
 
 def rows(text: str, delimiter: str | None = None) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     """The header, and the data rows streamed with their spreadsheet line numbers (empty rows skipped)."""
+    header, records = table(text, delimiter)
+    return header, _records(records)
+
+
+def table(text: str, delimiter: str | None = None) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """The header, and every record after it with its spreadsheet line number, as the reader gives them:
+    empty rows included (see `blank`), a malformed file raising `Malformed` as the reader meets it (see
+    `unreadable`). For a loop that skips them itself, only where it must (`rows` does both for each row)."""
     first = _first_line(text)
     if not first:
         raise InvalidValue("the file is empty")
@@ -73,8 +81,8 @@ def rows(text: str, delimiter: str | None = None) -> tuple[list[str], Iterator[t
             delimiter = ","
     elif len(delimiter) != 1:
         raise InvalidValue(f'--delimiter "{delimiter}" must be one character')
-    records = _records(csv.reader(io.StringIO(text), delimiter=delimiter))
-    header = next(records, None)
+    records = enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1)
+    header = next(_records(records), None)  # the first row that is not empty; `records` goes on after it
     if header is None:
         raise InvalidValue("the file has no header line (it holds only separators)")
     return [cell.strip() for cell in header[1]], records
@@ -99,13 +107,26 @@ def _first_line(text: str) -> str:
         size *= 4
 
 
-def _records(reader) -> Iterator[tuple[int, list[str]]]:
+def blank(record: list[str]) -> bool:
+    """An empty row: no cell holds more than spaces."""
+    return not (record and (record[0].strip() or "".join(record).strip()))
+
+
+Malformed = csv.Error  # what reading a record of a malformed file raises
+
+
+def unreadable(error: csv.Error) -> InvalidValue:
+    """The problem of a malformed file, as the reader met it."""
+    return InvalidValue(f"the file is not a readable CSV: {error}")
+
+
+def _records(records: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
     try:
-        for number, record in enumerate(reader, start=1):
-            if record and (record[0].strip() or "".join(record).strip()):  # some cell holds more than spaces
+        for number, record in records:
+            if not blank(record):
                 yield number, record
     except csv.Error as exc:
-        raise InvalidValue(f"the file is not a readable CSV: {exc}") from None
+        raise unreadable(exc) from None
 
 
 _SPACES = re.compile(r"[\s\u00a0\u202f'€]")

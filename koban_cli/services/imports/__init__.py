@@ -290,9 +290,13 @@ class Parsed:
         self._required = frozenset(c.name for c in self.schema if c.required)
         self._filled = self._required <= set(self._names)  # a row of values fills every required column
 
-    def records(self, progress: Callable[[int, int], None] | None = None) -> Iterator[tuple[int, list[str]]]:
-        """Every data row as read, its line number and its cells, not parsed yet (see `row`)."""
-        _, body = csvfile.rows(self.text, self.delimiter)
+    def records(
+        self, progress: Callable[[int, int], None] | None = None, blanks: bool = False
+    ) -> Iterator[tuple[int, list[str]]]:
+        """Every data row as read, its line number and its cells, not parsed yet (see `row`). With `blanks`,
+        empty rows too, and a malformed file raises `csvfile.Malformed` as it is met (csvfile.table): for a
+        loop that checks both itself, only on the rows it must read."""
+        _, body = (csvfile.table if blanks else csvfile.rows)(self.text, self.delimiter)
         if progress is None:
             return body
         return self._reporting(body, progress)
@@ -302,6 +306,14 @@ class Parsed:
             if line % 1000 == 0:
                 progress(line, self.total)
             yield line, cells
+
+    def reading(self, name: str) -> _Cells | None:
+        """What the cells of a column read as (`reading[cell]`: its value, KeyError if it is empty or cannot
+        be read), the column's last in the header; None without it."""
+        for index in reversed(range(len(self._cells))):
+            if self._cells[index] is not None and self._cells[index][0] == name:
+                return self._cells[index][1]
+        return None
 
     def indexes(self, names: Iterable[str]) -> list[int]:
         """Where the cells of these columns are in a row: every header cell of theirs, in header order."""

@@ -7,6 +7,8 @@ write through the models, imported by the methods that use them.
 from __future__ import annotations
 
 import datetime as dt
+import queue
+import threading
 from decimal import Decimal
 from itertools import chain, repeat
 from operator import attrgetter, itemgetter
@@ -16,7 +18,7 @@ from sqlalchemy import Date, bindparam, insert, select
 
 from koban_cli.db import tables
 from koban_cli.db.types import Scaled
-from koban_cli.domain import identity
+from koban_cli.domain import csvfile, identity
 from koban_cli.domain import periods as P
 from koban_cli.domain.amounts import totals
 from koban_cli.domain.csvfile import Problem
@@ -351,9 +353,17 @@ _RATE_AND_NET = itemgetter(0)
 
 
 class _OrderWriter:
-    """Numbers and writes finished orders with their lines, a chunk at a time."""
+    """Numbers and writes finished orders with their lines, a chunk at a time, on a thread of its own.
+
+    The thread is the only user of the connection while the file is read: the database runs its
+    statements without holding Python's lock, so on a second core the writing of one chunk overlaps the
+    reading and checking of the next (a single core gives the same rows, one after the other). Chunks are
+    written in the order they were read, so numbers and ids follow the file. A failure of the writing is
+    raised to the reader at its next chunk, or when it closes the writer, in place of anything the reader
+    met after that chunk (as if the chunk had been written before reading on)."""
 
     CHUNK = 500  # orders; their numbers are read back in one query (SQLite allows 999 parameters or more)
+    AHEAD = 4  # chunks read but not written yet, at most
 
     def __init__(self, connection):
         self.connection = connection
@@ -362,6 +372,9 @@ class _OrderWriter:
         self.position, self.order_id = self.lines.processors[0], self.lines.processors[-1]
         self.pending: list[_Order] = []
         self.today = dt.date.today()
+        self.chunks: queue.Queue = queue.Queue(maxsize=self.AHEAD)
+        self.failure: BaseException | None = None
+        self.thread: threading.Thread | None = None
 
     def stored_line(self, built) -> tuple:
         return self.lines.stored(_LINE_VALUES(built), 1)
@@ -369,10 +382,46 @@ class _OrderWriter:
     def add(self, order: _Order) -> None:
         self.pending.append(order)
         if len(self.pending) >= self.CHUNK:
-            self.flush()
+            self._hand()
 
-    def flush(self) -> None:
+    def finish(self, order: _Order | None) -> None:
+        """The file's last order written, and the last chunk, always (numbering checks the company's
+        pattern even for no order); then the writer closed."""
+        if order is not None:
+            self.pending.append(order)
+        self._hand()
+        self.close()
+
+    def close(self) -> None:
+        """Wait for the chunks handed over to be written (or the writing to fail): the transaction may end
+        only then; raise the writing's failure."""
+        if self.thread is not None:
+            self.chunks.put(None)
+            self.thread.join()
+            self.thread = None
+        if self.failure is not None:
+            raise self.failure
+
+    def _hand(self) -> None:
+        if self.failure is not None:
+            raise self.failure
         pending, self.pending = self.pending, []
+        if self.thread is None:
+            self.thread = threading.Thread(target=self._writing, name="koban import writer", daemon=True)
+            self.thread.start()
+        self.chunks.put(pending)
+
+    def _writing(self) -> None:
+        """The thread: each chunk written in turn until the reader closes; after a failure, the chunks
+        still handed over are dropped (the transaction will be rolled back)."""
+        while (pending := self.chunks.get()) is not None:
+            if self.failure is None:
+                try:
+                    self.flush(pending)
+                except BaseException as exc:  # handed to the reader, which raises it
+                    self.failure = exc
+
+    def flush(self, pending: list[_Order]) -> None:
         days = [order.date or self.today for order in pending]
         numbers = take_numbers(self.connection, "order", days)
         results = [totals(map(_RATE_AND_NET, order.lines)) for order in pending]
@@ -437,7 +486,15 @@ class Orders:
         }
         imported = dict(connection.execute(select(o.import_key, o.number).where(o.import_key.is_not(None))).all())
         policies = _Policies(connection)
-        writer = _OrderWriter(connection) if write else None
+        output = _OrderWriter(connection) if write else None
+        try:
+            return self._read(parsed, progress, customers, catalogue, imported, policies, output)
+        finally:
+            if output is not None:
+                output.close()  # the transaction ends only once the writing has
+
+    def _read(self, parsed, progress, customers: dict, catalogue: dict, imported: dict, policies, writer):
+        """Every row checked, and the orders handed to `writer` until a problem (then None)."""
         built: dict[tuple, tuple] = {}  # a line's cells and buyer's policy -> ((vat rate, net), stored values)
         # The same, by the line's cells as read (not parsed), one memory per policy: a row whose cells equal,
         # in every column, those of rows already found right (its order's cells those of its order's first
@@ -446,72 +503,122 @@ class Orders:
         line_cells = _cells_of(parsed, {c.name for c in parsed.schema} - ORDER_CELLS)
         seen_by_policy: dict[int, dict[tuple, tuple]] = {}
         seen: dict[tuple, tuple] = {}  # those of the current order's policy
+        # Likewise an order's first row, cell by cell: its customer's cell as that of a first row found right,
+        # with what it reads as (customer code, buyer, policy); its key checked on its own (not empty, new in
+        # the file and the ledger), its date read by its column, its reference a text. Not when a header
+        # repeats one of these columns (the row's values are then those of the last one).
+        at = {name: parsed.indexes({name}) for name in ORDER_CELLS}
+        opens = all(len(indexes) <= 1 for indexes in at.values())
+        key_at, customer_at = at["order_key"][-1], at["customer"][-1]
+        date_at, reference_at = (at[name][0] if at[name] else None for name in ("date", "customer_ref"))
+        dates = parsed.reading("date")
+        buyers: dict[str, tuple] = {}
+        width = 1 + max(parsed.indexes({c.name for c in parsed.schema}))  # cells a row has when read whole
         head = None  # the order cells of the current order's first row, when that row was right
         starts: dict[str, tuple] = {}  # order key -> (its first line, its customer code, its buyer's policy)
         problems: list[Problem] = []
         order: _Order | None = None
         last_key = None
         first = code = policy = None  # the order being read: its first line, its customer code, its policy
-        for line, cells in parsed.records(progress):
-            if head is not None:
+        blank = csvfile.blank
+        try:
+            for line, cells in parsed.records(progress, blanks=True):
+                made = opening = None
                 try:
-                    made = seen.get(line_cells(cells)) if order_cells(cells) == head else None
-                except IndexError:  # a short row
+                    if head is not None and order_cells(cells) == head:
+                        made = seen.get(line_cells(cells))
+                    elif opens:  # an order's first row whose customer and line were met on first rows found right?
+                        key = cells[key_at].strip()
+                        if key and key != last_key and key not in starts and key not in imported:
+                            opening = buyers.get(cells[customer_at])
+                            if opening is not None:
+                                made = seen_by_policy[opening[2][1]].get(line_cells(cells))
+                                if made is not None:
+                                    date = None if date_at is None else cells[date_at]
+                                    date = dates[date] if date and not date.isspace() else None
+                                    reference = "" if reference_at is None else cells[reference_at].strip()
+                except (IndexError, KeyError):  # a short row; a date cell that is not a date
                     made = None
-                if made is not None:  # most rows: the next line of the order being read, a line met before
+                if made is not None:
+                    if opening is None:  # most rows: the next line of the order being read, a line met before
+                        if writer is not None:
+                            order.lines.append(made)
+                        continue
+                    code, buyer, policy = opening
+                    first, last_key = line, key
+                    starts[key] = (line, code, policy)
+                    seen = seen_by_policy[policy[1]]
+                    head = order_cells(cells)
                     if writer is not None:
+                        if order is not None:
+                            writer.add(order)
+                        order = _Order(key, date, reference, buyer.id)
                         order.lines.append(made)
                     continue
-            problems_before = len(problems)
-            read = parsed.row(line, cells)
-            row, broken = read.values, read.broken
-            key = row.get("order_key")
-            if key == last_key and key is not None:  # the next line of the order being read
-                if "customer" in row and row["customer"] != code:
-                    problems.append(Problem(line, "customer", f'order "{key}" has another customer on line {first}'))
-            elif key is None:  # "is empty" is listed; the rest of the row is still checked, as an order of its own
-                self._buyer(line, row, customers, imported, problems)
-                policy = policies.numbered(None)
-                head = None
-            elif key not in starts:
-                buyer = self._buyer(line, row, customers, imported, problems)
-                policy = policies.numbered(buyer)
-                first, code = line, row.get("customer")
-                starts[key] = (first, code, policy)
-                if writer is not None and order is not None:
-                    writer.add(order)
-                if buyer is not None:
-                    order = _Order(key, row.get("date"), row.get("customer_ref", ""), buyer.id)
-                seen = seen_by_policy.setdefault(policy[1], {})
-                head = order_cells(cells) if not broken and len(problems) == problems_before else None
-            else:
-                first, code, policy = starts[key]
-                head = None
-                problems.append(
-                    Problem(
-                        line, "order_key", f'the lines of "{key}" must follow each other (it starts on line {first})'
+                if blank(cells):
+                    continue
+                problems_before = len(problems)
+                whole = len(cells) >= width  # a short row is not remembered (its missing cells read as empty)
+                read = parsed.row(line, cells)
+                row, broken = read.values, read.broken
+                key = row.get("order_key")
+                if key == last_key and key is not None:  # the next line of the order being read
+                    if "customer" in row and row["customer"] != code:
+                        problems.append(
+                            Problem(line, "customer", f'order "{key}" has another customer on line {first}')
+                        )
+                elif key is None:  # "is empty" is listed; the rest of the row is still checked, as an order
+                    self._buyer(line, row, customers, imported, problems)
+                    policy = policies.numbered(None)
+                    head = None
+                elif key not in starts:
+                    buyer = self._buyer(line, row, customers, imported, problems)
+                    policy = policies.numbered(buyer)
+                    first, code = line, row.get("customer")
+                    starts[key] = (first, code, policy)
+                    if writer is not None and order is not None:
+                        writer.add(order)
+                    if buyer is not None:
+                        order = _Order(key, row.get("date"), row.get("customer_ref", ""), buyer.id)
+                    seen = seen_by_policy.setdefault(policy[1], {})
+                    right = whole and not broken and len(problems) == problems_before
+                    head = order_cells(cells) if right else None
+                    if head is not None and opens:
+                        if len(buyers) >= self.MEMO:
+                            buyers.clear()
+                        buyers[cells[customer_at]] = (code, buyer, policy)
+                else:
+                    first, code, policy = starts[key]
+                    head = None
+                    problems.append(
+                        Problem(
+                            line,
+                            "order_key",
+                            f'the lines of "{key}" must follow each other (it starts on line {first})',
+                        )
                     )
-                )
-            last_key = key
-            made = None
-            if head is not None and not broken and len(problems) == problems_before:  # a first row found right
-                made = seen.get(line_cells(cells))
-            if made is None:
-                made = self._line(line, row, catalogue.get(row.get("product")), policy, problems, broken, built, writer)
-            if made is not None and head is not None and not broken and len(problems) == problems_before:
-                if len(seen) >= self.MEMO:
-                    seen.clear()
-                seen[line_cells(cells)] = made
-            if writer is None:
-                continue
-            if broken or problems:
-                writer = None  # the file will be refused: nothing more to write
-                continue
-            order.lines.append(made)
+                last_key = key
+                made = None
+                right = head is not None and whole and not broken and len(problems) == problems_before
+                if right:  # a first row found right, or the next row of an order whose first row was
+                    made = seen.get(line_cells(cells))
+                if made is None:
+                    product = catalogue.get(row.get("product"))
+                    made = self._line(line, row, product, policy, problems, broken, built, writer)
+                if made is not None and right:
+                    if len(seen) >= self.MEMO:
+                        seen.clear()
+                    seen[line_cells(cells)] = made
+                if writer is None:
+                    continue
+                if broken or problems:
+                    writer = None  # the file will be refused: nothing more to write
+                    continue
+                order.lines.append(made)
+        except csvfile.Malformed as exc:
+            raise csvfile.unreadable(exc) from None
         if writer is not None:
-            if order is not None:
-                writer.pending.append(order)
-            writer.flush()  # always, as numbering checks the company's pattern even for no order
+            writer.finish(order)
         return len(starts), 0, problems
 
     @staticmethod
