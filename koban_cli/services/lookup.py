@@ -11,9 +11,11 @@ invoice is `PROV-<id>` and a validated one answers only to its number.
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlalchemy.engine import Connection
 
 from koban_cli.db import tables
 from koban_cli.errors import NotFound, not_found
@@ -33,22 +35,27 @@ def _models():
     return models
 
 
-def company(session: Session) -> Company:
-    """The company, read once per transaction (numbering asks for it often)."""
+def company(db: Session | Connection) -> Company:
+    """The company, read once per transaction (numbering asks for it often): the model object in an ORM
+    session, its row (`company_row`) on a Core connection."""
     from koban_cli.db import transaction
 
-    work = transaction.of(session)
+    work = transaction.of(db)
     if work.company is None:
-        Company = _models().Company
-        work.company = session.get(Company, 1) or Company()
+        if isinstance(db, Connection):
+            work.company = company_row(db)
+        else:
+            Company = _models().Company
+            work.company = db.get(Company, 1) or Company()
     return work.company
 
 
 def company_row(db):
-    """The company's row; a ledger where it was never set reads as the model's defaults (the ORM is
-    imported in that case only)."""
+    """The company's row; a ledger where it was never set reads as the model's defaults (`tables.DEFAULTS`)."""
     found = db.execute(select(tables.company).where(tables.company.c.id == 1)).first()
-    return found if found is not None else _models().Company()
+    if found is not None:
+        return found
+    return SimpleNamespace(**(dict.fromkeys(tables.company.c.keys()) | tables.DEFAULTS["company"]))
 
 
 def _named(db, table, key: str, value: str, what: str):

@@ -274,8 +274,8 @@ def _editable(session: Session, ref: str) -> Invoice:
 def add_line(ledger: Ledger, ref: str, spec: doc_lines.LineInput) -> LineChanged:
     with ledger.write() as session:
         invoice = _editable(session, ref)
-        (line,) = doc_lines.append(session, invoice, [doc_lines.resolve(session, spec)])
-        return LineChanged(ref, line.position)
+        (position,) = doc_lines.append(session, invoice, [doc_lines.resolve(session, spec)])
+        return LineChanged(ref, position)
 
 
 def remove_line(ledger: Ledger, ref: str, position: int) -> None:

@@ -178,9 +178,7 @@ def delete(ledger: Ledger, ref: str) -> None:
         for entry in session.exec(select(ScheduleEntry).where(ScheduleEntry.invoice_id == invoice.id)):
             entry.invoice_id = None
             session.add(entry)
-        for line in doc_lines.lines_of(session, invoice):
-            session.delete(line)
-        session.flush()
+        doc_lines.remove_all(session, invoice)
         session.delete(invoice)
 
 

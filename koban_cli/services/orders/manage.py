@@ -1,24 +1,24 @@
-"""Sales orders: made directly or from a quote, then invoiced and delivered."""
+"""Sales orders: made directly or from a quote, then invoiced and delivered.
+
+Creating an order, editing its lines and validating it are SQLAlchemy Core
+writes (`Ledger.write_core`, db/tables.py): these commands never import the
+ORM. Cancelling still runs on the ORM session.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlmodel import select
+from sqlalchemy import update
 
+from koban_cli.db import tables
 from koban_cli.db.engine import Ledger
-from koban_cli.db.models import (
-    Delivery,
-    Invoice,
-    SalesOrder,
-)
 from koban_cli.domain import identity
 from koban_cli.domain.kinds import LineKind, Status
 from koban_cli.errors import InvalidState
-from koban_cli.services import billed, lookup
 from koban_cli.services import lines as doc_lines
-from koban_cli.services.contracts import manage as contracts
+from koban_cli.services import lookup
 from koban_cli.services.numbering import take_number
 from koban_cli.services.views import LineChanged, StatusChanged
 
@@ -38,52 +38,61 @@ def create(
     delivery = {key: value for key, value in (delivery or {}).items() if value}
     if delivery.get("delivery_country"):
         delivery["delivery_country"] = identity.country(delivery["delivery_country"])
-    with ledger.write() as session:
-        buyer = lookup.customer(session, customer)
-        order = SalesOrder(
-            number=take_number(session, "order", date),
-            customer_id=buyer.id,
-            date=date,
-            customer_ref=customer_ref or "",
-            note=note or "",
-            **delivery,
+    with ledger.write_core() as db:
+        buyer = lookup.customer_row(db, customer)
+        number = take_number(db, "order", date)
+        db.execute(
+            tables.insert(
+                tables.sales_order,
+                number=number,
+                customer_id=buyer.id,
+                date=date,
+                customer_ref=customer_ref or "",
+                note=note or "",
+                **delivery,
+            )
         )
-        session.add(order)
-        return OrderMade(order.number, order.number)
+        return OrderMade(number, number)
+
+
+def _draft(db, number: str) -> doc_lines.Draft:
+    """The order, which must be a draft to be changed."""
+    order = lookup.order_row(db, number)
+    if order.status != Status.DRAFT:
+        raise InvalidState(f"{order.number} is {order.status}: its lines, prices and quantities are locked")
+    return doc_lines.Draft(doc_lines.ORDER, order)
 
 
 def add_line(ledger: Ledger, number: str, spec: doc_lines.LineInput) -> LineChanged:
-    with ledger.write() as session:
-        order = lookup.order(session, number)
-        _require_draft(order)
-        (line,) = doc_lines.append(session, order, [doc_lines.resolve(session, spec)])
-        return LineChanged(number, line.position)
+    with ledger.write_core() as db:
+        order = _draft(db, number)
+        (position,) = doc_lines.append(db, order, [doc_lines.resolve(db, spec)])
+        return LineChanged(number, position)
 
 
 def remove_line(ledger: Ledger, number: str, position: int) -> None:
-    with ledger.write() as session:
-        order = lookup.order(session, number)
-        _require_draft(order)
-        doc_lines.remove(session, order, position, number)
-
-
-def _require_draft(order: SalesOrder) -> None:
-    if order.status != Status.DRAFT:
-        raise InvalidState(f"{order.number} is {order.status}: its lines, prices and quantities are locked")
+    with ledger.write_core() as db:
+        doc_lines.remove(db, _draft(db, number), position, number)
 
 
 def validate(ledger: Ledger, number: str) -> StatusChanged:
-    with ledger.write() as session:
-        order = lookup.order(session, number)
-        _require_draft(order)
-        if not any(line.kind != LineKind.TEXT for line in doc_lines.lines_of(session, order)):
+    with ledger.write_core() as db:
+        order = _draft(db, number)
+        if not any(line.kind != LineKind.TEXT for line in doc_lines.lines_of(db, order)):
             raise InvalidState(f"{number} has no priced line; add one with: koban order add-line {number} …")
-        order.status = Status.VALIDATED
-        session.add(order)
-        return StatusChanged(number, number, Status(order.status))
+        validated = update(tables.sales_order).where(tables.sales_order.c.id == order.row.id)
+        db.execute(validated.values(status=Status.VALIDATED))
+        return StatusChanged(number, number, Status.VALIDATED)
 
 
 def cancel(ledger: Ledger, number: str) -> StatusChanged:
+    """On the ORM session still: its imports are taken only when an order is cancelled."""
+    from sqlmodel import select
+
+    from koban_cli.db.models import Delivery, Invoice
+    from koban_cli.services import billed
+    from koban_cli.services.contracts import manage as contracts
+
     with ledger.write() as session:
         order = lookup.order(session, number)
         if order.status == Status.CANCELLED:

@@ -1,4 +1,10 @@
-"""Quotes, and their acceptance into a validated order."""
+"""Quotes, and their acceptance into a validated order.
+
+Creating a quote, editing its lines, showing and listing quotes run on
+SQLAlchemy Core (`Ledger.write_core`, `Ledger.read_core`, db/tables.py) and
+never import the ORM; sending, refusing and accepting still run on the ORM
+session, imported when they are called.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +12,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
-from sqlmodel import select
+from sqlalchemy import select
 
+from koban_cli.db import tables
 from koban_cli.db.engine import Ledger
-from koban_cli.db.models import Customer, OrderLine, Quote, SalesOrder
 from koban_cli.domain.kinds import QUOTE_STATUSES, LineKind, Status
 from koban_cli.domain.money import Money
 from koban_cli.errors import InvalidState, InvalidValue
@@ -59,32 +65,34 @@ def create(
     valid_until = valid_until or date + VALIDITY
     if valid_until < date:
         raise InvalidValue(f"--valid-until {valid_until} is before the quote date {date}")
-    with ledger.write() as session:
-        buyer = lookup.customer(session, customer)
-        quote = Quote(
-            number=take_number(session, "quote", date),
-            customer_id=buyer.id,
-            date=date,
-            valid_until=valid_until,
-            note=note or "",
+    with ledger.write_core() as db:
+        buyer = lookup.customer_row(db, customer)
+        number = take_number(db, "quote", date)
+        db.execute(
+            tables.insert(
+                tables.quote, number=number, customer_id=buyer.id, date=date, valid_until=valid_until, note=note or ""
+            )
         )
-        session.add(quote)
-        return QuoteMade(quote.number, quote.number)
+        return QuoteMade(number, number)
+
+
+def _draft(db, number: str) -> doc_lines.Draft:
+    """The quote, which must be a draft to be changed."""
+    quote = doc_lines.Draft(doc_lines.QUOTE, lookup.quote_row(db, number))
+    doc_lines.require_draft(quote, number)
+    return quote
 
 
 def add_line(ledger: Ledger, number: str, spec: doc_lines.LineInput) -> LineChanged:
-    with ledger.write() as session:
-        quote = lookup.quote(session, number)
-        doc_lines.require_draft(quote, number)
-        (line,) = doc_lines.append(session, quote, [doc_lines.resolve(session, spec)])
-        return LineChanged(number, line.position)
+    with ledger.write_core() as db:
+        quote = _draft(db, number)
+        (position,) = doc_lines.append(db, quote, [doc_lines.resolve(db, spec)])
+        return LineChanged(number, position)
 
 
 def remove_line(ledger: Ledger, number: str, position: int) -> None:
-    with ledger.write() as session:
-        quote = lookup.quote(session, number)
-        doc_lines.require_draft(quote, number)
-        doc_lines.remove(session, quote, position, number)
+    with ledger.write_core() as db:
+        doc_lines.remove(db, _draft(db, number), position, number)
 
 
 def _move(ledger: Ledger, number: str, allowed: tuple[str, ...], new_status: Status) -> StatusChanged:
@@ -112,6 +120,8 @@ def refuse(ledger: Ledger, number: str) -> StatusChanged:
 
 def accept(ledger: Ledger, number: str, date: dt.date) -> QuoteAccepted:
     """The quote becomes a validated order carrying every one of its lines."""
+    from koban_cli.db.models import OrderLine, SalesOrder
+
     with ledger.write() as session:
         quote = lookup.quote(session, number)
         if quote.status not in (Status.DRAFT, Status.SENT):
@@ -143,7 +153,7 @@ def accept(ledger: Ledger, number: str, date: dt.date) -> QuoteAccepted:
         return QuoteAccepted(order.number, order.number, number)
 
 
-def display_status(quote: Quote, today: dt.date) -> Status:
+def display_status(quote, today: dt.date) -> Status:
     if quote.status in (Status.DRAFT, Status.SENT) and quote.valid_until and quote.valid_until < today:
         return Status.EXPIRED
     return Status(quote.status)
@@ -168,15 +178,15 @@ class QuoteView:
 
 
 def show(ledger: Ledger, number: str, today: dt.date) -> QuoteView:
-    with ledger.read() as session:
-        quote = lookup.quote(session, number)
-        customer = session.get(Customer, quote.customer_id)
-        lines = doc_lines.lines_of(session, quote)
-        order = session.exec(select(SalesOrder.number).where(SalesOrder.quote_id == quote.id)).first()
-        refs = views.product_refs(session, lines)
+    with ledger.read_core() as db:
+        quote = lookup.quote_row(db, number)
+        customer = db.execute(select(tables.customer.c.code).where(tables.customer.c.id == quote.customer_id)).scalar()
+        lines = doc_lines.lines_of(db, doc_lines.Draft(doc_lines.QUOTE, quote))
+        order = db.execute(select(tables.sales_order.c.number).where(tables.sales_order.c.quote_id == quote.id)).scalar()
+        refs = views.product_refs(db, lines)
         return QuoteView(
             number=quote.number,
-            customer=customer.code,
+            customer=customer,
             date=quote.date,
             status=display_status(quote, today),
             note=quote.note or None,
@@ -193,22 +203,23 @@ def show(ledger: Ledger, number: str, today: dt.date) -> QuoteView:
 def list_quotes(ledger: Ledger, today: dt.date, status: str | None = None) -> list[QuoteRow]:
     if status and status not in STATUSES:
         raise InvalidValue(f'status "{status}" is not one of {", ".join(STATUSES)}')
-    with ledger.read() as session:
-        rows = session.exec(select(Quote, Customer.code).join(Customer).order_by(Quote.id)).all()
+    quote, customer = tables.quote, tables.customer
+    query = select(quote, customer.c.code).join(customer, customer.c.id == quote.c.customer_id).order_by(quote.c.id)
+    with ledger.read_core() as db:
         out = []
-        for quote, code in rows:
-            shown = display_status(quote, today)
+        for row in db.execute(query):
+            shown = display_status(row, today)
             if status in (None, shown):
                 out.append(
                     QuoteRow(
-                        quote.number,
-                        code,
-                        quote.date,
-                        quote.valid_until,
+                        row.number,
+                        row.code,
+                        row.date,
+                        row.valid_until,
                         shown,
-                        Money.of(quote.net),
-                        Money.of(quote.tax),
-                        Money.of(quote.gross),
+                        Money.of(row.net),
+                        Money.of(row.tax),
+                        Money.of(row.gross),
                     )
                 )
         return out
