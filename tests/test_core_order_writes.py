@@ -111,3 +111,23 @@ def test_a_core_write_on_a_ledger_without_company_takes_the_models_defaults(db_p
         assert db.execute(select(tables.sales_order.c.gross)).scalar() == D("12.00")
         assert lookup.company_row(db).number_pattern == "{prefix}-{year}-{seq:04d}"
     ledger.close()
+
+
+def test_invoice_line_edits_run_on_core_without_the_orm(koban, ledger):
+    """services/invoicing/editing.py (the CLI's `invoice add-line` once cli/invoices.py calls it directly)."""
+    import subprocess
+    import sys
+
+    from startup import ROOT
+
+    from koban_cli.services.invoicing import editing
+
+    loaded = "import sys, koban_cli.services.invoicing.editing; print(' '.join(sorted(sys.modules)))"
+    modules = set(subprocess.run([sys.executable, "-c", loaded], capture_output=True, text=True, cwd=ROOT).stdout.split())
+    assert "koban_cli.services.invoicing.editing" in modules and not ORM & modules, sorted(ORM & modules)
+    ref = koban.json("invoice", "create", "--customer", "ACME")["ref"]
+    assert editing.add_line(ledger, ref, doc_lines.LineInput(text="Titre")).position == 1
+    assert editing.add_line(ledger, ref, doc_lines.LineInput(product="BOOK", qty=D(2))).position == 2
+    editing.remove_line(ledger, ref, 1)
+    shown = koban.json("invoice", "show", ref)
+    assert (shown["net"], shown["gross"], len(shown["lines"])) == ("70.00", "73.85", 1)

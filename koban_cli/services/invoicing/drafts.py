@@ -27,7 +27,7 @@ from koban_cli.domain.wording import fr_money, fr_number
 from koban_cli.errors import InvalidState, InvalidValue, OverInvoicing
 from koban_cli.services import billed, lookup
 from koban_cli.services import lines as doc_lines
-from koban_cli.services.views import LineChanged
+from koban_cli.services.invoicing.editing import add_line, remove_line  # noqa: F401  (Core, no ORM: `invoice add-line`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,24 +260,3 @@ def create(ledger: Ledger, customer: str, date: dt.date, note: str = "", project
         invoice.project_id = owner.id if owner else None
         session.add(invoice)
         return result(invoice)
-
-
-def _editable(session: Session, ref: str) -> Invoice:
-    invoice = lookup.invoice(session, ref)
-    if invoice.status != Status.DRAFT:
-        raise InvalidState(f"{ref} is validated; correct it with a credit note (koban invoice credit {ref})")
-    if invoice.order_id or invoice.kind == InvoiceKind.CREDIT_NOTE:
-        raise InvalidState(f"{ref} was computed from its order or invoice; delete it and draft it again")
-    return invoice
-
-
-def add_line(ledger: Ledger, ref: str, spec: doc_lines.LineInput) -> LineChanged:
-    with ledger.write() as session:
-        invoice = _editable(session, ref)
-        (position,) = doc_lines.append(session, invoice, [doc_lines.resolve(session, spec)])
-        return LineChanged(ref, position)
-
-
-def remove_line(ledger: Ledger, ref: str, position: int) -> None:
-    with ledger.write() as session:
-        doc_lines.remove(session, _editable(session, ref), position, ref)

@@ -1,0 +1,33 @@
+"""Editing the lines of a standalone draft invoice, on SQLAlchemy Core (`Ledger.write_core`): `invoice
+add-line` and `invoice remove-line` never import the ORM. A draft computed from an order or an invoice (a
+deposit, a balance, a credit note) is not edited: it is deleted and drafted again."""
+
+from __future__ import annotations
+
+from koban_cli.db.engine import Ledger
+from koban_cli.domain.kinds import InvoiceKind, Status
+from koban_cli.errors import InvalidState
+from koban_cli.services import lines as doc_lines
+from koban_cli.services import lookup
+from koban_cli.services.views import LineChanged
+
+
+def _editable(db, ref: str) -> doc_lines.Draft:
+    invoice = lookup.invoice_row(db, ref)
+    if invoice.status != Status.DRAFT:
+        raise InvalidState(f"{ref} is validated; correct it with a credit note (koban invoice credit {ref})")
+    if invoice.order_id or invoice.kind == InvoiceKind.CREDIT_NOTE:
+        raise InvalidState(f"{ref} was computed from its order or invoice; delete it and draft it again")
+    return doc_lines.Draft(doc_lines.INVOICE, invoice)
+
+
+def add_line(ledger: Ledger, ref: str, spec: doc_lines.LineInput) -> LineChanged:
+    with ledger.write_core() as db:
+        invoice = _editable(db, ref)
+        (position,) = doc_lines.append(db, invoice, [doc_lines.resolve(db, spec)])
+        return LineChanged(ref, position)
+
+
+def remove_line(ledger: Ledger, ref: str, position: int) -> None:
+    with ledger.write_core() as db:
+        doc_lines.remove(db, _editable(db, ref), position, ref)
