@@ -29,21 +29,22 @@ from koban_cli.domain.kinds import InvoiceKind, LineKind, ProductKind, Status
 from koban_cli.domain.money import Money
 from koban_cli.domain.values import ZERO
 from koban_cli.errors import InvalidValue, NotADraft
-from koban_cli.services import lookup
+from koban_cli.services import lookup, views
 
 
 @dataclass(frozen=True)
 class Tables:
     """Where a kind of document and its lines are stored."""
 
+    name: str  # as views.lines names it
     document: TableClause
     lines: TableClause
     key: str  # the line's column naming its document
 
 
-QUOTE = Tables(tables.quote, tables.quote_line, "quote_id")
-ORDER = Tables(tables.sales_order, tables.order_line, "order_id")
-INVOICE = Tables(tables.invoice, tables.invoice_line, "invoice_id")
+QUOTE = Tables("quote", tables.quote, tables.quote_line, "quote_id")
+ORDER = Tables("order", tables.sales_order, tables.order_line, "order_id")
+INVOICE = Tables("invoice", tables.invoice, tables.invoice_line, "invoice_id")
 _BY_NAME = {kind.document.name: kind for kind in (QUOTE, ORDER, INVOICE)}
 
 
@@ -112,8 +113,7 @@ def lines_of(db, doc) -> list:
     """The document's lines in order, as Core rows (their attributes are the models')."""
     kind, values = _parts(doc)
     _flushed(db)
-    table = kind.lines
-    return list(db.execute(select(table).where(table.c[kind.key] == values.id).order_by(table.c.position)))
+    return views.lines(db, kind.name, values.id)
 
 
 def require_draft(doc, ref: str) -> None:

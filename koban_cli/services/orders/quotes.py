@@ -181,7 +181,7 @@ def show(ledger: Ledger, number: str, today: dt.date) -> QuoteView:
     with ledger.read_core() as db:
         quote = lookup.quote_row(db, number)
         customer = db.execute(select(tables.customer.c.code).where(tables.customer.c.id == quote.customer_id)).scalar()
-        lines = doc_lines.lines_of(db, doc_lines.Draft(doc_lines.QUOTE, quote))
+        lines = views.lines(db, "quote", quote.id)
         order = db.execute(select(tables.sales_order.c.number).where(tables.sales_order.c.quote_id == quote.id)).scalar()
         refs = views.product_refs(db, lines)
         return QuoteView(
