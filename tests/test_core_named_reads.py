@@ -35,3 +35,9 @@ def test_an_unknown_purchase_order_is_refused_alike_by_reads_and_writes(koban):
         ["purchase", "list", "--project", "AF-NOPE"],
         'project "AF-NOPE" does not exist (see: koban project list)',
     )
+
+
+def test_a_draft_delivery_name_beyond_any_id_is_refused_by_reads_and_writes(koban):
+    huge = "PROV-BL-99999999999999999999999"  # more than any id column holds: it must not reach the driver
+    for args in (["delivery", "show", huge], ["delivery", "validate", huge], ["delivery", "cancel", huge]):
+        refused(koban, args, f'delivery "{huge}" does not exist (see: koban delivery list)')

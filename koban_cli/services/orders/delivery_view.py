@@ -64,6 +64,8 @@ def delivery_row(db, ref: str):
     """The delivery note's row by its number, or a draft's by `PROV-BL-<id>` (any case, spaces around
     ignored); `db` is a Core connection or an ORM session."""
     draft = re.fullmatch(r"PROV-BL-(\d+)", ref.strip(), flags=re.IGNORECASE)
+    if draft and int(draft.group(1)) > lookup.MAX_ID:  # names nothing, and must not reach the driver
+        raise not_found("delivery", ref)
     where = delivery.c.id == int(draft.group(1)) if draft else delivery.c.number == ref
     found = db.execute(select(delivery).where(where)).first()
     if found is None or (draft and found.number):
