@@ -29,6 +29,7 @@ from koban_cli.render.batch import render_many  # noqa: E402
 from koban_cli.render.pdf import render_pdf  # noqa: E402
 from koban_cli.services import documents, parties, products  # noqa: E402
 from koban_cli.services.invoicing import drafts as invoicing
+from koban_cli.services.invoicing import editing
 from koban_cli.services.invoicing import lifecycle as invoices
 from koban_cli.services.lines import LineInput  # noqa: E402
 
@@ -43,7 +44,7 @@ def build(ledger: Ledger, count: int) -> None:
     for _ in range(count):
         ref = invoicing.create(ledger, "C1", day).ref
         for qty in (1, 2, 3):
-            invoicing.add_line(ledger, ref, LineInput(product="P1", qty=D(qty)))
+            editing.add_line(ledger, ref, LineInput(product="P1", qty=D(qty)))
         invoices.validate(ledger, ref, day)
 
 

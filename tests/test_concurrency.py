@@ -9,6 +9,7 @@ import pytest
 from conftest import TODAY
 
 from koban_cli.services.invoicing import drafts as invoicing
+from koban_cli.services.invoicing import editing
 from koban_cli.services.invoicing import listing as invoice_list
 from koban_cli.services.lines import LineInput
 
@@ -29,7 +30,7 @@ def test_two_processes_validating_at_once_give_a_gapless_sequence(catalogue, db_
     refs = []
     for _ in range(40):
         ref = invoicing.create(catalogue, "ACME", TODAY).ref
-        invoicing.add_line(catalogue, ref, LineInput(product="DAY"))
+        editing.add_line(catalogue, ref, LineInput(product="DAY"))
         refs.append(ref)
     env = os.environ | {"PYTHONPATH": str(Path(__file__).parents[1])}
     workers = [

@@ -1,6 +1,6 @@
 """Every read command of the CLI starts without the ORM (issue 21): on a demo ledger, each `koban …` process
 that only reads imports none of sqlmodel, pydantic, sqlalchemy.orm or the models (`startup.ORM`), in every
-format it offers. `quote list` and `quote show` are left to their own conversion.
+format it offers.
 
 A real process is started per command and format (`startup.imported`): the test is slow.
 """
@@ -34,7 +34,6 @@ def read_commands(made) -> list[tuple[str, ...]]:
     order, invoice, contract = made.orders[0], made.invoices[0], made.contracts[0]
     as_of = ("--as-of", TODAY.isoformat())
     offered = [
-        # converted to Core by issue 21's last step
         ("company", "show"),
         ("customer", "list"),
         ("customer", "show", "ACME"),
@@ -48,7 +47,8 @@ def read_commands(made) -> list[tuple[str, ...]]:
         ("purchase", "list"),
         ("purchase", "show", f"CF-{TODAY.year}-0001"),
         ("order", "schedule", order, "--list", *as_of),
-        # already on Core
+        ("quote", "list"),
+        ("quote", "show", f"DE-{TODAY.year}-0001"),
         ("order", "list"),
         ("order", "show", order),
         ("invoice", "list"),

@@ -11,6 +11,7 @@ from koban_cli.db.engine import SCHEMA_HEAD, Ledger, ledger_url, schema_version
 from koban_cli.domain.money import Money
 from koban_cli.errors import InvalidState, InvalidValue, OverInvoicing
 from koban_cli.services.invoicing import drafts as invoicing
+from koban_cli.services.invoicing import editing
 from koban_cli.services.invoicing import lifecycle as invoices
 from koban_cli.services.invoicing import listing as invoice_list
 from koban_cli.services.invoicing import view as invoice_view
@@ -100,7 +101,7 @@ def test_a_cancelled_order_needs_its_invoices_credited_first(catalogue, order):
 def test_the_sequence_restarts_each_year(catalogue):
     for day in (dt.date(2025, 12, 31), dt.date(2026, 1, 2)):
         ref = invoicing.create(catalogue, "BOB", day).ref
-        invoicing.add_line(catalogue, ref, LineInput(product="DAY"))
+        editing.add_line(catalogue, ref, LineInput(product="DAY"))
         invoices.validate(catalogue, ref, day)
     assert [r.number for r in invoice_list.invoice_rows(catalogue, TODAY)] == ["FA-2025-0001", "FA-2026-0001"]
 

@@ -54,13 +54,19 @@ def _drafting():
     return invoicing
 
 
+def _editing():
+    from koban_cli.services.invoicing import editing  # Core only: no ORM to edit a draft's lines
+
+    return editing
+
+
 def _lifecycle():
     from koban_cli.services.invoicing import lifecycle as invoices
 
     return invoices
 
 
-lines.register(app, "invoice", "PROV-12", _drafting)
+lines.register(app, "invoice", "PROV-12", _editing)
 reminders.register(app)  # remind, apply
 
 

@@ -15,6 +15,7 @@ from koban_cli.services import parties, products
 from koban_cli.services.contracts import bill_due
 from koban_cli.services.contracts import manage as contracts
 from koban_cli.services.invoicing import drafts as invoicing
+from koban_cli.services.invoicing import editing
 from koban_cli.services.invoicing import lifecycle as invoices
 from koban_cli.services.invoicing import view as invoice_view
 from koban_cli.services.lines import LineInput
@@ -158,7 +159,7 @@ def build(ledger: Ledger, today: dt.date) -> DemoMade:
     credit_note = invoices.validate(ledger, correction, day(3)).number
 
     standalone = invoicing.create(ledger, "BISTRO", today).ref
-    invoicing.add_line(ledger, standalone, LineInput(product="CONSEIL", qty=D("0.5")))
+    editing.add_line(ledger, standalone, LineInput(product="CONSEIL", qty=D("0.5")))
     made.append(invoices.validate(ledger, standalone, today).number)
     return DemoMade(
         quote=quote,

@@ -104,9 +104,9 @@ def contract_context(ledger: Ledger, number: str) -> dict:
 
 
 def delivery_context(ledger: Ledger, ref: str) -> dict:
-    from koban_cli.services.orders import deliveries
+    from koban_cli.services.orders import delivery_view
 
-    return _context(ledger, "delivery", deliveries.show(ledger, ref))
+    return _context(ledger, "delivery", delivery_view.show(ledger, ref))
 
 
 def invoice_contexts(ledger: Ledger, date_from: dt.date | None, date_to: dt.date | None) -> list[dict]:

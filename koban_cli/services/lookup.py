@@ -77,6 +77,10 @@ def product_row(db, ref: str):
     return _named(db, tables.product, "ref", ref, "product")
 
 
+def project_row(db, number: str):
+    return _named(db, tables.project, "number", number, "project")
+
+
 def quote_row(db, number: str):
     return _named(db, tables.quote, "number", number, "quote")
 

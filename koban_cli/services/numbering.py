@@ -44,24 +44,13 @@ class _Sequence:
         self.pattern, self.prefix = pattern, prefix
 
 
-def _company(db: Db):
-    """The company's numbering terms: the session's company (read once per transaction), or on a Core
-    connection its row, read once per transaction too."""
-    if not isinstance(db, Connection):
-        return lookup.company(db)
-    work = transaction.of(db)
-    if work.company is None:
-        work.company = lookup.company_row(db)
-    return work.company
-
-
 def _cache(db: Db) -> dict:
     """This transaction's sequences (see db/transaction.py)."""
     return transaction.of(db).sequences
 
 
 def prefix_for(db: Db, kind: str) -> str:
-    overrides = json.loads(_company(db).prefixes or "{}")
+    overrides = json.loads(lookup.company(db).prefixes or "{}")
     return overrides.get(kind, DEFAULT_PREFIXES[kind])
 
 
@@ -77,7 +66,7 @@ def take_numbers(db: Db, kind: str, dates: list[dt.date], chronological: bool = 
     pattern (allowed only on an empty sequence or from a new year, see
     `company set`) never gives two shapes of number to one sequence.
     """
-    company = _company(db)
+    company = lookup.company(db)
     check_pattern(company.number_pattern, company.global_sequence)  # a legacy pattern would repeat numbers
     numbers: list[str] = []
     taken: dict[int, tuple[int, dt.date | None]] = {}  # sequence year -> (last, last date), written back once
@@ -126,7 +115,7 @@ def _sequence(db: Db, kind: str, year: int) -> _Sequence:
             row = db.execute(locked).one()
         found = _Sequence(kind, year, *row)
         if found.last == 0 or found.pattern is None:  # an empty sequence takes the company's pattern of today
-            found.pattern, found.prefix = _company(db).number_pattern, prefix_for(db, kind)
+            found.pattern, found.prefix = lookup.company(db).number_pattern, prefix_for(db, kind)
             if year == GLOBAL and found.last == 0:
                 _continue_legacy_numbers(db, found)
             _store(db, found)

@@ -27,7 +27,6 @@ from koban_cli.domain.wording import fr_money, fr_number
 from koban_cli.errors import InvalidState, InvalidValue, OverInvoicing
 from koban_cli.services import billed, lookup
 from koban_cli.services import lines as doc_lines
-from koban_cli.services.invoicing.editing import add_line, remove_line  # noqa: F401  (Core, no ORM: `invoice add-line`)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""The life of an invoice after drafting: validation, deletion, credit notes, payments."""
+"""The life of an invoice after drafting: validation, deletion, credit notes (payments: payments/paying.py)."""
 
 from __future__ import annotations
 
@@ -16,15 +16,13 @@ from koban_cli.db.models import (
     ContractPeriod,
     Customer,
     Invoice,
-    Payment,
     SalesOrder,
     ScheduleEntry,
 )
 from koban_cli.db.types import MoneyColumn
 from koban_cli.domain import billing
-from koban_cli.domain.kinds import InvoiceKind, LineKind, PaymentStatus, Status
+from koban_cli.domain.kinds import InvoiceKind, LineKind, Status
 from koban_cli.domain.money import Money
-from koban_cli.domain.payments import payment_status
 from koban_cli.domain.values import ZERO
 from koban_cli.errors import InvalidState, InvalidValue, OverCrediting, OverInvoicing
 from koban_cli.services import billed, lookup, order_status
@@ -58,16 +56,6 @@ class CreditNoteDrafted:
     credits: str
     net: Money
     gross: Money
-
-
-@dataclass(frozen=True, slots=True)
-class PaymentRecorded:
-    """A payment recorded on an invoice: all that is paid on it now, and its payment status."""
-
-    ref: str
-    number: str
-    paid: Money
-    payment_status: PaymentStatus
 
 
 def validate(ledger: Ledger, ref: str, date: dt.date) -> Validated:
@@ -237,20 +225,4 @@ def credit(
             source.number,
             Money.of(credit_note.net),
             Money.of(credit_note.gross),
-        )
-
-
-def pay(ledger: Ledger, ref: str, amount: Money, date: dt.date, method: str = "") -> PaymentRecorded:
-    amount = amount.amount_in(what="--amount")
-    with ledger.write() as session:
-        invoice = locks.row(session, lookup.invoice(session, ref))  # payments of one invoice queue
-        if invoice.status != Status.VALIDATED:
-            raise InvalidState(f"{ref} is a draft; validate it before recording a payment")
-        issuing.check_payment_date(invoice, date)
-        paid = billed.paid_by_invoice(session, [invoice.id]).get(invoice.id, ZERO)
-        if paid + amount > invoice.gross:
-            raise InvalidValue(f"{amount:.2f} is more than the {invoice.gross - paid:.2f} left to pay on {ref}")
-        session.add(Payment(invoice_id=invoice.id, date=date, amount=amount, method=method or ""))
-        return PaymentRecorded(
-            ref, invoice.number, Money.of(paid + amount), payment_status(invoice.gross, paid + amount)
         )

@@ -17,7 +17,7 @@ from koban_cli.db.models import PersonRate, Project, ProjectTask, TimeEntry
 from koban_cli.domain import identity
 from koban_cli.domain.kinds import Status
 from koban_cli.domain.money import Money
-from koban_cli.errors import InvalidState, InvalidValue, not_found
+from koban_cli.errors import InvalidState, InvalidValue
 from koban_cli.services import lookup
 from koban_cli.services.numbering import take_number
 
@@ -65,10 +65,7 @@ class TimeLogged:
 
 
 def get(session: Session, number: str) -> Project:
-    found = session.exec(select(Project).where(Project.number == number)).first()
-    if found is None:
-        raise not_found("project", number)
-    return found
+    return session.get(Project, lookup.project_row(session, number).id)
 
 
 def create(

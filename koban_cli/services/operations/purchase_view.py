@@ -16,7 +16,8 @@ from koban_cli.db.engine import Ledger
 from koban_cli.db.tables import product, project, purchase, purchase_line, supplier
 from koban_cli.domain.kinds import Status
 from koban_cli.domain.money import Money
-from koban_cli.errors import NotFound, not_found
+from koban_cli.errors import NotFound
+from koban_cli.services import lookup
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,13 +72,6 @@ def _fields(row, supplier_code: str, project_number: str | None) -> tuple:
     )
 
 
-def _project_id(db, number: str) -> int:
-    found = db.execute(select(project.c.id).where(project.c.number == number)).scalar()
-    if found is None:
-        raise not_found("project", number)
-    return found
-
-
 def list_purchases(ledger: Ledger, number: str | None = None) -> list[PurchaseRow]:
     """Every purchase order, oldest first; of the project `number` only, when given."""
     query = (
@@ -88,7 +82,7 @@ def list_purchases(ledger: Ledger, number: str | None = None) -> list[PurchaseRo
     )
     with ledger.read_core() as db:
         if number:
-            query = query.where(purchase.c.project_id == _project_id(db, number))
+            query = query.where(purchase.c.project_id == lookup.project_row(db, number).id)
         return [PurchaseRow(*_fields(row, row.supplier_code, row.project_number)) for row in db.execute(query)]
 
 

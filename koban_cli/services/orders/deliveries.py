@@ -23,7 +23,7 @@ from koban_cli.errors import InsufficientStock, InvalidState, InvalidValue, Over
 from koban_cli.services import lookup
 from koban_cli.services.numbering import take_number
 from koban_cli.services.operations import stock
-from koban_cli.services.orders.delivery_view import STATUSES, delivery_row, show  # noqa: F401 (show: documents.py)
+from koban_cli.services.orders.delivery_view import delivery_row
 
 
 @dataclass(frozen=True, slots=True)
