@@ -145,9 +145,7 @@ def import_orders(db: Path, orders_csv: Path, folder: Path, runs: int) -> tuple[
     """koban's import of the orders file into the ledger as it is, and the raw import of the same file, each
     timed the same way: best of `runs`, alternating so that both see the same machine. Every koban run starts
     from a copy of the ledger without the orders; the ledger is left with them. Seconds, peak MB (the most
-    of any run), raw seconds. koban writes its chunks on a second thread while it reads the file (the
-    database runs its statements without Python's lock, so they overlap the reading on a second core); the
-    raw baseline uses one: on a machine whose other core is busy, koban's ratio is higher."""
+    of any run), raw seconds."""
     before = folder / "before-orders.db"
     _copy(db, before)
     timed, peaks, raws = [], [], []

@@ -305,9 +305,8 @@ def test_a_problem_after_chunks_were_written_leaves_the_ledger_as_it_was(catalog
 def test_a_failure_while_writing_a_chunk_is_the_error_and_nothing_is_written(
     catalogue, db_path, small_chunks, monkeypatch
 ):
-    """Chunks are written while the file is still read (on a thread of their own): a chunk that fails is the
-    import's error, as if it had been written before reading on (problems in later rows, or a malformed end
-    of file, are not reached), and nothing is written."""
+    """Chunks are written while the file is still read: a chunk that fails is the import's error (problems in
+    later rows, or a malformed end of file, are not reached), and nothing is written."""
     add_buyers(catalogue)
     taken = []
 

@@ -7,8 +7,6 @@ write through the models, imported by the methods that use them.
 from __future__ import annotations
 
 import datetime as dt
-import queue
-import threading
 from decimal import Decimal
 from itertools import chain, repeat
 from operator import attrgetter, itemgetter
@@ -353,17 +351,9 @@ _RATE_AND_NET = itemgetter(0)
 
 
 class _OrderWriter:
-    """Numbers and writes finished orders with their lines, a chunk at a time, on a thread of its own.
-
-    The thread is the only user of the connection while the file is read: the database runs its
-    statements without holding Python's lock, so on a second core the writing of one chunk overlaps the
-    reading and checking of the next (a single core gives the same rows, one after the other). Chunks are
-    written in the order they were read, so numbers and ids follow the file. A failure of the writing is
-    raised to the reader at its next chunk, or when it closes the writer, in place of anything the reader
-    met after that chunk (as if the chunk had been written before reading on)."""
+    """Numbers and writes finished orders with their lines, a chunk at a time, in the order of the file."""
 
     CHUNK = 500  # orders; their numbers are read back in one query (SQLite allows 999 parameters or more)
-    AHEAD = 4  # chunks read but not written yet, at most
 
     def __init__(self, connection):
         self.connection = connection
@@ -372,9 +362,6 @@ class _OrderWriter:
         self.position, self.order_id = self.lines.processors[0], self.lines.processors[-1]
         self.pending: list[_Order] = []
         self.today = dt.date.today()
-        self.chunks: queue.Queue = queue.Queue(maxsize=self.AHEAD)
-        self.failure: BaseException | None = None
-        self.thread: threading.Thread | None = None
 
     def stored_line(self, built) -> tuple:
         return self.lines.stored(_LINE_VALUES(built), 1)
@@ -382,44 +369,18 @@ class _OrderWriter:
     def add(self, order: _Order) -> None:
         self.pending.append(order)
         if len(self.pending) >= self.CHUNK:
-            self._hand()
+            self._write()
 
     def finish(self, order: _Order | None) -> None:
         """The file's last order written, and the last chunk, always (numbering checks the company's
-        pattern even for no order); then the writer closed."""
+        pattern even for no order)."""
         if order is not None:
             self.pending.append(order)
-        self._hand()
-        self.close()
+        self._write()
 
-    def close(self) -> None:
-        """Wait for the chunks handed over to be written (or the writing to fail): the transaction may end
-        only then; raise the writing's failure."""
-        if self.thread is not None:
-            self.chunks.put(None)
-            self.thread.join()
-            self.thread = None
-        if self.failure is not None:
-            raise self.failure
-
-    def _hand(self) -> None:
-        if self.failure is not None:
-            raise self.failure
+    def _write(self) -> None:
         pending, self.pending = self.pending, []
-        if self.thread is None:
-            self.thread = threading.Thread(target=self._writing, name="koban import writer", daemon=True)
-            self.thread.start()
-        self.chunks.put(pending)
-
-    def _writing(self) -> None:
-        """The thread: each chunk written in turn until the reader closes; after a failure, the chunks
-        still handed over are dropped (the transaction will be rolled back)."""
-        while (pending := self.chunks.get()) is not None:
-            if self.failure is None:
-                try:
-                    self.flush(pending)
-                except BaseException as exc:  # handed to the reader, which raises it
-                    self.failure = exc
+        self.flush(pending)
 
     def flush(self, pending: list[_Order]) -> None:
         days = [order.date or self.today for order in pending]
@@ -486,12 +447,8 @@ class Orders:
         }
         imported = dict(connection.execute(select(o.import_key, o.number).where(o.import_key.is_not(None))).all())
         policies = _Policies(connection)
-        output = _OrderWriter(connection) if write else None
-        try:
-            return self._read(parsed, progress, customers, catalogue, imported, policies, output)
-        finally:
-            if output is not None:
-                output.close()  # the transaction ends only once the writing has
+        writer = _OrderWriter(connection) if write else None
+        return self._read(parsed, progress, customers, catalogue, imported, policies, writer)
 
     def _read(self, parsed, progress, customers: dict, catalogue: dict, imported: dict, policies, writer):
         """Every row checked, and the orders handed to `writer` until a problem (then None)."""
