@@ -16,13 +16,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import TableClause
 
 from koban_cli.db import tables
+from koban_cli.db.engine import Ledger
 from koban_cli.domain import lines as domain_lines
 from koban_cli.domain.amounts import totals
 from koban_cli.domain.kinds import InvoiceKind, LineKind, ProductKind, Status
@@ -107,6 +108,19 @@ def resolve(db, spec: LineInput) -> domain_lines.Line:
     return domain_lines.from_input(
         vat_policy(db), product, spec.description, spec.price, spec.vat, spec.qty, spec.discount, spec.comment
     )
+
+
+def add_line(ledger: Ledger, ref: str, spec: LineInput, draft: Callable) -> views.LineChanged:
+    """`<document> add-line`, on Core: the line typed (`resolve`) appended to the draft `draft(db, ref)` finds."""
+    with ledger.write_core() as db:
+        (position,) = append(db, draft(db, ref), [resolve(db, spec)])
+        return views.LineChanged(ref, position)
+
+
+def remove_line(ledger: Ledger, ref: str, position: int, draft: Callable) -> None:
+    """`<document> remove-line`, on Core."""
+    with ledger.write_core() as db:
+        remove(db, draft(db, ref), position, ref)
 
 
 def lines_of(db, doc) -> list:

@@ -22,12 +22,8 @@ def _editable(db, ref: str) -> doc_lines.Draft:
 
 
 def add_line(ledger: Ledger, ref: str, spec: doc_lines.LineInput) -> LineChanged:
-    with ledger.write_core() as db:
-        invoice = _editable(db, ref)
-        (position,) = doc_lines.append(db, invoice, [doc_lines.resolve(db, spec)])
-        return LineChanged(ref, position)
+    return doc_lines.add_line(ledger, ref, spec, _editable)
 
 
 def remove_line(ledger: Ledger, ref: str, position: int) -> None:
-    with ledger.write_core() as db:
-        doc_lines.remove(db, _editable(db, ref), position, ref)
+    doc_lines.remove_line(ledger, ref, position, _editable)

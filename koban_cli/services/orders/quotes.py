@@ -84,15 +84,11 @@ def _draft(db, number: str) -> doc_lines.Draft:
 
 
 def add_line(ledger: Ledger, number: str, spec: doc_lines.LineInput) -> LineChanged:
-    with ledger.write_core() as db:
-        quote = _draft(db, number)
-        (position,) = doc_lines.append(db, quote, [doc_lines.resolve(db, spec)])
-        return LineChanged(number, position)
+    return doc_lines.add_line(ledger, number, spec, _draft)
 
 
 def remove_line(ledger: Ledger, number: str, position: int) -> None:
-    with ledger.write_core() as db:
-        doc_lines.remove(db, _draft(db, number), position, number)
+    doc_lines.remove_line(ledger, number, position, _draft)
 
 
 def _move(ledger: Ledger, number: str, allowed: tuple[str, ...], new_status: Status) -> StatusChanged:
