@@ -90,6 +90,33 @@ def test_a_session_sees_what_the_core_line_rules_wrote(koban, ledger):
         assert (stored.net, stored.gross, stored.note) == (D("1300.00"), D("1560.00"), "pending")
 
 
+def test_a_draft_edited_twice_in_one_transaction_keeps_true_totals(koban, ledger):
+    """A Draft's row is as read: its totals are written after each edit, even when they come back to it."""
+    order = koban.json("order", "create", "--customer", "ACME")["number"]
+    with ledger.write_core() as db:
+        draft = doc_lines.Draft(doc_lines.ORDER, lookup.order_row(db, order))
+        doc_lines.append(db, draft, [doc_lines.resolve(db, doc_lines.LineInput(product="SCREEN"))])
+        doc_lines.remove(db, draft, 1, order)
+    shown = koban.json("order", "show", order)
+    assert (shown["lines"], shown["net"], shown["gross"]) == ([], "0.00", "0.00")
+
+
+def test_a_session_holding_a_line_core_removed_goes_on_editing(koban, ledger):
+    from koban_cli.db.models import InvoiceLine
+
+    ref = koban.json("invoice", "create", "--customer", "ACME")["ref"]
+    with ledger.write() as session:
+        invoice = lookup.invoice(session, ref)
+        line = doc_lines.resolve(session, doc_lines.LineInput(product="DAY"))
+        doc_lines.append(session, invoice, [line, line])
+        held = select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id, InvoiceLine.position == 1)
+        first = session.scalars(held).one()
+        doc_lines.remove(session, invoice, 1, ref)
+        assert first not in session  # its row is gone: the session lets it go
+        doc_lines.remove(session, invoice, 1, ref)
+        assert (invoice.net, invoice.gross) == (D("0.00"), D("0.00"))
+
+
 def _changed(obj) -> set[str]:
     from sqlalchemy import inspect
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, Callable, Iterable
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, inspect, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import TableClause
 
@@ -210,7 +210,8 @@ def remove(db, doc, position: int, ref: str) -> None:
         if line is not target:
             kept.append(line)
     if not isinstance(db, Connection):
-        _expire_lines(db, kind, document.id)
+        for held in _held_lines(db, kind, document.id):  # Core deleted or renumbered them under the session
+            (db.expunge if inspect(held).identity == (target.id,) else db.expire)(held)
     refresh_totals(db, doc, kept)
 
 
@@ -220,22 +221,27 @@ def remove_all(db, doc) -> None:
     _flushed(db)
     db.execute(delete(kind.lines).where(kind.lines.c[kind.key] == document.id))
     if not isinstance(db, Connection):
-        _expire_lines(db, kind, document.id)
+        for held in _held_lines(db, kind, document.id):  # Core deleted them under the session
+            db.expunge(held)
 
 
-def _expire_lines(session, kind: Tables, doc_id: int) -> None:
-    """The line objects of the document the session holds: Core renumbered or deleted them under it."""
-    for held in list(session.identity_map.values()):
-        if getattr(held, "__tablename__", None) == kind.lines.name and getattr(held, kind.key) == doc_id:
-            session.expire(held)
+def _held_lines(session, kind: Tables, doc_id: int) -> list:
+    """The line objects of the document the session holds, found without loading any (an expired one is
+    read again from the database when next used)."""
+    return [
+        held
+        for held in session.identity_map.values()
+        if getattr(held, "__tablename__", None) == kind.lines.name and inspect(held).dict.get(kind.key) == doc_id
+    ]
 
 
 def refresh_totals(db, doc, lines: list) -> None:
-    """The document's net, tax and gross from its lines (rows, objects or domain lines), written when they
-    changed; a model object is given them as written (so the ORM has nothing more to write)."""
+    """The document's net, tax and gross from its lines (rows, objects or domain lines), written. A model
+    object is given them as written (so the ORM has nothing more to write), which lets a later call skip the
+    write when they did not change; a Draft's row is as read, so its totals are always written."""
     kind, document = _parts(doc)
     result = totals((line.vat_rate, line.net) for line in lines if line.kind != LineKind.TEXT)
-    if (document.net, document.tax, document.gross) == (result.net, result.tax, result.gross):
+    if document is doc and (document.net, document.tax, document.gross) == (result.net, result.tax, result.gross):
         return
     _flushed(db)
     table = kind.document
