@@ -309,7 +309,7 @@ def test_an_unexpected_read_only_file_system_error_is_one_line_without_traceback
     # Simulated: the service raises the OSError a read-only mount gives, to check the root's last net.
     from koban_cli.services.ledger import info as ledger_info
 
-    def read_only(_ledger):
+    def read_only(_ledger, _check=False):
         raise OSError(errno.EROFS, os.strerror(errno.EROFS), "/srv/koban/ledger.db")
 
     monkeypatch.setattr(ledger_info, "info", read_only)

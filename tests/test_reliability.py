@@ -158,7 +158,7 @@ def test_a_backup_taken_during_bill_due_opens_as_a_usable_ledger(tmp_path):
     assert process.returncode == 0
     taken = Ledger(ledger_url(str(copy)))
     assert maintenance.verify(taken) == []
-    assert ledger_info.info(taken).quick_check == "ok"
+    assert ledger_info.info(taken, check=True).quick_check == "ok"
     taken.close()
     ledger.close()
 

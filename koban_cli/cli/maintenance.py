@@ -70,10 +70,15 @@ def restore(source: Annotated[Path, typer.Argument(help="The backup to restore."
     typer.echo(f"{result.ledger} restored from {result.restored} (schema {result.schema})")
 
 
-def info(fmt: FormatOpt = FORMAT_DEFAULT) -> None:
+def info(
+    check: Annotated[
+        bool, typer.Option("--check", help="Also read the whole SQLite file for damage (PRAGMA quick_check).")
+    ] = False,
+    fmt: FormatOpt = FORMAT_DEFAULT,
+) -> None:
     """The ledger in use, its schema version and what it holds.
 
-    Example: koban info
+    Example: koban info --check
     """
     from koban_cli.db.engine import Ledger, ledger_url
     from koban_cli.errors import SchemaTooNew
@@ -83,7 +88,7 @@ def info(fmt: FormatOpt = FORMAT_DEFAULT) -> None:
         ledger = state.ledger()
     except SchemaTooNew:  # still say what it is, without touching it
         ledger = Ledger(ledger_url(state.explicit_db()), migrate=False)
-    output.show_record(ledger_info.info(ledger), fmt)
+    output.show_record(ledger_info.info(ledger, check), fmt)
 
 
 def anchor(
