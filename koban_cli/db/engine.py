@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 # Every migration in db/migrations/versions, oldest first: a ledger at a revision not listed here was
 # upgraded by a newer koban, and this one must not touch it.
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011")
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011", "0012")
 SCHEMA_HEAD = KNOWN_REVISIONS[-1]
 
 

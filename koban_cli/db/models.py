@@ -95,6 +95,9 @@ class Product(SQLModel, table=True):
     cost: Optional[Decimal] = Field(default=None, sa_type=MoneyColumn)
     alert_below: Optional[Decimal] = Field(default=None, sa_type=QuantityColumn)
     account: Optional[str] = None  # revenue account; None: the company's account for the kind
+    # what validated orders have left to deliver: a cache of services/operations/stock.reserved, kept by
+    # stock.rebook in every write that moves it (stored for every product, tracked or not)
+    reserved: Decimal = Field(default=ZERO, sa_type=QuantityColumn)
 
 
 class NumberSequence(SQLModel, table=True):

@@ -277,6 +277,7 @@ product = table(
     column("cost", MoneyColumn),
     column("alert_below", QuantityColumn),
     column("account", String),
+    column("reserved", QuantityColumn),
 )
 
 project = table(
@@ -576,6 +577,7 @@ DEFAULTS = {
         "unit": "u",
         "deliverable": True,
         "stock_tracked": True,
+        "reserved": Decimal("0"),
     },
     "project": {},
     "project_task": {

@@ -25,6 +25,7 @@ from koban_cli.domain.values import ZERO
 from koban_cli.errors import KobanError
 from koban_cli.services import lookup, records
 from koban_cli.services.numbering import take_number, take_numbers
+from koban_cli.services.operations import stock
 
 
 def _models():
@@ -348,6 +349,7 @@ class _Order:
 
 
 _RATE_AND_NET = itemgetter(0)
+_PRODUCT_ID = itemgetter(1 + ORDER_LINE_COLUMNS.index("product_id"))  # in a stored line (after its position)
 
 
 class _OrderWriter:
@@ -362,6 +364,7 @@ class _OrderWriter:
         self.position, self.order_id = self.lines.processors[0], self.lines.processors[-1]
         self.pending: list[_Order] = []
         self.today = dt.date.today()
+        self.products: set[int | None] = set()  # what the orders written reserve (rebooked once, at the end)
 
     def stored_line(self, built) -> tuple:
         return self.lines.stored(_LINE_VALUES(built), 1)
@@ -413,6 +416,7 @@ class _OrderWriter:
             else:
                 for position, (_, line) in enumerate(order.lines, 1):
                     add((self.position(position), *line, order_id))
+        self.products.update(map(_PRODUCT_ID, lines))
         self.lines.insert(lines)
 
 
@@ -576,6 +580,7 @@ class Orders:
             raise csvfile.unreadable(exc) from None
         if writer is not None:
             writer.finish(order)
+            stock.rebook(writer.connection, writer.products)  # the orders are validated: their lines reserve
         return len(starts), 0, problems
 
     @staticmethod

@@ -39,6 +39,7 @@ from koban_cli.services import billed, lookup
 from koban_cli.services.ledger import anchor as anchors
 from koban_cli.services.ledger import archive, seal
 from koban_cli.services.numbering import prefix_for
+from koban_cli.services.operations import stock
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +82,7 @@ def verify(ledger: Ledger, anchor: dict | None = None) -> list[Finding]:
             + _frozen_totals(session)
             + _orders(session)
             + _stock(session)
+            + _reserved(session)
             + _periods(session)
             + _chain(session)
             + _archive(ledger, session)
@@ -198,6 +200,20 @@ def _stock(session: Session) -> list[Finding]:
         if tracked and status == Status.CANCELLED and moves.get((line.id, "return")) != line.qty:
             found.append(Finding("stock", number, f"line {line.position} was cancelled but not returned to stock"))
     return found
+
+
+def _reserved(session: Session) -> list[Finding]:
+    """Each product stores what its orders reserve (stock.rebook keeps it): the rule's value, tracked or not."""
+    wanted = stock.reserved(session)
+    return [
+        Finding(
+            "reserved",
+            ref,
+            f"stores {number_str(stored)} reserved; its validated orders reserve {number_str(wanted.get(id_, ZERO))}",
+        )
+        for id_, ref, stored in session.exec(select(Product.id, Product.ref, Product.reserved).order_by(Product.ref))
+        if stored != wanted.get(id_, ZERO)
+    ]
 
 
 def _periods(session: Session) -> list[Finding]:

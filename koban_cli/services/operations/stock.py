@@ -4,6 +4,10 @@ Written in SQLAlchemy Core over db/tables.py. The sums (`on_hand`, `delivered`,
 `reserved`) take `db`, an ORM `Session` (a delivery being written) or a Core
 `Connection` (`stock show`, which never imports the ORM): both `execute()` a
 Core select, so writes and reads share one implementation.
+
+`reserved` is the rule of what validated orders hold; `product.reserved` stores its value per product
+(`rebook`, called by every write that moves it, in the same transaction), so `stock show` reads one
+column instead of summing every order line; `koban verify` compares the two.
 """
 
 from __future__ import annotations
@@ -13,8 +17,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable
 
-from sqlalchemy import case, func, insert, select, type_coerce
+from sqlalchemy import bindparam, case, func, insert, select, type_coerce, update
+from sqlalchemy.engine import Connection
 
+from koban_cli.db import locks
 from koban_cli.db.engine import Ledger
 from koban_cli.db.tables import delivery, delivery_line, order_line, product, sales_order, stock_move
 from koban_cli.db.types import QuantityColumn
@@ -92,9 +98,11 @@ def delivered(
     return dict(db.execute(query).all())
 
 
-def reserved(db) -> dict[int, Decimal]:
-    """Ordered by validated orders and not delivered yet, per product: what each line has left to deliver
-    (nothing when more was delivered than ordered), summed in SQL over the stored thousandths."""
+def reserved(db, product_ids: Iterable[int] | None = None) -> dict[int, Decimal]:
+    """THE reservation rule: ordered by validated orders and not delivered yet, per product (tracked or not),
+    what each line has left to deliver (nothing when more was delivered than ordered), summed in SQL over
+    the stored thousandths; products with nothing reserved are left out. All products when `product_ids`
+    is None. `product.reserved` stores it (`rebook`); `stock show` reads that."""
     shipped = (
         select(delivery_line.c.order_line_id.label("line_id"), func.sum(delivery_line.c.qty).label("qty"))
         .join(delivery, delivery.c.id == delivery_line.c.delivery_id)
@@ -107,13 +115,40 @@ def reserved(db) -> dict[int, Decimal]:
     query = (
         select(order_line.c.product_id, type_coerce(booked, QuantityColumn))
         .join(sales_order, sales_order.c.id == order_line.c.order_id)
-        .join(product, product.c.id == order_line.c.product_id)
         .outerjoin(shipped, shipped.c.line_id == order_line.c.id)
-        .where(sales_order.c.status.in_((Status.VALIDATED, Status.INVOICED)), product.c.stock_tracked)
+        .where(sales_order.c.status.in_((Status.VALIDATED, Status.INVOICED)), order_line.c.product_id.is_not(None))
         .group_by(order_line.c.product_id)
         .having(booked > 0)
     )
+    if product_ids is not None:
+        query = query.where(order_line.c.product_id.in_(sorted(set(product_ids))))
     return dict(db.execute(query).all())
+
+
+def rebook(db, product_ids: Iterable[int] | None = None) -> None:
+    """Store the reservation rule's value in `product.reserved` for these products (all when None), in the
+    caller's transaction; `db` is an ORM Session (flushed first) or a Core Connection.
+
+    Every write that moves a reservation calls it once for the products it touched, after its changes: an
+    order validated or cancelled, a delivery validated or cancelled, orders imported. The product rows are
+    locked first, by ascending id (PostgreSQL, READ COMMITTED): a second client rebooking one of them waits
+    for the first to commit, then computes from what it committed, so neither value is lost. On SQLite the
+    writer already holds the whole database (FOR UPDATE is not rendered there).
+    """
+    if not isinstance(db, Connection):
+        db.flush()  # the session's pending changes are what the rule must see
+    stored = select(product.c.id, product.c.reserved).order_by(product.c.id).with_for_update(key_share=True)
+    if product_ids is not None:
+        wanted = sorted({product_id for product_id in product_ids if product_id is not None})
+        if not wanted:
+            return
+        stored = stored.where(product.c.id.in_(wanted))
+    was = dict(db.execute(stored).all())
+    now = reserved(db, was if product_ids is not None else None)
+    locks.pause("stock.rebook")
+    changed = [{"key": key, "qty": now.get(key, ZERO)} for key, qty in was.items() if now.get(key, ZERO) != qty]
+    if changed:
+        db.execute(update(product).where(product.c.id == bindparam("key")).values(reserved=bindparam("qty")), changed)
 
 
 def _product(db, ref: str):
@@ -167,7 +202,7 @@ def adjust(ledger: Ledger, ref: str, counted: Decimal, date: dt.date, note: str)
 
 def levels(ledger: Ledger, ref: str | None = None) -> list[StockLevel]:
     query = (
-        select(product.c.id, product.c.ref, product.c.name, product.c.alert_below)
+        select(product.c.id, product.c.ref, product.c.name, product.c.alert_below, product.c.reserved)
         .where(product.c.stock_tracked)
         .order_by(product.c.ref)
     )
@@ -175,11 +210,11 @@ def levels(ledger: Ledger, ref: str | None = None) -> list[StockLevel]:
         if ref:
             query = query.where(product.c.id == _tracked(connection, ref))
         products = connection.execute(query).all()
-        have, wanted = on_hand(connection), reserved(connection)
+        have = on_hand(connection)
     rows = []
-    for product_id, product_ref, name, alert_below in products:
+    for product_id, product_ref, name, alert_below, stored in products:
         level = have.get(product_id, ZERO)
-        booked = wanted.get(product_id, ZERO)
+        booked = stored or ZERO  # nothing reserved reads as the rule's nothing (0, not 0.000)
         available = level - booked
         below = alert_below is not None and available < alert_below
         rows.append(StockLevel(product_ref, name, level, booked, available, alert_below, below))

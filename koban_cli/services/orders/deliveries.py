@@ -196,7 +196,8 @@ def validate(ledger: Ledger, ref: str, date: dt.date) -> DeliveryValidated:
                     f"line {line.position} of {ref} would deliver more than the {number_str(order_line.qty)} ordered"
                 )
         products = {p.id: p for p in session.exec(select(Product).where(Product.id.in_([l.product_id for l in lines])))}
-        locks.rows(session, [p for p in products.values() if p.stock_tracked])  # notes of other orders, same goods
+        # notes of other orders, same goods; every product of the note, tracked or not, as rebook locks them
+        locks.rows(session, products.values())
         _check_stock(session, lines, products)
         locks.pause("deliveries.validate")
         delivery.number = take_number(session, "delivery", date)
@@ -214,6 +215,7 @@ def validate(ledger: Ledger, ref: str, date: dt.date) -> DeliveryValidated:
                         delivery_line_id=line.id,
                     )
                 )
+        stock.rebook(session, products)  # what it delivered is no longer reserved
         return DeliveryValidated(delivery.number, delivery.number, date)
 
 
@@ -268,4 +270,5 @@ def cancel(ledger: Ledger, ref: str, date: dt.date) -> DraftDropped | DeliveryCa
             )
         delivery.status = Status.CANCELLED
         session.add(delivery)
+        stock.rebook(session, [line.product_id for line in lines])  # what it delivered is reserved again
         return DeliveryCancelled(ref, delivery.number, Status.CANCELLED)

@@ -2,7 +2,8 @@
 
 Creating an order, editing its lines and validating it are SQLAlchemy Core
 writes (`Ledger.write_core`, db/tables.py): these commands never import the
-ORM. Cancelling still runs on the ORM session.
+ORM. Cancelling still runs on the ORM session. Validating and cancelling move
+what the order's products have reserved: both rebook them (stock.rebook).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from koban_cli.errors import InvalidState
 from koban_cli.services import lines as doc_lines
 from koban_cli.services import lookup
 from koban_cli.services.numbering import take_number
+from koban_cli.services.operations import stock
 from koban_cli.services.views import LineChanged, StatusChanged
 
 
@@ -74,10 +76,12 @@ def remove_line(ledger: Ledger, number: str, position: int) -> None:
 def validate(ledger: Ledger, number: str) -> StatusChanged:
     with ledger.write_core() as db:
         order = _draft(db, number)
-        if not any(line.kind != LineKind.TEXT for line in doc_lines.lines_of(db, order)):
+        lines = doc_lines.lines_of(db, order)
+        if not any(line.kind != LineKind.TEXT for line in lines):
             raise InvalidState(f"{number} has no priced line; add one with: koban order add-line {number} …")
         validated = update(tables.sales_order).where(tables.sales_order.c.id == order.row.id)
         db.execute(validated.values(status=Status.VALIDATED))
+        stock.rebook(db, [line.product_id for line in lines])  # its lines are reserved now
         return StatusChanged(number, number, Status.VALIDATED)
 
 
@@ -112,6 +116,9 @@ def cancel(ledger: Ledger, number: str) -> StatusChanged:
                 f"{number} has delivery {lookup.delivery_ref(notes)}; cancel it first "
                 f"(koban delivery cancel {lookup.delivery_ref(notes)})"
             )
+        was_booked = order.status in (Status.VALIDATED, Status.INVOICED)
         order.status = Status.CANCELLED
         session.add(order)
+        if was_booked:  # what its lines reserved is released
+            stock.rebook(session, [line.product_id for line in doc_lines.lines_of(session, order)])
         return StatusChanged(number, number, Status(order.status))
