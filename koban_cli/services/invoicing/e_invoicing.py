@@ -7,6 +7,11 @@ invoice a credit note corrects and the deposits a final invoice deducts. A
 validated invoice freezes them in its snapshot (services/invoicing/issuing.py), so it
 reprints identically whatever is edited later; a draft is printed from them
 live. `missing_mentions` lists what the reform requires and the ledger lacks.
+
+The queries are SQLAlchemy Core over db/tables.py and take `db`, an ORM
+`Session` or a Core `Connection` (as services/lines.py): validation reads them
+on Core, a draft's print on either. The invoice is a model object or a
+`lines.Draft`; the company, customer and what is read are objects or rows alike.
 """
 
 from __future__ import annotations
@@ -15,9 +20,9 @@ import json
 import sys
 from decimal import Decimal
 
-from sqlmodel import Session, select
+from sqlalchemy import select
 
-from koban_cli.db.models import Company, Customer, Invoice, InvoiceLine, OrderLine, Product, SalesOrder
+from koban_cli.db import tables
 from koban_cli.domain import vat_regimes
 from koban_cli.domain.countries import HOME, stored_code
 from koban_cli.domain.kinds import InvoiceKind, LineKind, ProductKind
@@ -30,14 +35,20 @@ from koban_cli.services import lines as doc_lines
 ADDRESS = ("address", "postcode", "city", "country")
 
 
-def facts(session: Session, invoice: Invoice, company: Company, customer: Customer) -> dict:
-    lines = [line for line in doc_lines.lines_of(session, invoice) if line.kind != LineKind.TEXT]
-    order = session.get(SalesOrder, invoice.order_id) if invoice.order_id else None
-    order_lines = _order_lines(session, order, lines)
-    products = _products(session, [line.product_id for line in lines] + [o.product_id for o in order_lines.values()])
+def _row(db, table, row_id: int):
+    return db.execute(select(table).where(table.c.id == row_id)).one()
+
+
+def facts(db, doc, company, customer) -> dict:
+    """`doc`: the invoice, a model object or a `lines.Draft` (its lines are read through it)."""
+    lines = [line for line in doc_lines.lines_of(db, doc) if line.kind != LineKind.TEXT]
+    invoice = doc.row if isinstance(doc, doc_lines.Draft) else doc
+    order = _row(db, tables.sales_order, invoice.order_id) if invoice.order_id else None
+    order_lines = _order_lines(db, order, lines)
+    products = _products(db, [line.product_id for line in lines] + [o.product_id for o in order_lines.values()])
     policy = VatPolicy.of_buyer(company.vat_exempt, customer)
-    fallback = _fallback_kinds(lines, order_lines, products, order, session)
-    inherited = _credited_regimes(session, invoice, lines)
+    fallback = _fallback_kinds(lines, order_lines, products, order, db)
+    inherited = _credited_regimes(db, invoice, lines)
     regimes, goods, units = [], [], []
     for line in lines:
         order_line = order_lines.get(line.order_line_id)
@@ -48,7 +59,7 @@ def facts(session: Session, invoice: Invoice, company: Company, customer: Custom
         units.append(_unit(line, product, order_line))
     regimes = vat_regimes.settled(regimes)
     periods = [(line.period_start, line.period_end) for line in lines if line.period_start]
-    credited = session.get(Invoice, invoice.credited_invoice_id) if invoice.credited_invoice_id else None
+    credited = _row(db, tables.invoice, invoice.credited_invoice_id) if invoice.credited_invoice_id else None
     return {
         "lines": {str(line.position): {"regime": r, "unit": u} for line, r, u in zip(lines, regimes, units)},
         "operation": vat_regimes.operation(goods),
@@ -60,11 +71,11 @@ def facts(session: Session, invoice: Invoice, company: Company, customer: Custom
             else None
         ),
         "credited": {"number": credited.number, "date": date_str(credited.date)} if credited else None,
-        "deposits": _deposits(session, lines) if invoice.kind != InvoiceKind.CREDIT_NOTE else [],
+        "deposits": _deposits(db, lines) if invoice.kind != InvoiceKind.CREDIT_NOTE else [],
     }
 
 
-def delivery_address(order: SalesOrder | None, customer: Customer) -> dict | None:
+def delivery_address(order, customer) -> dict | None:
     """The order's own delivery address, else the customer's; None when it is the billing address."""
     for source in (order, customer):
         if source is not None and (source.delivery_address or source.delivery_city):
@@ -107,23 +118,25 @@ def check_mentions(seller: dict, buyer: dict, document: dict, ref: str, strict: 
         print(f"Warning: {ref}: {problem}", file=sys.stderr)
 
 
-def _order_lines(session: Session, order: SalesOrder | None, lines: list[InvoiceLine]) -> dict[int, OrderLine]:
+def _order_lines(db, order, lines: list) -> dict[int, object]:
+    table = tables.order_line
     if order is None:
         ids = {line.order_line_id for line in lines if line.order_line_id}
         if not ids:
             return {}
-        return {o.id: o for o in session.exec(select(OrderLine).where(OrderLine.id.in_(ids)))}
-    return {o.id: o for o in session.exec(select(OrderLine).where(OrderLine.order_id == order.id))}
+        return {o.id: o for o in db.execute(select(table).where(table.c.id.in_(ids)))}
+    return {o.id: o for o in db.execute(select(table).where(table.c.order_id == order.id))}
 
 
-def _products(session: Session, ids: list[int | None]) -> dict[int, Product]:
+def _products(db, ids: list[int | None]) -> dict[int, object]:
     wanted = {i for i in ids if i}
     if not wanted:
         return {}
-    return {p.id: p for p in session.exec(select(Product).where(Product.id.in_(wanted)))}
+    table = tables.product
+    return {p.id: p for p in db.execute(select(table).where(table.c.id.in_(wanted)))}
 
 
-def _fallback_kinds(lines, order_lines, products, order, session) -> dict[Decimal, str]:
+def _fallback_kinds(lines, order_lines, products, order, db) -> dict[Decimal, str]:
     """The kind of a line without a product (a deposit, a deduction, a free line), per VAT rate: what most
     of the order's (else the invoice's) net at that rate is."""
     source = [o for o in order_lines.values() if o.kind != LineKind.TEXT] if order is not None else lines
@@ -145,25 +158,27 @@ def _fallback_kinds(lines, order_lines, products, order, session) -> dict[Decima
     return out
 
 
-def _credited_regimes(session: Session, invoice: Invoice, lines: list[InvoiceLine]) -> dict[int, str]:
+def _credited_regimes(db, invoice, lines: list) -> dict[int, str]:
     """A credit note's lines bear the regimes the credited invoice froze, whatever changed since."""
     if not invoice.credited_invoice_id:
         return {}
-    source = session.get(Invoice, invoice.credited_invoice_id)
+    source = _row(db, tables.invoice, invoice.credited_invoice_id)
     frozen = json.loads(source.snapshot).get("document") if source.snapshot else None
     if not frozen:
         return {}
     out = {}
     for line in lines:
         if line.source_line_id:
-            origin = session.get(InvoiceLine, line.source_line_id)
+            origin = db.execute(
+                select(tables.invoice_line.c.position).where(tables.invoice_line.c.id == line.source_line_id)
+            ).first()
             regime = frozen["lines"].get(str(origin.position), {}).get("regime") if origin else None
             if regime:
                 out[line.id] = regime
     return out
 
 
-def _unit(line: InvoiceLine, product: Product | None, order_line: OrderLine | None) -> str:
+def _unit(line, product, order_line) -> str:
     """The product's unit when the line counts it (qty x the product's price); a share billed as
     qty 1 x an amount counts one unit of nothing in particular."""
     if product is None:
@@ -172,15 +187,16 @@ def _unit(line: InvoiceLine, product: Product | None, order_line: OrderLine | No
     return product.unit if line.unit_price == reference else "u"
 
 
-def _deposits(session: Session, lines: list[InvoiceLine]) -> list[dict]:
+def _deposits(db, lines: list) -> list[dict]:
     ids = {line.deposit_line_id for line in lines if line.deposit_line_id}
     if not ids:
         return []
+    invoice, line = tables.invoice.c, tables.invoice_line.c
     query = (
-        select(Invoice.number, Invoice.date)
-        .join(InvoiceLine, InvoiceLine.invoice_id == Invoice.id)
-        .where(InvoiceLine.id.in_(ids), Invoice.kind == InvoiceKind.DEPOSIT)
+        select(invoice.number, invoice.date)
+        .join(tables.invoice_line, line.invoice_id == invoice.id)
+        .where(line.id.in_(ids), invoice.kind == InvoiceKind.DEPOSIT)
         .distinct()
-        .order_by(Invoice.number)
+        .order_by(invoice.number)
     )
-    return [{"number": number, "date": date_str(date)} for number, date in session.exec(query)]
+    return [{"number": number, "date": date_str(date)} for number, date in db.execute(query)]

@@ -8,6 +8,10 @@ see services/invoicing/e_invoicing.py) on the invoice (JSON in `invoice.snapshot
 chain covers it, and the documents of a validated invoice are printed from it
 (read back by `invoice_view.frozen`), never from the live company or customer.
 `link` chains with the seal key when one is configured (see `services/ledger/seal.py`).
+
+Every function takes `db`, an ORM `Session` or a Core `Connection`, and reads
+with Core statements over db/tables.py (validation runs on Core, bill-due in
+an ORM session); invoices, customers and companies are rows or objects alike.
 """
 
 from __future__ import annotations
@@ -15,10 +19,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from sqlmodel import Session
+from sqlalchemy import select
 
-from koban_cli.db import transaction
-from koban_cli.db.models import Customer, Invoice
+from koban_cli.db import tables, transaction
 from koban_cli.domain import integrity
 from koban_cli.domain.kinds import InvoiceKind
 from koban_cli.errors import InvalidValue
@@ -40,32 +43,40 @@ NOT_PRINTED = {
 SELLER_FIELDS = tuple(field for field in COMPANY_FIELDS if field not in NOT_PRINTED)
 
 
-def snapshot_of(session: Session, invoice: Invoice) -> dict:
-    company = lookup.company(session)
-    work = transaction.of(session)
+def customer_of(db, invoice):
+    """The invoice's customer (a row): what it freezes of its buyer and the terms of its due date."""
+    return db.execute(select(tables.customer).where(tables.customer.c.id == invoice.customer_id)).one()
+
+
+def snapshot_of(db, doc, customer) -> dict:
+    """`doc`: the invoice, a model object or a `lines.Draft`; `customer`: its customer (`customer_of`)."""
+    company = lookup.company(db)
+    work = transaction.of(db)
     if not work.sealed:  # once per transaction: bill-due validates thousands in one
         seller = company_view(company)
         work.seller, work.seal_key, work.sealed = {key: seller[key] for key in SELLER_FIELDS}, seal.key(), True
-    customer = session.get(Customer, invoice.customer_id)
     return {
         "frozen": "validation",
         "seller": work.seller,
         "buyer": customer_view(customer),
-        "document": e_invoicing.facts(session, invoice, company, customer),
+        "document": e_invoicing.facts(db, doc, company, customer),
         "lang": ISSUED_LANG,
     }
 
 
-def freeze(session: Session, invoice: Invoice) -> None:
-    """Store what the invoice prints and exports, and how its chain link is computed; before its flush.
-    A missing mandatory mention warns, or refuses the validation when the company asks for strict mentions."""
-    snapshot = snapshot_of(session, invoice)
-    strict = bool(getattr(lookup.company(session), "strict_mentions", False))
+def freeze(db, doc, invoice_id: int, customer) -> dict:
+    """What the invoice stores of what it prints and exports, and how its chain link is computed: the
+    `snapshot` and `chain_version` values to write with its number. A missing mandatory mention warns, or
+    refuses the validation when the company asks for strict mentions."""
+    snapshot = snapshot_of(db, doc, customer)
+    strict = bool(getattr(lookup.company(db), "strict_mentions", False))
     e_invoicing.check_mentions(
-        snapshot["seller"], snapshot["buyer"], snapshot["document"], f"PROV-{invoice.id}", strict
+        snapshot["seller"], snapshot["buyer"], snapshot["document"], f"PROV-{invoice_id}", strict
     )
-    invoice.snapshot = json.dumps(snapshot, ensure_ascii=False, sort_keys=True)
-    invoice.chain_version = integrity.SEALED if transaction.of(session).seal_key else integrity.CURRENT
+    return {
+        "snapshot": json.dumps(snapshot, ensure_ascii=False, sort_keys=True),
+        "chain_version": integrity.SEALED if transaction.of(db).seal_key else integrity.CURRENT,
+    }
 
 
 def link(previous: str | None, text: str) -> str:
@@ -83,7 +94,7 @@ def check_validation_date(date: dt.date, ref: str, today: dt.date | None = None)
         )
 
 
-def check_credit_date(source: Invoice, date: dt.date) -> None:
+def check_credit_date(source, date: dt.date) -> None:
     if date < source.date:
         raise InvalidValue(
             f"a credit note of {source.number} cannot be dated {date.isoformat()}, before the invoice; "
@@ -91,8 +102,9 @@ def check_credit_date(source: Invoice, date: dt.date) -> None:
         )
 
 
-def check_credit_note_date(session: Session, credit_note: Invoice, date: dt.date) -> None:
+def check_credit_note_date(db, credit_note, date: dt.date) -> None:
     """At validation, a credit note is never dated before the invoice it corrects."""
     if credit_note.kind == InvoiceKind.CREDIT_NOTE and credit_note.credited_invoice_id:
-        check_credit_date(session.get(Invoice, credit_note.credited_invoice_id), date)
-
+        source = tables.invoice.c
+        found = db.execute(select(source.number, source.date).where(source.id == credit_note.credited_invoice_id)).one()
+        check_credit_date(found, date)

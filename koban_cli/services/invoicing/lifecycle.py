@@ -1,4 +1,10 @@
-"""The life of an invoice after drafting: validation, deletion, credit notes (payments: payments/paying.py)."""
+"""The life of an invoice after drafting: validation, deletion, credit notes (payments: payments/paying.py).
+
+Validation runs SQLAlchemy Core statements over db/tables.py: `invoice validate` on `Ledger.write_core()`
+(its process never imports the ORM), and bill-due's automatic contracts through `validate_draft` inside
+their ORM session, with the same rules (the invoice is then a model object, kept in step with what is
+written; as services/lines.py does). Deleting a draft and drafting a credit note stay on the ORM.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +12,12 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func, type_coerce
-from sqlmodel import Session, select
+from sqlalchemy import func, select, type_coerce, update
+from sqlalchemy.engine import Connection
 
-from koban_cli.db import locks, transaction
+from koban_cli.db import locks, tables, transaction
 from koban_cli.db.engine import Ledger
 from koban_cli.db.integrity_sql import stored_content
-from koban_cli.db.models import (
-    ContractPeriod,
-    Customer,
-    Invoice,
-    SalesOrder,
-    ScheduleEntry,
-)
 from koban_cli.db.types import MoneyColumn
 from koban_cli.domain import billing
 from koban_cli.domain.kinds import InvoiceKind, LineKind, Status
@@ -28,9 +27,10 @@ from koban_cli.errors import InvalidState, InvalidValue, OverCrediting, OverInvo
 from koban_cli.services import billed, lookup, order_status
 from koban_cli.services import lines as doc_lines
 from koban_cli.services.invoicing import issuing
-from koban_cli.services.invoicing.drafts import draft
 from koban_cli.services.invoicing.issuing import link
 from koban_cli.services.numbering import take_number
+
+_INVOICE = tables.invoice.c
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,79 +59,105 @@ class CreditNoteDrafted:
 
 
 def validate(ledger: Ledger, ref: str, date: dt.date) -> Validated:
-    """Give the definitive number, freeze the totals and set the due date."""
-    with ledger.write() as session:
-        invoice = locks.row(session, lookup.invoice(session, ref))  # two clients validating it: one waits
+    """Give the definitive number, freeze the totals and set the due date (on Core: no ORM to start)."""
+    with ledger.write_core() as db:
+        row = locks.locked(db, tables.invoice, lookup.invoice_row(db, ref).id)  # two clients validating it: one waits
         issuing.check_validation_date(date, ref)
-        validate_draft(session, invoice, ref, date)
+        issued = validate_draft(db, doc_lines.Draft(doc_lines.INVOICE, row), ref, date)
         return Validated(
-            invoice.number,
-            invoice.number,
+            issued.number,
+            issued.number,
             ref,
-            invoice.date,
-            invoice.due_date,
-            Money.of(invoice.net),
-            Money.of(invoice.gross),
+            issued.date,
+            issued.due_date,
+            Money.of(issued.net),
+            Money.of(issued.gross),
         )
 
 
-def validate_draft(session: Session, invoice: Invoice, ref: str, date: dt.date) -> None:
-    """Validation inside the caller's transaction (also used by contract bill-due)."""
+@dataclass(frozen=True, slots=True)
+class Issued:
+    """What validation wrote of an invoice."""
+
+    number: str
+    date: dt.date
+    due_date: dt.date | None
+    net: Decimal
+    gross: Decimal
+
+
+def validate_draft(db, doc, ref: str, date: dt.date) -> Issued:
+    """Validation inside the caller's transaction: `db` a Core Connection and `doc` a `lines.Draft` of the
+    invoice's row, locked (`invoice validate`), or an ORM Session and the model object (contract bill-due)."""
+    invoice = doc.row if isinstance(doc, doc_lines.Draft) else doc
     if invoice.status != Status.DRAFT:
         raise InvalidState(f"{ref} is already validated as {invoice.number}")
-    lines = doc_lines.lines_of(session, invoice)
+    lines = doc_lines.lines_of(db, doc)
     if not any(line.kind != LineKind.TEXT for line in lines):
         raise InvalidState(f"{ref} has no priced line; add one with: koban invoice add-line {ref} …")
-    doc_lines.refresh_totals(session, invoice, lines)
-    issuing.check_credit_note_date(session, invoice, date)
-    if invoice.kind == InvoiceKind.CREDIT_NOTE:
-        locks.row(session, session.get(Invoice, invoice.credited_invoice_id))
-        _check_credit_room(session, invoice, ref)
-    elif invoice.order_id:
-        locks.order(session, invoice.order_id)
-        _check_order_room(session, invoice, ref)
-    locks.pause("invoices.validate")
-    locks.chain_head(session)  # before the number: numbers and chain links follow one order
+    doc_lines.refresh_totals(db, doc, lines)
+    if isinstance(doc, doc_lines.Draft):  # its row is as read: the totals as refresh_totals wrote them
+        invoice = db.execute(select(tables.invoice).where(_INVOICE.id == invoice.id)).one()
+        doc = doc_lines.Draft(doc_lines.INVOICE, invoice)
+    issuing.check_credit_note_date(db, invoice, date)
     credit = invoice.kind == InvoiceKind.CREDIT_NOTE
-    invoice.number = take_number(session, "credit_note" if credit else "invoice", date, chronological=True)
-    invoice.date = date
+    order = None
+    if credit:
+        source = locks.locked(db, tables.invoice, invoice.credited_invoice_id)
+        _check_credit_room(db, invoice, source, ref)
+    elif invoice.order_id:
+        order = locks.locked(db, tables.sales_order, invoice.order_id)
+        _check_order_room(db, invoice, order, ref)
+    locks.pause("invoices.validate")
+    locks.chain_head(db)  # before the number: numbers and chain links follow one order
+    customer = issuing.customer_of(db, invoice)
+    written = {"number": take_number(db, "credit_note" if credit else "invoice", date, chronological=True)}
+    written["date"] = date
     if not credit:
-        customer = session.get(Customer, invoice.customer_id)
         terms = customer.payment_terms_days
-        terms = lookup.company(session).payment_terms_days if terms is None else terms
-        invoice.due_date = date + dt.timedelta(days=terms)
-    issuing.freeze(session, invoice)
-    session.add(invoice)
-    session.flush()
-    _chain(session, invoice)
+        terms = lookup.company(db).payment_terms_days if terms is None else terms
+        written["due_date"] = date + dt.timedelta(days=terms)
+    written |= issuing.freeze(db, doc, invoice.id, customer)
+    db.execute(update(tables.invoice).where(_INVOICE.id == invoice.id).values(**written))
+    chained = _chain(db, invoice.id)
     locks.pause("invoices.chained")
-    invoice.status = Status.VALIDATED  # written by the next flush, with whatever comes next
+    chained["status"] = Status.VALIDATED
+    db.execute(update(tables.invoice).where(_INVOICE.id == invoice.id).values(**chained))
+    if doc is invoice:  # a model object: it holds what was written, so the ORM has nothing more to write
+        from sqlalchemy.orm.attributes import set_committed_value
+
+        for name, value in (written | chained).items():
+            set_committed_value(invoice, name, value)
     if invoice.order_id:
-        order_status.refresh(session, session.get(SalesOrder, invoice.order_id))
+        if order is None:  # a credit note of an order's invoice
+            order = db.execute(select(tables.sales_order).where(tables.sales_order.c.id == invoice.order_id)).one()
+        order_status.refresh(db, doc_lines.Draft(doc_lines.ORDER, order))
+    return Issued(written["number"], date, written.get("due_date", invoice.due_date), invoice.net, invoice.gross)
 
 
-def _chain(session: Session, invoice: Invoice) -> None:
+def _chain(db, invoice_id: int) -> dict:
     """Link the invoice to the previous one: its hash covers the stored values (see `koban verify`)."""
-    work = transaction.of(session)
+    work = transaction.of(db)
     previous = (
         work.chain_head
-        or session.exec(
-            select(Invoice.chain_index, Invoice.chain_hash)
-            .where(Invoice.chain_index.is_not(None))
-            .order_by(Invoice.chain_index.desc())
+        or db.execute(
+            select(_INVOICE.chain_index, _INVOICE.chain_hash)
+            .where(_INVOICE.chain_index.is_not(None))
+            .order_by(_INVOICE.chain_index.desc())
             .limit(1)
         ).first()
     )
-    invoice.chain_index = (previous[0] if previous else 0) + 1
-    invoice.chain_hash = link(previous[1] if previous else None, stored_content(session.connection(), invoice.id))
-    work.chain_head = (invoice.chain_index, invoice.chain_hash)  # the head, within this transaction
+    connection = db if isinstance(db, Connection) else db.connection()
+    index = (previous[0] if previous else 0) + 1
+    chain_hash = link(previous[1] if previous else None, stored_content(connection, invoice_id))
+    work.chain_head = (index, chain_hash)  # the head, within this transaction
+    return {"chain_index": index, "chain_hash": chain_hash}
 
 
-def _check_order_room(session: Session, invoice: Invoice, ref: str) -> None:
-    order = session.get(SalesOrder, invoice.order_id)
+def _check_order_room(db, invoice, order, ref: str) -> None:
     if order.status not in (Status.VALIDATED, Status.INVOICED):
         raise InvalidState(f"{ref} bills {order.number}, which is {order.status}")
-    done = billed.invoiced(session, order)
+    done = billed.invoiced(db, order)
     if done + invoice.net > order.net:
         raise OverInvoicing(
             f"{ref} ({invoice.net:.2f}) would take {order.number} to {done + invoice.net:.2f}, "
@@ -139,13 +165,12 @@ def _check_order_room(session: Session, invoice: Invoice, ref: str) -> None:
         )
 
 
-def _check_credit_room(session: Session, credit: Invoice, ref: str) -> None:
-    source = session.get(Invoice, credit.credited_invoice_id)
-    others = session.exec(
-        select(type_coerce(func.coalesce(func.sum(Invoice.net), 0), MoneyColumn)).where(
-            Invoice.credited_invoice_id == source.id, Invoice.status == Status.VALIDATED
+def _check_credit_room(db, credit, source, ref: str) -> None:
+    others = db.execute(
+        select(type_coerce(func.coalesce(func.sum(_INVOICE.net), 0), MoneyColumn)).where(
+            _INVOICE.credited_invoice_id == source.id, _INVOICE.status == Status.VALIDATED
         )
-    ).one()
+    ).scalar_one()
     if others + credit.net > source.net:
         raise OverCrediting(
             f"{ref} would credit {others + credit.net:.2f} on {source.number}, more than its net {source.net:.2f}"
@@ -153,6 +178,10 @@ def _check_credit_room(session: Session, credit: Invoice, ref: str) -> None:
 
 
 def delete(ledger: Ledger, ref: str) -> None:
+    from sqlmodel import select
+
+    from koban_cli.db.models import ContractPeriod, ScheduleEntry
+
     with ledger.write() as session:
         invoice = locks.row(session, lookup.invoice(session, ref))
         if invoice.status != Status.DRAFT:
@@ -181,6 +210,9 @@ def credit(
     """Draft a credit note (avoir) for all, an amount, or chosen lines of a validated invoice."""
     if amount is not None and picks:
         raise InvalidValue("give --amount or --line, not both")
+    from koban_cli.db.models import SalesOrder
+    from koban_cli.services.invoicing.drafts import draft  # drafting's imports, for this command only
+
     asked = None if amount is None else amount.amount_in(what="--amount")
     with ledger.write() as session:
         source = locks.row(session, lookup.invoice(session, ref))
