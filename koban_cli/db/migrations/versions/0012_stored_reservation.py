@@ -9,6 +9,8 @@ Create Date: 2026-11-28
   validated deliveries shipped of it, never below zero), summed per product. Stored for every product,
   tracked or not, in thousandths like every quantity; `stock show` reads it, every write that moves it
   recomputes it (`stock.rebook`), `koban verify` compares it with the rule.
+- ix_order_line_product_id: a write recomputes the reservation of the products it touched from their order
+  lines only, found by this index instead of reading every order line.
 
 The upgrade adds the column and fills it with the same rule, written here in SQL on purpose: a migration
 imports nothing from koban (the rule may change; what this revision stored may not). Plain ALTER TABLE:
@@ -47,8 +49,11 @@ def upgrade() -> None:
     booked = [{"id": product_id, "qty": qty} for product_id, qty in bind.execute(_RESERVED) if qty]
     if booked:
         bind.execute(sa.text("UPDATE product SET reserved = :qty WHERE id = :id"), booked)
+    # after the sum over every line: SQLite would read them through it, one lookup each (3x slower)
+    op.create_index("ix_order_line_product_id", "order_line", ["product_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_order_line_product_id", table_name="order_line")
     with op.batch_alter_table("product") as batch_op:  # the product table has no triggers
         batch_op.drop_column("reserved")
