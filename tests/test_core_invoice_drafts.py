@@ -1,7 +1,7 @@
 """Invoice drafting is written on SQLAlchemy Core (services/invoicing/drafts.py over db/tables.py).
 
 `invoice deposit|partial|balance|create` import neither the ORM nor pydantic; the ORM writes that draft
-(from-plan, credit notes, reminders' fees, contracts) go through the same insert (`drafts.write`) and
+(from-plan, credit notes, reminders' fees, contracts) go through the same insert (`drafts.insert`) and
 still get the model object from `drafts.draft`.
 """
 

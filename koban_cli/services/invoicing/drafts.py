@@ -5,11 +5,11 @@ Every function here creates a draft; numbers come only at validation
 committed (validated invoices and other drafts), so two drafts can never
 bill the same thing.
 
-Written in SQLAlchemy Core over db/tables.py: the commands (`invoice deposit|partial|balance|create`) run
-on `Ledger.write_core()` and never import the ORM; the `draft_*` functions and `write` take `db`, an ORM
-`Session` or a Core `Connection` (as services/lines.py does), so the ORM writes (from-plan, credit notes,
-reminders' fees, contracts) draft through the same rules. `draft()` is their entry: the same Core insert,
-answered with the model object.
+Written in SQLAlchemy Core over db/tables.py: the commands (`invoice deposit|partial|balance|create`)
+run on `Ledger.write_core()` and never import the ORM. The `draft_*` functions, `write` and `insert` take
+`db`, an ORM `Session` or a Core `Connection` (as services/lines.py does), so the ORM writes (from-plan,
+credit notes, reminders' fees, contracts) draft through the same rules; `draft()` is their entry: the
+same Core insert, answered with the model object.
 """
 
 from __future__ import annotations
@@ -84,7 +84,14 @@ def _check_room(db, order, net: Decimal, deductible: Decimal = ZERO) -> None:
         )
 
 
-def write(
+def write(db, *args, **kwargs):
+    """Write a draft invoice (or credit note) with its lines, totals computed (`insert`); its row as written."""
+    invoice = tables.invoice
+    # the totals as the lines' rules wrote them (the buyer's VAT may have changed a rate)
+    return db.execute(select(invoice).where(invoice.c.id == insert(db, *args, **kwargs))).one()
+
+
+def insert(
     db,
     customer_id: int,
     kind: str,
@@ -95,9 +102,8 @@ def write(
     credited_id: int | None = None,
     contract_id: int | None = None,
     project_id: int | None = None,
-):
-    """Write a draft invoice (or credit note) with its lines, totals computed; its row as written. The one
-    insert of a draft, on a Session or a Connection."""
+) -> int:
+    """The one insert of a draft invoice (or credit note) and its lines, on a Session or a Connection; its id."""
     if not isinstance(db, Connection):
         db.flush()  # what the session holds pending goes first (the row may refer to it)
     result = totals((line.vat_rate, line.net) for line in new_lines)  # inserted with the row
@@ -119,8 +125,7 @@ def write(
         ).returning(*invoice.c)
     ).one()
     doc_lines.append(db, doc_lines.Draft(doc_lines.INVOICE, row), new_lines, new_document=True)
-    # the totals as the lines' rules wrote them (the buyer's VAT may have changed a rate)
-    return db.execute(select(invoice).where(invoice.c.id == row.id)).one()
+    return row.id
 
 
 def draft(
@@ -134,11 +139,11 @@ def draft(
     credited: Invoice | None = None,
     contract_id: int | None = None,
 ) -> Invoice:
-    """Write a draft invoice (or credit note) with its lines, totals computed (`write`): the model object,
+    """Write a draft invoice (or credit note) with its lines, totals computed (`insert`): the model object,
     for the ORM writes."""
     from koban_cli.db.models import Invoice
 
-    row = write(
+    invoice_id = insert(
         session,
         customer_id,
         kind,
@@ -149,7 +154,7 @@ def draft(
         credited.id if credited else None,
         contract_id,
     )
-    return session.get(Invoice, row.id, populate_existing=True)
+    return session.get(Invoice, invoice_id, populate_existing=True)
 
 
 def _one_of(**given) -> str:
