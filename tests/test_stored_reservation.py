@@ -229,3 +229,10 @@ def test_two_orders_of_one_product_validated_at_once_both_stay_reserved(koban, c
     a, b = interleave(koban.db, tmp_path, "stock.rebook", ["order", "validate", first], ["order", "validate", second])
     assert (a.code, b.code) == (0, 0), (a, b)
     assert booked(koban.db) == {"SCREEN": D(7), "BOOK": D(1)}
+
+
+def test_nothing_reserved_is_the_same_zero_as_the_rule_gives(koban, catalogue):
+    order(koban, "ACME", ("SCREEN", "4"))
+    levels = {level.product: level for level in stock.levels(catalogue)}
+    assert (str(levels["BOOK"].reserved), str(levels["BOOK"].available)) == ("0", "0")  # not 0.000
+    assert str(levels["SCREEN"].reserved) == "4.000"  # as the rule's sum reads, as before
