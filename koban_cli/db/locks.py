@@ -14,6 +14,11 @@ reading it:
     locks.order(session, invoice.order_id)                      # before any room check of an order
     locks.chain_head(session)                                   # before taking a number that joins the chain
 
+A Core write (or a rule that runs Core statements on either, as invoice
+validation does) takes the same locks on rows: `locked(db, table, id)`
+(`locks.locked(db, tables.invoice, lookup.invoice_row(db, ref).id)`), then
+`locked(db, tables.sales_order, order_id)`, then `chain_head(db)`.
+
 `row` waits until no other transaction holds the row, then reloads every
 attribute from the database, so the check sees what the last writer
 committed. Locks are held until the transaction ends (commit or rollback).
@@ -71,12 +76,13 @@ def row(session: Session, obj: T) -> T:
     return obj
 
 
-def locked(connection: Connection, table, row_id: int):
-    """A Core write's `row`: the row of `table` with id `row_id`, locked (FOR NO KEY UPDATE) and read."""
+def locked(db: Session | Connection, table, row_id: int):
+    """A Core write's `row`: the row of `table` with id `row_id`, locked (FOR NO KEY UPDATE) and read;
+    `db` a Core Connection or an ORM Session (which executes the same statement)."""
     query = select(table).where(table.c.id == row_id)
-    if _locking(connection):
+    if _locking(db):
         query = query.with_for_update(key_share=True)
-    return connection.execute(query).one()
+    return db.execute(query).one()
 
 
 def rows(session: Session, objs: Iterable[T]) -> list[T]:
@@ -95,15 +101,15 @@ def order(session: Session, order_id: int) -> SalesOrder:
     return row(session, found) if found is not None else found
 
 
-def chain_head(session: Session) -> None:
+def chain_head(db: Session | Connection) -> None:
     """Hold the invoice chain (and the right to read its head) until the transaction ends.
 
     Take it before the number is taken and before the chain head is read, in every transaction that
     validates an invoice or a credit note; taking it again in the same transaction costs one query.
     """
-    work = transaction.of(session)
-    if _locking(session) and not work.chain_locked:
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_HEAD_KEY})
+    work = transaction.of(db)
+    if _locking(db) and not work.chain_locked:
+        db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_HEAD_KEY})
         work.chain_locked = True
 
 
