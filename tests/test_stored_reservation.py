@@ -236,3 +236,19 @@ def test_nothing_reserved_is_the_same_zero_as_the_rule_gives(koban, catalogue):
     levels = {level.product: level for level in stock.levels(catalogue)}
     assert (str(levels["BOOK"].reserved), str(levels["BOOK"].available)) == ("0", "0")  # not 0.000
     assert str(levels["SCREEN"].reserved) == "4.000"  # as the rule's sum reads, as before
+
+
+def test_an_import_touching_much_of_the_catalogue_rebooks_it_from_one_read_of_every_line(koban, catalogue, tmp_path):
+    from koban_cli.domain.money import Money
+    from koban_cli.services import products
+
+    for n in range(30):  # more products than a write books one by one (stock._FEW), all of them touched
+        products.add_product(catalogue, f"G{n:02d}", f"Goods {n}", Money(D("1.00")), D(20), "goods")
+    order(koban, "BOB", ("G00", "1"), ("SCREEN", "2"))
+    csv = tmp_path / "orders.csv"
+    csv.write_text(
+        "order_key,customer,product,qty,date\n" + "".join(f"W{n},ACME,G{n:02d},{n + 1},2026-03-02\n" for n in range(30))
+    )
+    koban("import", "orders", str(csv))
+    expected = {f"G{n:02d}": D(n + 1) for n in range(30)} | {"G00": D(2), "SCREEN": D(2)}
+    assert booked(koban.db) == expected

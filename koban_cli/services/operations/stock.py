@@ -98,18 +98,30 @@ def delivered(
     return dict(db.execute(query).all())
 
 
+_FEW = 20  # products a write may touch without counting the catalogue (an order, a delivery)
+
+
+def _count(db, table) -> int:
+    return db.execute(select(func.count()).select_from(table)).scalar_one()
+
+
 def reserved(db, product_ids: Iterable[int] | None = None) -> dict[int, Decimal]:
     """THE reservation rule: ordered by validated orders and not delivered yet, per product (tracked or not),
     what each line has left to deliver (nothing when more was delivered than ordered), summed in SQL over
     the stored thousandths; products with nothing reserved are left out. All products when `product_ids`
     is None. `product.reserved` stores it (`rebook`); `stock show` reads that."""
+    wanted = None if product_ids is None else sorted(set(product_ids))
+    if wanted is not None and len(wanted) > _FEW and len(wanted) * 5 > _count(db, product):
+        # a fifth of the catalogue or more (an import): reading every line once is cheaper than one index
+        # lookup per line of these products (about 14 against 3 µs a line on SQLite)
+        every = reserved(db)
+        return {product_id: every[product_id] for product_id in wanted if product_id in every}
     shipped = (
         select(delivery_line.c.order_line_id.label("line_id"), func.sum(delivery_line.c.qty).label("qty"))
         .join(delivery, delivery.c.id == delivery_line.c.delivery_id)
         .where(delivery.c.status == Status.VALIDATED)
         .group_by(delivery_line.c.order_line_id)
     )
-    wanted = None if product_ids is None else sorted(set(product_ids))
     if wanted is not None:  # what was shipped of these products' lines only (ix_order_line_product_id)
         lines = select(order_line.c.id).where(order_line.c.product_id.in_(wanted))
         shipped = shipped.where(delivery_line.c.order_line_id.in_(lines))
