@@ -123,21 +123,22 @@ class _Batch:
     and billed periods are read as the forecast reads them (contract_periods.Terms)."""
 
     contracts: list[Contract]
-    customers: list[Customer]
+    customers: dict[int, Customer]  # by id
     terms: Terms
     policy: VatPolicy
 
     @classmethod
     def load(cls, session: Session, ids: list[int]) -> _Batch:
         contracts_ = list(session.exec(select(Contract).where(Contract.id.in_(ids)).order_by(Contract.number)))
-        customers = list(session.exec(select(Customer).where(Customer.id.in_({c.customer_id for c in contracts_}))))
-        return cls(contracts_, customers, Terms.load(session, ids), doc_lines.vat_policy(session))
+        customers = session.exec(select(Customer).where(Customer.id.in_({c.customer_id for c in contracts_})))
+        by_id = {customer.id: customer for customer in customers}
+        return cls(contracts_, by_id, Terms.load(session, ids), doc_lines.vat_policy(session))
 
     def bill(self, session: Session, contract: Contract, as_of: dt.date) -> list[BilledPeriod]:
         terms, key = self.terms, contract.id
-        return _bill(
-            session, contract, terms.billed_of(key), terms.lines_of(key), terms.reprices_of(key), self.policy, as_of
-        )
+        customer = self.customers[contract.customer_id]
+        billed, lines, reprices = terms.billed_of(key), terms.lines_of(key), terms.reprices_of(key)
+        return _bill(session, contract, customer, billed, lines, reprices, self.policy, as_of)
 
 
 def _bill_batch(ledger: Ledger, batch: list[tuple[Contract, list[P.Period]]], as_of: dt.date, run: _Running) -> None:
@@ -200,6 +201,7 @@ def _forget_rolled_back(session: Session) -> None:
 def _bill(
     session: Session,
     contract: Contract,
+    customer: Customer,
     billed: set[dt.date],
     lines: list,
     reprices: list,
@@ -221,7 +223,7 @@ def _bill(
         # Flushed with the invoice's lines, inside the contract's savepoint: a period billed twice fails there.
         session.add(ContractPeriod(contract_id=contract.id, start=period.start, end=period.end, invoice_id=invoice.id))
         if contract.auto:
-            validate_draft(session, invoice, f"PROV-{invoice.id}", as_of)
+            validate_draft(session, invoice, f"PROV-{invoice.id}", as_of, customer)  # the customer it holds
         made.append(
             _row(contract, period, invoice.number or f"PROV-{invoice.id}", invoice.net, PeriodStatus(invoice.status))
         )

@@ -86,9 +86,10 @@ class Issued:
     gross: Decimal
 
 
-def validate_draft(db, doc, ref: str, date: dt.date) -> Issued:
+def validate_draft(db, doc, ref: str, date: dt.date, customer=None) -> Issued:
     """Validation inside the caller's transaction: `db` a Core Connection and `doc` a `lines.Draft` of the
-    invoice's row, locked (`invoice validate`), or an ORM Session and the model object (contract bill-due)."""
+    invoice's row, locked (`invoice validate`), or an ORM Session and the model object (contract bill-due).
+    `customer`: the invoice's customer when the caller holds it (bill-due), else read here."""
     invoice = doc.row if isinstance(doc, doc_lines.Draft) else doc
     if invoice.status != Status.DRAFT:
         raise InvalidState(f"{ref} is already validated as {invoice.number}")
@@ -110,7 +111,7 @@ def validate_draft(db, doc, ref: str, date: dt.date) -> Issued:
         _check_order_room(db, invoice, order, ref)
     locks.pause("invoices.validate")
     locks.chain_head(db)  # before the number: numbers and chain links follow one order
-    customer = issuing.customer_of(db, invoice)
+    customer = customer or issuing.customer_of(db, invoice)
     written = {"number": take_number(db, "credit_note" if credit else "invoice", date, chronological=True)}
     written["date"] = date
     if not credit:
