@@ -174,18 +174,28 @@ def list_(
     output.show_rows(rows, columns, fmt, title)
 
 
+class _MoneyTexts(dict):
+    """cents_str of each amount, made once: most orders repeat one (nothing invoiced yet, remaining = net)."""
+
+    def __missing__(self, cents: int) -> str:
+        text = self[cents] = cents_str(cents)
+        return text
+
+
 def as_dicts(rows) -> list[dict]:
     """`order list` rows (services/orders/listing.OrderRow) as printed: integer cents become money text here,
-    in one pass over the rows (a Money per cell would cost a quarter of a second on 50,000 orders)."""
+    in one pass over the rows (a Money per cell would cost a quarter of a second on 50,000 orders), each
+    amount's text made once (a third of the pass on the benchmark ledger)."""
+    text = _MoneyTexts()
     return [
         {
             "number": number,
             "customer": customer,
             "status": status,
             "date": date,
-            "net": cents_str(net),
-            "invoiced": cents_str(invoiced),
-            "remaining": cents_str(remaining),
+            "net": text[net],
+            "invoiced": text[invoiced],
+            "remaining": text[remaining],
         }
         for number, customer, status, date, net, invoiced, remaining in rows
     ]

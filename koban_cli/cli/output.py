@@ -182,24 +182,41 @@ def safe_cell(text: str) -> str:
 
 def emit_csv(rows: list[dict], fields: list[str] | None = None) -> None:
     """A header line (always, `fields` when there are no rows), then one line per row."""
-    rows = [_scalars(row) for row in rows]
-    header = list(rows[0]) if rows else list(fields or [])
-    cell = _cell if raw_csv() else lambda value: safe_cell(_cell(value))
-    # Lines end with "\n"; the writer is told "\r\n" so that a cell holding a lone "\r" is quoted too
-    # (Python 3.11 quotes only the line terminator's characters), then the "\r" is dropped from the end.
+    records = [fields_of(row) for row in rows]
+    header = list(_scalars(records[0])) if records else list(fields or [])
+    starts = () if raw_csv() else FORMULA_STARTS  # `text.startswith(())` is never true
+
+    def cell(value) -> str:  # a nested value is no cell: the row's cell is empty
+        text = "" if _nested(value) else _cell(value)
+        return safe_cell(text) if starts else text
+
+    # The cells of all rows in one pass: a text that needs nothing (most of them) is taken as it is, inline.
+    cells = [
+        [v if v.__class__ is str and not v.startswith(starts) else cell(v) for v in map(row.get, header)]
+        for row in records
+    ]
+    # Lines end with "\n". Python 3.11 quotes only the line terminator's characters, so a cell holding a lone
+    # "\r" must be quoted as if the terminator were "\r\n": when one does (the text then holds a "\r"), the
+    # lines are written one by one with "\r\n", and the "\r" dropped from each end.
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    if header:
+        writer.writerow(header)
+    writer.writerows(cells)
+    text = buffer.getvalue()
+    if "\r" in text:
+        text = "".join(_crlf_lines(([header] if header else []) + cells))
+    sys.stdout.write(text)
+
+
+def _crlf_lines(lines: list[list[str]]):
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-
-    def line(cells: list[str]) -> str:
+    for cells in lines:
         buffer.seek(0)
         buffer.truncate()
         writer.writerow(cells)
-        return buffer.getvalue()[:-2] + "\n"
-
-    if header:
-        sys.stdout.write(line(header))
-    for row in rows:
-        sys.stdout.write(line([cell(row.get(key)) for key in header]))
+        yield buffer.getvalue()[:-2] + "\n"
 
 
 def table(rows: list, columns: list[Col], title: str | None = None, negative=None):
