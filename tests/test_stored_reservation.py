@@ -120,9 +120,6 @@ def test_stock_tracking_turned_off_and_on_shows_the_reservation_again_without_a_
     assert booked(koban.db) == {"SCREEN": D(4)}
 
 
-@pytest.mark.xfail(
-    strict=True, reason="services/orders/quotes.py accept does not call stock.rebook yet (not this change's file)"
-)
 def test_a_quote_accepted_reserves_the_lines_of_its_order(koban):
     quote = koban.json("quote", "create", "--customer", "ACME", "--date", "2026-03-02")["number"]
     koban("quote", "add-line", quote, "--product", "SCREEN", "--qty", "2")

@@ -108,8 +108,6 @@ def build(ledger: Ledger, today: dt.date) -> DemoMade:
     quotes.send(ledger, quote)
     accepted = day(115)
     order = quotes.accept(ledger, quote, accepted).number
-    with ledger.write_core() as connection:  # quotes.accept does not rebook what its order reserves yet
-        stock.rebook(connection)
     made = []
     deposit = invoicing.deposit(ledger, order, accepted, percent=D(30)).ref
     made.append(invoices.validate(ledger, deposit, day(114)).number)

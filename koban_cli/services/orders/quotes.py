@@ -22,6 +22,7 @@ from koban_cli.errors import InvalidState, InvalidValue
 from koban_cli.services import lines as doc_lines
 from koban_cli.services import lookup, views
 from koban_cli.services.numbering import take_number
+from koban_cli.services.operations import stock
 from koban_cli.services.views import LineChanged, StatusChanged
 
 STATUSES = QUOTE_STATUSES
@@ -144,6 +145,7 @@ def accept(ledger: Ledger, number: str, date: dt.date) -> QuoteAccepted:
         session.flush()
         for line in lines:
             session.add(OrderLine(order_id=order.id, position=line.position, **doc_lines.copy_fields(line)))
+        stock.rebook(session, [line.product_id for line in lines])  # a validated order: its lines are reserved
         quote.status = Status.ACCEPTED
         session.add(quote)
         return QuoteAccepted(order.number, order.number, number)
