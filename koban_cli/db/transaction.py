@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy.engine import Connection
+
 
 @dataclass
 class UnitOfWork:
@@ -39,3 +41,10 @@ def of(db) -> UnitOfWork:
     if held is None or held[0] is not transaction:
         held = db.info["koban"] = (transaction, UnitOfWork())
     return held[1]
+
+
+def flushed(db) -> None:
+    """Before Core statements on an ORM session: write what the session holds pending (a Core connection has
+    nothing pending)."""
+    if not isinstance(db, Connection):
+        db.flush()

@@ -22,7 +22,7 @@ from sqlalchemy import delete, inspect, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import TableClause
 
-from koban_cli.db import tables
+from koban_cli.db import tables, transaction
 from koban_cli.db.engine import Ledger
 from koban_cli.domain import lines as domain_lines
 from koban_cli.domain.amounts import totals
@@ -64,10 +64,9 @@ def _parts(doc) -> tuple[Tables, Any]:
     return _BY_NAME[doc.__tablename__], doc
 
 
-def _flushed(db) -> None:
-    """Before Core statements on an ORM session: write what the session holds pending."""
-    if not isinstance(db, Connection):
-        db.flush()
+def values_of(doc) -> Any:
+    """A document's values: the row of a Draft, else the model object itself."""
+    return doc.row if isinstance(doc, Draft) else doc
 
 
 @dataclass(frozen=True)
@@ -126,7 +125,7 @@ def remove_line(ledger: Ledger, ref: str, position: int, draft: Callable) -> Non
 def lines_of(db, doc) -> list:
     """The document's lines in order, as Core rows (their attributes are the models')."""
     kind, values = _parts(doc)
-    _flushed(db)
+    transaction.flushed(db)
     return views.lines(db, kind.name, values.id)
 
 
@@ -139,7 +138,7 @@ def require_draft(doc, ref: str) -> None:
 def append(db, doc, values: Iterable[domain_lines.Line], new_document: bool = False) -> list[int]:
     """Add lines after the last one and refresh the document's totals; the positions they took."""
     kind, document = _parts(doc)
-    _flushed(db)
+    transaction.flushed(db)
     table = kind.lines
     values = _charged(db, document, values)
     existing = [] if new_document else _amounts(db, kind, document.id)
@@ -196,7 +195,7 @@ def _charged(db, document, values: Iterable[domain_lines.Line]) -> list[domain_l
 def remove(db, doc, position: int, ref: str) -> None:
     """Remove line `position`; the lines after it move up one, one at a time ((document, position) is unique)."""
     kind, document = _parts(doc)
-    _flushed(db)
+    transaction.flushed(db)
     lines = _amounts(db, kind, document.id)
     target = next((line for line in lines if line.position == position), None)
     if target is None:
@@ -218,7 +217,7 @@ def remove(db, doc, position: int, ref: str) -> None:
 def remove_all(db, doc) -> None:
     """Delete every line of the document (a draft deleted with them)."""
     kind, document = _parts(doc)
-    _flushed(db)
+    transaction.flushed(db)
     db.execute(delete(kind.lines).where(kind.lines.c[kind.key] == document.id))
     if not isinstance(db, Connection):
         for held in _held_lines(db, kind, document.id):  # Core deleted them under the session
@@ -243,7 +242,7 @@ def refresh_totals(db, doc, lines: list) -> None:
     result = totals((line.vat_rate, line.net) for line in lines if line.kind != LineKind.TEXT)
     if document is doc and (document.net, document.tax, document.gross) == (result.net, result.tax, result.gross):
         return
-    _flushed(db)
+    transaction.flushed(db)
     table = kind.document
     db.execute(
         update(table).where(table.c.id == document.id).values(net=result.net, tax=result.tax, gross=result.gross)

@@ -17,7 +17,7 @@ from koban_cli.services import lines as doc_lines
 
 
 def refresh(db, order) -> None:
-    values = order.row if isinstance(order, doc_lines.Draft) else order
+    values = doc_lines.values_of(order)
     if values.status not in (Status.VALIDATED, Status.INVOICED):
         return
     settled = billed.settlement(db, values, doc_lines.lines_of(db, order))

@@ -20,9 +20,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlalchemy.engine import Connection
 
-from koban_cli.db import locks, tables
+from koban_cli.db import locks, tables, transaction
 from koban_cli.db.engine import Ledger
 from koban_cli.domain import billing
 from koban_cli.domain.amounts import totals
@@ -55,8 +54,7 @@ class DraftMade:
 def _billable_order(db, number: str):
     """The order's row, locked: every room check reads it locked, and it stays locked until the draft is
     written (the transaction ends)."""
-    if not isinstance(db, Connection):
-        db.flush()  # an ORM caller's pending changes, before the Core statements read
+    transaction.flushed(db)  # an ORM caller's pending changes, before the Core statements read
     order = locks.locked(db, tables.sales_order, lookup.order_row(db, number).id)
     if order.status == Status.DRAFT:
         raise InvalidState(f"{number} is a draft; validate it first (koban order validate {number})")
@@ -104,8 +102,7 @@ def insert(
     project_id: int | None = None,
 ) -> int:
     """The one insert of a draft invoice (or credit note) and its lines, on a Session or a Connection; its id."""
-    if not isinstance(db, Connection):
-        db.flush()  # what the session holds pending goes first (the row may refer to it)
+    transaction.flushed(db)  # what the session holds pending goes first (the row may refer to it)
     result = totals((line.vat_rate, line.net) for line in new_lines)  # inserted with the row
     invoice = tables.invoice
     row = db.execute(

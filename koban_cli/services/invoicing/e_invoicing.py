@@ -42,7 +42,7 @@ def _row(db, table, row_id: int):
 def facts(db, doc, company, customer) -> dict:
     """`doc`: the invoice, a model object or a `lines.Draft` (its lines are read through it)."""
     lines = [line for line in doc_lines.lines_of(db, doc) if line.kind != LineKind.TEXT]
-    invoice = doc.row if isinstance(doc, doc_lines.Draft) else doc
+    invoice = doc_lines.values_of(doc)
     order = _row(db, tables.sales_order, invoice.order_id) if invoice.order_id else None
     order_lines = _order_lines(db, order, lines)
     products = _products(db, [line.product_id for line in lines] + [o.product_id for o in order_lines.values()])

@@ -90,7 +90,7 @@ def validate_draft(db, doc, ref: str, date: dt.date, customer=None) -> Issued:
     """Validation inside the caller's transaction: `db` a Core Connection and `doc` a `lines.Draft` of the
     invoice's row, locked (`invoice validate`), or an ORM Session and the model object (contract bill-due).
     `customer`: the invoice's customer when the caller holds it (bill-due), else read here."""
-    invoice = doc.row if isinstance(doc, doc_lines.Draft) else doc
+    invoice = doc_lines.values_of(doc)
     if invoice.status != Status.DRAFT:
         raise InvalidState(f"{ref} is already validated as {invoice.number}")
     lines = doc_lines.lines_of(db, doc)

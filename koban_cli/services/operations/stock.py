@@ -18,9 +18,8 @@ from decimal import Decimal
 from typing import Iterable
 
 from sqlalchemy import bindparam, case, func, insert, select, type_coerce, update
-from sqlalchemy.engine import Connection
 
-from koban_cli.db import locks
+from koban_cli.db import locks, transaction
 from koban_cli.db.engine import Ledger
 from koban_cli.db.tables import delivery, delivery_line, order_line, product, sales_order, stock_move
 from koban_cli.db.types import QuantityColumn
@@ -155,8 +154,7 @@ def rebook(db, product_ids: Iterable[int] | None = None) -> None:
     for the first to commit, then computes from what it committed, so neither value is lost. On SQLite the
     writer already holds the whole database (FOR UPDATE is not rendered there).
     """
-    if not isinstance(db, Connection):
-        db.flush()  # the session's pending changes are what the rule must see
+    transaction.flushed(db)  # the session's pending changes are what the rule must see
     stored = select(product.c.id, product.c.reserved).order_by(product.c.id).with_for_update(key_share=True)
     if product_ids is not None:
         wanted = sorted({product_id for product_id in product_ids if product_id is not None})

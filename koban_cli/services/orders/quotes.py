@@ -180,7 +180,9 @@ def show(ledger: Ledger, number: str, today: dt.date) -> QuoteView:
         quote = lookup.quote_row(db, number)
         customer = db.execute(select(tables.customer.c.code).where(tables.customer.c.id == quote.customer_id)).scalar()
         lines = views.lines(db, "quote", quote.id)
-        order = db.execute(select(tables.sales_order.c.number).where(tables.sales_order.c.quote_id == quote.id)).scalar()
+        order = db.execute(
+            select(tables.sales_order.c.number).where(tables.sales_order.c.quote_id == quote.id)
+        ).scalar()
         refs = views.product_refs(db, lines)
         return QuoteView(
             number=quote.number,
