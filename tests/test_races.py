@@ -229,6 +229,24 @@ def test_a_delivery_cancelled_twice_at_once_brings_the_goods_back_once(koban, or
 
 
 @pytest.mark.slow
+def test_a_line_added_while_its_order_is_validated_is_reserved(koban, tmp_path):
+    # add-line holds the draft order it checked; validate waits for it, then reads and reserves both lines
+    # (without the lock, validate reserved only the first line and the second landed on a validated order)
+    number = koban.json("order", "create", "--customer", "ACME", "--date", "2026-11-02")["number"]
+    koban("order", "add-line", number, "--product", "BOOK", "--qty", "2")
+    added, validated = interleave(
+        koban.db,
+        tmp_path,
+        "lines.add_line",
+        ["order", "add-line", number, "--product", "BOOK", "--qty", "3"],
+        ["order", "validate", number],
+    )
+    assert (added.code, validated.code) == (0, 0), (added, validated)
+    assert [(row["product"], row["reserved"]) for row in koban.json("stock", "show", "BOOK")] == [("BOOK", "5")]
+    clean(koban)
+
+
+@pytest.mark.slow
 def test_two_drafts_raised_at_once_never_draft_more_than_ordered(koban, order_of_ten, tmp_path):
     first = koban.json("delivery", "create", "--from-order", order_of_ten, "--line", "1=3")["ref"]
     second = koban.json("delivery", "create", "--from-order", order_of_ten, "--line", "1=3")["ref"]

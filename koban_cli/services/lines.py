@@ -22,7 +22,7 @@ from sqlalchemy import delete, inspect, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import TableClause
 
-from koban_cli.db import tables, transaction
+from koban_cli.db import locks, tables, transaction
 from koban_cli.db.engine import Ledger
 from koban_cli.domain import lines as domain_lines
 from koban_cli.domain.amounts import totals
@@ -55,6 +55,13 @@ class Draft:
 
     tables: Tables
     row: Any
+
+
+def locked(db, kind: Tables, row) -> Draft:
+    """The document of `row` locked (FOR NO KEY UPDATE on PostgreSQL) and read again, as a Draft: what a
+    write then checks of it (still a draft?) holds until it commits, so a validation of the same document
+    waits for it, or it for the validation, and never slips between the check and the write."""
+    return Draft(kind, locks.locked(db, kind.document, row.id))
 
 
 def _parts(doc) -> tuple[Tables, Any]:
@@ -112,7 +119,9 @@ def resolve(db, spec: LineInput) -> domain_lines.Line:
 def add_line(ledger: Ledger, ref: str, spec: LineInput, draft: Callable) -> views.LineChanged:
     """`<document> add-line`, on Core: the line typed (`resolve`) appended to the draft `draft(db, ref)` finds."""
     with ledger.write_core() as db:
-        (position,) = append(db, draft(db, ref), [resolve(db, spec)])
+        doc = draft(db, ref)
+        locks.pause("lines.add_line")
+        (position,) = append(db, doc, [resolve(db, spec)])
         return views.LineChanged(ref, position)
 
 

@@ -13,12 +13,14 @@ from koban_cli.services.views import LineChanged
 
 
 def _editable(db, ref: str) -> doc_lines.Draft:
-    invoice = lookup.invoice_row(db, ref)
+    """The standalone draft invoice, locked (its validation waits, or it waits for its validation)."""
+    draft = doc_lines.locked(db, doc_lines.INVOICE, lookup.invoice_row(db, ref))
+    invoice = draft.row
     if invoice.status != Status.DRAFT:
         raise InvalidState(f"{ref} is validated; correct it with a credit note (koban invoice credit {ref})")
     if invoice.order_id or invoice.kind == InvoiceKind.CREDIT_NOTE:
         raise InvalidState(f"{ref} was computed from its order or invoice; delete it and draft it again")
-    return doc_lines.Draft(doc_lines.INVOICE, invoice)
+    return draft
 
 
 def add_line(ledger: Ledger, ref: str, spec: doc_lines.LineInput) -> LineChanged:

@@ -58,11 +58,11 @@ def create(
 
 
 def _draft(db, number: str) -> doc_lines.Draft:
-    """The order, which must be a draft to be changed."""
-    order = lookup.order_row(db, number)
-    if order.status != Status.DRAFT:
-        raise InvalidState(f"{order.number} is {order.status}: its lines, prices and quantities are locked")
-    return doc_lines.Draft(doc_lines.ORDER, order)
+    """The order, locked, which must be a draft to be changed."""
+    order = doc_lines.locked(db, doc_lines.ORDER, lookup.order_row(db, number))
+    if order.row.status != Status.DRAFT:
+        raise InvalidState(f"{order.row.number} is {order.row.status}: its lines, prices and quantities are locked")
+    return order
 
 
 def add_line(ledger: Ledger, number: str, spec: doc_lines.LineInput) -> LineChanged:

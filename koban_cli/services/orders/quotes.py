@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 
-from koban_cli.db import tables
+from koban_cli.db import locks, tables
 from koban_cli.db.engine import Ledger
 from koban_cli.domain.kinds import QUOTE_STATUSES, LineKind, Status
 from koban_cli.domain.money import Money
@@ -78,8 +78,8 @@ def create(
 
 
 def _draft(db, number: str) -> doc_lines.Draft:
-    """The quote, which must be a draft to be changed."""
-    quote = doc_lines.Draft(doc_lines.QUOTE, lookup.quote_row(db, number))
+    """The quote, locked, which must be a draft to be changed."""
+    quote = doc_lines.locked(db, doc_lines.QUOTE, lookup.quote_row(db, number))
     doc_lines.require_draft(quote, number)
     return quote
 
@@ -120,7 +120,7 @@ def accept(ledger: Ledger, number: str, date: dt.date) -> QuoteAccepted:
     from koban_cli.db.models import OrderLine, SalesOrder
 
     with ledger.write() as session:
-        quote = lookup.quote(session, number)
+        quote = locks.row(session, lookup.quote(session, number))  # a line added meanwhile waits, or is read
         if quote.status not in (Status.DRAFT, Status.SENT):
             raise InvalidState(f"{number} is {quote.status}; only a draft or sent quote can be accepted")
         if quote.valid_until and date > quote.valid_until:
