@@ -61,3 +61,27 @@ def test_a_core_insert_takes_the_defaults_an_orm_insert_takes(tmp_path):
             orm, core = (row._asdict() for row in connection.execute(select(table).order_by(table.c.id)))
             different = {name for name in orm if orm[name] != core[name]}
             assert different <= {"id", "number", "code"}, (table.name, different)
+
+
+def test_the_migrations_build_the_tables_columns_and_indexes_the_models_describe(tmp_path):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    from koban_cli.db import models  # noqa: F401 (the models' metadata)
+    from koban_cli.db.engine import Ledger, ledger_url
+
+    ledger = Ledger(ledger_url(str(tmp_path / "ledger.db")))  # built by the migrations
+    try:
+        with ledger.engine.connect() as connection:
+            found = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+    finally:
+        ledger.close()
+    structural = ("add_table", "remove_table", "add_column", "remove_column", "add_index", "remove_index")
+    differences = [
+        (kind, getattr(thing, "name", thing))
+        for kind, thing, *_ in (change for change in found if not isinstance(change, list))
+        if kind in structural
+    ]
+    # the models declare chain_index UNIQUE; migration 0006 made it a unique index: the same constraint
+    assert differences == [("remove_index", "ix_invoice_chain_index")]

@@ -164,7 +164,8 @@ class SalesOrder(DocumentFields, table=True):
 
 class OrderLine(LineFields, table=True):
     __tablename__ = "order_line"
-    __table_args__ = (UniqueConstraint("order_id", "position"),)
+    # a product's lines, for the reservation a write recomputes (migration 0012)
+    __table_args__ = (UniqueConstraint("order_id", "position"), Index("ix_order_line_product_id", "product_id"))
     id: Optional[int] = Field(default=None, primary_key=True)
     order_id: int = Field(foreign_key="sales_order.id")
 
